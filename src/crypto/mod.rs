@@ -1,0 +1,321 @@
+//! The crypto provider: the small trait surface through which lucid-tls does all of its
+//! cryptography, so that a microcontroller can slot in hardware crypto.
+//!
+//! TLS 1.3 needs six kinds of primitive, and this module names each of them once:
+//!
+//! | need (RFC 9846)                        | here                                          |
+//! |----------------------------------------|-----------------------------------------------|
+//! | transcript hash (§4.1)                 | [`CryptoProvider::hash`] → [`HashContext`]     |
+//! | HMAC and HKDF (§7.1, RFC 5869)          | [`CryptoProvider::hmac`], `hkdf_extract/expand`|
+//! | record protection (§5.2)               | [`CryptoProvider::aead`] → [`Aead`]            |
+//! | (EC)DHE key exchange (§4.3.8, §7.4)    | [`CryptoProvider::start_key_exchange`]         |
+//! | CertificateVerify (§4.5.3)             | `verify_signature`, [`SigningKey`]             |
+//! | randomness (§C.1)                      | [`Rng`], always supplied by the caller         |
+//!
+//! Nothing here draws randomness on its own: every random byte (key shares, PSS salts,
+//! blinding) comes from the caller's [`Rng`], which is what lets the RFC 8448 traces replay
+//! byte for byte. The default implementation, on RustCrypto crates, is in [`rustcrypto`].
+//!
+//! Not here: certificate parsing and chain validation (see the certificates module), and
+//! the key schedule's *order* of derivations (see [`crate::key_schedule`]).
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+
+use zeroize::Zeroize;
+
+use crate::wire::algorithms::{NamedGroup, SignatureScheme};
+
+pub mod rustcrypto;
+
+/// The longest hash output TLS 1.3's suites use (SHA-384).
+pub const MAX_HASH_LEN: usize = 48;
+
+/// Every AEAD in TLS 1.3's suites appends a 16-byte tag (RFC 9846 §5.2).
+pub const AEAD_TAG_LEN: usize = 16;
+
+/// The per-record nonce length, `iv_length` (RFC 9846 §5.3: max(8, N_MIN) = 12 for all suites).
+pub const AEAD_NONCE_LEN: usize = 12;
+
+/// Why a cryptographic operation failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CryptoError {
+    /// An AEAD tag did not verify (→ bad_record_mac).
+    AeadTagMismatch,
+    /// A signature did not verify (→ decrypt_error).
+    BadSignature,
+    /// A peer's key share or public key was not a valid point/key (→ illegal_parameter).
+    InvalidPeerKey,
+    /// A key we were given (ours) could not be loaded.
+    InvalidKey,
+    /// The algorithm, group or scheme is not implemented by this provider.
+    Unsupported,
+    /// An output length was not possible (for example HKDF-Expand beyond 255 × Hash.length).
+    BadLength,
+    /// The caller's RNG failed.
+    RngFailure,
+}
+
+impl core::fmt::Display for CryptoError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Debug::fmt(self, f)
+    }
+}
+
+/// A cryptographically secure random number generator, supplied by the caller.
+///
+/// On a host this is typically the OS RNG; on a microcontroller, a hardware TRNG; in tests,
+/// a replay of the bytes a published trace used.
+pub trait Rng {
+    /// Fills `dest` with random bytes.
+    fn fill(&mut self, dest: &mut [u8]) -> Result<(), CryptoError>;
+}
+
+/// The two hash functions TLS 1.3's suites use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HashAlgorithm {
+    /// SHA-256, 32-byte output.
+    Sha256,
+    /// SHA-384, 48-byte output.
+    Sha384,
+}
+
+impl HashAlgorithm {
+    /// `Hash.length` in the RFC's notation.
+    pub fn output_len(self) -> usize {
+        match self {
+            Self::Sha256 => 32,
+            Self::Sha384 => 48,
+        }
+    }
+}
+
+/// The three AEADs that TLS 1.3's mandatory and recommended suites use (RFC 9846 §B.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AeadAlgorithm {
+    /// AES-128-GCM, 16-byte key.
+    Aes128Gcm,
+    /// AES-256-GCM, 32-byte key.
+    Aes256Gcm,
+    /// ChaCha20-Poly1305, 32-byte key.
+    ChaCha20Poly1305,
+}
+
+impl AeadAlgorithm {
+    /// `key_length` for the traffic key derivation (RFC 9846 §7.3).
+    pub fn key_len(self) -> usize {
+        match self {
+            Self::Aes128Gcm => 16,
+            Self::Aes256Gcm | Self::ChaCha20Poly1305 => 32,
+        }
+    }
+}
+
+/// A hash value: a transcript hash, an HMAC, a Finished verify_data. Not secret.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct HashOutput {
+    bytes: [u8; MAX_HASH_LEN],
+    len: usize,
+}
+
+impl HashOutput {
+    /// Copies `bytes` (at most [`MAX_HASH_LEN`] of them; longer input is cut to that).
+    pub fn new(bytes: &[u8]) -> Self {
+        let len = bytes.len().min(MAX_HASH_LEN);
+        let mut out = [0u8; MAX_HASH_LEN];
+        out[..len].copy_from_slice(&bytes[..len]);
+        Self { bytes: out, len }
+    }
+
+    /// The value.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+impl core::fmt::Debug for HashOutput {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        for b in self.as_bytes() {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Secret bytes (a PRK, a traffic secret, a shared secret, a key): zeroized on drop, and
+/// never printed by `Debug`.
+#[derive(Clone)]
+pub struct Secret {
+    bytes: [u8; MAX_HASH_LEN],
+    len: usize,
+}
+
+impl Secret {
+    /// Copies `bytes` (at most [`MAX_HASH_LEN`] of them; longer input is cut to that).
+    pub fn new(bytes: &[u8]) -> Self {
+        let len = bytes.len().min(MAX_HASH_LEN);
+        let mut out = [0u8; MAX_HASH_LEN];
+        out[..len].copy_from_slice(&bytes[..len]);
+        Self { bytes: out, len }
+    }
+
+    /// An all-zero secret of `len` bytes: RFC 9846 §7.1's "0" input of Hash.length.
+    pub fn zeros(len: usize) -> Self {
+        Self {
+            bytes: [0u8; MAX_HASH_LEN],
+            len: len.min(MAX_HASH_LEN),
+        }
+    }
+
+    /// The secret's bytes. Handle with care: this is what traces and key logs print.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    /// Compares in constant time (for Finished and PSK binders, RFC 9846 §4.5.4, §4.3.11).
+    pub fn ct_eq(&self, other: &[u8]) -> bool {
+        use subtle::ConstantTimeEq;
+        self.as_bytes().ct_eq(other).into()
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        self.bytes.zeroize();
+    }
+}
+
+impl core::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Secret({} bytes, redacted)", self.len)
+    }
+}
+
+/// A running hash that can be forked, as the transcript hash needs (RFC 9846 §4.1): the
+/// hash "so far" is read at many points while the transcript keeps growing.
+pub trait HashContext: Send + Sync {
+    /// Which hash this is.
+    fn algorithm(&self) -> HashAlgorithm;
+    /// Absorbs more input.
+    fn update(&mut self, data: &[u8]);
+    /// The hash of everything absorbed so far, leaving the context usable.
+    fn current(&self) -> HashOutput;
+    /// An independent copy of this context.
+    fn fork(&self) -> Box<dyn HashContext>;
+}
+
+/// An AEAD keyed for one direction and epoch (RFC 9846 §5.2). Operations are in place, so a
+/// record buffer can be owned by the caller.
+pub trait Aead: Send + Sync {
+    /// Which AEAD this is.
+    fn algorithm(&self) -> AeadAlgorithm;
+    /// Encrypts `in_out` in place and returns the tag.
+    fn seal_in_place(
+        &self,
+        nonce: &[u8; AEAD_NONCE_LEN],
+        aad: &[u8],
+        in_out: &mut [u8],
+    ) -> Result<[u8; AEAD_TAG_LEN], CryptoError>;
+    /// Checks `tag` and decrypts `in_out` in place; on failure `in_out` must not be used.
+    fn open_in_place(
+        &self,
+        nonce: &[u8; AEAD_NONCE_LEN],
+        aad: &[u8],
+        in_out: &mut [u8],
+        tag: &[u8; AEAD_TAG_LEN],
+    ) -> Result<(), CryptoError>;
+}
+
+/// One side's ephemeral (EC)DHE key pair, used once (RFC 9846 §4.3.8).
+pub trait KeyExchange: Send + Sync {
+    /// The group of this key.
+    fn group(&self) -> NamedGroup;
+    /// The encoded public key, as it goes into `KeyShareEntry.key_exchange` (§4.3.8.1–2).
+    fn public_key(&self) -> &[u8];
+    /// Combines with the peer's public key into the shared secret (§7.4), consuming the
+    /// private key. Invalid peer keys, and an all-zero X25519 result (§7.4.2), are refused.
+    fn complete(self: Box<Self>, peer_public_key: &[u8]) -> Result<Secret, CryptoError>;
+}
+
+/// A private key that can sign CertificateVerify messages (RFC 9846 §4.5.3).
+pub trait SigningKey: Send + Sync {
+    /// The schemes this key can produce, in preference order.
+    fn schemes(&self) -> &[SignatureScheme];
+    /// Signs `message` with `scheme`. Randomized schemes (RSA-PSS salts, blinding) draw from
+    /// `rng`, in that order, so that a recorded salt can be replayed.
+    fn sign(
+        &self,
+        scheme: SignatureScheme,
+        message: &[u8],
+        rng: &mut dyn Rng,
+    ) -> Result<Vec<u8>, CryptoError>;
+}
+
+/// Everything TLS 1.3 asks of cryptography, behind one object.
+pub trait CryptoProvider: Send + Sync {
+    /// A fresh running hash.
+    fn hash(&self, alg: HashAlgorithm) -> Box<dyn HashContext>;
+
+    /// HMAC(key, concatenation of `data`) (RFC 2104), used for Finished and binders.
+    fn hmac(&self, alg: HashAlgorithm, key: &[u8], data: &[&[u8]]) -> HashOutput;
+
+    /// HKDF-Extract(salt, IKM) (RFC 5869 §2.2).
+    fn hkdf_extract(&self, alg: HashAlgorithm, salt: &[u8], ikm: &[u8]) -> Secret;
+
+    /// HKDF-Expand(PRK, info, L) (RFC 5869 §2.3), with `info` given in pieces and
+    /// `L = out.len()`.
+    fn hkdf_expand(
+        &self,
+        alg: HashAlgorithm,
+        prk: &[u8],
+        info: &[&[u8]],
+        out: &mut [u8],
+    ) -> Result<(), CryptoError>;
+
+    /// An AEAD keyed with `key`.
+    fn aead(&self, alg: AeadAlgorithm, key: &[u8]) -> Result<Box<dyn Aead>, CryptoError>;
+
+    /// The groups this provider can compute, in its preference order.
+    fn groups(&self) -> &[NamedGroup];
+
+    /// Generates an ephemeral key pair in `group`, drawing its private key from `rng`.
+    fn start_key_exchange(
+        &self,
+        group: NamedGroup,
+        rng: &mut dyn Rng,
+    ) -> Result<Box<dyn KeyExchange>, CryptoError>;
+
+    /// Verifies `signature` over `message` under `public_key`, which is the contents of a
+    /// certificate's `subjectPublicKey` BIT STRING (an RSAPublicKey DER for RSA, a SEC1 point
+    /// for ECDSA, 32 raw bytes for Ed25519).
+    fn verify_signature(
+        &self,
+        scheme: SignatureScheme,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), CryptoError>;
+
+    /// Loads a private key from its PKCS#8 DER encoding (or, for RSA, PKCS#1 DER).
+    fn load_signing_key(&self, der: &[u8]) -> Result<Box<dyn SigningKey>, CryptoError>;
+}
+
+/// The AEAD and hash a TLS 1.3 cipher suite names (RFC 9846 §B.4), or `None` for a suite
+/// this library does not run.
+pub fn suite_algorithms(
+    suite: crate::wire::algorithms::CipherSuite,
+) -> Option<(AeadAlgorithm, HashAlgorithm)> {
+    use crate::wire::algorithms::CipherSuite;
+    match suite {
+        CipherSuite::TLS_AES_128_GCM_SHA256 => {
+            Some((AeadAlgorithm::Aes128Gcm, HashAlgorithm::Sha256))
+        }
+        CipherSuite::TLS_AES_256_GCM_SHA384 => {
+            Some((AeadAlgorithm::Aes256Gcm, HashAlgorithm::Sha384))
+        }
+        CipherSuite::TLS_CHACHA20_POLY1305_SHA256 => {
+            Some((AeadAlgorithm::ChaCha20Poly1305, HashAlgorithm::Sha256))
+        }
+        _ => None,
+    }
+}

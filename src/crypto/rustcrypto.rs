@@ -1,0 +1,1 @@
+//! The default [`CryptoProvider`](super::CryptoProvider), built on RustCrypto crates.

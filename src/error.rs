@@ -1,0 +1,102 @@
+//! Errors, grouped by who is at fault, and the alert each one sends (RFC 9846 §6.2).
+//!
+//! Every failure a connection can meet is an [`Error`]; [`Error::alert`] maps it to the
+//! alert to send by an exhaustive match, so adding a kind of error forces a decision about
+//! its alert. After a fatal error a connection only sends that alert and is dead.
+
+use crate::codec::{DecodeError, EncodeError};
+use crate::crypto::CryptoError;
+use crate::wire::alert::AlertDescription;
+
+/// Everything that can go wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// The peer sent bytes that do not parse (the alert is named by the decoder).
+    Decode(DecodeError),
+    /// The peer broke a rule of the protocol.
+    PeerMisbehaved {
+        /// The alert RFC 9846 names for this violation.
+        alert: AlertDescription,
+        /// What the rule was, for logs and tests.
+        reason: &'static str,
+    },
+    /// The two sides share no acceptable parameters (suite, group, version, scheme, ...).
+    Incompatible {
+        /// The alert to send, usually handshake_failure or protocol_version.
+        alert: AlertDescription,
+        /// What did not match.
+        reason: &'static str,
+    },
+    /// A cryptographic check or operation failed.
+    Crypto(CryptoError),
+    /// The peer sent us an alert; the connection is over.
+    AlertReceived(AlertDescription),
+    /// Our own encoding did not fit a length prefix: a local bug or a bad configuration.
+    Encode(EncodeError),
+    /// The caller used the API in a way it does not allow (no alert: nothing reached the peer).
+    Misuse(&'static str),
+}
+
+impl Error {
+    /// The alert this error sends to the peer, if any.
+    pub fn alert(&self) -> Option<AlertDescription> {
+        match self {
+            Self::Decode(e) => Some(e.alert),
+            Self::PeerMisbehaved { alert, .. } | Self::Incompatible { alert, .. } => Some(*alert),
+            Self::Crypto(e) => Some(match e {
+                // RFC 9846 §5.2: a record that fails to deprotect "MUST terminate the
+                // connection with a bad_record_mac alert".
+                CryptoError::AeadTagMismatch => AlertDescription::BadRecordMac,
+                // RFC 9846 §6.2: decrypt_error covers a signature or Finished that fails.
+                CryptoError::BadSignature => AlertDescription::DecryptError,
+                CryptoError::InvalidPeerKey => AlertDescription::IllegalParameter,
+                CryptoError::InvalidKey
+                | CryptoError::Unsupported
+                | CryptoError::BadLength
+                | CryptoError::RngFailure => AlertDescription::InternalError,
+            }),
+            // RFC 9846 §6: nothing is sent back in answer to a fatal alert.
+            Self::AlertReceived(_) => None,
+            Self::Encode(_) => Some(AlertDescription::InternalError),
+            Self::Misuse(_) => None,
+        }
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(e: DecodeError) -> Self {
+        Self::Decode(e)
+    }
+}
+
+impl From<CryptoError> for Error {
+    fn from(e: CryptoError) -> Self {
+        Self::Crypto(e)
+    }
+}
+
+impl From<EncodeError> for Error {
+    fn from(e: EncodeError) -> Self {
+        Self::Encode(e)
+    }
+}
+
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Decode(e) => write!(f, "malformed message: {e}"),
+            Self::PeerMisbehaved { alert, reason } => {
+                write!(f, "peer misbehaved: {reason} ({})", alert.rfc_name())
+            }
+            Self::Incompatible { alert, reason } => {
+                write!(f, "incompatible peer: {reason} ({})", alert.rfc_name())
+            }
+            Self::Crypto(e) => write!(f, "cryptographic failure: {e}"),
+            Self::AlertReceived(a) => write!(f, "peer sent alert {}", a.rfc_name()),
+            Self::Encode(e) => write!(f, "encoding failed: {e}"),
+            Self::Misuse(m) => write!(f, "API misuse: {m}"),
+        }
+    }
+}
+
+impl core::error::Error for Error {}

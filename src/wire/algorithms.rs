@@ -1,0 +1,269 @@
+//! The algorithm registries TLS 1.3 negotiates (RFC 9846 §4.3.3, §4.3.7, Appendix B.4):
+//! cipher suites, named groups and signature schemes.
+//!
+//! Like [`crate::wire::codes`], these only *name* values; `Unknown` keeps anything else as
+//! received. Which of them this library can actually run is the crypto provider's answer.
+
+/// RFC 9846 §B.4: the AEAD and hash pair a connection uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(non_camel_case_types)]
+pub enum CipherSuite {
+    /// `TLS_AES_128_GCM_SHA256` (0x1301).
+    TLS_AES_128_GCM_SHA256,
+    /// `TLS_AES_256_GCM_SHA384` (0x1302).
+    TLS_AES_256_GCM_SHA384,
+    /// `TLS_CHACHA20_POLY1305_SHA256` (0x1303).
+    TLS_CHACHA20_POLY1305_SHA256,
+    /// `TLS_AES_128_CCM_SHA256` (0x1304).
+    TLS_AES_128_CCM_SHA256,
+    /// `TLS_AES_128_CCM_8_SHA256` (0x1305).
+    TLS_AES_128_CCM_8_SHA256,
+    /// A value without a name here, kept as received.
+    Unknown(u16),
+}
+
+impl CipherSuite {
+    /// The wire value.
+    pub fn to_u16(self) -> u16 {
+        match self {
+            Self::TLS_AES_128_GCM_SHA256 => 0x1301,
+            Self::TLS_AES_256_GCM_SHA384 => 0x1302,
+            Self::TLS_CHACHA20_POLY1305_SHA256 => 0x1303,
+            Self::TLS_AES_128_CCM_SHA256 => 0x1304,
+            Self::TLS_AES_128_CCM_8_SHA256 => 0x1305,
+            Self::Unknown(v) => v,
+        }
+    }
+
+    /// The code point for a wire value.
+    pub fn from_u16(v: u16) -> Self {
+        match v {
+            0x1301 => Self::TLS_AES_128_GCM_SHA256,
+            0x1302 => Self::TLS_AES_256_GCM_SHA384,
+            0x1303 => Self::TLS_CHACHA20_POLY1305_SHA256,
+            0x1304 => Self::TLS_AES_128_CCM_SHA256,
+            0x1305 => Self::TLS_AES_128_CCM_8_SHA256,
+            v => Self::Unknown(v),
+        }
+    }
+
+    /// The name the RFC gives this value.
+    pub fn rfc_name(self) -> &'static str {
+        match self {
+            Self::TLS_AES_128_GCM_SHA256 => "TLS_AES_128_GCM_SHA256",
+            Self::TLS_AES_256_GCM_SHA384 => "TLS_AES_256_GCM_SHA384",
+            Self::TLS_CHACHA20_POLY1305_SHA256 => "TLS_CHACHA20_POLY1305_SHA256",
+            Self::TLS_AES_128_CCM_SHA256 => "TLS_AES_128_CCM_SHA256",
+            Self::TLS_AES_128_CCM_8_SHA256 => "TLS_AES_128_CCM_8_SHA256",
+            Self::Unknown(_) => "unknown",
+        }
+    }
+}
+
+/// RFC 9846 §4.3.7: the groups a key share can be made in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NamedGroup {
+    /// `secp256r1` (0x0017).
+    Secp256r1,
+    /// `secp384r1` (0x0018).
+    Secp384r1,
+    /// `secp521r1` (0x0019).
+    Secp521r1,
+    /// `x25519` (0x001d).
+    X25519,
+    /// `x448` (0x001e).
+    X448,
+    /// `ffdhe2048` (0x0100).
+    Ffdhe2048,
+    /// `ffdhe3072` (0x0101).
+    Ffdhe3072,
+    /// `ffdhe4096` (0x0102).
+    Ffdhe4096,
+    /// `ffdhe6144` (0x0103).
+    Ffdhe6144,
+    /// `ffdhe8192` (0x0104).
+    Ffdhe8192,
+    /// A value without a name here, kept as received.
+    Unknown(u16),
+}
+
+impl NamedGroup {
+    /// The wire value.
+    pub fn to_u16(self) -> u16 {
+        match self {
+            Self::Secp256r1 => 0x0017,
+            Self::Secp384r1 => 0x0018,
+            Self::Secp521r1 => 0x0019,
+            Self::X25519 => 0x001d,
+            Self::X448 => 0x001e,
+            Self::Ffdhe2048 => 0x0100,
+            Self::Ffdhe3072 => 0x0101,
+            Self::Ffdhe4096 => 0x0102,
+            Self::Ffdhe6144 => 0x0103,
+            Self::Ffdhe8192 => 0x0104,
+            Self::Unknown(v) => v,
+        }
+    }
+
+    /// The code point for a wire value.
+    pub fn from_u16(v: u16) -> Self {
+        match v {
+            0x0017 => Self::Secp256r1,
+            0x0018 => Self::Secp384r1,
+            0x0019 => Self::Secp521r1,
+            0x001d => Self::X25519,
+            0x001e => Self::X448,
+            0x0100 => Self::Ffdhe2048,
+            0x0101 => Self::Ffdhe3072,
+            0x0102 => Self::Ffdhe4096,
+            0x0103 => Self::Ffdhe6144,
+            0x0104 => Self::Ffdhe8192,
+            v => Self::Unknown(v),
+        }
+    }
+
+    /// The name the RFC gives this value.
+    pub fn rfc_name(self) -> &'static str {
+        match self {
+            Self::Secp256r1 => "secp256r1",
+            Self::Secp384r1 => "secp384r1",
+            Self::Secp521r1 => "secp521r1",
+            Self::X25519 => "x25519",
+            Self::X448 => "x448",
+            Self::Ffdhe2048 => "ffdhe2048",
+            Self::Ffdhe3072 => "ffdhe3072",
+            Self::Ffdhe4096 => "ffdhe4096",
+            Self::Ffdhe6144 => "ffdhe6144",
+            Self::Ffdhe8192 => "ffdhe8192",
+            Self::Unknown(_) => "unknown",
+        }
+    }
+}
+
+/// RFC 9846 §4.3.3: a signature algorithm together with its hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SignatureScheme {
+    /// `rsa_pkcs1_sha256` (0x0401).
+    RsaPkcs1Sha256,
+    /// `rsa_pkcs1_sha384` (0x0501).
+    RsaPkcs1Sha384,
+    /// `rsa_pkcs1_sha512` (0x0601).
+    RsaPkcs1Sha512,
+    /// `ecdsa_secp256r1_sha256` (0x0403).
+    EcdsaSecp256r1Sha256,
+    /// `ecdsa_secp384r1_sha384` (0x0503).
+    EcdsaSecp384r1Sha384,
+    /// `ecdsa_secp521r1_sha512` (0x0603).
+    EcdsaSecp521r1Sha512,
+    /// `rsa_pss_rsae_sha256` (0x0804).
+    RsaPssRsaeSha256,
+    /// `rsa_pss_rsae_sha384` (0x0805).
+    RsaPssRsaeSha384,
+    /// `rsa_pss_rsae_sha512` (0x0806).
+    RsaPssRsaeSha512,
+    /// `ed25519` (0x0807).
+    Ed25519,
+    /// `ed448` (0x0808).
+    Ed448,
+    /// `rsa_pss_pss_sha256` (0x0809).
+    RsaPssPssSha256,
+    /// `rsa_pss_pss_sha384` (0x080a).
+    RsaPssPssSha384,
+    /// `rsa_pss_pss_sha512` (0x080b).
+    RsaPssPssSha512,
+    /// `rsa_pkcs1_sha1` (0x0201).
+    RsaPkcs1Sha1,
+    /// `ecdsa_sha1` (0x0203).
+    EcdsaSha1,
+    /// A value without a name here, kept as received.
+    Unknown(u16),
+}
+
+impl SignatureScheme {
+    /// The wire value.
+    pub fn to_u16(self) -> u16 {
+        match self {
+            Self::RsaPkcs1Sha256 => 0x0401,
+            Self::RsaPkcs1Sha384 => 0x0501,
+            Self::RsaPkcs1Sha512 => 0x0601,
+            Self::EcdsaSecp256r1Sha256 => 0x0403,
+            Self::EcdsaSecp384r1Sha384 => 0x0503,
+            Self::EcdsaSecp521r1Sha512 => 0x0603,
+            Self::RsaPssRsaeSha256 => 0x0804,
+            Self::RsaPssRsaeSha384 => 0x0805,
+            Self::RsaPssRsaeSha512 => 0x0806,
+            Self::Ed25519 => 0x0807,
+            Self::Ed448 => 0x0808,
+            Self::RsaPssPssSha256 => 0x0809,
+            Self::RsaPssPssSha384 => 0x080a,
+            Self::RsaPssPssSha512 => 0x080b,
+            Self::RsaPkcs1Sha1 => 0x0201,
+            Self::EcdsaSha1 => 0x0203,
+            Self::Unknown(v) => v,
+        }
+    }
+
+    /// The code point for a wire value.
+    pub fn from_u16(v: u16) -> Self {
+        match v {
+            0x0401 => Self::RsaPkcs1Sha256,
+            0x0501 => Self::RsaPkcs1Sha384,
+            0x0601 => Self::RsaPkcs1Sha512,
+            0x0403 => Self::EcdsaSecp256r1Sha256,
+            0x0503 => Self::EcdsaSecp384r1Sha384,
+            0x0603 => Self::EcdsaSecp521r1Sha512,
+            0x0804 => Self::RsaPssRsaeSha256,
+            0x0805 => Self::RsaPssRsaeSha384,
+            0x0806 => Self::RsaPssRsaeSha512,
+            0x0807 => Self::Ed25519,
+            0x0808 => Self::Ed448,
+            0x0809 => Self::RsaPssPssSha256,
+            0x080a => Self::RsaPssPssSha384,
+            0x080b => Self::RsaPssPssSha512,
+            0x0201 => Self::RsaPkcs1Sha1,
+            0x0203 => Self::EcdsaSha1,
+            v => Self::Unknown(v),
+        }
+    }
+
+    /// The name the RFC gives this value.
+    pub fn rfc_name(self) -> &'static str {
+        match self {
+            Self::RsaPkcs1Sha256 => "rsa_pkcs1_sha256",
+            Self::RsaPkcs1Sha384 => "rsa_pkcs1_sha384",
+            Self::RsaPkcs1Sha512 => "rsa_pkcs1_sha512",
+            Self::EcdsaSecp256r1Sha256 => "ecdsa_secp256r1_sha256",
+            Self::EcdsaSecp384r1Sha384 => "ecdsa_secp384r1_sha384",
+            Self::EcdsaSecp521r1Sha512 => "ecdsa_secp521r1_sha512",
+            Self::RsaPssRsaeSha256 => "rsa_pss_rsae_sha256",
+            Self::RsaPssRsaeSha384 => "rsa_pss_rsae_sha384",
+            Self::RsaPssRsaeSha512 => "rsa_pss_rsae_sha512",
+            Self::Ed25519 => "ed25519",
+            Self::Ed448 => "ed448",
+            Self::RsaPssPssSha256 => "rsa_pss_pss_sha256",
+            Self::RsaPssPssSha384 => "rsa_pss_pss_sha384",
+            Self::RsaPssPssSha512 => "rsa_pss_pss_sha512",
+            Self::RsaPkcs1Sha1 => "rsa_pkcs1_sha1",
+            Self::EcdsaSha1 => "ecdsa_sha1",
+            Self::Unknown(_) => "unknown",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_every_code_point_round_trips() {
+        for v in 0..=u16::MAX {
+            assert_eq!(CipherSuite::from_u16(v).to_u16(), v);
+        }
+        for v in 0..=u16::MAX {
+            assert_eq!(NamedGroup::from_u16(v).to_u16(), v);
+        }
+        for v in 0..=u16::MAX {
+            assert_eq!(SignatureScheme::from_u16(v).to_u16(), v);
+        }
+    }
+}

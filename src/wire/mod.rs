@@ -1,0 +1,11 @@
+//! The wire formats of TLS 1.3: every structure RFC 9846 defines, each able to parse
+//! itself from received bytes and emit itself to bytes, with the two side by side.
+//!
+//! This module holds formats only: no state, no crypto, no decisions. A decoder checks what
+//! the *syntax* demands (lengths, bounds, trailing bytes, duplicated extensions); what the
+//! *protocol* demands of a message in a given state is checked by the engines.
+
+pub mod alert;
+pub mod algorithms;
+pub mod codes;
+pub mod extensions;
