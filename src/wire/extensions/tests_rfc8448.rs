@@ -9,6 +9,7 @@
 use super::test_support::rfc_hex;
 use super::{Extension, ExtensionContext, decode_extensions, encode_extensions};
 use crate::codec::{Reader, Writer};
+use crate::wire::alert::AlertDescription;
 use crate::wire::codes::ExtensionType;
 
 /// (the message the block is in, the block as RFC 8448 prints it).
@@ -245,4 +246,43 @@ fn test_parse_rfc8448_extension_blocks() {
     }
     // 17 distinct blocks holding 80 extensions, 7 of them the two TLS 1.2 ones.
     assert_eq!((RFC8448_BLOCKS.len(), decoded, opaque), (17, 80, 7));
+}
+
+#[test]
+fn test_parse_truncated_or_altered_rfc8448_blocks_fail_cleanly() {
+    for (ctx, text) in RFC8448_BLOCKS {
+        let bytes = rfc_hex(text);
+        // Every strict prefix is short of the block's own length: a decode_error, no panic.
+        for end in 0..bytes.len() {
+            let mut r = Reader::new(&bytes[..end]);
+            let err = decode_extensions(&mut r, *ctx).unwrap_err();
+            assert_eq!(
+                err.alert,
+                AlertDescription::DecodeError,
+                "{ctx:?} cut at {end}"
+            );
+        }
+        // Any one byte changed may still decode, but must never panic, and whatever decodes
+        // must encode back to the altered bytes (nothing is silently dropped or fixed up).
+        for i in 0..bytes.len() {
+            for value in [0x00, 0x01, 0x20, 0xff] {
+                let mut altered = bytes.clone();
+                altered[i] = value;
+                let mut r = Reader::new(&altered);
+                let Ok(list) = decode_extensions(&mut r, *ctx) else {
+                    continue;
+                };
+                if r.finish().is_err() {
+                    continue;
+                }
+                let mut w = Writer::new();
+                encode_extensions(&mut w, &list);
+                assert_eq!(
+                    w.finish().unwrap(),
+                    altered,
+                    "{ctx:?} byte {i} = {value:#04x}"
+                );
+            }
+        }
+    }
 }
