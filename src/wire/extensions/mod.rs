@@ -378,8 +378,9 @@ pub fn permitted_contexts(typ: ExtensionType) -> Option<&'static [ExtensionConte
     Some(contexts)
 }
 
-/// Reads `Extension extensions<0..2^16-1>` (the caller checks a larger minimum, such as the
-/// ClientHello's `<8..2^16-1>`, if its message has one).
+/// Reads `Extension extensions<0..2^16-1>` (the caller checks a larger minimum if its
+/// message has one: RFC 9846 gives the ClientHello `<7..2^16-1>`, where RFC 8446 had
+/// `<8..2^16-1>`, and the ServerHello `<6..2^16-1>`).
 pub fn decode_extensions(
     r: &mut Reader<'_>,
     ctx: ExtensionContext,
