@@ -42,6 +42,7 @@ use crate::crypto::{
 };
 use crate::wire::algorithms::{NamedGroup, SignatureScheme};
 
+mod aead;
 mod hash;
 
 /// The default crypto provider, on RustCrypto crates. It holds no state.
@@ -71,8 +72,8 @@ impl CryptoProvider for RustCryptoProvider {
         hash::hkdf_expand(alg, prk, info, out)
     }
 
-    fn aead(&self, _alg: AeadAlgorithm, _key: &[u8]) -> Result<Box<dyn Aead>, CryptoError> {
-        Err(CryptoError::Unsupported)
+    fn aead(&self, alg: AeadAlgorithm, key: &[u8]) -> Result<Box<dyn Aead>, CryptoError> {
+        Ok(Box::new(aead::AeadKey::new(alg, key)?))
     }
 
     fn groups(&self) -> &[NamedGroup] {
