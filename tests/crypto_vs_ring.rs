@@ -6,7 +6,9 @@
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::crypto::{
     AEAD_NONCE_LEN, AEAD_TAG_LEN, Aead, AeadAlgorithm, CryptoError, CryptoProvider, HashAlgorithm,
+    Rng,
 };
+use lucid_tls::wire::algorithms::NamedGroup;
 
 /// Deterministic, varied test input: `len` bytes that depend on `seed`.
 fn bytes(seed: u8, len: usize) -> Vec<u8> {
@@ -300,5 +302,92 @@ fn aead_refuses_wrong_key_length() {
                 );
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Key exchange
+// ---------------------------------------------------------------------------------------
+
+/// A seeded ChaCha20 stream as the caller's RNG: reproducible, and good enough for keys.
+struct TestRng(rand_chacha::ChaCha20Rng);
+
+impl TestRng {
+    fn new(seed: u8) -> Self {
+        use rand_chacha::rand_core::SeedableRng;
+        Self(rand_chacha::ChaCha20Rng::from_seed([seed; 32]))
+    }
+}
+
+impl Rng for TestRng {
+    fn fill(&mut self, dest: &mut [u8]) -> Result<(), CryptoError> {
+        use rand_chacha::rand_core::Rng as _;
+        self.0.fill_bytes(dest);
+        Ok(())
+    }
+}
+
+fn ring_agreement(group: NamedGroup) -> &'static ring::agreement::Algorithm {
+    match group {
+        NamedGroup::X25519 => &ring::agreement::X25519,
+        NamedGroup::Secp256r1 => &ring::agreement::ECDH_P256,
+        _ => unreachable!("not a group of this provider"),
+    }
+}
+
+#[test]
+fn key_exchange_agrees_with_ring() {
+    let p = RustCryptoProvider;
+    assert_eq!(p.groups(), [NamedGroup::X25519, NamedGroup::Secp256r1]);
+    let ring_rng = ring::rand::SystemRandom::new();
+    for group in p.groups().iter().copied() {
+        for seed in 0..8 {
+            let ours = p
+                .start_key_exchange(group, &mut TestRng::new(seed))
+                .unwrap();
+            assert_eq!(ours.group(), group);
+            let theirs =
+                ring::agreement::EphemeralPrivateKey::generate(ring_agreement(group), &ring_rng)
+                    .unwrap();
+            let their_public = theirs.compute_public_key().unwrap();
+            let our_public = ring::agreement::UnparsedPublicKey::new(
+                ring_agreement(group),
+                ours.public_key().to_vec(),
+            );
+            // ring parses our key share and computes the same secret we do from its share.
+            let ring_secret =
+                ring::agreement::agree_ephemeral(theirs, &our_public, |s| s.to_vec()).unwrap();
+            let our_secret = ours.complete(their_public.as_ref()).unwrap();
+            assert_eq!(our_secret.as_bytes(), ring_secret, "{group:?} seed {seed}");
+        }
+    }
+}
+
+#[test]
+fn key_exchange_refuses_what_ring_refuses() {
+    // Peer keys that are not points of the group: both implementations must refuse them.
+    let p = RustCryptoProvider;
+    let ring_rng = ring::rand::SystemRandom::new();
+    let mut not_on_curve = vec![0x04];
+    not_on_curve.extend_from_slice(&[0x01; 64]);
+    let cases: [(NamedGroup, Vec<u8>); 5] = [
+        (NamedGroup::X25519, vec![0; 32]),
+        (NamedGroup::X25519, vec![9; 31]),
+        (NamedGroup::Secp256r1, not_on_curve),
+        (NamedGroup::Secp256r1, vec![0x00]),
+        (NamedGroup::Secp256r1, vec![0x04; 33]),
+    ];
+    for (group, bad) in cases {
+        let ours = p.start_key_exchange(group, &mut TestRng::new(1)).unwrap();
+        assert_eq!(
+            ours.complete(&bad).err(),
+            Some(CryptoError::InvalidPeerKey),
+            "{group:?} {bad:02x?}"
+        );
+        let theirs =
+            ring::agreement::EphemeralPrivateKey::generate(ring_agreement(group), &ring_rng)
+                .unwrap();
+        let bad_key = ring::agreement::UnparsedPublicKey::new(ring_agreement(group), &bad);
+        assert!(ring::agreement::agree_ephemeral(theirs, &bad_key, |_| ()).is_err());
     }
 }

@@ -44,6 +44,7 @@ use crate::wire::algorithms::{NamedGroup, SignatureScheme};
 
 mod aead;
 mod hash;
+mod kx;
 
 /// The default crypto provider, on RustCrypto crates. It holds no state.
 #[derive(Clone, Copy, Debug, Default)]
@@ -77,15 +78,15 @@ impl CryptoProvider for RustCryptoProvider {
     }
 
     fn groups(&self) -> &[NamedGroup] {
-        &[]
+        kx::GROUPS
     }
 
     fn start_key_exchange(
         &self,
-        _group: NamedGroup,
-        _rng: &mut dyn Rng,
+        group: NamedGroup,
+        rng: &mut dyn Rng,
     ) -> Result<Box<dyn KeyExchange>, CryptoError> {
-        Err(CryptoError::Unsupported)
+        kx::start(group, rng)
     }
 
     fn verify_signature(
