@@ -1,1 +1,0 @@
-//! The default [`CryptoProvider`](super::CryptoProvider), built on RustCrypto crates.
