@@ -27,6 +27,7 @@ extern crate std;
 pub mod codec;
 pub mod crypto;
 pub mod error;
+pub mod record;
 pub mod wire;
 
 pub use error::Error;

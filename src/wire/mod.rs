@@ -9,3 +9,4 @@ pub mod alert;
 pub mod algorithms;
 pub mod codes;
 pub mod extensions;
+pub mod record;
