@@ -488,6 +488,28 @@ fn one_appended_byte_is_a_decode_error() {
 }
 
 #[test]
+fn corrupted_bytes_never_panic() {
+    let mut decoded = 0;
+    for (name, _) in TRACES {
+        for m in wire_messages(&vectors::load(name)) {
+            for i in 0..m.bytes.len() {
+                for value in [0x00, 0xff, m.bytes[i] ^ 0x01, m.bytes[i] ^ 0x80] {
+                    let mut corrupted = m.bytes.clone();
+                    corrupted[i] = value;
+                    // Either answer is fine; what matters is that there is one, and that
+                    // whatever decodes re-encodes to what was received.
+                    if let Ok(msg) = HandshakeMessage::decode(&corrupted, m.hash_len) {
+                        assert_eq!(msg.encode().unwrap(), corrupted, "{name}: byte {i}");
+                        decoded += 1;
+                    }
+                }
+            }
+        }
+    }
+    println!("{decoded} corrupted messages still decoded, all re-encoding exactly");
+}
+
+#[test]
 fn split_header_waits_for_whole_headers() {
     let messages = wire_messages(&vectors::load("simple"));
     let flight: Vec<u8> = messages[2..6]

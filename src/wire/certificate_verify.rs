@@ -72,9 +72,9 @@ impl Signer {
 /// The bytes a CertificateVerify signature covers, for `transcript_hash` =
 /// Transcript-Hash(Handshake Context, Certificate).
 ///
-/// RFC 9846 §4.5.2: "The digital signature is then computed over the concatenation of: A
-/// string that consists of octet 32 (0x20) repeated 64 times; The context string; A single 0
-/// byte which serves as the separator; The content to be signed".
+/// RFC 9846 §4.5.2: the digital signature is computed over the concatenation of "octet 32
+/// (0x20) repeated 64 times", the context string, "A single 0 byte which serves as the
+/// separator", and the content to be signed.
 pub fn signed_content(signer: Signer, transcript_hash: &[u8]) -> Vec<u8> {
     let context = signer.context_string();
     let mut out = Vec::with_capacity(64 + context.len() + 1 + transcript_hash.len());
