@@ -4,7 +4,11 @@
 //! both refuse tampered input.
 
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
-use lucid_tls::crypto::{CryptoError, CryptoProvider, HashAlgorithm};
+use lucid_tls::crypto::{
+    AEAD_NONCE_LEN, AEAD_TAG_LEN, Aead, AeadAlgorithm, CryptoError, CryptoProvider, HashAlgorithm,
+    Rng,
+};
+use lucid_tls::wire::algorithms::NamedGroup;
 
 /// Deterministic, varied test input: `len` bytes that depend on `seed`.
 fn bytes(seed: u8, len: usize) -> Vec<u8> {
@@ -171,5 +175,219 @@ fn hkdf_rfc5869_test_cases_1_and_3() {
         )
         .unwrap();
         assert_eq!(hex::encode(got_okm), okm);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// AEAD
+// ---------------------------------------------------------------------------------------
+
+const AEADS: [AeadAlgorithm; 3] = [
+    AeadAlgorithm::Aes128Gcm,
+    AeadAlgorithm::Aes256Gcm,
+    AeadAlgorithm::ChaCha20Poly1305,
+];
+
+fn ring_aead(alg: AeadAlgorithm, key: &[u8]) -> ring::aead::LessSafeKey {
+    let ring_alg = match alg {
+        AeadAlgorithm::Aes128Gcm => &ring::aead::AES_128_GCM,
+        AeadAlgorithm::Aes256Gcm => &ring::aead::AES_256_GCM,
+        AeadAlgorithm::ChaCha20Poly1305 => &ring::aead::CHACHA20_POLY1305,
+    };
+    ring::aead::LessSafeKey::new(ring::aead::UnboundKey::new(ring_alg, key).unwrap())
+}
+
+fn ring_nonce(nonce: [u8; AEAD_NONCE_LEN]) -> ring::aead::Nonce {
+    ring::aead::Nonce::assume_unique_for_key(nonce)
+}
+
+/// One AEAD cross-check: the same key in both implementations, and one record's inputs.
+struct AeadCase {
+    alg: AeadAlgorithm,
+    ours: Box<dyn Aead>,
+    theirs: ring::aead::LessSafeKey,
+    nonce: [u8; AEAD_NONCE_LEN],
+    aad: Vec<u8>,
+    plaintext: Vec<u8>,
+}
+
+/// Every AEAD × every length in [`LENGTHS`], with inputs derived from `seed`.
+fn aead_cases(seed: u8) -> Vec<AeadCase> {
+    let mut cases = Vec::new();
+    for alg in AEADS {
+        for len in LENGTHS {
+            let key = bytes(seed, alg.key_len());
+            cases.push(AeadCase {
+                alg,
+                ours: RustCryptoProvider.aead(alg, &key).unwrap(),
+                theirs: ring_aead(alg, &key),
+                nonce: bytes(seed ^ len as u8, AEAD_NONCE_LEN).try_into().unwrap(),
+                aad: bytes(seed.wrapping_add(1), 5),
+                plaintext: bytes(seed.wrapping_add(2), len),
+            });
+        }
+    }
+    cases
+}
+
+#[test]
+fn aead_we_seal_ring_opens() {
+    for c in aead_cases(8) {
+        let mut record = c.plaintext.clone();
+        let tag = c.ours.seal_in_place(&c.nonce, &c.aad, &mut record).unwrap();
+        record.extend_from_slice(&tag);
+        let opened = c
+            .theirs
+            .open_in_place(
+                ring_nonce(c.nonce),
+                ring::aead::Aad::from(&c.aad),
+                &mut record,
+            )
+            .unwrap();
+        assert_eq!(
+            opened,
+            &c.plaintext[..],
+            "{:?} {}",
+            c.alg,
+            c.plaintext.len()
+        );
+    }
+}
+
+#[test]
+fn aead_ring_seals_we_open() {
+    for c in aead_cases(11) {
+        let (ours, nonce, aad) = (&c.ours, c.nonce, &c.aad);
+        let mut record = c.plaintext.clone();
+        let ring_tag = c
+            .theirs
+            .seal_in_place_separate_tag(ring_nonce(nonce), ring::aead::Aad::from(aad), &mut record)
+            .unwrap();
+        let tag: [u8; AEAD_TAG_LEN] = ring_tag.as_ref().try_into().unwrap();
+
+        // Any flipped bit, in ciphertext, tag, AAD or nonce, is refused.
+        if let Some(last) = record.len().checked_sub(1) {
+            let mut tampered = record.clone();
+            tampered[last] ^= 0x80;
+            let got = ours.open_in_place(&nonce, aad, &mut tampered, &tag);
+            assert_eq!(got, Err(CryptoError::AeadTagMismatch));
+        }
+        let mut bad_tag = tag;
+        bad_tag[0] ^= 1;
+        let got = ours.open_in_place(&nonce, aad, &mut record.clone(), &bad_tag);
+        assert_eq!(got, Err(CryptoError::AeadTagMismatch));
+        let mut bad_aad = aad.clone();
+        bad_aad[4] ^= 1;
+        let got = ours.open_in_place(&nonce, &bad_aad, &mut record.clone(), &tag);
+        assert_eq!(got, Err(CryptoError::AeadTagMismatch));
+        let mut bad_nonce = nonce;
+        bad_nonce[11] ^= 1;
+        let got = ours.open_in_place(&bad_nonce, aad, &mut record.clone(), &tag);
+        assert_eq!(got, Err(CryptoError::AeadTagMismatch));
+
+        ours.open_in_place(&nonce, aad, &mut record, &tag).unwrap();
+        assert_eq!(record, c.plaintext, "{:?} {}", c.alg, c.plaintext.len());
+    }
+}
+
+#[test]
+fn aead_refuses_wrong_key_length() {
+    let p = RustCryptoProvider;
+    for alg in AEADS {
+        for len in [0, 15, 17, 24, 31, 33] {
+            if len != alg.key_len() {
+                assert_eq!(
+                    p.aead(alg, &vec![1; len]).err(),
+                    Some(CryptoError::InvalidKey)
+                );
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Key exchange
+// ---------------------------------------------------------------------------------------
+
+/// A seeded ChaCha20 stream as the caller's RNG: reproducible, and good enough for keys.
+struct TestRng(rand_chacha::ChaCha20Rng);
+
+impl TestRng {
+    fn new(seed: u8) -> Self {
+        use rand_chacha::rand_core::SeedableRng;
+        Self(rand_chacha::ChaCha20Rng::from_seed([seed; 32]))
+    }
+}
+
+impl Rng for TestRng {
+    fn fill(&mut self, dest: &mut [u8]) -> Result<(), CryptoError> {
+        use rand_chacha::rand_core::Rng as _;
+        self.0.fill_bytes(dest);
+        Ok(())
+    }
+}
+
+fn ring_agreement(group: NamedGroup) -> &'static ring::agreement::Algorithm {
+    match group {
+        NamedGroup::X25519 => &ring::agreement::X25519,
+        NamedGroup::Secp256r1 => &ring::agreement::ECDH_P256,
+        _ => unreachable!("not a group of this provider"),
+    }
+}
+
+#[test]
+fn key_exchange_agrees_with_ring() {
+    let p = RustCryptoProvider;
+    assert_eq!(p.groups(), [NamedGroup::X25519, NamedGroup::Secp256r1]);
+    let ring_rng = ring::rand::SystemRandom::new();
+    for group in p.groups().iter().copied() {
+        for seed in 0..8 {
+            let ours = p
+                .start_key_exchange(group, &mut TestRng::new(seed))
+                .unwrap();
+            assert_eq!(ours.group(), group);
+            let theirs =
+                ring::agreement::EphemeralPrivateKey::generate(ring_agreement(group), &ring_rng)
+                    .unwrap();
+            let their_public = theirs.compute_public_key().unwrap();
+            let our_public = ring::agreement::UnparsedPublicKey::new(
+                ring_agreement(group),
+                ours.public_key().to_vec(),
+            );
+            // ring parses our key share and computes the same secret we do from its share.
+            let ring_secret =
+                ring::agreement::agree_ephemeral(theirs, &our_public, |s| s.to_vec()).unwrap();
+            let our_secret = ours.complete(their_public.as_ref()).unwrap();
+            assert_eq!(our_secret.as_bytes(), ring_secret, "{group:?} seed {seed}");
+        }
+    }
+}
+
+#[test]
+fn key_exchange_refuses_what_ring_refuses() {
+    // Peer keys that are not points of the group: both implementations must refuse them.
+    let p = RustCryptoProvider;
+    let ring_rng = ring::rand::SystemRandom::new();
+    let mut not_on_curve = vec![0x04];
+    not_on_curve.extend_from_slice(&[0x01; 64]);
+    let cases: [(NamedGroup, Vec<u8>); 5] = [
+        (NamedGroup::X25519, vec![0; 32]),
+        (NamedGroup::X25519, vec![9; 31]),
+        (NamedGroup::Secp256r1, not_on_curve),
+        (NamedGroup::Secp256r1, vec![0x00]),
+        (NamedGroup::Secp256r1, vec![0x04; 33]),
+    ];
+    for (group, bad) in cases {
+        let ours = p.start_key_exchange(group, &mut TestRng::new(1)).unwrap();
+        assert_eq!(
+            ours.complete(&bad).err(),
+            Some(CryptoError::InvalidPeerKey),
+            "{group:?} {bad:02x?}"
+        );
+        let theirs =
+            ring::agreement::EphemeralPrivateKey::generate(ring_agreement(group), &ring_rng)
+                .unwrap();
+        let bad_key = ring::agreement::UnparsedPublicKey::new(ring_agreement(group), &bad);
+        assert!(ring::agreement::agree_ephemeral(theirs, &bad_key, |_| ()).is_err());
     }
 }

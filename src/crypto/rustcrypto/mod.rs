@@ -42,7 +42,9 @@ use crate::crypto::{
 };
 use crate::wire::algorithms::{NamedGroup, SignatureScheme};
 
+mod aead;
 mod hash;
+mod kx;
 
 /// The default crypto provider, on RustCrypto crates. It holds no state.
 #[derive(Clone, Copy, Debug, Default)]
@@ -71,20 +73,20 @@ impl CryptoProvider for RustCryptoProvider {
         hash::hkdf_expand(alg, prk, info, out)
     }
 
-    fn aead(&self, _alg: AeadAlgorithm, _key: &[u8]) -> Result<Box<dyn Aead>, CryptoError> {
-        Err(CryptoError::Unsupported)
+    fn aead(&self, alg: AeadAlgorithm, key: &[u8]) -> Result<Box<dyn Aead>, CryptoError> {
+        Ok(Box::new(aead::AeadKey::new(alg, key)?))
     }
 
     fn groups(&self) -> &[NamedGroup] {
-        &[]
+        kx::GROUPS
     }
 
     fn start_key_exchange(
         &self,
-        _group: NamedGroup,
-        _rng: &mut dyn Rng,
+        group: NamedGroup,
+        rng: &mut dyn Rng,
     ) -> Result<Box<dyn KeyExchange>, CryptoError> {
-        Err(CryptoError::Unsupported)
+        kx::start(group, rng)
     }
 
     fn verify_signature(
