@@ -238,3 +238,119 @@ impl core::fmt::Debug for Transcript {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::rustcrypto::RustCryptoProvider;
+
+    const CH1: &[u8] = &[1, 0, 0, 2, 0xaa, 0xbb];
+    const HRR: &[u8] = &[2, 0, 0, 1, 0xcc];
+    const CH2: &[u8] = &[1, 0, 0, 1, 0xdd];
+
+    fn hash_of(alg: HashAlgorithm, parts: &[&[u8]]) -> HashOutput {
+        let mut context = RustCryptoProvider.hash(alg);
+        for part in parts {
+            context.update(part);
+        }
+        context.current()
+    }
+
+    #[test]
+    fn test_message_hash_header() {
+        assert_eq!(message_hash_header(HashAlgorithm::Sha256), [0xfe, 0, 0, 32]);
+        assert_eq!(message_hash_header(HashAlgorithm::Sha384), [0xfe, 0, 0, 48]);
+    }
+
+    #[test]
+    fn test_partial_client_hello_cuts_the_binders() {
+        let hello = [1, 0, 0, 6, 9, 9, 0, 2, 1, 7];
+        assert_eq!(partial_client_hello(&hello, 4), Ok(&hello[..6]));
+        assert_eq!(partial_client_hello(&hello, 6), Ok(&hello[..4]));
+        // Binders that would eat the handshake header or run past the start are refused.
+        assert!(partial_client_hello(&hello, 7).is_err());
+        assert!(partial_client_hello(&hello, 11).is_err());
+    }
+
+    #[test]
+    fn test_pending_transcript_hashes_like_a_running_one() {
+        let provider = RustCryptoProvider;
+        for alg in [HashAlgorithm::Sha256, HashAlgorithm::Sha384] {
+            let mut pending = PendingTranscript::new();
+            pending.add(CH1);
+            assert_eq!(
+                pending.hash_with(&provider, alg, HRR),
+                hash_of(alg, &[CH1, HRR])
+            );
+            let mut transcript = pending.into_transcript(&provider, alg);
+            assert_eq!(transcript.algorithm(), alg);
+            assert_eq!(transcript.current(), hash_of(alg, &[CH1]));
+            assert_eq!(transcript.current_with(HRR), hash_of(alg, &[CH1, HRR]));
+            // `current_with` did not add anything.
+            assert_eq!(transcript.message_count(), 1);
+            transcript.add(HRR);
+            assert_eq!(transcript.current(), hash_of(alg, &[CH1, HRR]));
+        }
+    }
+
+    #[test]
+    fn test_hello_retry_replaces_client_hello1_by_message_hash() {
+        let provider = RustCryptoProvider;
+        for alg in [HashAlgorithm::Sha256, HashAlgorithm::Sha384] {
+            // The RFC's formula, written out: message_hash || 00 00 Hash.length ||
+            // Hash(ClientHello1) || HelloRetryRequest || ClientHello2.
+            let ch1_hash = hash_of(alg, &[CH1]);
+            let header = message_hash_header(alg);
+            let expected = hash_of(alg, &[&header, ch1_hash.as_bytes(), HRR, CH2]);
+
+            // Client: ClientHello1 was buffered before the HelloRetryRequest chose the suite.
+            let mut pending = PendingTranscript::new();
+            pending.add(CH1);
+            let mut client = pending
+                .into_transcript_after_hello_retry(&provider, alg)
+                .unwrap();
+            // Server: it knew the suite, hashed ClientHello1, then sent a HelloRetryRequest.
+            let mut server = Transcript::new(&provider, alg);
+            server.add(CH1);
+            server.replace_client_hello1(&provider).unwrap();
+            // Stateless server: only Hash(ClientHello1) came back in the cookie.
+            let mut stateless = Transcript::from_client_hello1_hash(&provider, alg, &ch1_hash);
+
+            for transcript in [&mut client, &mut server, &mut stateless] {
+                transcript.add(HRR);
+                transcript.add(CH2);
+                assert_eq!(transcript.current(), expected);
+                assert_eq!(transcript.message_count(), 3);
+            }
+        }
+    }
+
+    #[test]
+    fn test_message_hash_only_replaces_a_lone_client_hello1() {
+        let provider = RustCryptoProvider;
+        let mut transcript = Transcript::new(&provider, HashAlgorithm::Sha256);
+        assert!(transcript.replace_client_hello1(&provider).is_err());
+        transcript.add(CH1);
+        transcript.add(HRR);
+        assert!(transcript.replace_client_hello1(&provider).is_err());
+        let mut pending = PendingTranscript::new();
+        pending.add(CH1);
+        pending.add(CH2);
+        assert!(
+            pending
+                .into_transcript_after_hello_retry(&provider, HashAlgorithm::Sha256)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn test_clone_forks_the_running_hash() {
+        let provider = RustCryptoProvider;
+        let mut transcript = Transcript::new(&provider, HashAlgorithm::Sha256);
+        transcript.add(CH1);
+        let mut fork = transcript.clone();
+        fork.add(HRR);
+        assert_eq!(transcript.current(), hash_of(HashAlgorithm::Sha256, &[CH1]));
+        assert_eq!(fork.current(), hash_of(HashAlgorithm::Sha256, &[CH1, HRR]));
+    }
+}
