@@ -15,6 +15,8 @@
 //! | §3 presentation language          | [`codec`]               |
 //! | §4 handshake messages, §6 alerts  | [`wire`]                |
 //! | crypto primitives (§5.2, §7, §4.5.3) | [`crypto`]           |
+//! | transcript hash (§4.1)            | [`transcript`]          |
+//! | key schedule (§7.1–§7.3, §7.5)    | [`key_schedule`]        |
 //! | error → alert mapping (§6.2)       | [`error`]               |
 #![no_std]
 #![forbid(unsafe_code)]
@@ -27,7 +29,9 @@ extern crate std;
 pub mod codec;
 pub mod crypto;
 pub mod error;
+pub mod key_schedule;
 pub mod record;
+pub mod transcript;
 pub mod wire;
 
 pub use error::Error;
