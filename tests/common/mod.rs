@@ -1,4 +1,6 @@
 //! Shared support for the integration tests.
 #![allow(dead_code)]
 
+pub mod nss;
+pub mod replay_rng;
 pub mod vectors;
