@@ -11,6 +11,7 @@ mod common;
 
 use std::sync::Arc;
 
+use common::check::{check_client_keys, check_secrets, feed_in_pieces, record, states, value};
 use common::nss::nss_client_config;
 use common::replay_rng::ReplayRng;
 use common::vectors::{self, Trace};
@@ -18,112 +19,12 @@ use lucid_tls::client::ClientConnection;
 use lucid_tls::connection::Event;
 use lucid_tls::key_schedule::SecretLabel;
 use lucid_tls::time::Time;
-use lucid_tls::trace::{Direction, Epoch, TraceEvent};
+use lucid_tls::trace::TraceEvent;
 use lucid_tls::wire::alert::AlertDescription;
 use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 
 /// 2025-06-01: RFC 8448's certificate is valid then (it expires in July 2026).
 const NOW: Time = Time::from_unix_secs(1_748_736_000);
-
-/// The value `label` of the first `actor` block under `heading` that has it (blocks the
-/// RFC marks "(same as ...)" have no values).
-fn value<'a>(trace: &'a Trace, heading: &str, label: &str) -> &'a [u8] {
-    ["client", "server"]
-        .iter()
-        .flat_map(|actor| trace.blocks(actor, heading))
-        .find_map(|block| block.try_get(label))
-        .unwrap_or_else(|| panic!("no {label:?} under {heading:?}"))
-}
-
-/// The `n`th (from 0) record `actor` sends under `heading`.
-fn record<'a>(trace: &'a Trace, actor: &str, heading: &str, n: usize) -> &'a [u8] {
-    trace.blocks(actor, heading)[n].get("complete record")
-}
-
-/// Every secret of RFC 8448 §3 the client derives, with where the RFC prints it.
-fn printed_secrets() -> Vec<(SecretLabel, &'static str, &'static str)> {
-    use SecretLabel as L;
-    vec![
-        (L::EarlySecret, "extract secret \"early\"", "secret"),
-        (
-            L::DerivedForHandshake,
-            "derive secret for handshake \"tls13 derived\"",
-            "expanded",
-        ),
-        (L::HandshakeSecret, "extract secret \"handshake\"", "secret"),
-        (
-            L::ClientHandshakeTraffic,
-            "derive secret \"tls13 c hs traffic\"",
-            "expanded",
-        ),
-        (
-            L::ServerHandshakeTraffic,
-            "derive secret \"tls13 s hs traffic\"",
-            "expanded",
-        ),
-        (
-            L::DerivedForMain,
-            "derive secret for master \"tls13 derived\"",
-            "expanded",
-        ),
-        (L::MainSecret, "extract secret \"master\"", "secret"),
-        (
-            L::ClientApplicationTraffic(0),
-            "derive secret \"tls13 c ap traffic\"",
-            "expanded",
-        ),
-        (
-            L::ServerApplicationTraffic(0),
-            "derive secret \"tls13 s ap traffic\"",
-            "expanded",
-        ),
-        (
-            L::Exporter,
-            "derive secret \"tls13 exp master\"",
-            "expanded",
-        ),
-        (
-            L::Resumption,
-            "derive secret \"tls13 res master\"",
-            "expanded",
-        ),
-        (
-            L::ResumptionPsk,
-            "generate resumption secret \"tls13 resumption\"",
-            "expanded",
-        ),
-    ]
-}
-
-/// The client's traffic keys, per direction and epoch, and where the RFC prints them.
-fn printed_keys() -> Vec<(Direction, Epoch, &'static str, &'static str)> {
-    vec![
-        (
-            Direction::Received,
-            Epoch::Handshake,
-            "server",
-            "derive write traffic keys for handshake data",
-        ),
-        (
-            Direction::Sent,
-            Epoch::Handshake,
-            "server",
-            "derive read traffic keys for handshake data",
-        ),
-        (
-            Direction::Received,
-            Epoch::Application(0),
-            "server",
-            "derive write traffic keys for application data",
-        ),
-        (
-            Direction::Sent,
-            Epoch::Application(0),
-            "client",
-            "derive write traffic keys for application data",
-        ),
-    ]
-}
 
 /// A client configured like NSS in §3, drawing the trace's random and private key.
 fn client(trace: &Trace) -> (ClientConnection, ReplayRng) {
@@ -142,12 +43,6 @@ fn client(trace: &Trace) -> (ClientConnection, ReplayRng) {
     let config = Arc::new(nss_client_config(trace, true));
     let client = ClientConnection::new(config, Some("server"), Box::new(rng.clone()), NOW).unwrap();
     (client, rng)
-}
-
-fn feed_in_pieces(client: &mut ClientConnection, bytes: &[u8], piece: usize) {
-    for chunk in bytes.chunks(piece) {
-        assert_eq!(client.feed(NOW, chunk), Ok(chunk.len()));
-    }
 }
 
 /// Runs the whole §3 exchange, feeding the server's bytes in pieces of `piece` bytes.
@@ -171,7 +66,7 @@ fn run_client(piece: usize) -> (ClientConnection, Vec<Event>, Vec<TraceEvent>) {
         record(&trace, "server", "send handshake record", 1),
     ]
     .concat();
-    feed_in_pieces(&mut client, &flight, piece);
+    feed_in_pieces(&mut client, NOW, &flight, piece);
     assert_eq!(client.state_name(), "CONNECTED");
     assert!(!client.is_handshaking());
     assert_eq!(
@@ -182,6 +77,7 @@ fn run_client(piece: usize) -> (ClientConnection, Vec<Event>, Vec<TraceEvent>) {
     // The NewSessionTicket, then application data both ways, then close_notify both ways.
     feed_in_pieces(
         &mut client,
+        NOW,
         record(&trace, "server", "send handshake record", 2),
         piece,
     );
@@ -195,6 +91,7 @@ fn run_client(piece: usize) -> (ClientConnection, Vec<Event>, Vec<TraceEvent>) {
     );
     feed_in_pieces(
         &mut client,
+        NOW,
         record(&trace, "server", "send application_data record", 0),
         piece,
     );
@@ -205,6 +102,7 @@ fn run_client(piece: usize) -> (ClientConnection, Vec<Event>, Vec<TraceEvent>) {
     );
     feed_in_pieces(
         &mut client,
+        NOW,
         record(&trace, "server", "send alert record", 0),
         piece,
     );
@@ -271,47 +169,16 @@ fn client_replays_rfc8448_simple_one_byte_at_a_time() {
 fn client_reports_every_rfc8448_simple_secret_and_key() {
     let trace = vectors::load("simple");
     let (_, _, traces) = run_client(usize::MAX);
-    for (label, heading, field) in printed_secrets() {
-        let derived = traces.iter().find_map(|t| match t {
-            TraceEvent::SecretDerived { label: l, secret } if *l == label => {
-                Some(secret.as_bytes().to_vec())
-            }
-            _ => None,
-        });
-        assert_eq!(
-            derived.as_deref(),
-            Some(value(&trace, heading, field)),
-            "{label:?}"
-        );
-    }
-    for (direction, epoch, actor, heading) in printed_keys() {
-        let block = trace.block(actor, heading);
-        let installed = traces.iter().find_map(|t| match t {
-            TraceEvent::KeyInstalled {
-                direction: d,
-                epoch: e,
-                key,
-                iv,
-                ..
-            } if *d == direction && *e == epoch => Some((key.as_bytes().to_vec(), iv.to_vec())),
-            _ => None,
-        });
-        let expected = (
-            block.get("key expanded").to_vec(),
-            block.get("iv expanded").to_vec(),
-        );
-        assert_eq!(installed, Some(expected), "{direction:?} {epoch:?}");
-    }
-    // The states, in RFC 9846 Appendix A order.
-    let states: Vec<_> = traces
-        .iter()
-        .filter_map(|t| match t {
-            TraceEvent::StateChanged { to, .. } => Some(*to),
-            _ => None,
-        })
-        .collect();
+    assert_eq!(check_secrets(&trace, &traces), 11);
+    let early = common::check::traced_secret(&traces, SecretLabel::EarlySecret);
     assert_eq!(
-        states,
+        early.as_deref(),
+        Some(value(&trace, "extract secret \"early\"", "secret"))
+    );
+    assert_eq!(check_client_keys(&trace, &traces), 4);
+    // The states, in RFC 9846 Appendix A order.
+    assert_eq!(
+        states(&traces),
         [
             "WAIT_SH",
             "WAIT_EE",
