@@ -26,6 +26,12 @@ use lucid_tls::wire::handshake::{HandshakeMessage, split_header};
 use lucid_tls::wire::record::TLSPlaintext;
 use lucid_tls::wire::server_hello::{DOWNGRADE_TLS12, ServerHello};
 
+/// An alteration of the ServerHello.
+type HelloChange = Box<dyn FnOnce(&mut ServerHello)>;
+
+/// An alteration of one message of the encrypted flight.
+type MessageChange = Box<dyn FnOnce(&mut HandshakeMessage)>;
+
 const NOW: Time = Time::from_unix_secs(1_748_736_000);
 
 fn trace() -> Trace {
@@ -83,11 +89,7 @@ fn altered_server_hello(trace: &Trace, alter: impl FnOnce(&mut ServerHello)) -> 
 fn client_checks_the_server_hello() {
     let trace = trace();
     let illegal = Some(AlertDescription::IllegalParameter);
-    let cases: Vec<(
-        &str,
-        Box<dyn FnOnce(&mut ServerHello)>,
-        Option<AlertDescription>,
-    )> = vec![
+    let cases: Vec<(&str, HelloChange, Option<AlertDescription>)> = vec![
         (
             "session id echo",
             Box::new(|h| h.legacy_session_id_echo = vec![1; 32]),
@@ -248,12 +250,7 @@ fn client_checks_the_encrypted_flight() {
     client.feed(NOW, &unaltered).unwrap();
     assert_eq!(client.state_name(), "CONNECTED");
 
-    let cases: Vec<(
-        &str,
-        usize,
-        Box<dyn FnOnce(&mut HandshakeMessage)>,
-        AlertDescription,
-    )> = vec![
+    let cases: Vec<(&str, usize, MessageChange, AlertDescription)> = vec![
         (
             "ALPN never offered",
             0,
