@@ -31,6 +31,7 @@ pub mod crypto;
 pub mod error;
 pub mod key_schedule;
 pub mod record;
+pub mod server;
 pub mod transcript;
 pub mod wire;
 
