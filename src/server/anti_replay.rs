@@ -30,6 +30,8 @@
 
 use alloc::sync::Arc;
 
+use crate::crypto::{CryptoProvider, HashAlgorithm};
+
 /// Remembers keys for a time; the memory behind 0-RTT anti-replay.
 pub trait ReplayStore: Send + Sync {
     /// Records `key` until `valid_until_ms` and returns `true` if it was not recorded
@@ -82,6 +84,19 @@ impl AntiReplay {
 pub fn is_fresh(issued_at_ms: u64, client_ticket_age_ms: u32, now_ms: u64, window_ms: u64) -> bool {
     let expected_arrival = issued_at_ms.saturating_add(u64::from(client_ticket_age_ms));
     expected_arrival.abs_diff(now_ms) <= window_ms
+}
+
+/// The 32-byte key under which `data` (a ticket, a binder) is stored: SHA-256 of
+/// `label || data`, so that keys have one size and the two uses never collide.
+pub(crate) fn replay_key(provider: &dyn CryptoProvider, label: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut hash = provider.hash(HashAlgorithm::Sha256);
+    hash.update(label);
+    hash.update(data);
+    let mut key = [0u8; 32];
+    for (k, d) in key.iter_mut().zip(hash.current().as_bytes()) {
+        *k = *d;
+    }
+    key
 }
 
 #[cfg(feature = "std")]

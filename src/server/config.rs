@@ -37,6 +37,7 @@ use crate::crypto::{CryptoProvider, HashAlgorithm, Secret, SigningKey};
 use crate::error::Error;
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use crate::wire::codes::{ExtensionType, PskKeyExchangeMode};
+use crate::wire::extensions::Extension;
 use crate::wire::new_session_ticket::MAX_TICKET_LIFETIME;
 
 use super::anti_replay::AntiReplay;
@@ -328,6 +329,19 @@ impl ServerConfig {
             extension_order: NSS_EXTENSION_ORDER.to_vec(),
             trace: true,
         }
+    }
+
+    /// `extensions` sorted into [`ServerConfig::extension_order`] (a stable sort: types not
+    /// in the list keep their relative order, after the listed ones).
+    pub(crate) fn in_extension_order(&self, mut extensions: Vec<Extension>) -> Vec<Extension> {
+        extensions.sort_by_key(|e| {
+            let typ = e.extension_type();
+            self.extension_order
+                .iter()
+                .position(|t| *t == typ)
+                .unwrap_or(usize::MAX)
+        });
+        extensions
     }
 
     /// Checks the rules a configuration must follow; every new connection runs it.

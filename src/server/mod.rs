@@ -8,7 +8,12 @@
 pub mod anti_replay;
 pub mod config;
 pub mod cookie;
+mod psk;
+mod retry;
 pub mod seal;
+mod select;
+#[cfg(test)]
+mod test_support;
 pub mod ticket;
 
 pub use anti_replay::{AntiReplay, ReplayStore};
