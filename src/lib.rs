@@ -34,6 +34,7 @@ pub mod error;
 pub mod key_schedule;
 pub mod keylog;
 pub mod record;
+pub mod server;
 pub mod time;
 pub mod trace;
 pub mod transcript;
