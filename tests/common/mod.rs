@@ -3,5 +3,6 @@
 
 pub mod check;
 pub mod nss;
+pub mod pair;
 pub mod replay_rng;
 pub mod vectors;
