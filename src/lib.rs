@@ -18,6 +18,10 @@
 //! | transcript hash (§4.1)            | [`transcript`]          |
 //! | key schedule (§7.1–§7.3, §7.5)    | [`key_schedule`]        |
 //! | error → alert mapping (§6.2)       | [`error`]               |
+//! | the sans-IO connection: records in and out, KeyUpdate (§4.7.3), exporters (§7.5) | [`connection`] |
+//! | client state machine (Appendix A.1) | [`client`]             |
+//! | trace events, NSS key log          | [`trace`], [`keylog`]   |
+//! | time as an input (§4.3.11.1, §8.3)  | [`time`]                |
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
