@@ -9,38 +9,38 @@
 //! string of Hash.length zero bytes.)
 //!
 //! ```text
-//!                            salt: 0
-//!                               |
-//!   PSK (or 0) ------> HKDF-Extract                                        [EarlySecret]
-//!                               |= Early Secret
-//!                               |
-//!                               +- "ext binder"/"res binder", ()             -> binder_key
-//!                               +- "c e traffic",  (CH)            -> client_early_traffic_secret
-//!                               +- "e exp master", (CH)                -> early_exporter_secret
-//!                               |
-//!                        "derived", ()
-//!                               | (salt)
-//!   (EC)DHE shared --> HKDF-Extract                                    [HandshakeSecret]
-//!   secret (or 0)               |= Handshake Secret
-//!                               |
-//!                               +- "c hs traffic", (CH..SH)   -> client_handshake_traffic_secret
-//!                               +- "s hs traffic", (CH..SH)   -> server_handshake_traffic_secret
-//!                               |
-//!                        "derived", ()
-//!                               | (salt)
-//!   0 ---------------> HKDF-Extract                                         [MainSecret]
-//!                               |= Main Secret
-//!                               |
-//!                               +- "c ap traffic", (CH..server Fin) -> client_application_
-//!                               |                                        traffic_secret_0
-//!                               +- "s ap traffic", (CH..server Fin) -> server_application_
-//!                               |                                        traffic_secret_0
-//!                               +- "exp master",   (CH..server Fin)      -> exporter_secret
-//!                               '- "res master",   (CH..client Fin)    -> resumption_secret
+//!                 salt: 0
+//!                    |
+//!                    v
+//!   PSK or 0 --> HKDF-Extract = Early Secret                           [EarlySecret]
+//!                    |
+//!                    +--> "ext binder"|"res binder", ()  = binder_key
+//!                    +--> "c e traffic", (CH)            = client_early_traffic_secret
+//!                    +--> "e exp master", (CH)           = early_exporter_secret
+//!                    v
+//!               "derived", ()
+//!                    | salt
+//!                    v
+//!   (EC)DHE  --> HKDF-Extract = Handshake Secret                   [HandshakeSecret]
+//!   or 0             |
+//!                    +--> "c hs traffic", (CH..SH)       = client_handshake_traffic_secret
+//!                    +--> "s hs traffic", (CH..SH)       = server_handshake_traffic_secret
+//!                    v
+//!               "derived", ()
+//!                    | salt
+//!                    v
+//!   0 ---------> HKDF-Extract = Main Secret                             [MainSecret]
+//!                    |
+//!                    +--> "c ap traffic", (CH..SF)       = client_application_traffic_secret_0
+//!                    +--> "s ap traffic", (CH..SF)       = server_application_traffic_secret_0
+//!                    +--> "exp master", (CH..SF)         = exporter_secret
+//!                    '--> "res master", (CH..CF)         = resumption_secret
 //!
-//!   each "+- label, (messages)" is Derive-Secret(secret above, label, Messages), that is
-//!   HKDF-Expand-Label(secret, label, Transcript-Hash(Messages), Hash.length); "()" is the
-//!   empty transcript, whose hash is Hash("").
+//!   --> "label", (M1..Mn)   Derive-Secret(secret above, label, M1..Mn), that is
+//!                           HKDF-Expand-Label(secret, label, Transcript-Hash(M1..Mn),
+//!                                             Hash.length)
+//!   ()                      no messages: the hash is Hash("")
+//!   CH, SH, SF, CF          ClientHello, ServerHello, server Finished, client Finished
 //! ```
 //!
 //! Below the working secrets hang the leaves, each computed on demand by the type that holds
@@ -58,11 +58,11 @@
 //!
 //! # The types
 //!
-//! | stage               | made by                              | derives                     |
-//! |---------------------|--------------------------------------|-----------------------------|
-//! | [`EarlySecret`]     | [`EarlySecret::new`] (PSK or none)   | binder key, 0-RTT secrets   |
-//! | [`HandshakeSecret`] | [`EarlySecret::into_handshake`]      | handshake traffic secrets   |
-//! | [`MainSecret`]      | [`HandshakeSecret::into_main`]       | application, exporter, resumption secrets |
+//! | stage               | made by                            | derives                        |
+//! |---------------------|------------------------------------|--------------------------------|
+//! | [`EarlySecret`]     | [`EarlySecret::new`] (PSK or none) | binder key, 0-RTT secrets      |
+//! | [`HandshakeSecret`] | [`EarlySecret::into_handshake`]    | handshake traffic secrets      |
+//! | [`MainSecret`]      | [`HandshakeSecret::into_main`]     | 1-RTT, exporter and resumption |
 //!
 //! Moving to the next stage consumes the previous one, whose secret is then zeroized
 //! (RFC 9846 §7.1: "Once all the values which are to be derived from a given secret have
