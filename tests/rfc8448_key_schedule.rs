@@ -6,7 +6,8 @@
 //! 1. computes the (EC)DHE shared secret from the RFC's private keys and peer public keys
 //!    with the default provider (X25519, or P-256 in §5),
 //! 2. builds the transcript with `lucid_tls::transcript` from the trace's handshake records
-//!    (with §5's `message_hash` rule),
+//!    (with §5's `message_hash` rule) the way a client, a server and a stateless server
+//!    would, and checks that all three agree,
 //! 3. runs the key schedule, from the PSK (§4: the ticket PSK derived from §3's resumption
 //!    secret) or none,
 //! 4. then walks every block of the trace that RFC 8448 prints for the key schedule
@@ -170,11 +171,32 @@ fn transcript_hashes(provider: &dyn CryptoProvider, messages: &[Vec<u8>]) -> Has
     } else {
         pending.into_transcript(provider, SHA256)
     };
+    // The server's view: it picks the suite from ClientHello1 and hashes as it goes, then
+    // (§5) swaps ClientHello1 for message_hash when it sends the HelloRetryRequest. And a
+    // stateless server that kept only Hash(ClientHello1) in its cookie.
+    let mut server = Transcript::new(provider, SHA256);
+    server.add(handshake[0]);
+    assert_eq!(server.current(), client_hello);
+    let mut stateless = None;
+    if hello_retry {
+        server.replace_client_hello1(provider).unwrap();
+        stateless = Some(Transcript::from_client_hello1_hash(
+            provider,
+            SHA256,
+            &client_hello,
+        ));
+    }
     // after[i]: the transcript hash once handshake[i] is in.
     let mut after = vec![client_hello];
     for message in &handshake[1..] {
         transcript.add(message);
+        server.add(message);
         after.push(transcript.current());
+        assert_eq!(server.current(), transcript.current());
+        if let Some(stateless) = stateless.as_mut() {
+            stateless.add(message);
+            assert_eq!(stateless.current(), transcript.current());
+        }
     }
     let last = |typ: u8| handshake.iter().rposition(|m| m[0] == typ).unwrap();
     let first = |typ: u8| handshake.iter().position(|m| m[0] == typ).unwrap();
