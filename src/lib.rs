@@ -30,6 +30,7 @@ pub mod codec;
 pub mod crypto;
 pub mod error;
 pub mod key_schedule;
+pub mod record;
 pub mod transcript;
 pub mod wire;
 

@@ -7,5 +7,18 @@
 
 pub mod alert;
 pub mod algorithms;
+pub mod certificate;
+pub mod certificate_request;
+pub mod certificate_verify;
+pub mod client_hello;
 pub mod codes;
+pub mod encrypted_extensions;
+pub mod end_of_early_data;
 pub mod extensions;
+pub mod finished;
+pub mod handshake;
+pub mod key_update;
+pub mod message_hash;
+pub mod new_session_ticket;
+pub mod record;
+pub mod server_hello;

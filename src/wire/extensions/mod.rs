@@ -3,14 +3,84 @@
 //! CertificateEntry and NewSessionTicket carry.
 //!
 //! An extension's body can depend on the message it is in (key_share has three forms,
-//! supported_versions two, early_data three), so decoding takes an [`ExtensionContext`].
+//! supported_versions two, early_data two), so decoding takes an [`ExtensionContext`].
 //! Extensions we do not know, and known ones we keep opaque, stay as
 //! [`Extension::Unknown`] with their bytes, so a list always re-encodes byte for byte.
+//!
+//! | extension                  | defined in          | may appear in (RFC 9846 §4.3, Table 1) | module |
+//! |----------------------------|---------------------|-------------|-----------------------------|
+//! | server_name                | RFC 6066 §3         | CH, EE, CR  | [`server_name`]             |
+//! | max_fragment_length        | RFC 6066 §4         | CH, EE ¹    | [`max_fragment_length`]     |
+//! | status_request             | RFC 6066 §8, RFC 9846 §4.5.1.1 | CH, CR, CT | [`status_request`] |
+//! | supported_groups           | RFC 9846 §4.3.7     | CH, EE      | [`supported_groups`]        |
+//! | signature_algorithms       | RFC 9846 §4.3.3     | CH, CR      | [`signature_algorithms`]    |
+//! | application_layer_protocol_negotiation | RFC 7301 §3.1 | CH, EE | [`alpn`]                |
+//! | padding                    | RFC 7685 §3         | CH          | [`padding`]                 |
+//! | record_size_limit          | RFC 8449 §4         | CH, EE      | [`record_size_limit`]       |
+//! | pre_shared_key             | RFC 9846 §4.3.11    | CH, SH      | [`pre_shared_key`]          |
+//! | early_data                 | RFC 9846 §4.3.10    | CH, EE, NST | [`early_data`]              |
+//! | supported_versions         | RFC 9846 §4.3.1     | CH, SH, HRR | [`supported_versions`]      |
+//! | cookie                     | RFC 9846 §4.3.2     | CH, HRR     | [`cookie`]                  |
+//! | psk_key_exchange_modes     | RFC 9846 §4.3.9     | CH          | [`psk_key_exchange_modes`]  |
+//! | certificate_authorities    | RFC 9846 §4.3.4     | CH, CR      | [`certificate_authorities`] |
+//! | signature_algorithms_cert  | RFC 9846 §4.3.3     | CH, CR      | [`signature_algorithms`]    |
+//! | key_share                  | RFC 9846 §4.3.8     | CH, SH, HRR | [`key_share`]               |
+//! | use_srtp, heartbeat, client/server_certificate_type | (kept opaque) | CH, EE | —            |
+//! | signed_certificate_timestamp | (kept opaque)     | CH, CR, CT ¹ | —                          |
+//! | oid_filters                | (kept opaque)       | CR          | —                           |
+//! | post_handshake_auth        | (kept opaque)       | CH          | —                           |
+//! | renegotiation_info         | (kept opaque)       | CH ²        | —                           |
+//!
+//! ¹ Not in RFC 9846's table, which lists only "Recommended" extensions; the rows are RFC
+//! 8446's. ² RFC 5746, a TLS 1.2 extension: a client that also offers TLS 1.2 sends it, and no
+//! TLS 1.3 server message carries it.
+//!
+//! What is checked here: each body's syntax (bounds, trailing bytes), the values a body's own
+//! RFC forbids, that a recognized extension is allowed in its message, that no type repeats
+//! in a list, and that pre_shared_key comes last in a ClientHello. What is not: whether a
+//! response answers a request we sent (RFC 9846 §4.3, `unsupported_extension`), and every
+//! other rule that needs to know what the peer or we sent before. The engines check those.
 
 use alloc::vec::Vec;
 
 use crate::codec::{DecodeError, Reader, Writer};
-use crate::wire::codes::ExtensionType;
+use crate::wire::algorithms::NamedGroup;
+use crate::wire::codes::{ExtensionType, ProtocolVersion};
+
+pub mod alpn;
+pub mod certificate_authorities;
+pub mod cookie;
+pub mod early_data;
+pub mod key_share;
+pub mod max_fragment_length;
+pub mod padding;
+pub mod pre_shared_key;
+pub mod psk_key_exchange_modes;
+pub mod record_size_limit;
+pub mod server_name;
+pub mod signature_algorithms;
+pub mod status_request;
+pub mod supported_groups;
+pub mod supported_versions;
+
+#[cfg(test)]
+mod test_support;
+#[cfg(test)]
+mod tests_rfc8448;
+
+pub use alpn::{ProtocolName, ProtocolNameList};
+pub use certificate_authorities::{CertificateAuthoritiesExtension, DistinguishedName};
+pub use cookie::Cookie;
+pub use key_share::{
+    KeyShareClientHello, KeyShareEntry, KeyShareHelloRetryRequest, KeyShareServerHello,
+};
+pub use max_fragment_length::MaxFragmentLength;
+pub use pre_shared_key::{OfferedPsks, PskBinderEntry, PskIdentity};
+pub use psk_key_exchange_modes::PskKeyExchangeModes;
+pub use server_name::{ServerName, ServerNameList};
+pub use signature_algorithms::SignatureSchemeList;
+pub use status_request::{CertificateStatus, CertificateStatusRequest, OcspStatusRequest};
+pub use supported_groups::NamedGroupList;
 
 /// The message an extension list belongs to (the "TLS 1.3" column of RFC 9846 §4.3's table).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,8 +102,61 @@ pub enum ExtensionContext {
 }
 
 /// One extension, decoded into its typed body where this library knows it.
+///
+/// Where a body has more than one form, each form is its own variant, named after the
+/// message that carries it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Extension {
+    /// server_name in CH (or CR): the names the client wants to reach.
+    ServerNameList(ServerNameList),
+    /// server_name in EE: empty, "I used your name".
+    ServerNameAck,
+    /// max_fragment_length in CH or EE.
+    MaxFragmentLength(MaxFragmentLength),
+    /// status_request in CH: the client asks for an OCSP response.
+    StatusRequest(CertificateStatusRequest),
+    /// status_request in CR: empty, the server asks for the client's OCSP response.
+    StatusRequestEmpty,
+    /// status_request in a CertificateEntry: the OCSP response for that certificate.
+    CertificateStatus(CertificateStatus),
+    /// supported_groups in CH or EE.
+    SupportedGroups(NamedGroupList),
+    /// signature_algorithms in CH or CR.
+    SignatureAlgorithms(SignatureSchemeList),
+    /// signature_algorithms_cert in CH or CR.
+    SignatureAlgorithmsCert(SignatureSchemeList),
+    /// application_layer_protocol_negotiation in CH: the protocols offered.
+    ApplicationLayerProtocolNegotiation(ProtocolNameList),
+    /// application_layer_protocol_negotiation in EE: the one protocol the server selected.
+    ApplicationLayerProtocolSelected(ProtocolName),
+    /// padding in CH: this many zero bytes.
+    Padding(u16),
+    /// record_size_limit in CH or EE: the largest protected record plaintext we accept.
+    RecordSizeLimit(u16),
+    /// pre_shared_key in CH: the PSKs offered and their binders.
+    PreSharedKeyClientHello(OfferedPsks),
+    /// pre_shared_key in SH: `selected_identity`, an index into the offered identities.
+    PreSharedKeyServerHello(u16),
+    /// early_data in CH or EE: empty.
+    EarlyData,
+    /// early_data in NST: `max_early_data_size`.
+    EarlyDataMaxSize(u32),
+    /// supported_versions in CH: `versions`, most preferred first.
+    SupportedVersionsClientHello(Vec<ProtocolVersion>),
+    /// supported_versions in SH or HRR: `selected_version`.
+    SupportedVersionsServerHello(ProtocolVersion),
+    /// cookie in HRR or CH.
+    Cookie(Cookie),
+    /// psk_key_exchange_modes in CH.
+    PskKeyExchangeModes(PskKeyExchangeModes),
+    /// certificate_authorities in CH or CR.
+    CertificateAuthorities(CertificateAuthoritiesExtension),
+    /// key_share in CH: the client's shares.
+    KeyShareClientHello(KeyShareClientHello),
+    /// key_share in SH: the server's one share.
+    KeyShareServerHello(KeyShareServerHello),
+    /// key_share in HRR: the group the server wants a share for.
+    KeyShareHelloRetryRequest(KeyShareHelloRetryRequest),
     /// An extension kept as its type and raw `extension_data`.
     Unknown {
         /// The extension_type.
@@ -47,6 +170,33 @@ impl Extension {
     /// The extension_type this extension is sent under.
     pub fn extension_type(&self) -> ExtensionType {
         match self {
+            Self::ServerNameList(_) | Self::ServerNameAck => ExtensionType::ServerName,
+            Self::MaxFragmentLength(_) => ExtensionType::MaxFragmentLength,
+            Self::StatusRequest(_) | Self::StatusRequestEmpty | Self::CertificateStatus(_) => {
+                ExtensionType::StatusRequest
+            }
+            Self::SupportedGroups(_) => ExtensionType::SupportedGroups,
+            Self::SignatureAlgorithms(_) => ExtensionType::SignatureAlgorithms,
+            Self::SignatureAlgorithmsCert(_) => ExtensionType::SignatureAlgorithmsCert,
+            Self::ApplicationLayerProtocolNegotiation(_)
+            | Self::ApplicationLayerProtocolSelected(_) => {
+                ExtensionType::ApplicationLayerProtocolNegotiation
+            }
+            Self::Padding(_) => ExtensionType::Padding,
+            Self::RecordSizeLimit(_) => ExtensionType::RecordSizeLimit,
+            Self::PreSharedKeyClientHello(_) | Self::PreSharedKeyServerHello(_) => {
+                ExtensionType::PreSharedKey
+            }
+            Self::EarlyData | Self::EarlyDataMaxSize(_) => ExtensionType::EarlyData,
+            Self::SupportedVersionsClientHello(_) | Self::SupportedVersionsServerHello(_) => {
+                ExtensionType::SupportedVersions
+            }
+            Self::Cookie(_) => ExtensionType::Cookie,
+            Self::PskKeyExchangeModes(_) => ExtensionType::PskKeyExchangeModes,
+            Self::CertificateAuthorities(_) => ExtensionType::CertificateAuthorities,
+            Self::KeyShareClientHello(_)
+            | Self::KeyShareServerHello(_)
+            | Self::KeyShareHelloRetryRequest(_) => ExtensionType::KeyShare,
             Self::Unknown { typ, .. } => *typ,
         }
     }
@@ -55,25 +205,182 @@ impl Extension {
     pub fn decode_body(
         typ: ExtensionType,
         data: &[u8],
-        _ctx: ExtensionContext,
+        ctx: ExtensionContext,
     ) -> Result<Self, DecodeError> {
-        Ok(Self::Unknown {
-            typ,
-            data: data.to_vec(),
-        })
+        use ExtensionContext as M;
+        use ExtensionType as T;
+        // RFC 9846 §4.3: "If an implementation receives an extension which it recognizes and
+        // which is not specified for the message in which it appears, it MUST abort the
+        // handshake with an "illegal_parameter" alert."
+        let allowed_here = permitted_contexts(typ).is_none_or(|allowed| allowed.contains(&ctx));
+        if !allowed_here {
+            return Err(DecodeError::illegal(
+                "extension not allowed in this message",
+            ));
+        }
+        let mut reader = Reader::new(data);
+        let r = &mut reader;
+        // Rows matching any message (`_`) have one form in every message the table allows.
+        let extension = match (typ, ctx) {
+            (T::ServerName, M::ClientHello | M::CertificateRequest) => {
+                Self::ServerNameList(ServerNameList::decode(r)?)
+            }
+            (T::ServerName, M::EncryptedExtensions) => Self::ServerNameAck,
+            (T::MaxFragmentLength, _) => Self::MaxFragmentLength(MaxFragmentLength::decode(r)?),
+            (T::StatusRequest, M::ClientHello) => {
+                Self::StatusRequest(CertificateStatusRequest::decode(r)?)
+            }
+            (T::StatusRequest, M::CertificateRequest) => Self::StatusRequestEmpty,
+            (T::StatusRequest, M::Certificate) => {
+                Self::CertificateStatus(CertificateStatus::decode(r)?)
+            }
+            (T::SupportedGroups, _) => Self::SupportedGroups(NamedGroupList::decode(r)?),
+            (T::SignatureAlgorithms, _) => {
+                Self::SignatureAlgorithms(SignatureSchemeList::decode(r)?)
+            }
+            (T::SignatureAlgorithmsCert, _) => {
+                Self::SignatureAlgorithmsCert(SignatureSchemeList::decode(r)?)
+            }
+            (T::ApplicationLayerProtocolNegotiation, M::ClientHello) => {
+                Self::ApplicationLayerProtocolNegotiation(ProtocolNameList::decode(r)?)
+            }
+            (T::ApplicationLayerProtocolNegotiation, M::EncryptedExtensions) => {
+                Self::ApplicationLayerProtocolSelected(alpn::decode_selected(r)?)
+            }
+            // Padding that is not all zeros is kept opaque, so it re-encodes as received
+            // (see the padding module).
+            (T::Padding, _) if padding::is_all_zeros(data) => {
+                Self::Padding(padding::decode_padding(r)?)
+            }
+            (T::RecordSizeLimit, _) => {
+                Self::RecordSizeLimit(record_size_limit::decode_record_size_limit(r)?)
+            }
+            (T::PreSharedKey, M::ClientHello) => {
+                Self::PreSharedKeyClientHello(OfferedPsks::decode(r)?)
+            }
+            (T::PreSharedKey, M::ServerHello) => {
+                Self::PreSharedKeyServerHello(pre_shared_key::decode_selected_identity(r)?)
+            }
+            (T::EarlyData, M::ClientHello | M::EncryptedExtensions) => Self::EarlyData,
+            (T::EarlyData, M::NewSessionTicket) => {
+                Self::EarlyDataMaxSize(early_data::decode_max_early_data_size(r)?)
+            }
+            (T::SupportedVersions, M::ClientHello) => {
+                Self::SupportedVersionsClientHello(supported_versions::decode_versions(r)?)
+            }
+            (T::SupportedVersions, M::ServerHello | M::HelloRetryRequest) => {
+                Self::SupportedVersionsServerHello(supported_versions::decode_selected_version(r)?)
+            }
+            (T::Cookie, _) => Self::Cookie(Cookie::decode(r)?),
+            (T::PskKeyExchangeModes, _) => {
+                Self::PskKeyExchangeModes(PskKeyExchangeModes::decode(r)?)
+            }
+            (T::CertificateAuthorities, _) => {
+                Self::CertificateAuthorities(CertificateAuthoritiesExtension::decode(r)?)
+            }
+            (T::KeyShare, M::ClientHello) => {
+                Self::KeyShareClientHello(KeyShareClientHello::decode(r)?)
+            }
+            (T::KeyShare, M::ServerHello) => {
+                Self::KeyShareServerHello(KeyShareServerHello::decode(r)?)
+            }
+            (T::KeyShare, M::HelloRetryRequest) => {
+                Self::KeyShareHelloRetryRequest(KeyShareHelloRetryRequest::decode(r)?)
+            }
+            _ => {
+                return Ok(Self::Unknown {
+                    typ,
+                    data: data.to_vec(),
+                });
+            }
+        };
+        // RFC 9846 §4.3: "When processing an extension, receivers MUST abort the handshake
+        // with a "decode_error" alert if there is data left over after parsing the structure."
+        reader.finish()?;
+        Ok(extension)
     }
 
     /// Appends `extension_type`, the two-byte length and `extension_data`.
     pub fn encode(&self, w: &mut Writer) {
         w.u16(self.extension_type().to_u16());
-        w.len_u16(|w| match self {
+        w.len_u16(|w| self.encode_body(w));
+    }
+
+    /// Appends `extension_data` alone: the mirror image of [`Extension::decode_body`].
+    pub fn encode_body(&self, w: &mut Writer) {
+        match self {
+            Self::ServerNameList(list) => list.encode(w),
+            Self::ServerNameAck | Self::StatusRequestEmpty | Self::EarlyData => {}
+            Self::MaxFragmentLength(length) => length.encode(w),
+            Self::StatusRequest(request) => request.encode(w),
+            Self::CertificateStatus(status) => status.encode(w),
+            Self::SupportedGroups(list) => list.encode(w),
+            Self::SignatureAlgorithms(list) | Self::SignatureAlgorithmsCert(list) => list.encode(w),
+            Self::ApplicationLayerProtocolNegotiation(list) => list.encode(w),
+            Self::ApplicationLayerProtocolSelected(name) => alpn::encode_selected(w, name),
+            Self::Padding(len) => padding::encode_padding(w, *len),
+            Self::RecordSizeLimit(limit) => record_size_limit::encode_record_size_limit(w, *limit),
+            Self::PreSharedKeyClientHello(offered) => offered.encode(w),
+            Self::PreSharedKeyServerHello(selected_identity) => {
+                pre_shared_key::encode_selected_identity(w, *selected_identity)
+            }
+            Self::EarlyDataMaxSize(max) => early_data::encode_max_early_data_size(w, *max),
+            Self::SupportedVersionsClientHello(versions) => {
+                supported_versions::encode_versions(w, versions)
+            }
+            Self::SupportedVersionsServerHello(version) => {
+                supported_versions::encode_selected_version(w, *version)
+            }
+            Self::Cookie(cookie) => cookie.encode(w),
+            Self::PskKeyExchangeModes(modes) => modes.encode(w),
+            Self::CertificateAuthorities(authorities) => authorities.encode(w),
+            Self::KeyShareClientHello(shares) => shares.encode(w),
+            Self::KeyShareServerHello(share) => share.encode(w),
+            Self::KeyShareHelloRetryRequest(selected) => selected.encode(w),
             Self::Unknown { data, .. } => w.bytes(data),
-        });
+        }
     }
 }
 
-/// Reads `Extension extensions<0..2^16-1>` (the caller checks a larger minimum, such as the
-/// ClientHello's `<8..2^16-1>`, if its message has one).
+/// RFC 9846 §4.3, Table 1: the messages an extension this library recognizes may appear in,
+/// or `None` for a type it does not recognize (which may then appear anywhere).
+pub fn permitted_contexts(typ: ExtensionType) -> Option<&'static [ExtensionContext]> {
+    use ExtensionContext::*;
+    let contexts: &'static [ExtensionContext] = match typ {
+        ExtensionType::ServerName => &[ClientHello, EncryptedExtensions, CertificateRequest],
+        ExtensionType::MaxFragmentLength => &[ClientHello, EncryptedExtensions],
+        ExtensionType::StatusRequest => &[ClientHello, CertificateRequest, Certificate],
+        ExtensionType::SupportedGroups => &[ClientHello, EncryptedExtensions],
+        ExtensionType::SignatureAlgorithms => &[ClientHello, CertificateRequest],
+        ExtensionType::UseSrtp => &[ClientHello, EncryptedExtensions],
+        ExtensionType::Heartbeat => &[ClientHello, EncryptedExtensions],
+        ExtensionType::ApplicationLayerProtocolNegotiation => &[ClientHello, EncryptedExtensions],
+        ExtensionType::SignedCertificateTimestamp => {
+            &[ClientHello, CertificateRequest, Certificate]
+        }
+        ExtensionType::ClientCertificateType => &[ClientHello, EncryptedExtensions],
+        ExtensionType::ServerCertificateType => &[ClientHello, EncryptedExtensions],
+        ExtensionType::Padding => &[ClientHello],
+        ExtensionType::RecordSizeLimit => &[ClientHello, EncryptedExtensions],
+        ExtensionType::PreSharedKey => &[ClientHello, ServerHello],
+        ExtensionType::EarlyData => &[ClientHello, EncryptedExtensions, NewSessionTicket],
+        ExtensionType::SupportedVersions => &[ClientHello, ServerHello, HelloRetryRequest],
+        ExtensionType::Cookie => &[ClientHello, HelloRetryRequest],
+        ExtensionType::PskKeyExchangeModes => &[ClientHello],
+        ExtensionType::CertificateAuthorities => &[ClientHello, CertificateRequest],
+        ExtensionType::OidFilters => &[CertificateRequest],
+        ExtensionType::PostHandshakeAuth => &[ClientHello],
+        ExtensionType::SignatureAlgorithmsCert => &[ClientHello, CertificateRequest],
+        ExtensionType::KeyShare => &[ClientHello, ServerHello, HelloRetryRequest],
+        ExtensionType::RenegotiationInfo => &[ClientHello],
+        ExtensionType::Unknown(_) => return None,
+    };
+    Some(contexts)
+}
+
+/// Reads `Extension extensions<0..2^16-1>` (the caller checks a larger minimum if its
+/// message has one: RFC 9846 gives the ClientHello `<7..2^16-1>`, where RFC 8446 had
+/// `<8..2^16-1>`, and the ServerHello `<6..2^16-1>`).
 pub fn decode_extensions(
     r: &mut Reader<'_>,
     ctx: ExtensionContext,
@@ -88,6 +395,17 @@ pub fn decode_extensions(
         if out.iter().any(|e| e.extension_type() == typ) {
             return Err(DecodeError::illegal("duplicated extension"));
         }
+        // RFC 9846 §4.3.11: "The "pre_shared_key" extension MUST be the last extension in
+        // the ClientHello [...] Servers MUST check that it is the last extension and
+        // otherwise fail the handshake with an "illegal_parameter" alert."
+        let after_psk = out
+            .last()
+            .is_some_and(|e| e.extension_type() == ExtensionType::PreSharedKey);
+        if ctx == ExtensionContext::ClientHello && after_psk {
+            return Err(DecodeError::illegal(
+                "pre_shared_key is not the last extension",
+            ));
+        }
         out.push(Extension::decode_body(typ, data, ctx)?);
     }
     Ok(out)
@@ -100,4 +418,176 @@ pub fn encode_extensions(w: &mut Writer, extensions: &[Extension]) {
             e.encode(w);
         }
     });
+}
+
+/// The extension of type `typ` in a decoded list, if there is one (a list holds at most
+/// one of each type).
+pub fn find(extensions: &[Extension], typ: ExtensionType) -> Option<&Extension> {
+    extensions.iter().find(|e| e.extension_type() == typ)
+}
+
+/// The client's key share for `group` in a decoded ClientHello list, if it sent one.
+pub fn find_client_share(extensions: &[Extension], group: NamedGroup) -> Option<&KeyShareEntry> {
+    match find(extensions, ExtensionType::KeyShare) {
+        Some(Extension::KeyShareClientHello(shares)) => shares.find(group),
+        _ => None,
+    }
+}
+
+/// Reads items with `item` until `list` is used up: the loop behind every
+/// `Item list<min..max>` vector whose length has already been read into `list`.
+fn decode_items<'a, T>(
+    mut list: Reader<'a>,
+    mut item: impl FnMut(&mut Reader<'a>) -> Result<T, DecodeError>,
+) -> Result<Vec<T>, DecodeError> {
+    let mut out = Vec::new();
+    while !list.is_empty() {
+        out.push(item(&mut list)?);
+    }
+    Ok(out)
+}
+
+/// True if two of `items` have the same `key` (a group, a name_type...).
+fn has_repeats<T, K: PartialEq>(items: &[T], key: impl Fn(&T) -> K) -> bool {
+    items.iter().enumerate().any(|(i, item)| {
+        items
+            .iter()
+            .take(i)
+            .any(|earlier| key(earlier) == key(item))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::{rfc_hex, round_trip};
+    use super::*;
+    use crate::wire::alert::AlertDescription;
+    use alloc::vec;
+
+    fn decode_list(bytes: &[u8], ctx: ExtensionContext) -> Result<Vec<Extension>, DecodeError> {
+        let mut r = Reader::new(bytes);
+        let list = decode_extensions(&mut r, ctx)?;
+        r.finish()?;
+        Ok(list)
+    }
+
+    #[test]
+    fn test_parse_unknown_extension_kept_opaque() {
+        // RFC 8448 §3's ClientHello carries session_ticket (0x0023) with an empty body,
+        // which this library does not implement.
+        let ext = round_trip(
+            ExtensionType::Unknown(0x0023),
+            ExtensionContext::ClientHello,
+            &[],
+        );
+        assert_eq!(
+            ext,
+            Extension::Unknown {
+                typ: ExtensionType::Unknown(0x0023),
+                data: vec![]
+            }
+        );
+    }
+
+    #[test]
+    fn test_parse_rejects_extension_in_wrong_message() {
+        for (typ, ctx) in [
+            (
+                ExtensionType::KeyShare,
+                ExtensionContext::EncryptedExtensions,
+            ),
+            (ExtensionType::EarlyData, ExtensionContext::ServerHello),
+            (ExtensionType::ServerName, ExtensionContext::ServerHello),
+            (
+                ExtensionType::PskKeyExchangeModes,
+                ExtensionContext::NewSessionTicket,
+            ),
+            (
+                ExtensionType::PostHandshakeAuth,
+                ExtensionContext::EncryptedExtensions,
+            ),
+            (ExtensionType::Padding, ExtensionContext::HelloRetryRequest),
+        ] {
+            let err = Extension::decode_body(typ, &[], ctx).unwrap_err();
+            assert_eq!(
+                err.alert,
+                AlertDescription::IllegalParameter,
+                "{typ:?} in {ctx:?}"
+            );
+        }
+        // Types we do not recognize are allowed anywhere.
+        let unknown = Extension::decode_body(
+            ExtensionType::Unknown(0x1a1a),
+            &[1],
+            ExtensionContext::ServerHello,
+        );
+        assert!(unknown.is_ok());
+    }
+
+    #[test]
+    fn test_parse_rejects_trailing_bytes_in_body() {
+        // RFC 8448 §3's supported_versions in ServerHello (03 04), with one byte too many.
+        let err = Extension::decode_body(
+            ExtensionType::SupportedVersions,
+            &[0x03, 0x04, 0x00],
+            ExtensionContext::ServerHello,
+        )
+        .unwrap_err();
+        assert_eq!(err.alert, AlertDescription::DecodeError);
+    }
+
+    #[test]
+    fn test_parse_rejects_duplicate_extension() {
+        // Two record_size_limit extensions (RFC 8448 §3's value 0x4001).
+        let bytes = rfc_hex("00 0c 00 1c 00 02 40 01 00 1c 00 02 40 01");
+        let err = decode_list(&bytes, ExtensionContext::ClientHello).unwrap_err();
+        assert_eq!(err.alert, AlertDescription::IllegalParameter);
+    }
+
+    #[test]
+    fn test_parse_rejects_pre_shared_key_not_last_in_client_hello() {
+        // A minimal pre_shared_key (one 1-byte identity, one 32-byte binder) followed by
+        // early_data.
+        let psk = "00 29 00 2c 00 07 00 01 aa 00 00 00 00 00 21 20
+                   00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
+                   00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00";
+        let list = rfc_hex(&alloc::format!("00 34 {psk} 00 2a 00 00"));
+        let err = decode_list(&list, ExtensionContext::ClientHello).unwrap_err();
+        assert_eq!(err.alert, AlertDescription::IllegalParameter);
+        // Last, it is accepted.
+        let list = rfc_hex(&alloc::format!("00 34 00 2a 00 00 {psk}"));
+        let decoded = decode_list(&list, ExtensionContext::ClientHello).unwrap();
+        assert!(matches!(decoded[1], Extension::PreSharedKeyClientHello(_)));
+    }
+
+    #[test]
+    fn test_emit_extension_list() {
+        // RFC 8448 §3's ServerHello extensions: key_share, then supported_versions.
+        let share = rfc_hex(
+            "c9 82 88 76 11 20 95 fe 66 76 2b db f7 c6 72 e1
+             56 d6 cc 25 3b 83 3d f1 dd 69 b1 b0 4e 75 1f 0f",
+        );
+        let list = [
+            Extension::KeyShareServerHello(KeyShareServerHello {
+                server_share: KeyShareEntry {
+                    group: NamedGroup::X25519,
+                    key_exchange: share.clone(),
+                },
+            }),
+            Extension::SupportedVersionsServerHello(ProtocolVersion::Tls13),
+        ];
+        let mut w = Writer::new();
+        encode_extensions(&mut w, &list);
+        let expected = rfc_hex(&alloc::format!(
+            "00 2e 00 33 00 24 00 1d 00 20 {} 00 2b 00 02 03 04",
+            hex::encode(&share)
+        ));
+        assert_eq!(w.finish().unwrap(), expected);
+        assert_eq!(find_client_share(&list, NamedGroup::X25519), None);
+        assert_eq!(
+            find(&list, ExtensionType::SupportedVersions),
+            Some(&list[1])
+        );
+        assert_eq!(find(&list, ExtensionType::Cookie), None);
+    }
 }
