@@ -8,7 +8,11 @@ use lucid_tls::crypto::{
     AEAD_NONCE_LEN, AEAD_TAG_LEN, Aead, AeadAlgorithm, CryptoError, CryptoProvider, HashAlgorithm,
     Rng,
 };
-use lucid_tls::wire::algorithms::NamedGroup;
+use lucid_tls::wire::algorithms::{NamedGroup, SignatureScheme};
+use ring::signature::KeyPair;
+
+mod common;
+use common::vectors;
 
 /// Deterministic, varied test input: `len` bytes that depend on `seed`.
 fn bytes(seed: u8, len: usize) -> Vec<u8> {
@@ -389,5 +393,515 @@ fn key_exchange_refuses_what_ring_refuses() {
                 .unwrap();
         let bad_key = ring::agreement::UnparsedPublicKey::new(ring_agreement(group), &bad);
         assert!(ring::agreement::agree_ephemeral(theirs, &bad_key, |_| ()).is_err());
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Signatures: ring signs, we verify; we sign, ring verifies
+// ---------------------------------------------------------------------------------------
+
+/// The CertificateVerify content shape (RFC 9846 §4.5.2) over a stand-in transcript hash:
+/// what TLS actually signs.
+fn certificate_verify_content(transcript_hash: &[u8]) -> Vec<u8> {
+    let mut content = vec![0x20; 64];
+    content.extend_from_slice(b"TLS 1.3, server CertificateVerify");
+    content.push(0x00);
+    content.extend_from_slice(transcript_hash);
+    content
+}
+
+/// Asserts that `signature` verifies over `message` and fails once message or signature
+/// is altered.
+fn assert_verifies(scheme: SignatureScheme, public_key: &[u8], message: &[u8], signature: &[u8]) {
+    let p = RustCryptoProvider;
+    assert_eq!(
+        p.verify_signature(scheme, public_key, message, signature),
+        Ok(()),
+        "{scheme:?}"
+    );
+    let mut other_message = message.to_vec();
+    other_message[70] ^= 1;
+    assert_eq!(
+        p.verify_signature(scheme, public_key, &other_message, signature),
+        Err(CryptoError::BadSignature),
+        "{scheme:?} altered message"
+    );
+    let mut other_signature = signature.to_vec();
+    let last = other_signature.len() - 1;
+    other_signature[last] ^= 1;
+    assert_eq!(
+        p.verify_signature(scheme, public_key, message, &other_signature),
+        Err(CryptoError::BadSignature),
+        "{scheme:?} altered signature"
+    );
+}
+
+/// A fresh ring ECDSA key: its PKCS#8 DER and the key pair (for signing and its public key).
+fn ring_ecdsa_key(
+    alg: &'static ring::signature::EcdsaSigningAlgorithm,
+) -> (Vec<u8>, ring::signature::EcdsaKeyPair) {
+    let ring_rng = ring::rand::SystemRandom::new();
+    let pkcs8 = ring::signature::EcdsaKeyPair::generate_pkcs8(alg, &ring_rng).unwrap();
+    let pair = ring::signature::EcdsaKeyPair::from_pkcs8(alg, pkcs8.as_ref(), &ring_rng).unwrap();
+    (pkcs8.as_ref().to_vec(), pair)
+}
+
+/// A fresh ring Ed25519 key: its PKCS#8 DER and the key pair.
+fn ring_ed25519_key() -> (Vec<u8>, ring::signature::Ed25519KeyPair) {
+    let pkcs8 =
+        ring::signature::Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
+    let pair = ring::signature::Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+    (pkcs8.as_ref().to_vec(), pair)
+}
+
+#[test]
+fn ecdsa_ring_signs_we_verify() {
+    let ring_rng = ring::rand::SystemRandom::new();
+    let p256 = (
+        SignatureScheme::EcdsaSecp256r1Sha256,
+        &ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
+    );
+    let p384 = (
+        SignatureScheme::EcdsaSecp384r1Sha384,
+        &ring::signature::ECDSA_P384_SHA384_ASN1_SIGNING,
+    );
+    for (scheme, ring_alg) in [p256, p384] {
+        for i in 0..8u8 {
+            let (_, pair) = ring_ecdsa_key(ring_alg);
+            let message = certificate_verify_content(&bytes(i, 32));
+            let signature = pair.sign(&ring_rng, &message).unwrap();
+            let public = pair.public_key().as_ref();
+            assert_verifies(scheme, public, &message, signature.as_ref());
+        }
+    }
+    // A P-256 key is not a P-384 key.
+    let (_, pair) = ring_ecdsa_key(p256.1);
+    let signature = pair.sign(&ring_rng, b"message").unwrap();
+    let public = pair.public_key().as_ref();
+    assert_eq!(
+        RustCryptoProvider.verify_signature(p384.0, public, b"message", signature.as_ref()),
+        Err(CryptoError::InvalidPeerKey)
+    );
+}
+
+#[test]
+fn ed25519_ring_signs_we_verify() {
+    for i in 0..8u8 {
+        let (_, pair) = ring_ed25519_key();
+        let message = certificate_verify_content(&bytes(i, 48));
+        let signature = pair.sign(&message);
+        let public = pair.public_key().as_ref();
+        assert_verifies(
+            SignatureScheme::Ed25519,
+            public,
+            &message,
+            signature.as_ref(),
+        );
+    }
+}
+
+/// A 2048-bit RSA key made by the `rsa` crate from a fixed seed (ring cannot generate RSA
+/// keys), as PKCS#8 DER, shared by the RSA tests.
+fn rsa_test_key_pkcs8() -> &'static [u8] {
+    static KEY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        use rand_chacha::rand_core::SeedableRng;
+        use rsa::pkcs8::EncodePrivateKey;
+        let mut rng = rand_chacha::ChaCha20Rng::from_seed([42; 32]);
+        let key = rsa::PrivateKey::new(&mut rng, 2048).unwrap();
+        key.to_pkcs8_der().unwrap().as_bytes().to_vec()
+    })
+}
+
+fn ring_rsa_signing(scheme: SignatureScheme) -> &'static dyn ring::signature::RsaEncoding {
+    use SignatureScheme as S;
+    match scheme {
+        S::RsaPssRsaeSha256 | S::RsaPssPssSha256 => &ring::signature::RSA_PSS_SHA256,
+        S::RsaPssRsaeSha384 | S::RsaPssPssSha384 => &ring::signature::RSA_PSS_SHA384,
+        S::RsaPssRsaeSha512 | S::RsaPssPssSha512 => &ring::signature::RSA_PSS_SHA512,
+        S::RsaPkcs1Sha256 => &ring::signature::RSA_PKCS1_SHA256,
+        S::RsaPkcs1Sha384 => &ring::signature::RSA_PKCS1_SHA384,
+        S::RsaPkcs1Sha512 => &ring::signature::RSA_PKCS1_SHA512,
+        _ => unreachable!("not an RSA scheme"),
+    }
+}
+
+const RSA_SCHEMES: [SignatureScheme; 9] = [
+    SignatureScheme::RsaPssRsaeSha256,
+    SignatureScheme::RsaPssRsaeSha384,
+    SignatureScheme::RsaPssRsaeSha512,
+    SignatureScheme::RsaPssPssSha256,
+    SignatureScheme::RsaPssPssSha384,
+    SignatureScheme::RsaPssPssSha512,
+    SignatureScheme::RsaPkcs1Sha256,
+    SignatureScheme::RsaPkcs1Sha384,
+    SignatureScheme::RsaPkcs1Sha512,
+];
+
+#[test]
+fn rsa_ring_signs_we_verify() {
+    let ring_rng = ring::rand::SystemRandom::new();
+    let pair = ring::signature::RsaKeyPair::from_pkcs8(rsa_test_key_pkcs8()).unwrap();
+    // ring's public key encoding is the DER RSAPublicKey, as in a certificate's BIT STRING.
+    let public = pair.public().as_ref();
+    let message = certificate_verify_content(&bytes(14, 32));
+    for scheme in RSA_SCHEMES {
+        let mut signature = vec![0u8; pair.public().modulus_len()];
+        pair.sign(
+            ring_rsa_signing(scheme),
+            &ring_rng,
+            &message,
+            &mut signature,
+        )
+        .unwrap();
+        assert_verifies(scheme, public, &message, &signature);
+    }
+    // PSS and PKCS#1 v1.5 signatures are not interchangeable, nor are the hashes.
+    let mut pss = vec![0u8; pair.public().modulus_len()];
+    pair.sign(
+        &ring::signature::RSA_PSS_SHA256,
+        &ring_rng,
+        &message,
+        &mut pss,
+    )
+    .unwrap();
+    for wrong in [
+        SignatureScheme::RsaPkcs1Sha256,
+        SignatureScheme::RsaPssRsaeSha384,
+    ] {
+        assert_eq!(
+            RustCryptoProvider.verify_signature(wrong, public, &message, &pss),
+            Err(CryptoError::BadSignature)
+        );
+    }
+}
+
+/// Verifies with ring one of our signatures.
+fn ring_verifies(scheme: SignatureScheme, public_key: &[u8], message: &[u8], signature: &[u8]) {
+    use ring::signature as rs;
+    let alg: &dyn rs::VerificationAlgorithm = match scheme {
+        SignatureScheme::EcdsaSecp256r1Sha256 => &rs::ECDSA_P256_SHA256_ASN1,
+        SignatureScheme::Ed25519 => &rs::ED25519,
+        SignatureScheme::RsaPssRsaeSha256 => &rs::RSA_PSS_2048_8192_SHA256,
+        SignatureScheme::RsaPssRsaeSha384 => &rs::RSA_PSS_2048_8192_SHA384,
+        SignatureScheme::RsaPssRsaeSha512 => &rs::RSA_PSS_2048_8192_SHA512,
+        _ => unreachable!("not a scheme we sign with"),
+    };
+    rs::UnparsedPublicKey::new(alg, public_key)
+        .verify(message, signature)
+        .unwrap_or_else(|_| panic!("ring refused our {scheme:?} signature"));
+}
+
+#[test]
+fn we_sign_ring_verifies() {
+    let p = RustCryptoProvider;
+    let message = certificate_verify_content(&bytes(15, 48));
+
+    let (p256, p256_pair) = ring_ecdsa_key(&ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING);
+    let (ed25519, ed25519_pair) = ring_ed25519_key();
+    let rsa = rsa_test_key_pkcs8();
+    let rsa_pair = ring::signature::RsaKeyPair::from_pkcs8(rsa).unwrap();
+
+    let keys: [(&[u8], &[u8], &[SignatureScheme]); 3] = [
+        (
+            &p256,
+            p256_pair.public_key().as_ref(),
+            &[SignatureScheme::EcdsaSecp256r1Sha256],
+        ),
+        (
+            &ed25519,
+            ed25519_pair.public_key().as_ref(),
+            &[SignatureScheme::Ed25519],
+        ),
+        (
+            rsa,
+            rsa_pair.public().as_ref(),
+            &[
+                SignatureScheme::RsaPssRsaeSha256,
+                SignatureScheme::RsaPssRsaeSha384,
+                SignatureScheme::RsaPssRsaeSha512,
+            ],
+        ),
+    ];
+    for (pkcs8, public, schemes) in keys {
+        let key = p.load_signing_key(pkcs8).unwrap();
+        assert_eq!(key.schemes(), schemes);
+        for &scheme in schemes {
+            let signature = key.sign(scheme, &message, &mut TestRng::new(3)).unwrap();
+            ring_verifies(scheme, public, &message, &signature);
+            assert_verifies(scheme, public, &message, &signature);
+        }
+        // A scheme the key does not offer is refused, not silently substituted.
+        let refused = key.sign(
+            SignatureScheme::RsaPkcs1Sha256,
+            &message,
+            &mut TestRng::new(3),
+        );
+        assert_eq!(refused.err(), Some(CryptoError::Unsupported));
+    }
+}
+
+#[test]
+fn ecdsa_and_ed25519_signing_draw_no_randomness() {
+    // ECDSA uses RFC 6979 nonces and Ed25519 is deterministic: different RNGs, same bytes.
+    let (p256, _) = ring_ecdsa_key(&ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING);
+    let (ed25519, _) = ring_ed25519_key();
+    for (pkcs8, scheme) in [
+        (p256, SignatureScheme::EcdsaSecp256r1Sha256),
+        (ed25519, SignatureScheme::Ed25519),
+    ] {
+        let key = RustCryptoProvider.load_signing_key(&pkcs8).unwrap();
+        let a = key.sign(scheme, b"content", &mut TestRng::new(1)).unwrap();
+        let b = key.sign(scheme, b"content", &mut TestRng::new(2)).unwrap();
+        assert_eq!(a, b, "{scheme:?}");
+    }
+}
+
+#[test]
+fn rsa_loads_from_pkcs1_too() {
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    use rsa::pkcs8::DecodePrivateKey;
+    let key = rsa::PrivateKey::from_pkcs8_der(rsa_test_key_pkcs8()).unwrap();
+    let pkcs1 = key.to_pkcs1_der().unwrap();
+    let ours = RustCryptoProvider
+        .load_signing_key(pkcs1.as_bytes())
+        .unwrap();
+    let scheme = SignatureScheme::RsaPssRsaeSha256;
+    let signature = ours.sign(scheme, b"content", &mut TestRng::new(4)).unwrap();
+    let pair = ring::signature::RsaKeyPair::from_pkcs8(rsa_test_key_pkcs8()).unwrap();
+    ring_verifies(scheme, pair.public().as_ref(), b"content", &signature);
+}
+
+#[test]
+fn load_signing_key_refuses_other_keys() {
+    // A P-384 key is valid PKCS#8 but not a key this provider signs with.
+    let (p384, _) = ring_ecdsa_key(&ring::signature::ECDSA_P384_SHA384_ASN1_SIGNING);
+    for der in [&p384[..], &[], &[0x30, 0x00], &rsa_test_key_pkcs8()[..100]] {
+        let refused = RustCryptoProvider.load_signing_key(der);
+        assert_eq!(refused.err(), Some(CryptoError::InvalidKey));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// RFC 8448: every CertificateVerify of the traces verifies; §3's is reproduced
+// ---------------------------------------------------------------------------------------
+
+/// The server's RSA key of RFC 8448 §2 (1024 bits), from its published components.
+fn rfc8448_server_rsa_key() -> rsa::PrivateKey {
+    let keys = vectors::load("keys");
+    let block = keys.block("server", "RSA certificate private key");
+    let int = |label: &str| rsa::BoxedUint::from_be_slice_vartime(block.get(label));
+    rsa::PrivateKey::from_components(
+        int("modulus (public)"),
+        int("public exponent"),
+        int("private exponent"),
+        vec![int("prime1"), int("prime2")],
+    )
+    .unwrap()
+}
+
+/// One handshake message of a trace: who sent it, its name, its bytes.
+struct Message {
+    actor: String,
+    name: String,
+    bytes: Vec<u8>,
+}
+
+/// The handshake messages of an RFC 8448 trace, in the order they were sent.
+fn rfc8448_messages(trace: &str) -> Vec<Message> {
+    let trace = vectors::load(trace);
+    trace
+        .blocks
+        .iter()
+        .filter(|b| {
+            b.heading.starts_with("construct a") && b.heading.ends_with("handshake message")
+        })
+        .map(|b| Message {
+            actor: b.actor.clone(),
+            name: b.values[0].0.clone(),
+            bytes: b.values[0].1.clone(),
+        })
+        .collect()
+}
+
+/// The `signer`'s CertificateVerify message in `trace`, and the content it signs (RFC 9846
+/// §4.5.2): 64 spaces, the context string, a zero byte, and the transcript hash of every
+/// handshake message before it.
+fn rfc8448_certificate_verify(trace: &str, signer: &str) -> (Vec<u8>, Vec<u8>) {
+    let messages = rfc8448_messages(trace);
+    let at = messages
+        .iter()
+        .position(|m| m.actor == signer && m.name == "CertificateVerify")
+        .unwrap();
+    let mut transcript = RustCryptoProvider.hash(HashAlgorithm::Sha256);
+    let hello_retry = messages.iter().filter(|m| m.name == "ClientHello").count() == 2;
+    for (i, m) in messages[..at].iter().enumerate() {
+        if hello_retry && i == 0 {
+            // RFC 9846 §4.1: after a HelloRetryRequest, "the value of ClientHello1 is
+            // replaced with a special synthetic handshake message of handshake type
+            // "message_hash" (254) containing Hash(ClientHello1)".
+            let ch1_hash = ring::digest::digest(&ring::digest::SHA256, &m.bytes);
+            transcript.update(&[254, 0, 0, 32]);
+            transcript.update(ch1_hash.as_ref());
+        } else {
+            transcript.update(&m.bytes);
+        }
+    }
+    let mut content = vec![0x20; 64];
+    content.extend_from_slice(format!("TLS 1.3, {signer} CertificateVerify").as_bytes());
+    content.push(0x00);
+    content.extend_from_slice(transcript.current().as_bytes());
+    (messages[at].bytes.clone(), content)
+}
+
+/// The public key in the `signer`'s Certificate message of `trace`: the contents of the
+/// subjectPublicKey BIT STRING following the SPKI's AlgorithmIdentifier `algorithm`. (A byte
+/// search, not a certificate parser: enough for the RFC's three certificates.)
+fn rfc8448_certificate_public_key(trace: &str, signer: &str, algorithm: &[u8]) -> Vec<u8> {
+    let messages = rfc8448_messages(trace);
+    let certificate = messages
+        .iter()
+        .find(|m| m.actor == signer && m.name == "Certificate")
+        .unwrap();
+    let at = certificate
+        .bytes
+        .windows(algorithm.len())
+        .position(|w| w == algorithm)
+        .unwrap()
+        + algorithm.len();
+    // BIT STRING: tag 03, a one- or two-byte DER length, then 00 (no unused bits).
+    let rest = &certificate.bytes[at..];
+    let (len, header) = match rest[1] {
+        0x81 => (usize::from(rest[2]), 3),
+        short => (usize::from(short), 2),
+    };
+    assert_eq!((rest[0], rest[header]), (0x03, 0x00));
+    rest[header + 1..header + len].to_vec()
+}
+
+/// `SEQUENCE { rsaEncryption, NULL }` (RFC 8017 A.1).
+const RSA_ENCRYPTION: [u8; 15] = [
+    0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
+];
+
+/// `SEQUENCE { id-ecPublicKey, secp256r1 }` (RFC 5480 §2.1.1).
+const EC_P256: [u8; 21] = [
+    0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48,
+    0xce, 0x3d, 0x03, 0x01, 0x07,
+];
+
+#[test]
+fn rfc8448_every_certificate_verify_verifies() {
+    use rsa::pkcs1::EncodeRsaPublicKey;
+    let server_rsa = rfc8448_server_rsa_key()
+        .to_public_key()
+        .to_pkcs1_der()
+        .unwrap();
+    // The server signs with its §2 RSA key in §3, §5 (after a HelloRetryRequest) and §7, and
+    // with an ECDSA P-256 certificate in §6, where the client signs with its own RSA key. §4
+    // resumes with a PSK and has no CertificateVerify.
+    let rsa = SignatureScheme::RsaPssRsaeSha256;
+    let ecdsa = SignatureScheme::EcdsaSecp256r1Sha256;
+    let cases = [
+        ("simple", "server", &RSA_ENCRYPTION[..], rsa),
+        ("hrr", "server", &RSA_ENCRYPTION[..], rsa),
+        ("client_auth", "server", &EC_P256[..], ecdsa),
+        ("client_auth", "client", &RSA_ENCRYPTION[..], rsa),
+        ("compat", "server", &RSA_ENCRYPTION[..], rsa),
+    ];
+    for (trace, signer, algorithm, expected_scheme) in cases {
+        let public_key = rfc8448_certificate_public_key(trace, signer, algorithm);
+        if signer == "server" && expected_scheme == rsa {
+            let server_key = server_rsa.as_bytes();
+            assert_eq!(public_key, server_key, "the §2 key is in the certificate");
+        }
+        let (certificate_verify, content) = rfc8448_certificate_verify(trace, signer);
+        // CertificateVerify: type 15, uint24 length, SignatureScheme, uint16 length, signature.
+        let (header, signature) = certificate_verify.split_at(8);
+        assert_eq!(header[0], 15);
+        assert_eq!(
+            usize::from(u16::from_be_bytes([header[6], header[7]])),
+            signature.len()
+        );
+        let scheme = SignatureScheme::from_u16(u16::from_be_bytes([header[4], header[5]]));
+        assert_eq!(scheme, expected_scheme, "{trace} {signer}");
+        assert_verifies(scheme, &public_key, &content, signature);
+    }
+}
+
+/// Reads the salt out of an RSASSA-PSS signature (RFC 8017 §9.1.2 steps 7–10, with SHA-256
+/// and MGF1-SHA-256): anyone holding the public key can, which is why a salt is not secret.
+fn pss_sha256_salt(public: &rsa::PublicKey, signature: &[u8]) -> Vec<u8> {
+    use rsa::traits::PublicKeyParts;
+    use sha2::Digest;
+    let s = rsa::BoxedUint::from_be_slice_vartime(signature);
+    let m = rsa::hazmat::rsa_encrypt(public, &s).unwrap().to_be_bytes();
+    let em_bits = public.n().bit_width() as usize - 1;
+    let em_len = em_bits.div_ceil(8);
+    let em = &m[m.len() - em_len..];
+    assert_eq!(em[em_len - 1], 0xbc, "EM must end in 0xbc");
+    let (masked_db, h) = em[..em_len - 1].split_at(em_len - 1 - 32);
+    let mut db: Vec<u8> = masked_db.to_vec();
+    let mask = (0u32..)
+        .flat_map(|counter| {
+            sha2::Sha256::new()
+                .chain_update(h)
+                .chain_update(counter.to_be_bytes())
+                .finalize()
+        })
+        .take(db.len());
+    db.iter_mut().zip(mask).for_each(|(d, m)| *d ^= m);
+    db[0] &= 0xff >> (8 * em_len - em_bits);
+    let salt_start = db.iter().position(|&b| b != 0).unwrap() + 1;
+    assert_eq!(db[salt_start - 1], 0x01, "DB = PS || 0x01 || salt");
+    db[salt_start..].to_vec()
+}
+
+/// Returns `first`, then a ChaCha20 stream: RFC 8448's salt followed by blinding randomness.
+struct ReplayThen(Vec<u8>, TestRng);
+
+impl Rng for ReplayThen {
+    fn fill(&mut self, dest: &mut [u8]) -> Result<(), CryptoError> {
+        if self.0.is_empty() {
+            return self.1.fill(dest);
+        }
+        assert!(
+            dest.len() <= self.0.len(),
+            "the salt must be drawn in one piece"
+        );
+        let rest = self.0.split_off(dest.len());
+        dest.copy_from_slice(&self.0);
+        self.0 = rest;
+        Ok(())
+    }
+}
+
+#[test]
+fn rfc8448_simple_server_certificate_verify_reproduced() {
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    let key = rfc8448_server_rsa_key();
+    let (certificate_verify, content) = rfc8448_certificate_verify("simple", "server");
+    let signature = &certificate_verify[8..];
+
+    // Replaying the RFC's salt through the caller's Rng reproduces the RFC's signature
+    // byte for byte: the salt is drawn first, and blinding does not change the result.
+    let salt = pss_sha256_salt(&key.to_public_key(), signature);
+    assert_eq!(salt.len(), 32, "RFC 9846 §4.3.3: salt length = hash length");
+    let ours = RustCryptoProvider
+        .load_signing_key(key.to_pkcs1_der().unwrap().as_bytes())
+        .unwrap();
+    // A 1024-bit modulus is too short for PSS with SHA-512 (RFC 8017 §9.1.1).
+    assert_eq!(
+        ours.schemes(),
+        [
+            SignatureScheme::RsaPssRsaeSha256,
+            SignatureScheme::RsaPssRsaeSha384
+        ]
+    );
+    for blinding_seed in [5, 6] {
+        let mut rng = ReplayThen(salt.clone(), TestRng::new(blinding_seed));
+        let scheme = SignatureScheme::RsaPssRsaeSha256;
+        let reproduced = ours.sign(scheme, &content, &mut rng).unwrap();
+        assert_eq!(reproduced, signature);
     }
 }

@@ -132,10 +132,7 @@ fn open_with<A: TlsAead>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(s: &str) -> alloc::vec::Vec<u8> {
-        ::hex::decode(s).unwrap()
-    }
+    use crate::crypto::rustcrypto::hex;
 
     #[test]
     fn test_chacha20poly1305_rfc8439_section_2_8_2() {

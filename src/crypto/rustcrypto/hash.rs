@@ -67,7 +67,7 @@ impl HashContext for RunningHash {
     }
 }
 
-/// HMAC-`alg`(key, data[0] || data[1] || ...) (RFC 2104).
+/// `HMAC-alg(key, data[0] || data[1] || ...)` (RFC 2104).
 pub(super) fn hmac(alg: HashAlgorithm, key: &[u8], data: &[&[u8]]) -> HashOutput {
     match alg {
         HashAlgorithm::Sha256 => hmac_with::<Sha256>(key, data),
@@ -103,7 +103,7 @@ fn hkdf_extract_with<D: EagerHash>(salt: &[u8], ikm: &[u8]) -> Secret {
     secret
 }
 
-/// HKDF-Expand(PRK, info[0] || info[1] || ..., L = out.len()) (RFC 5869 §2.3).
+/// `HKDF-Expand(PRK, info[0] || info[1] || ..., L = out.len())` (RFC 5869 §2.3).
 ///
 /// Fails with [`CryptoError::InvalidKey`] if `prk` is shorter than the hash output (RFC 5869
 /// §2.3: "PRK: a pseudorandom key of at least HashLen octets") and with
@@ -133,10 +133,7 @@ fn hkdf_expand_with<D: EagerHash>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(s: &str) -> alloc::vec::Vec<u8> {
-        ::hex::decode(s).unwrap()
-    }
+    use crate::crypto::rustcrypto::hex;
 
     #[test]
     fn test_running_hash_reads_prefix_and_keeps_going() {

@@ -158,6 +158,7 @@ impl KeyExchange for P256KeyShare {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::rustcrypto::hex;
 
     /// Returns its bytes in order, then fails.
     struct Replay<'a>(&'a [u8]);
@@ -172,10 +173,6 @@ mod tests {
             self.0 = later;
             Ok(())
         }
-    }
-
-    fn hex(s: &str) -> alloc::vec::Vec<u8> {
-        ::hex::decode(s).unwrap()
     }
 
     #[test]

@@ -26,13 +26,20 @@
 //! salts therefore reproduces the RFC's key shares and CertificateVerify signatures byte for
 //! byte. ECDSA signing is deterministic (RFC 6979) and draws nothing.
 //!
-//! # Side channels
+//! # Side channels, and RUSTSEC-2023-0071 ("Marvin")
 //!
-//! RustCrypto's `rsa` 0.10 replaced its big-integer backend with the constant-time
-//! `crypto-bigint`, which is the fix for RUSTSEC-2023-0071 (the "Marvin" timing attack on
-//! RSA decryption and signing); its README now describes the attack as affecting earlier
-//! versions. This provider only signs with RSA-PSS (blinded, with blinding randomness from
-//! the caller's [`Rng`]) and never decrypts, which is the operation Marvin targets.
+//! RUSTSEC-2023-0071 reports that RustCrypto's `rsa` leaked private-key timing (the Marvin
+//! attack, which turns a timing-leaky RSA *decryption* into a decryption and signing
+//! oracle). `rsa` 0.10.0, used here, says in its changelog and README that the side channels
+//! were resolved in 0.10: modular exponentiation moved to the constant-time `crypto-bigint`,
+//! private-key operations were hardened and blinded, and PKCS#1 v1.5 decryption uses
+//! implicit rejection. The advisory database listed no patched version as late as
+//! September 2026, before 0.10.0 was published, so `cargo audit` may still flag this
+//! dependency until the advisory is updated; we could not check its current state offline.
+//!
+//! This provider's exposure is small either way: it never decrypts with RSA (TLS 1.3 has no
+//! RSA key transport), it verifies with public keys only, and it signs only with RSA-PSS,
+//! blinded, with the blinding drawn from the caller's [`Rng`].
 
 use alloc::boxed::Box;
 
@@ -45,6 +52,8 @@ use crate::wire::algorithms::{NamedGroup, SignatureScheme};
 mod aead;
 mod hash;
 mod kx;
+mod sign;
+mod verify;
 
 /// The default crypto provider, on RustCrypto crates. It holds no state.
 #[derive(Clone, Copy, Debug, Default)]
@@ -91,15 +100,30 @@ impl CryptoProvider for RustCryptoProvider {
 
     fn verify_signature(
         &self,
-        _scheme: SignatureScheme,
-        _public_key: &[u8],
-        _message: &[u8],
-        _signature: &[u8],
+        scheme: SignatureScheme,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
     ) -> Result<(), CryptoError> {
-        Err(CryptoError::Unsupported)
+        verify::verify(scheme, public_key, message, signature)
     }
 
-    fn load_signing_key(&self, _der: &[u8]) -> Result<Box<dyn SigningKey>, CryptoError> {
-        Err(CryptoError::Unsupported)
+    fn load_signing_key(&self, der: &[u8]) -> Result<Box<dyn SigningKey>, CryptoError> {
+        sign::load(der)
     }
+}
+
+/// Decodes the hex of a known-answer test.
+#[cfg(test)]
+fn hex(s: &str) -> alloc::vec::Vec<u8> {
+    ::hex::decode(s).unwrap()
+}
+
+/// The SHA-2 hash a signature scheme names (RFC 9846 §4.3.3). SHA-512 appears only here,
+/// never as a suite's hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sha2 {
+    Sha256,
+    Sha384,
+    Sha512,
 }

@@ -1,0 +1,272 @@
+//! Our own CertificateVerify signatures (RFC 9846 §4.5.2): loading a private key and signing
+//! the CertificateVerify content with it.
+//!
+//! | key (PKCS#8 DER, or PKCS#1 DER for RSA) | schemes offered, in order                         |
+//! |-----------------------------------------|---------------------------------------------------|
+//! | EC P-256                                | `ecdsa_secp256r1_sha256`                          |
+//! | RSA                                     | `rsa_pss_rsae_sha256`, `_sha384`, `_sha512` (those the modulus is large enough for) |
+//! | Ed25519                                 | `ed25519`                                         |
+//!
+//! Randomness, all from the caller's [`Rng`]:
+//!
+//! - RSA-PSS draws its salt first, exactly hash-length bytes (§4.3.3: "The length of the Salt
+//!   MUST be equal to the length of the output of the digest algorithm"), then the blinding
+//!   factor for the private-key operation. An [`Rng`] that returns RFC 8448's salt first
+//!   therefore reproduces the RFC's signature.
+//! - ECDSA is deterministic (RFC 6979): the nonce is derived from the key and the message,
+//!   so it draws nothing, and a weak RNG cannot leak the key through repeated nonces.
+//! - Ed25519 is deterministic by definition (RFC 8032).
+//!
+//! Not here: RSA PKCS#1 v1.5 signing (TLS 1.3 never signs handshake messages with it,
+//! §4.3.3), `rsa_pss_pss_*` (it needs an RSASSA-PSS-OID certificate; such keys load as plain
+//! RSA and offer the rsae schemes), P-384/P-521 ECDSA and Ed448 keys, and encrypted PKCS#8.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+
+use p256::ecdsa::signature::Signer;
+use rsa::pkcs1::DecodeRsaPrivateKey;
+use rsa::pkcs8::DecodePrivateKey;
+use rsa::traits::PublicKeyParts;
+use sha2::{Sha256, Sha384, Sha512};
+
+use super::Sha2;
+use crate::crypto::{CryptoError, Rng, SigningKey};
+use crate::wire::algorithms::SignatureScheme;
+
+/// Loads a private key from PKCS#8 DER (EC P-256, RSA or Ed25519), or from PKCS#1 DER
+/// (`RSAPrivateKey`, RFC 8017 A.1.2). Anything else is [`CryptoError::InvalidKey`].
+///
+/// Each decoder checks the PKCS#8 algorithm identifier (and, for EC, the named curve), so
+/// trying them in turn picks the one that matches.
+pub(super) fn load(der: &[u8]) -> Result<Box<dyn SigningKey>, CryptoError> {
+    if let Ok(key) = p256::ecdsa::SigningKey::from_pkcs8_der(der) {
+        return Ok(Box::new(PrivateKey::EcdsaP256(key)));
+    }
+    if let Ok(key) = ed25519_dalek::SigningKey::from_pkcs8_der(der) {
+        return Ok(Box::new(PrivateKey::Ed25519(key)));
+    }
+    if let Ok(key) = rsa::PrivateKey::from_pkcs8_der(der) {
+        return Ok(Box::new(PrivateKey::rsa(key)));
+    }
+    if let Ok(key) = rsa::PrivateKey::from_pkcs1_der(der) {
+        return Ok(Box::new(PrivateKey::rsa(key)));
+    }
+    Err(CryptoError::InvalidKey)
+}
+
+/// A loaded private key. Every key type wipes itself when dropped (checked below).
+enum PrivateKey {
+    /// An ECDSA P-256 key: `ecdsa_secp256r1_sha256`.
+    EcdsaP256(p256::ecdsa::SigningKey),
+    /// An Ed25519 key: `ed25519`.
+    Ed25519(ed25519_dalek::SigningKey),
+    /// An RSA key: the `rsa_pss_rsae_*` schemes its modulus can carry.
+    Rsa {
+        key: rsa::PrivateKey,
+        schemes: Vec<SignatureScheme>,
+    },
+}
+
+// Compile-time proof that every private key type is wiped on drop.
+const _: fn() = || {
+    fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+    wiped_on_drop::<p256::ecdsa::SigningKey>();
+    wiped_on_drop::<ed25519_dalek::SigningKey>();
+    wiped_on_drop::<rsa::PrivateKey>();
+};
+
+impl PrivateKey {
+    fn rsa(key: rsa::PrivateKey) -> Self {
+        // RFC 8017 §9.1.1: encoding fails unless emLen >= hLen + sLen + 2, and TLS fixes
+        // sLen = hLen. emLen is ceil((modBits - 1) / 8), so a 1024-bit key (RFC 8448's)
+        // can carry SHA-256 and SHA-384 but not SHA-512.
+        let mod_bits = key.n().bit_width() as usize;
+        let em_len = mod_bits.saturating_sub(1).div_ceil(8);
+        let schemes = [
+            (SignatureScheme::RsaPssRsaeSha256, 32),
+            (SignatureScheme::RsaPssRsaeSha384, 48),
+            (SignatureScheme::RsaPssRsaeSha512, 64),
+        ]
+        .into_iter()
+        .filter(|&(_, hash_len)| em_len >= 2 * hash_len + 2)
+        .map(|(scheme, _)| scheme)
+        .collect();
+        Self::Rsa { key, schemes }
+    }
+}
+
+impl SigningKey for PrivateKey {
+    fn schemes(&self) -> &[SignatureScheme] {
+        match self {
+            Self::EcdsaP256(_) => &[SignatureScheme::EcdsaSecp256r1Sha256],
+            Self::Ed25519(_) => &[SignatureScheme::Ed25519],
+            Self::Rsa { schemes, .. } => schemes,
+        }
+    }
+
+    fn sign(
+        &self,
+        scheme: SignatureScheme,
+        message: &[u8],
+        rng: &mut dyn Rng,
+    ) -> Result<Vec<u8>, CryptoError> {
+        if !self.schemes().contains(&scheme) {
+            return Err(CryptoError::Unsupported);
+        }
+        match self {
+            // RFC 9846 §4.3.3: ECDSA signatures are "a DER-encoded [X690] ECDSA-Sig-Value".
+            // The nonce comes from RFC 6979, so `rng` is not used.
+            Self::EcdsaP256(key) => {
+                let signature: p256::ecdsa::DerSignature =
+                    key.try_sign(message).map_err(|_| CryptoError::InvalidKey)?;
+                Ok(signature.as_bytes().to_vec())
+            }
+            Self::Ed25519(key) => {
+                let signature = key.try_sign(message).map_err(|_| CryptoError::InvalidKey)?;
+                Ok(signature.to_bytes().to_vec())
+            }
+            Self::Rsa { key, .. } => rsa_pss_sign(key, scheme, message, rng),
+        }
+    }
+}
+
+/// RSASSA-PSS with salt length = hash length (RFC 9846 §4.3.3). The crate draws the salt
+/// (hash-length bytes) from `rng` first, then the blinding factor.
+fn rsa_pss_sign(
+    key: &rsa::PrivateKey,
+    scheme: SignatureScheme,
+    message: &[u8],
+    rng: &mut dyn Rng,
+) -> Result<Vec<u8>, CryptoError> {
+    let hash = match scheme {
+        SignatureScheme::RsaPssRsaeSha256 => Sha2::Sha256,
+        SignatureScheme::RsaPssRsaeSha384 => Sha2::Sha384,
+        SignatureScheme::RsaPssRsaeSha512 => Sha2::Sha512,
+        _ => return Err(CryptoError::Unsupported),
+    };
+    let rng = &mut RngAdapter(rng);
+    let signed = match hash {
+        Sha2::Sha256 => key.pss_sign_with_rng::<Sha256, _>(rng, message),
+        Sha2::Sha384 => key.pss_sign_with_rng::<Sha384, _>(rng, message),
+        Sha2::Sha512 => key.pss_sign_with_rng::<Sha512, _>(rng, message),
+    };
+    signed.map_err(|e| match e {
+        rsa::Error::Rng => CryptoError::RngFailure,
+        _ => CryptoError::InvalidKey,
+    })
+}
+
+/// Lets the `rsa` crate draw from the caller's [`Rng`] through `rand_core`'s traits.
+struct RngAdapter<'a>(&'a mut dyn Rng);
+
+/// The caller's [`Rng`] failed (the `rand_core` traits need an error type of their own).
+#[derive(Debug)]
+struct RngFailed;
+
+impl core::fmt::Display for RngFailed {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("the caller's RNG failed")
+    }
+}
+
+impl core::error::Error for RngFailed {}
+
+impl rand_core::TryRng for RngAdapter<'_> {
+    type Error = RngFailed;
+
+    fn try_next_u32(&mut self) -> Result<u32, RngFailed> {
+        let mut bytes = [0u8; 4];
+        self.try_fill_bytes(&mut bytes)?;
+        Ok(u32::from_le_bytes(bytes))
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, RngFailed> {
+        let mut bytes = [0u8; 8];
+        self.try_fill_bytes(&mut bytes)?;
+        Ok(u64::from_le_bytes(bytes))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), RngFailed> {
+        self.0.fill(dst).map_err(|_| RngFailed)
+    }
+}
+
+/// The caller promises a cryptographically secure [`Rng`] (see its documentation).
+impl rand_core::TryCryptoRng for RngAdapter<'_> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand_core::TryRng;
+
+    /// Counts up from a starting byte; fails after `limit` bytes.
+    struct Counter {
+        next: u8,
+        limit: usize,
+    }
+
+    impl Rng for Counter {
+        fn fill(&mut self, dest: &mut [u8]) -> Result<(), CryptoError> {
+            if dest.len() > self.limit {
+                return Err(CryptoError::RngFailure);
+            }
+            self.limit -= dest.len();
+            for b in dest {
+                *b = self.next;
+                self.next = self.next.wrapping_add(1);
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn test_rng_adapter_passes_bytes_through_in_order() {
+        let mut rng = Counter { next: 1, limit: 14 };
+        let mut adapter = RngAdapter(&mut rng);
+        let mut two = [0u8; 2];
+        adapter.try_fill_bytes(&mut two).unwrap();
+        assert_eq!(two, [1, 2]);
+        // rand_core's convention: words are read little-endian from the byte stream.
+        assert_eq!(adapter.try_next_u32().unwrap(), 0x0605_0403);
+        assert_eq!(adapter.try_next_u64().unwrap(), 0x0e0d_0c0b_0a09_0807);
+        assert!(
+            adapter.try_next_u32().is_err(),
+            "the caller's failure comes through"
+        );
+    }
+
+    #[test]
+    fn test_load_refuses_non_keys() {
+        for der in [&[][..], &[0x30, 0x03, 0x02, 0x01, 0x00], &[0xff; 40]] {
+            assert_eq!(load(der).err(), Some(CryptoError::InvalidKey));
+        }
+    }
+
+    #[test]
+    fn test_ed25519_pkcs8_rfc8032_test_1() {
+        // Ed25519 key from RFC 8032 §7.1 TEST 1, as PKCS#8 (RFC 8410 §10.3 layout).
+        let der = ::hex::decode(concat!(
+            "302e020100300506032b657004220420",
+            "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
+        ))
+        .unwrap();
+        let key = load(&der).unwrap();
+        assert_eq!(key.schemes(), [SignatureScheme::Ed25519]);
+        let mut rng = Counter { next: 0, limit: 0 };
+        assert_eq!(
+            key.sign(SignatureScheme::RsaPssRsaeSha256, b"", &mut rng)
+                .err(),
+            Some(CryptoError::Unsupported)
+        );
+        // RFC 8032 §7.1 TEST 1's signature of the empty message; nothing drawn from the RNG.
+        let signature = key.sign(SignatureScheme::Ed25519, b"", &mut rng).unwrap();
+        assert_eq!(
+            ::hex::encode(signature),
+            concat!(
+                "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155",
+                "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+            )
+        );
+    }
+}
