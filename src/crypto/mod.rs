@@ -9,7 +9,7 @@
 //! | HMAC and HKDF (§7.1, RFC 5869)          | [`CryptoProvider::hmac`], `hkdf_extract/expand`|
 //! | record protection (§5.2)               | [`CryptoProvider::aead`] → [`Aead`]            |
 //! | (EC)DHE key exchange (§4.3.8, §7.4)    | [`CryptoProvider::start_key_exchange`]         |
-//! | CertificateVerify (§4.5.3)             | `verify_signature`, [`SigningKey`]             |
+//! | CertificateVerify (§4.5.2)             | `verify_signature`, [`SigningKey`]             |
 //! | randomness (§C.1)                      | [`Rng`], always supplied by the caller         |
 //!
 //! Nothing here draws randomness on its own: every random byte (key shares, PSS salts,
@@ -61,6 +61,8 @@ impl core::fmt::Display for CryptoError {
         core::fmt::Debug::fmt(self, f)
     }
 }
+
+impl core::error::Error for CryptoError {}
 
 /// A cryptographically secure random number generator, supplied by the caller.
 ///
@@ -237,7 +239,7 @@ pub trait KeyExchange: Send + Sync {
     fn complete(self: Box<Self>, peer_public_key: &[u8]) -> Result<Secret, CryptoError>;
 }
 
-/// A private key that can sign CertificateVerify messages (RFC 9846 §4.5.3).
+/// A private key that can sign CertificateVerify messages (RFC 9846 §4.5.2).
 pub trait SigningKey: Send + Sync {
     /// The schemes this key can produce, in preference order.
     fn schemes(&self) -> &[SignatureScheme];

@@ -100,9 +100,10 @@ mod tests {
     use crate::wire::codes::ExtensionType;
     use alloc::vec;
 
-    /// A context of 2 bytes, then two entries: a 3-byte certificate with an empty
-    /// status_request extension, and a 1-byte one with no extensions.
-    const TWO_ENTRIES: &str = "02abcd 000012 000003010203 0004 00050000 000001ff 0000";
+    /// A context of 2 bytes, then two entries: a 3-byte certificate with a 1-byte
+    /// signed_certificate_timestamp extension (kept opaque), and a 1-byte one with no
+    /// extensions.
+    const TWO_ENTRIES: &str = "02abcd 000013 000003010203 0005 0012000177 000001ff 0000";
 
     fn bytes(spaced: &str) -> Vec<u8> {
         hex::decode(spaced.replace(' ', "")).unwrap()
@@ -117,7 +118,7 @@ mod tests {
         assert_eq!(first.cert_data, [1, 2, 3]);
         assert_eq!(
             first.extensions[0].extension_type(),
-            ExtensionType::StatusRequest
+            ExtensionType::SignedCertificateTimestamp
         );
         assert_eq!(c.certificate_list[1].cert_data, [0xff]);
         assert!(c.certificate_list[1].extensions.is_empty());
@@ -131,8 +132,8 @@ mod tests {
                 CertificateEntry {
                     cert_data: vec![1, 2, 3],
                     extensions: vec![Extension::Unknown {
-                        typ: ExtensionType::StatusRequest,
-                        data: Vec::new(),
+                        typ: ExtensionType::SignedCertificateTimestamp,
+                        data: vec![0x77],
                     }],
                 },
                 CertificateEntry {

@@ -12,8 +12,9 @@
 //! } ClientHello;
 //! ```
 //!
-//! The decoder checks the syntax: bounds, an even-length suite list, trailing bytes, and that
-//! `pre_shared_key` comes last. Cipher suites we do not know are kept as
+//! The decoder checks the syntax: bounds, an even-length suite list, trailing bytes; the
+//! extension list decoder adds its own checks (allowed here, no repeats, `pre_shared_key`
+//! last: RFC 9846 §4.3, §4.3.11). Cipher suites we do not know are kept as
 //! [`CipherSuite::Unknown`], because RFC 9846 §4.2.2 tells the server to ignore them, not to
 //! fail.
 //!
@@ -77,20 +78,6 @@ impl ClientHello {
         let extensions =
             decode_hello_extensions(&mut r, ExtensionContext::ClientHello, MIN_EXTENSIONS_LEN)?;
         r.finish()?;
-        // RFC 9846 §4.3.11: "The "pre_shared_key" extension MUST be the last extension in
-        // the ClientHello [...]. Servers MUST check that it is the last extension and
-        // otherwise fail the handshake with an "illegal_parameter" alert."
-        let earlier = extensions
-            .split_last()
-            .map_or(&[][..], |(_, earlier)| earlier);
-        if earlier
-            .iter()
-            .any(|e| e.extension_type() == ExtensionType::PreSharedKey)
-        {
-            return Err(DecodeError::illegal(
-                "pre_shared_key is not the last extension",
-            ));
-        }
         Ok(Self {
             legacy_version,
             random,
@@ -149,21 +136,10 @@ impl ClientHello {
     /// A server uses it to cut the *received* bytes for binder verification:
     /// `&received[..received.len() - binders_len]`.
     pub fn binders_len(&self) -> Option<usize> {
+        // RFC 9846 §4.3.11: pre_shared_key "MUST be the last extension in the ClientHello";
+        // the extension list decoder enforces it, so the binders end the message.
         match self.extensions.last()? {
-            // TODO(wire-ext): once the typed pre_shared_key lands, take
-            // `OfferedPsks::binders_len()` from it instead of reading the raw body here.
-            Extension::Unknown {
-                typ: ExtensionType::PreSharedKey,
-                data,
-            } => {
-                // OfferedPsks: identities<7..2^16-1>, then binders<33..2^16-1>.
-                let mut r = Reader::new(data);
-                r.vec_u16(7, 0xffff).ok()?;
-                let binders_len = r.remaining();
-                r.vec_u16(33, 0xffff).ok()?;
-                r.finish().ok()?;
-                Some(binders_len)
-            }
+            Extension::PreSharedKeyClientHello(offered) => Some(offered.binders_len()),
             _ => None,
         }
     }
@@ -192,6 +168,7 @@ impl ClientHello {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::extensions::{OfferedPsks, PskBinderEntry, PskIdentity};
     use alloc::vec;
 
     /// RFC 8448 §3, "construct a ClientHello handshake message", without its 4-byte header.
@@ -217,11 +194,19 @@ mod tests {
         }
     }
 
-    fn unknown(typ: ExtensionType, data: &[u8]) -> Extension {
-        Extension::Unknown {
-            typ,
-            data: data.to_vec(),
-        }
+    fn supported_versions() -> Extension {
+        Extension::SupportedVersionsClientHello(vec![ProtocolVersion::Tls13])
+    }
+
+    /// One 1-byte identity and its 32-byte binder.
+    fn pre_shared_key() -> Extension {
+        Extension::PreSharedKeyClientHello(OfferedPsks {
+            identities: vec![PskIdentity {
+                identity: vec![0xaa],
+                obfuscated_ticket_age: 0x01020304,
+            }],
+            binders: vec![PskBinderEntry(vec![0xbb; 32])],
+        })
     }
 
     #[test]
@@ -265,7 +250,7 @@ mod tests {
 
     #[test]
     fn test_parse_keeps_unknown_suites() {
-        let mut ch = minimal(vec![unknown(ExtensionType::SupportedVersions, &[2, 3, 4])]);
+        let mut ch = minimal(vec![supported_versions()]);
         ch.cipher_suites = vec![
             CipherSuite::Unknown(0x0a0a),
             CipherSuite::TLS_AES_128_GCM_SHA256,
@@ -315,10 +300,8 @@ mod tests {
 
     #[test]
     fn test_parse_pre_shared_key_must_be_last() {
-        let psk = unknown(ExtensionType::PreSharedKey, &[0; 8]);
-        let sv = unknown(ExtensionType::SupportedVersions, &[2, 3, 4]);
         let mut w = Writer::new();
-        minimal(vec![psk, sv]).encode(&mut w);
+        minimal(vec![pre_shared_key(), supported_versions()]).encode(&mut w);
         let err = ClientHello::decode(&w.finish().unwrap()).unwrap_err();
         assert_eq!(err.alert, AlertDescription::IllegalParameter);
     }
@@ -342,15 +325,7 @@ mod tests {
 
     #[test]
     fn test_emit_truncated_for_binders() {
-        // OfferedPsks with one 7-byte identity and one 32-byte binder.
-        let mut offered = Writer::new();
-        offered.len_u16(|w| {
-            w.vec_u16(&[0xaa]);
-            w.u32(0x01020304);
-        });
-        offered.len_u16(|w| w.vec_u8(&[0xbb; 32]));
-        let offered = offered.finish().unwrap();
-        let ch = minimal(vec![unknown(ExtensionType::PreSharedKey, &offered)]);
+        let ch = minimal(vec![supported_versions(), pre_shared_key()]);
         assert_eq!(ch.binders_len(), Some(2 + 1 + 32));
         let mut w = Writer::new();
         encode_handshake(&mut w, HandshakeType::ClientHello, |w| ch.encode(w));

@@ -292,11 +292,11 @@ mod tests {
             panic!("decoded as a ServerHello");
         };
         assert_eq!(hrr.cipher_suite, CipherSuite::TLS_AES_128_GCM_SHA256);
-        let Some(Extension::Unknown { data: cookie, .. }) = hrr.extension(ExtensionType::Cookie)
-        else {
+        let Some(Extension::Cookie(cookie)) = hrr.extension(ExtensionType::Cookie) else {
             panic!("no cookie extension");
         };
-        assert_eq!(cookie.len(), 0x74);
+        // cookie<1..2^16-1>: a 0x72-byte cookie in a 0x74-byte extension body.
+        assert_eq!(cookie.cookie.len(), 0x72);
         assert_eq!(round_trip(&msg), body);
     }
 

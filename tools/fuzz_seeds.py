@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Writes fuzz seed corpora from RFC 8448's vectors (vectors/rfc8448/*.txt).
+
+Each fuzz target in fuzz/fuzz_targets/ takes one selector byte and then its input; this
+tool prefixes each RFC 8448 value with the selector that makes sense for it:
+
+- handshake_message: every handshake message of every trace (selector 1: SHA-256 suite);
+- extensions: the extension list of every ClientHello, ServerHello/HelloRetryRequest and
+  EncryptedExtensions, with the selector of its message context;
+- record_layer: each trace's server records, concatenated (selector = split size);
+- client_engine / server_engine: the records each engine would receive.
+
+Usage: python3 tools/fuzz_seeds.py [OUT_DIR]   (default: fuzz/corpus)
+"""
+import hashlib
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TRACES = ["simple", "resumed", "hrr", "client_auth", "compat"]
+
+# Context selectors, in the order of fuzz_targets/extensions.rs's CONTEXTS.
+CTX_CLIENT_HELLO, CTX_SERVER_HELLO, CTX_HRR, CTX_EE = 0, 1, 2, 3
+HRR_RANDOM = bytes.fromhex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c")
+
+
+def load(trace):
+    """Returns [(actor, heading, [(label, bytes)])] in RFC order."""
+    blocks = []
+    with open(os.path.join(ROOT, "vectors", "rfc8448", trace + ".txt"), encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("["):
+                actor, heading = line[1:].split("] ", 1)
+                blocks.append((actor, heading, []))
+            else:
+                label, _, value = line.partition(" =")
+                blocks[-1][2].append((label, bytes.fromhex(value.strip())))
+    return blocks
+
+
+def extension_list(message):
+    """The extension list (with its length) of a ClientHello, ServerHello or EE message."""
+    msg_type, body = message[0], message[4:]
+    if msg_type == 8:  # EncryptedExtensions: the body is the list.
+        return CTX_EE, body
+    pos = 2 + 32  # legacy_version, random
+    pos += 1 + body[pos]  # legacy_session_id
+    if msg_type == 1:
+        pos += 2 + int.from_bytes(body[pos:pos + 2], "big")  # cipher_suites
+        pos += 1 + body[pos]  # legacy_compression_methods
+        return CTX_CLIENT_HELLO, body[pos:]
+    pos += 2 + 1  # cipher_suite, legacy_compression_method
+    ctx = CTX_HRR if body[2:34] == HRR_RANDOM else CTX_SERVER_HELLO
+    return ctx, body[pos:]
+
+
+def write(out, target, data):
+    folder = os.path.join(out, target)
+    os.makedirs(folder, exist_ok=True)
+    name = hashlib.sha1(data).hexdigest()
+    with open(os.path.join(folder, name), "wb") as f:
+        f.write(data)
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "fuzz", "corpus")
+    count = 0
+    for trace in TRACES:
+        records = {"client": b"", "server": b""}
+        for actor, heading, values in load(trace):
+            for label, value in values:
+                if heading.endswith("handshake message") and value and value[0] in (1, 2, 8, 4, 11, 13, 15, 20, 5, 24):
+                    write(out, "handshake_message", b"\x01" + value)
+                    count += 1
+                    if value[0] in (1, 2, 8):
+                        ctx, exts = extension_list(value)
+                        write(out, "extensions", bytes([ctx]) + exts)
+                        count += 1
+                if label == "complete record":
+                    records[actor] += value
+        for split in (1, 7, 255):
+            write(out, "record_layer", bytes([split]) + records["server"])
+            count += 1
+        write(out, "client_engine", b"\x00" + records["server"])
+        write(out, "server_engine", b"\x00" + records["client"])
+        count += 2
+    print(f"wrote {count} seeds under {out}")
+
+
+if __name__ == "__main__":
+    main()
