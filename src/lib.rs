@@ -30,11 +30,17 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod client;
 pub mod codec;
+pub mod connection;
 pub mod crypto;
 pub mod error;
 pub mod key_schedule;
+pub mod keylog;
 pub mod record;
+pub mod server;
+pub mod time;
+pub mod trace;
 pub mod transcript;
 pub mod wire;
 
