@@ -73,6 +73,8 @@ pub struct ConnectionCore {
     pub(super) pending_handshake: Vec<u8>,
     pub(super) output: Vec<u8>,
     pub(super) sent_close_notify: bool,
+    /// How many more bytes of 0-RTT data may be sent (RFC 9846 §4.3.10).
+    pub(super) early_data_budget: usize,
 
     // After the handshake.
     pub(super) negotiated: Option<Negotiated>,
@@ -121,6 +123,7 @@ impl ConnectionCore {
             pending_handshake: Vec::new(),
             output: Vec::new(),
             sent_close_notify: false,
+            early_data_budget: 0,
             negotiated: None,
             application_secrets: ApplicationSecrets::default(),
             exporter: None,
@@ -274,6 +277,13 @@ impl ConnectionCore {
         Ok(())
     }
 
+    /// Sends unprotected records again: a client whose 0-RTT attempt met a
+    /// HelloRetryRequest sends its second ClientHello in the clear (RFC 9846 §4.2.10).
+    pub fn remove_write_key(&mut self) {
+        self.encrypter = None;
+        self.write_epoch = Epoch::Initial;
+    }
+
     /// Deprotects the peer's records from now on with the key and IV of `secret`.
     pub fn install_read_key(&mut self, secret: &TrafficSecret, epoch: Epoch) -> Result<(), Error> {
         if !self.joiner.is_empty() {
@@ -314,6 +324,11 @@ impl ConnectionCore {
             iv: keys.iv,
         });
         Ok(key)
+    }
+
+    /// The epoch whose key protects the records we send now.
+    pub fn write_epoch(&self) -> Epoch {
+        self.write_epoch
     }
 
     /// The epoch whose key protects the records we receive now.

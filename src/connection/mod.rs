@@ -28,6 +28,7 @@
 //! | `ccs.rs`            | dummy change_cipher_spec rules (RFC 9846 §5, Appendix E.4)      |
 //! | `post_handshake.rs` | application data, KeyUpdate, exporters, close_notify            |
 //! | `event.rs`          | [`Event`], [`Negotiated`]                                       |
+//! | `cert_verify.rs`    | CertificateVerify signing and checking (RFC 9846 §4.5.2)        |
 //!
 //! Not here: anything that depends on the role. `crate::client` and `crate::server` hold
 //! the state machines of RFC 9846 Appendix A, one type per state.
@@ -39,6 +40,7 @@ use crate::time::Time;
 use crate::trace::TraceEvent;
 
 pub mod ccs;
+pub mod cert_verify;
 mod core;
 mod event;
 pub mod joiner;
@@ -88,9 +90,6 @@ pub struct Connection<S> {
     state_name: &'static str,
 }
 
-// The role constructors (client, server) use `from_parts`, `state` and `core_mut`; until
-// both land, only the tests do.
-#[allow(dead_code)]
 impl<S: StateMachine> Connection<S> {
     /// Wraps a core and the role's first state (used by the roles' constructors).
     pub(crate) fn from_parts(core: ConnectionCore, state: S) -> Self {
@@ -150,6 +149,11 @@ impl<S: StateMachine> Connection<S> {
     /// The current state, for role-specific inspection.
     pub(crate) fn state(&self) -> Option<&S> {
         self.state.as_ref()
+    }
+
+    /// The shared core, read-only.
+    pub(crate) fn core(&self) -> &ConnectionCore {
+        &self.core
     }
 
     /// The shared core, for role-specific API calls.

@@ -136,4 +136,36 @@ impl ConnectionCore {
     pub(super) fn encrypter(&self) -> Option<&RecordEncrypter> {
         self.encrypter.as_ref()
     }
+
+    /// Allows `max_early_data_size` bytes of 0-RTT data under the early write key.
+    pub fn set_early_data_budget(&mut self, max_early_data_size: u32) {
+        self.early_data_budget = max_early_data_size as usize;
+    }
+
+    /// True while our records go out under the early traffic key (RFC 9846 §2.3).
+    pub fn can_send_early_data(&self) -> bool {
+        self.write_epoch == Epoch::Early && self.encrypter.is_some()
+    }
+
+    /// Sends 0-RTT application data under the early traffic key.
+    ///
+    /// RFC 9846 §4.7.1: max_early_data_size is "the maximum amount of 0-RTT data that the
+    /// client is allowed to send when using this ticket, in bytes. Only Application Data
+    /// payload (i.e., plaintext but not padding or the inner content type byte) is
+    /// counted."
+    pub fn send_early_data(&mut self, data: &[u8]) -> Result<(), Error> {
+        if !self.can_send_early_data() {
+            return Err(Error::Misuse(
+                "no 0-RTT: not offered, rejected, or the server's Finished arrived",
+            ));
+        }
+        let budget = self
+            .early_data_budget
+            .checked_sub(data.len())
+            .ok_or(Error::Misuse(
+                "early data beyond the ticket's max_early_data_size",
+            ))?;
+        self.early_data_budget = budget;
+        self.send_record(ContentType::ApplicationData, data)
+    }
 }
