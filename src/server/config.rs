@@ -35,6 +35,7 @@ use alloc::vec::Vec;
 
 use crate::crypto::{CryptoProvider, HashAlgorithm, Secret, SigningKey};
 use crate::error::Error;
+use crate::keylog::KeyLog;
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use crate::wire::codes::{ExtensionType, PskKeyExchangeMode};
 use crate::wire::extensions::Extension;
@@ -258,6 +259,9 @@ pub struct ServerConfig {
     /// Fill the trace event queue (state changes, messages, secrets, keys). A small device
     /// may turn it off.
     pub trace: bool,
+    /// Where to write NSS key log lines (for Wireshark; debugging only: whoever reads it can
+    /// decrypt the connections).
+    pub keylog: Option<Arc<dyn KeyLog>>,
 }
 
 impl core::fmt::Debug for ServerConfig {
@@ -295,7 +299,7 @@ pub const MAX_RECORD_SIZE_LIMIT: u16 = (1 << 14) + 1;
 impl ServerConfig {
     /// A server with the given certificates and defaults: all three suites (AES-128-GCM
     /// first), X25519 then P-256, server preference, no client authentication, no tickets,
-    /// PSK modes `psk_dhe_ke` then `psk_ke`, no 0-RTT, no cookies, tracing on.
+    /// PSK modes `psk_dhe_ke` then `psk_ke`, no 0-RTT, no cookies, tracing on, no key log.
     pub fn new(provider: Arc<dyn CryptoProvider>, certificates: Vec<CertifiedKey>) -> Self {
         Self {
             provider,
@@ -328,6 +332,7 @@ impl ServerConfig {
             early_data: None,
             extension_order: NSS_EXTENSION_ORDER.to_vec(),
             trace: true,
+            keylog: None,
         }
     }
 

@@ -27,7 +27,7 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::crypto::{AeadAlgorithm, HashAlgorithm, Secret, suite_algorithms};
+use crate::crypto::{HashAlgorithm, Secret, suite_algorithms};
 use crate::error::Error;
 use crate::key_schedule::SecretLabel;
 use crate::wire::alert::AlertDescription;
@@ -72,8 +72,6 @@ pub(crate) enum Decision {
 pub(crate) struct Negotiation {
     /// The cipher suite.
     pub cipher_suite: CipherSuite,
-    /// Its AEAD.
-    pub aead: AeadAlgorithm,
     /// Its hash.
     pub hash: HashAlgorithm,
     /// The client's key share the server answers; `None` for a psk_ke handshake.
@@ -108,7 +106,7 @@ pub(crate) fn select(
     hello.check_legacy_fields()?;
     check_mandatory_extensions(hello)?;
     let cipher_suite = select_suite(config, hello)?;
-    let (aead, hash) = suite_algorithms(cipher_suite).ok_or(Error::Misuse(
+    let (_, hash) = suite_algorithms(cipher_suite).ok_or(Error::Misuse(
         "ServerConfig: a configured suite has no algorithms",
     ))?;
     if let Some(retry) = input.retry {
@@ -165,7 +163,6 @@ pub(crate) fn select(
     };
     Ok(Decision::Proceed(Box::new(Negotiation {
         cipher_suite,
-        aead,
         hash,
         client_share,
         psk,

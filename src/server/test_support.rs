@@ -118,14 +118,6 @@ pub(crate) struct FixedTickets {
 }
 
 impl FixedTickets {
-    /// An issuer whose only ticket is `ticket`.
-    pub(crate) fn new(ticket: Vec<u8>) -> Self {
-        Self {
-            tickets: Mutex::new(vec![ticket]),
-            issued: Mutex::new(Vec::new()),
-        }
-    }
-
     /// Remembers `state` for `ticket` without issuing (to resume from a known state).
     pub(crate) fn remember(&self, ticket: Vec<u8>, state: Vec<u8>) {
         self.issued.lock().unwrap().push((ticket, state));
