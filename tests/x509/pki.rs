@@ -251,6 +251,19 @@ pub fn corrupt_signature(der: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The end-entity certificate of one of RFC 8448's Certificate messages (`trace` "simple" or
+/// "client_auth", `actor` "server" or "client"). The crate including this module must also
+/// include `tests/common`.
+pub fn rfc8448_certificate(trace: &str, actor: &str) -> Vec<u8> {
+    let message = crate::common::vectors::load(trace)
+        .block(actor, "construct a Certificate handshake message")
+        .get("Certificate")
+        .to_vec();
+    // Handshake header (4), empty context (1), list length (3), cert_data length (3).
+    let len = u32::from_be_bytes([0, message[8], message[9], message[10]]) as usize;
+    message[11..11 + len].to_vec()
+}
+
 // ---- RSA-PSS re-signing (DER surgery on a certificate rcgen signed with PKCS#1) ----
 
 /// One DER element at the start of `input`: (header length, total length).
