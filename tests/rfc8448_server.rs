@@ -659,7 +659,8 @@ fn rfc_client_verifier(client_certificate: &[u8]) -> WebPkiClientVerifier {
     let anchors = TrustAnchors::from_der_certificates([client_certificate]).unwrap();
     let validator =
         CertificateValidator::new(Arc::new(RustCryptoProvider), anchors).with_min_rsa_bits(1024);
-    WebPkiClientVerifier::new(validator)
+    // NSS's CertificateRequest carries only signature_algorithms.
+    WebPkiClientVerifier::new(validator).without_request_hints()
 }
 
 fn first_certificate(trace: &Trace, actor: &str) -> Vec<u8> {

@@ -17,7 +17,12 @@ use lucid_tls::crypto::CryptoProvider;
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::server::{ClientAuth, ServerConfig, ServerConnection};
 use lucid_tls::time::Time;
+use lucid_tls::trace::{Direction, TraceEvent};
 use lucid_tls::wire::alert::AlertDescription;
+use lucid_tls::wire::algorithms::SignatureScheme;
+use lucid_tls::wire::codes::ExtensionType;
+use lucid_tls::wire::extensions::Extension;
+use lucid_tls::wire::handshake::HandshakeMessage;
 use lucid_tls::x509::{
     CertificateValidator, Revocation, TrustAnchors, WebPkiClientVerifier, WebPkiServerVerifier,
 };
@@ -32,6 +37,8 @@ struct Outcome {
     server: Result<(), Error>,
     client_events: Vec<Event>,
     server_events: Vec<Event>,
+    /// Every handshake message either side sent, in order.
+    sent_messages: Vec<HandshakeMessage>,
 }
 
 impl Outcome {
@@ -85,7 +92,9 @@ impl Outcome {
 }
 
 /// Runs a handshake to `name` at `now` until both sides are quiet.
-fn handshake(client: ClientConfig, server: ServerConfig, name: &str, now: Time) -> Outcome {
+fn handshake(mut client: ClientConfig, mut server: ServerConfig, name: &str, now: Time) -> Outcome {
+    client.trace = true;
+    server.trace = true;
     let mut c = ClientConnection::new(
         Arc::new(client),
         Some(name),
@@ -108,11 +117,24 @@ fn handshake(client: ClientConfig, server: ServerConfig, name: &str, now: Time) 
             client_result = c.feed(now, &to_client).map(|_| ());
         }
     }
+    let sent = |t: TraceEvent| match t {
+        TraceEvent::HandshakeMessage {
+            direction: Direction::Sent,
+            message,
+            ..
+        } => Some(message),
+        _ => None,
+    };
+    let mut sent_messages: Vec<HandshakeMessage> = std::iter::from_fn(|| c.poll_trace())
+        .filter_map(sent)
+        .collect();
+    sent_messages.extend(std::iter::from_fn(|| s.poll_trace()).filter_map(sent));
     Outcome {
         client: client_result,
         server: server_result,
         client_events: std::iter::from_fn(|| c.poll_event()).collect(),
         server_events: std::iter::from_fn(|| s.poll_event()).collect(),
+        sent_messages,
     }
 }
 
@@ -127,13 +149,17 @@ fn client_config(verifier: WebPkiServerVerifier) -> ClientConfig {
 
 /// A server presenting `chain` (end entity first) with the end entity's key `key`.
 fn server_config(chain: &[&Cert]) -> ServerConfig {
+    ServerConfig::new(Arc::new(RustCryptoProvider), vec![certified_key(chain)])
+}
+
+/// `chain` (end entity first) with the end entity's key.
+fn certified_key(chain: &[&Cert]) -> lucid_tls::server::CertifiedKey {
     let key = RustCryptoProvider.load_signing_key(&chain[0].key).unwrap();
-    let certified = lucid_tls::server::CertifiedKey {
+    lucid_tls::server::CertifiedKey {
         chain: chain.iter().map(|c| c.der.clone()).collect(),
         key: Arc::from(key),
         server_names: Vec::new(),
-    };
-    ServerConfig::new(Arc::new(RustCryptoProvider), vec![certified])
+    }
 }
 
 /// root → intermediate → a server leaf for `names`, built from `leaf_params`.
@@ -371,4 +397,125 @@ fn test_empty_client_certificate() {
     // "certificate_required" alert", or go on without client authentication.
     mutual(&root, &[], true, NOW).assert_alert("server", AlertDescription::CertificateRequired);
     assert!(mutual(&root, &[], false, NOW).completed());
+}
+
+// ---- signature_algorithms_cert and certificate_authorities ----
+
+/// Two chains for the same name: the first signed with RSA PKCS#1 (an RSA root), the second
+/// with ECDSA (a P-256 root). Returns (rsa_root, rsa_leaf, ecdsa_root, ecdsa_leaf).
+fn two_chains() -> (Cert, Cert, Cert, Cert) {
+    let rsa_root = pki::self_signed(pki::ca_params("RSA Root"), Alg::RsaSha256);
+    let rsa_leaf = pki::issue(pki::server_params(&[HOST]), Alg::P256, &rsa_root);
+    let ecdsa_root = pki::self_signed(pki::ca_params("ECDSA Root"), Alg::P256);
+    let ecdsa_leaf = pki::issue(pki::server_params(&[HOST]), Alg::P256, &ecdsa_root);
+    (rsa_root, rsa_leaf, ecdsa_root, ecdsa_leaf)
+}
+
+/// A client trusting both roots, accepting certificates signed with `schemes` only.
+fn narrow_client(roots: [&Cert; 2], schemes: &[SignatureScheme]) -> ClientConfig {
+    let anchors = TrustAnchors::from_der_certificates(roots.map(|r| &r.der)).unwrap();
+    let validator = CertificateValidator::new(Arc::new(RustCryptoProvider), anchors)
+        .with_signature_schemes(schemes);
+    WebPkiServerVerifier::new(validator).into_client_config()
+}
+
+fn server_certificate_sent(outcome: &Outcome) -> Vec<u8> {
+    outcome
+        .sent_messages
+        .iter()
+        .find_map(|m| match m {
+            HandshakeMessage::Certificate(c) => Some(c.certificate_list[0].cert_data.clone()),
+            _ => None,
+        })
+        .unwrap()
+}
+
+#[test]
+fn test_server_picks_the_chain_the_client_can_validate() {
+    let (rsa_root, rsa_leaf, ecdsa_root, ecdsa_leaf) = two_chains();
+    let mut server = server_config(&[&rsa_leaf]);
+    server.certificates.push(certified_key(&[&ecdsa_leaf]));
+    // A client that validates only ECDSA-signed certificates says so in
+    // signature_algorithms_cert; the server skips its first (RSA-signed) chain.
+    let client = narrow_client(
+        [&rsa_root, &ecdsa_root],
+        &[SignatureScheme::EcdsaSecp256r1Sha256],
+    );
+    assert_eq!(
+        client.signature_schemes_cert,
+        Some(vec![SignatureScheme::EcdsaSecp256r1Sha256])
+    );
+    let outcome = handshake(client, server.clone(), HOST, NOW);
+    assert!(
+        outcome.completed(),
+        "{:?} / {:?}",
+        outcome.client,
+        outcome.server
+    );
+    assert_eq!(server_certificate_sent(&outcome), ecdsa_leaf.der);
+    // A client taking RSA PKCS#1 gets the first chain.
+    let client = narrow_client([&rsa_root, &ecdsa_root], &[SignatureScheme::RsaPkcs1Sha256]);
+    let outcome = handshake(client, server.clone(), HOST, NOW);
+    assert!(outcome.completed());
+    assert_eq!(server_certificate_sent(&outcome), rsa_leaf.der);
+    // With no chain that fits, the server falls back to its first chain (RFC 9846
+    // §4.5.1.2), and the client refuses it with the default alert, unsupported_certificate.
+    let client = narrow_client([&rsa_root, &ecdsa_root], &[SignatureScheme::Ed25519]);
+    let outcome = handshake(client, server, HOST, NOW);
+    assert_eq!(server_certificate_sent(&outcome), rsa_leaf.der);
+    outcome.assert_alert("client", AlertDescription::UnsupportedCertificate);
+}
+
+#[test]
+fn test_client_advertises_what_its_verifier_accepts() {
+    let (rsa_root, rsa_leaf, _, _) = two_chains();
+    // By default the verifier accepts rsa_pkcs1_* in certificates, which signature_algorithms
+    // (CertificateVerify) must not offer: signature_algorithms_cert says so.
+    let client = WebPkiServerVerifier::new(validator(&rsa_root)).into_client_config();
+    let outcome = handshake(client, server_config(&[&rsa_leaf]), HOST, NOW);
+    assert!(outcome.completed());
+    let Some(HandshakeMessage::ClientHello(hello)) = outcome.sent_messages.first() else {
+        panic!("no ClientHello");
+    };
+    let Some(Extension::SignatureAlgorithmsCert(list)) =
+        hello.extension(ExtensionType::SignatureAlgorithmsCert)
+    else {
+        panic!("no signature_algorithms_cert");
+    };
+    assert_eq!(
+        list.supported_signature_algorithms,
+        validator(&rsa_root).signature_schemes()
+    );
+    assert!(
+        list.supported_signature_algorithms
+            .contains(&SignatureScheme::RsaPkcs1Sha256)
+    );
+}
+
+#[test]
+fn test_certificate_request_names_the_trusted_cas() {
+    let (root, intermediate, leaf) = client_pki(pki::client_params("alice"));
+    let outcome = mutual(&root, &[&leaf, &intermediate], true, NOW);
+    assert!(outcome.completed());
+    let request = outcome
+        .sent_messages
+        .iter()
+        .find_map(|m| match m {
+            HandshakeMessage::CertificateRequest(r) => Some(r.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let Some(Extension::CertificateAuthorities(cas)) =
+        request.extension(ExtensionType::CertificateAuthorities)
+    else {
+        panic!("no certificate_authorities");
+    };
+    let anchors = TrustAnchors::from_der_certificates([&root.der]).unwrap();
+    let names: Vec<Vec<u8>> = anchors.subject_names().collect();
+    assert_eq!(cas.authorities.len(), 1);
+    assert_eq!(cas.authorities[0].0, names[0]);
+    assert!(matches!(
+        request.extension(ExtensionType::SignatureAlgorithmsCert),
+        Some(Extension::SignatureAlgorithmsCert(_))
+    ));
 }
