@@ -317,6 +317,24 @@ fn test_validation_uses_the_connections_time() {
     .assert_alert("client", AlertDescription::CertificateExpired);
 }
 
+#[test]
+fn test_server_certificate_verify_with_the_wrong_key() {
+    // A valid chain, but the server signs CertificateVerify with another key of the same
+    // type: RFC 9846 §4.5.2, "If the verification fails, the receiver MUST terminate the
+    // handshake with a "decrypt_error" alert."
+    let (root, intermediate, leaf) = server_pki(pki::server_params(&[HOST]));
+    let impostor = pki::issue(pki::server_params(&[HOST]), Alg::P256, &intermediate);
+    let mut server = server_config(&[&leaf, &intermediate]);
+    server.certificates[0].key = certified_key(&[&impostor]).key;
+    handshake(
+        client_config(WebPkiServerVerifier::new(validator(&root))),
+        server,
+        HOST,
+        NOW,
+    )
+    .assert_alert("client", AlertDescription::DecryptError);
+}
+
 // ---- The server validates the client (mutual TLS) ----
 
 /// A client presenting `chain` (end entity first) and a server requiring a certificate
@@ -518,4 +536,20 @@ fn test_certificate_request_names_the_trusted_cas() {
         request.extension(ExtensionType::SignatureAlgorithmsCert),
         Some(Extension::SignatureAlgorithmsCert(_))
     ));
+}
+
+#[test]
+fn test_client_certificate_verify_with_the_wrong_key() {
+    let (root, intermediate, leaf) = client_pki(pki::client_params("alice"));
+    let impostor = pki::issue(pki::client_params("mallory"), Alg::Ed25519, &intermediate);
+    let (server_root, server_intermediate, server_leaf) = server_pki(pki::server_params(&[HOST]));
+    let mut client = client_config(WebPkiServerVerifier::new(validator(&server_root)));
+    client.client_auth = Some(client::ClientAuth {
+        certificate_chain: vec![leaf.der.clone(), intermediate.der.clone()],
+        key: certified_key(&[&impostor]).key,
+    });
+    let mut server = server_config(&[&server_leaf, &server_intermediate]);
+    server.client_auth =
+        ClientAuth::Required(Arc::new(WebPkiClientVerifier::new(validator(&root))));
+    handshake(client, server, HOST, NOW).assert_alert("server", AlertDescription::DecryptError);
 }
