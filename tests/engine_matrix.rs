@@ -10,19 +10,13 @@
 
 mod common;
 
-use std::sync::Arc;
-
-use common::pair::{Pair, Split, client_config, data, server_config, tickets};
+use common::pair::{Pair, Split, client_config, data, saw_hello_retry, ticket_server, tickets};
 use lucid_tls::client::{ClientConfig, ExternalPsk};
 use lucid_tls::connection::Event;
-use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::crypto::{Secret, suite_algorithms};
 use lucid_tls::key_schedule::PskKind;
-use lucid_tls::server::anti_replay::MemoryReplayStore;
-use lucid_tls::server::{AntiReplay, EarlyDataConfig, Sealer, ServerConfig, TicketConfig};
-use lucid_tls::trace::{Direction, TraceEvent};
+use lucid_tls::server::ServerConfig;
 use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup};
-use lucid_tls::wire::handshake::HandshakeMessage;
 
 const SUITES: [CipherSuite; 3] = [
     CipherSuite::TLS_AES_128_GCM_SHA256,
@@ -87,21 +81,8 @@ impl Case {
 
     /// The server: only `group` for key exchange, tickets allowing 0-RTT, the external PSK.
     fn server(&self) -> ServerConfig {
-        let mut config = server_config();
+        let mut config = ticket_server(1, 4096);
         config.key_share_groups = vec![self.group];
-        config.tickets = Some(TicketConfig {
-            issuer: Sealer::new(&RustCryptoProvider, *b"mtrx", &[9; 32])
-                .unwrap()
-                .into_arc(),
-            count: 1,
-            lifetime_secs: 3600,
-            nonce_len: 1,
-        });
-        config.early_data = Some(EarlyDataConfig {
-            max_early_data_size: 4096,
-            anti_replay: AntiReplay::SingleUseTickets(Arc::new(MemoryReplayStore::new(0, 16))),
-            freshness_window_ms: 10_000,
-        });
         if self.mode == Mode::ExternalPsk {
             let (_, hash) = suite_algorithms(self.suite).unwrap();
             config.external_psks = vec![lucid_tls::server::ExternalPsk {
@@ -117,19 +98,6 @@ impl Case {
         let suite = u64::from(self.suite.to_u16());
         suite * 1000 + u64::from(self.group.to_u16()) * 10 + u64::from(self.retry)
     }
-}
-
-fn saw_hello_retry(pair: &mut Pair) -> bool {
-    std::iter::from_fn(|| pair.client.poll_trace()).any(|t| {
-        matches!(
-            t,
-            TraceEvent::HandshakeMessage {
-                direction: Direction::Received,
-                message: HandshakeMessage::HelloRetryRequest(_),
-                ..
-            }
-        )
-    })
 }
 
 fn run(case: Case) {
@@ -166,7 +134,7 @@ fn run(case: Case) {
         pair.client.write_early_data(b"zero round trips").unwrap();
     }
     pair.run();
-    assert_eq!(saw_hello_retry(&mut pair), case.retry, "{case:?}");
+    assert_eq!(saw_hello_retry(&mut pair.client), case.retry, "{case:?}");
 
     let negotiated = pair.client.negotiated().unwrap().clone();
     assert_eq!(negotiated.cipher_suite, case.suite, "{case:?}");
