@@ -353,7 +353,53 @@ fn client_authentication() {
         pair.server.negotiated().unwrap().peer_certificates,
         vec![rfc_certificate()]
     );
+    // RFC 9846 Appendix A: each side walks its state machine, including the server states
+    // a message passes straight through (RECVD_CH, NEGOTIATED, WAIT_FLIGHT2).
+    assert_eq!(
+        state_path(&mut pair.client),
+        [
+            "START",
+            "WAIT_SH",
+            "WAIT_EE",
+            "WAIT_CERT_CR",
+            "WAIT_CERT",
+            "WAIT_CV",
+            "WAIT_FINISHED",
+            "CONNECTED"
+        ]
+    );
+    assert_eq!(
+        state_path(&mut pair.server),
+        [
+            "START",
+            "RECVD_CH",
+            "NEGOTIATED",
+            "WAIT_FLIGHT2",
+            "WAIT_CERT",
+            "WAIT_CV",
+            "WAIT_FINISHED",
+            "CONNECTED"
+        ]
+    );
     exercise(&mut pair);
+}
+
+/// The states a connection's trace walked through, checking that each move starts where
+/// the previous one ended.
+fn state_path<S: lucid_tls::connection::StateMachine>(
+    connection: &mut lucid_tls::connection::Connection<S>,
+) -> Vec<&'static str> {
+    let mut path: Vec<&'static str> = Vec::new();
+    while let Some(event) = connection.poll_trace() {
+        if let lucid_tls::trace::TraceEvent::StateChanged { from, to } = event {
+            match path.last() {
+                Some(last) => assert_eq!(*last, from, "state trace jumps"),
+                None => path.push(from),
+            }
+            path.push(to);
+        }
+    }
+    path
 }
 
 #[test]
