@@ -125,7 +125,12 @@ fn hello_retry_request_for_the_servers_group() {
             });
         }
         let mut pair = handshake(client, server, 4);
-        assert!(saw_hello_retry(&mut pair.client), "cookies: {cookies}");
+        // RFC 9846 Appendix A.1: the HelloRetryRequest takes the client back to START.
+        assert_eq!(
+            state_path(&mut pair.client)[..5],
+            ["START", "WAIT_SH", "START", "WAIT_SH", "WAIT_EE"],
+            "cookies: {cookies}"
+        );
         assert_eq!(
             pair.client.negotiated().unwrap().key_exchange_group,
             Some(NamedGroup::Secp256r1)
