@@ -35,6 +35,7 @@ pub mod codec;
 pub mod connection;
 pub mod crypto;
 pub mod error;
+pub mod explain;
 pub mod key_schedule;
 pub mod keylog;
 pub mod pair;

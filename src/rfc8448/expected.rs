@@ -107,6 +107,19 @@ pub fn installed_key(
     traffic_key(trace, writer, epoch)
 }
 
+/// The `n`th (from 0) handshake message labelled `label` that `side` constructs in
+/// `trace`. The labels are the message names, except that a HelloRetryRequest is printed
+/// as a "ServerHello". §4 prints its ClientHello without the binders (the record has the
+/// whole message).
+pub fn message<'t>(trace: &'t Trace, side: Side, label: &str, n: usize) -> Option<&'t [u8]> {
+    trace
+        .blocks
+        .iter()
+        .filter(|b| b.actor == side.name() && b.heading.starts_with("construct"))
+        .filter_map(|b| b.try_get(label))
+        .nth(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +147,8 @@ mod tests {
             Some((key, iv))
         );
         assert!(traffic_key(&simple, Side::Client, Epoch::Early).is_none());
+        let finished = message(&simple, Side::Client, "Finished", 0).unwrap();
+        assert_eq!(finished[..4], [0x14, 0, 0, 0x20]);
+        assert!(message(&simple, Side::Client, "Finished", 1).is_none());
     }
 }

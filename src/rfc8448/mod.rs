@@ -112,6 +112,38 @@ impl TraceName {
         }
     }
 
+    /// What happens in it, in two sentences.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Self::Simple => {
+                "A full handshake: X25519 key exchange, the server authenticated by an RSA \
+                 certificate (rsa_pss_rsae_sha256), a session ticket for later. Then one \
+                 application data record each way, and close_notify each way."
+            }
+            Self::Resumed => {
+                "The client resumes with §3's ticket (PSK with X25519, psk_dhe_ke) and sends \
+                 0-RTT data before the server answers; no certificate is sent. The server \
+                 accepts the early data; the client ends it with EndOfEarlyData."
+            }
+            Self::Hrr => {
+                "The client offers only an X25519 key share; the server prefers P-256 and \
+                 answers with a HelloRetryRequest carrying a cookie (RFC 9846 §4.2.4). The \
+                 client sends a second ClientHello with a P-256 share and the cookie."
+            }
+            Self::ClientAuth => {
+                "The server asks for a client certificate (CertificateRequest, RFC 9846 \
+                 §4.4.2); the client answers with its Certificate and CertificateVerify. \
+                 RFC 8448 publishes neither private key: both signatures are the RFC's, \
+                 replayed only after they verify over the content each engine built."
+            }
+            Self::Compat => {
+                "Middlebox compatibility mode (RFC 9846 Appendix E.4): the client sends a \
+                 32-byte legacy_session_id, the server echoes it, and each side sends a dummy \
+                 change_cipher_spec record that the other drops."
+            }
+        }
+    }
+
     /// Its section title in RFC 8448.
     pub fn title(self) -> &'static str {
         match self {

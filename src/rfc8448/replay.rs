@@ -37,6 +37,7 @@ struct Shared {
     other_draws: OtherDraws,
     filler: u8,
     failure: Option<String>,
+    drawn: Vec<(String, usize)>,
 }
 
 /// Replays named byte strings: each draw returns the next queued value, which must have
@@ -61,6 +62,7 @@ impl ReplayRng {
                 other_draws: OtherDraws::Refuse,
                 filler: 0,
                 failure: None,
+                drawn: Vec::new(),
             })),
         }
     }
@@ -88,6 +90,12 @@ impl ReplayRng {
         self.lock().queue.iter().map(|(n, _)| n.clone()).collect()
     }
 
+    /// The names and lengths of the values drawn so far, in order (filler draws are not
+    /// listed).
+    pub fn drawn(&self) -> Vec<(String, usize)> {
+        self.lock().drawn.clone()
+    }
+
     /// Why the first refused draw was refused, if one was.
     pub fn failure(&self) -> Option<String> {
         self.lock().failure.clone()
@@ -106,8 +114,9 @@ impl Rng for ReplayRng {
             .queue
             .front()
             .is_some_and(|(_, value)| value.len() == dest.len());
-        if matches && let Some((_, value)) = shared.queue.pop_front() {
+        if matches && let Some((name, value)) = shared.queue.pop_front() {
             dest.copy_from_slice(&value);
+            shared.drawn.push((name, value.len()));
             return Ok(());
         }
         if shared.other_draws == OtherDraws::Fill {
@@ -178,6 +187,7 @@ mod tests {
         draw.fill(&mut two).unwrap();
         assert_eq!(two, [1, 2]);
         assert_eq!(rng.remaining_names(), ["b"]);
+        assert_eq!(rng.drawn(), [("a".into(), 2)]);
         // A draw of the wrong length is refused and explained.
         assert_eq!(draw.fill(&mut two), Err(CryptoError::RngFailure));
         assert!(rng.failure().unwrap().contains("trace's b has 1"));
