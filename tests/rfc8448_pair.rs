@@ -72,7 +72,6 @@ fn rfc8448_hrr_in_memory() {
 }
 
 #[test]
-#[ignore = "the server engine does not check the client's CertificateVerify yet (engine-server)"]
 fn rfc8448_client_auth_in_memory() {
     assert_eq!(run(TraceName::ClientAuth), (6, 38));
 }

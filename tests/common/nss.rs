@@ -22,10 +22,19 @@ pub fn nss_client_config(trace: &Trace, session_ticket: bool) -> ClientConfig {
 /// RFC 8448 §3's client: NSS's config, drawing the trace's random and X25519 key. Its
 /// ClientHello is ready in `take_output`. Returns the RNG to check it was used up.
 pub fn simple_client(trace: &Trace, now: Time) -> (ClientConnection, ReplayRng) {
+    let rng = hello_rng(trace);
+    let config = std::sync::Arc::new(nss_client_config(trace, true));
+    let client = ClientConnection::new(config, Some("server"), Box::new(rng.clone()), now).unwrap();
+    (client, rng)
+}
+
+/// A replay RNG with the trace's ClientHello.random and X25519 private key, the draws of
+/// every RFC 8448 ClientHello outside compatibility mode.
+pub fn hello_rng(trace: &Trace) -> ReplayRng {
     let hello = trace
         .block("client", "construct a ClientHello")
         .get("ClientHello");
-    let rng = ReplayRng::new(&[
+    ReplayRng::new(&[
         ("ClientHello.random", &hello[6..38]),
         (
             "x25519 private key",
@@ -33,8 +42,5 @@ pub fn simple_client(trace: &Trace, now: Time) -> (ClientConnection, ReplayRng) 
                 .block("client", "create an ephemeral x25519")
                 .get("private key"),
         ),
-    ]);
-    let config = std::sync::Arc::new(nss_client_config(trace, true));
-    let client = ClientConnection::new(config, Some("server"), Box::new(rng.clone()), now).unwrap();
-    (client, rng)
+    ])
 }
