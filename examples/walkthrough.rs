@@ -5,6 +5,7 @@
 //! cargo run --example walkthrough                        # RFC 8448 §3, the simple 1-RTT handshake
 //! cargo run --example walkthrough -- --trace hrr         # simple | resumed-0rtt | hrr | client-auth | compat
 //! cargo run --example walkthrough -- --keylog keys.txt   # also write an NSS key log (or set SSLKEYLOGFILE)
+//! cargo run --example walkthrough -- --pcap hs.pcap      # and the records as a capture, for Wireshark
 //! ```
 //!
 //! Both engines are configured like the RFC's two NSS endpoints and draw the RFC's
@@ -34,17 +35,22 @@ use lucid_tls::wire::handshake::HandshakeMessage;
 /// How many hex digits of bytes go on one line.
 const HEX_PER_LINE: usize = 64;
 
+#[path = "common/pcap.rs"]
+mod pcap;
+
 struct Args {
     trace: TraceName,
     keylog: Option<PathBuf>,
+    pcap: Option<PathBuf>,
 }
 
 fn usage() -> String {
     let names: Vec<&str> = TraceName::ALL.iter().map(|t| t.cli_name()).collect();
     format!(
-        "usage: walkthrough [--trace {}] [--keylog PATH]\n\
+        "usage: walkthrough [--trace {}] [--keylog PATH] [--pcap FILE]\n\
          \n  --trace NAME   the RFC 8448 trace to step through (default: simple)\
-         \n  --keylog PATH  append NSS key log lines to PATH (default: $SSLKEYLOGFILE, if set)",
+         \n  --keylog PATH  append NSS key log lines to PATH (default: $SSLKEYLOGFILE, if set)\
+         \n  --pcap FILE    write the records as one synthetic TCP stream (pcap)",
         names.join("|")
     )
 }
@@ -54,6 +60,7 @@ fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         trace: TraceName::Simple,
         keylog: None,
+        pcap: None,
     };
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
@@ -65,6 +72,7 @@ fn parse_args() -> Result<Args, String> {
                     .ok_or_else(|| format!("unknown trace {name:?}\n{}", usage()))?;
             }
             Long("keylog") => args.keylog = Some(parser.value().map_err(|e| e.to_string())?.into()),
+            Long("pcap") => args.pcap = Some(parser.value().map_err(|e| e.to_string())?.into()),
             Long("help") | Short('h') => return Err(usage()),
             other => return Err(format!("{}\n{}", other.unexpected(), usage())),
         }
@@ -90,7 +98,7 @@ fn main() -> ExitCode {
         },
         None => KeyLogFile::from_env().map(|file| (file, "$SSLKEYLOGFILE".to_string())),
     };
-    match walkthrough(args.trace, keylog) {
+    match walkthrough(args.trace, keylog, args.pcap.as_deref()) {
         Ok((text, all_equal)) => {
             print!("{text}");
             if all_equal {
@@ -107,18 +115,22 @@ fn main() -> ExitCode {
 }
 
 /// Steps through `trace`; returns the walkthrough's text, and whether everything matched
-/// RFC 8448 and the handshake completed. With `keylog`, writes the client's key log lines.
+/// RFC 8448 and the handshake completed. With `keylog`, writes the client's key log lines;
+/// with `pcap`, the records as a capture file.
 pub fn walkthrough(
     trace: TraceName,
     keylog: Option<(KeyLogFile, String)>,
+    pcap: Option<&std::path::Path>,
 ) -> Result<(String, bool), SetupError> {
     let mut rfc = Rfc8448Handshake::new(trace)?;
     let mut walk = Walk::new(keylog);
+    let mut wire = pcap::TcpStream::new();
     walk.introduce(&rfc);
     let mut failed = None;
     while let Some(flight) = rfc.next_flight() {
         match flight {
             Ok(flight) => {
+                wire.send(flight.flight.from, &flight.flight.bytes);
                 walk.flight(&rfc, &flight);
                 if let Err(e) = flight.flight.result {
                     failed = Some(format!(
@@ -128,6 +140,7 @@ pub fn walkthrough(
                     ));
                     // Deliver the alert it answered with, if any, and stop.
                     if let Some(alert) = rfc.pair.step() {
+                        wire.send(alert.from, &alert.bytes);
                         walk.trace_events(&rfc, &alert.trace);
                     }
                     break;
@@ -137,6 +150,17 @@ pub fn walkthrough(
                 failed = Some(format!("the application could not act: {e:?}"));
                 break;
             }
+        }
+    }
+    wire.close();
+    if let Some(path) = pcap {
+        match wire.write(path) {
+            Ok(()) => walk.line(format!(
+                "Capture: {} flights as one TCP stream (10.0.0.1:50000 ⇄ 10.0.0.2:443) in {}.",
+                walk.flights,
+                path.display()
+            )),
+            Err(e) => walk.mismatch(format!("cannot write {}: {e}", path.display())),
         }
     }
     let all_equal = walk.conclude(&rfc, failed);

@@ -13,7 +13,7 @@ use lucid_tls::rfc8448::{Rfc8448Handshake, TraceName, expected, vectors};
 #[test]
 fn walkthrough_matches_rfc8448_for_every_trace() {
     for trace in TraceName::ALL {
-        let (text, all_equal) = walkthrough::walkthrough(trace, None).unwrap();
+        let (text, all_equal) = walkthrough::walkthrough(trace, None, None).unwrap();
         // The handshake completes in memory exactly when the walkthrough says all is equal.
         let completes = Rfc8448Handshake::new(trace)
             .unwrap()
@@ -39,7 +39,7 @@ fn walkthrough_matches_rfc8448_for_every_trace() {
 
 #[test]
 fn walkthrough_prints_every_rfc8448_simple_secret() {
-    let (text, all_equal) = walkthrough::walkthrough(TraceName::Simple, None).unwrap();
+    let (text, all_equal) = walkthrough::walkthrough(TraceName::Simple, None, None).unwrap();
     assert!(all_equal);
     let simple = vectors::load("simple").unwrap();
     for label in expected::PRINTED_SECRETS {
@@ -60,7 +60,7 @@ fn walkthrough_writes_the_nss_key_log() {
     let _ = std::fs::remove_file(&path);
     let file = KeyLogFile::append_to(&path).unwrap();
     let (_, all_equal) =
-        walkthrough::walkthrough(TraceName::Resumed, Some((file, "test".into()))).unwrap();
+        walkthrough::walkthrough(TraceName::Resumed, Some((file, "test".into())), None).unwrap();
     assert!(all_equal);
     let log = std::fs::read_to_string(&path).unwrap();
     let _ = std::fs::remove_file(&path);
