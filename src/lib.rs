@@ -40,9 +40,13 @@ pub mod codec;
 pub mod connection;
 pub mod crypto;
 pub mod error;
+pub mod explain;
 pub mod key_schedule;
 pub mod keylog;
+pub mod pair;
 pub mod record;
+#[cfg(feature = "rfc8448")]
+pub mod rfc8448;
 pub mod server;
 pub mod time;
 pub mod trace;
