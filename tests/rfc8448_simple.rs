@@ -9,12 +9,9 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::check::{check_client_keys, check_secrets, feed_in_pieces, record, states, value};
-use common::nss::nss_client_config;
-use common::replay_rng::ReplayRng;
-use common::vectors::{self, Trace};
+use common::nss::simple_client;
+use common::vectors;
 use lucid_tls::client::ClientConnection;
 use lucid_tls::connection::Event;
 use lucid_tls::key_schedule::SecretLabel;
@@ -26,29 +23,10 @@ use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 /// 2025-06-01: RFC 8448's certificate is valid then (it expires in July 2026).
 const NOW: Time = Time::from_unix_secs(1_748_736_000);
 
-/// A client configured like NSS in §3, drawing the trace's random and private key.
-fn client(trace: &Trace) -> (ClientConnection, ReplayRng) {
-    let hello = trace
-        .block("client", "construct a ClientHello")
-        .get("ClientHello");
-    let rng = ReplayRng::new(&[
-        ("ClientHello.random", &hello[6..38]),
-        (
-            "x25519 private key",
-            trace
-                .block("client", "create an ephemeral x25519")
-                .get("private key"),
-        ),
-    ]);
-    let config = Arc::new(nss_client_config(trace, true));
-    let client = ClientConnection::new(config, Some("server"), Box::new(rng.clone()), NOW).unwrap();
-    (client, rng)
-}
-
 /// Runs the whole §3 exchange, feeding the server's bytes in pieces of `piece` bytes.
 fn run_client(piece: usize) -> (ClientConnection, Vec<Event>, Vec<TraceEvent>) {
     let trace = vectors::load("simple");
-    let (mut client, rng) = client(&trace);
+    let (mut client, rng) = simple_client(&trace, NOW);
     assert_eq!(
         rng.remaining(),
         0,

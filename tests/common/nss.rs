@@ -5,13 +5,15 @@
 
 use std::sync::Arc;
 
-use lucid_tls::client::{ClientConfig, ClientHelloPadding, PinnedCertificates};
+use lucid_tls::client::{ClientConfig, ClientConnection, ClientHelloPadding, PinnedCertificates};
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
+use lucid_tls::time::Time;
 use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use lucid_tls::wire::certificate::Certificate;
 use lucid_tls::wire::codes::{ExtensionType, PskKeyExchangeMode};
 use lucid_tls::wire::extensions::Extension;
 
+use super::replay_rng::ReplayRng;
 use super::vectors::Trace;
 
 /// session_ticket (35), which NSS sends empty in its first, non-resuming hellos.
@@ -96,4 +98,24 @@ pub fn nss_client_config(trace: &Trace, session_ticket: bool) -> ClientConfig {
     config.extension_order = Some(nss_extension_order());
     config.trace = true;
     config
+}
+
+/// RFC 8448 §3's client: NSS's config, drawing the trace's random and X25519 key. Its
+/// ClientHello is ready in `take_output`. Returns the RNG to check it was used up.
+pub fn simple_client(trace: &Trace, now: Time) -> (ClientConnection, ReplayRng) {
+    let hello = trace
+        .block("client", "construct a ClientHello")
+        .get("ClientHello");
+    let rng = ReplayRng::new(&[
+        ("ClientHello.random", &hello[6..38]),
+        (
+            "x25519 private key",
+            trace
+                .block("client", "create an ephemeral x25519")
+                .get("private key"),
+        ),
+    ]);
+    let config = Arc::new(nss_client_config(trace, true));
+    let client = ClientConnection::new(config, Some("server"), Box::new(rng.clone()), now).unwrap();
+    (client, rng)
 }
