@@ -37,8 +37,13 @@ pub mod crypto;
 pub mod error;
 pub mod key_schedule;
 pub mod keylog;
+#[cfg(feature = "std")]
+pub mod os_rng;
+pub mod pem;
 pub mod record;
 pub mod server;
+#[cfg(feature = "std")]
+pub mod stream;
 pub mod time;
 pub mod trace;
 pub mod transcript;
