@@ -10,18 +10,18 @@
 //!
 //! ## Where each part of RFC 9846 lives
 //!
-//! | RFC 9846                                   | module                      |
-//! |--------------------------------------------|-----------------------------|
-//! | §3 presentation language                   | [`codec`]                   |
-//! | §4 handshake messages and extensions       | [`wire`], [`wire::extensions`] |
-//! | §5 record layer: framing                   | [`wire::record`]            |
-//! | §5 record layer: protection, limits        | [`record`]                  |
-//! | §6 alerts                                  | [`wire::alert`], [`error`]  |
-//! | §4.1 transcript hash, §4.5.1 message_hash  | [`transcript`]              |
-//! | §7.1–§7.3, §7.5 key schedule, exporters    | [`key_schedule`]            |
-//! | primitives: §5.2 AEAD, §7.1 HKDF, §4.3.8 (EC)DHE, §4.5.2 signatures | [`crypto`] |
-//!
-//! Each module's own documentation says what it implements and what it does not.
+//! | RFC 9846                          | module                  |
+//! |-----------------------------------|-------------------------|
+//! | §3 presentation language          | [`codec`]               |
+//! | §4 handshake messages, §6 alerts  | [`wire`]                |
+//! | crypto primitives (§5.2, §7, §4.5.3) | [`crypto`]           |
+//! | transcript hash (§4.1)            | [`transcript`]          |
+//! | key schedule (§7.1–§7.3, §7.5)    | [`key_schedule`]        |
+//! | error → alert mapping (§6.2)       | [`error`]               |
+//! | the sans-IO connection: records in and out, KeyUpdate (§4.7.3), exporters (§7.5) | [`connection`] |
+//! | client state machine (Appendix A.1) | [`client`]             |
+//! | trace events, NSS key log          | [`trace`], [`keylog`]   |
+//! | time as an input (§4.3.11.1, §8.3)  | [`time`]                |
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

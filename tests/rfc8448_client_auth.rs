@@ -12,8 +12,7 @@ mod common;
 use std::sync::Arc;
 
 use common::check::{check_client_keys, check_secrets, feed_in_pieces, record};
-use common::nss::nss_client_config;
-use common::replay_rng::ReplayRng;
+use common::nss::{hello_rng, nss_client_config};
 use common::vectors::{self, Trace};
 use lucid_tls::client::{ClientAuth, ClientConnection};
 use lucid_tls::connection::cert_verify::EndEntityKey;
@@ -79,18 +78,7 @@ fn client_auth(trace: &Trace) -> ClientAuth {
 
 fn run_client(piece: usize) -> (ClientConnection, Vec<TraceEvent>) {
     let trace = vectors::load("client_auth");
-    let hello = trace
-        .block("client", "construct a ClientHello")
-        .get("ClientHello");
-    let rng = ReplayRng::new(&[
-        ("ClientHello.random", &hello[6..38]),
-        (
-            "x25519 private key",
-            trace
-                .block("client", "create an ephemeral x25519")
-                .get("private key"),
-        ),
-    ]);
+    let rng = hello_rng(&trace);
     let mut config = nss_client_config(&trace, false);
     config.client_auth = Some(client_auth(&trace));
     let mut client =
@@ -156,18 +144,7 @@ fn client_without_a_certificate_sends_an_empty_one() {
     // Certificate (RFC 9846 §4.5.1): its Finished then differs from the RFC's, but the
     // handshake completes on the client's side.
     let trace = vectors::load("client_auth");
-    let hello = trace
-        .block("client", "construct a ClientHello")
-        .get("ClientHello");
-    let rng = ReplayRng::new(&[
-        ("ClientHello.random", &hello[6..38]),
-        (
-            "x25519 private key",
-            trace
-                .block("client", "create an ephemeral x25519")
-                .get("private key"),
-        ),
-    ]);
+    let rng = hello_rng(&trace);
     let config = nss_client_config(&trace, false);
     let mut client =
         ClientConnection::new(Arc::new(config), Some("server"), Box::new(rng), NOW).unwrap();

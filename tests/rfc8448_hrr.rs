@@ -10,8 +10,7 @@ mod common;
 use std::sync::Arc;
 
 use common::check::{check_client_keys, check_secrets, feed_in_pieces, record, states};
-use common::nss::nss_client_config;
-use common::replay_rng::ReplayRng;
+use common::nss::{hello_rng, nss_client_config};
 use common::vectors;
 use lucid_tls::client::ClientConnection;
 use lucid_tls::connection::Event;
@@ -23,24 +22,13 @@ const NOW: Time = Time::from_unix_secs(1_748_736_000);
 
 fn run_client(piece: usize) -> (ClientConnection, Vec<Event>, Vec<TraceEvent>) {
     let trace = vectors::load("hrr");
-    let hello1 = trace
-        .block("client", "construct a ClientHello")
-        .get("ClientHello");
-    let rng = ReplayRng::new(&[
-        ("ClientHello.random", &hello1[6..38]),
-        (
-            "x25519 private key",
-            trace
-                .block("client", "create an ephemeral x25519")
-                .get("private key"),
-        ),
-        (
-            "P-256 private key",
-            trace
-                .block("client", "create an ephemeral P-256")
-                .get("private key"),
-        ),
-    ]);
+    let rng = hello_rng(&trace);
+    rng.push(
+        "P-256 private key",
+        trace
+            .block("client", "create an ephemeral P-256")
+            .get("private key"),
+    );
     let mut config = nss_client_config(&trace, false);
     config.supported_groups = vec![
         NamedGroup::X25519,

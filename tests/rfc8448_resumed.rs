@@ -13,8 +13,7 @@ use std::sync::Arc;
 use common::check::{
     check_client_keys, check_secrets, feed_in_pieces, record, traced_secret, value,
 };
-use common::nss::{nss_client_config, simple_client};
-use common::replay_rng::ReplayRng;
+use common::nss::{hello_rng, nss_client_config, simple_client};
 use common::vectors;
 use lucid_tls::client::{ClientConnection, Ticket};
 use lucid_tls::connection::Event;
@@ -68,18 +67,7 @@ fn run_client(piece: usize) -> (ClientConnection, Vec<Event>, Vec<TraceEvent>) {
     let trace = vectors::load("resumed");
     let ticket = simple_ticket();
     let now = resumption_time(&ticket);
-    let hello = trace
-        .block("client", "construct a ClientHello")
-        .get("ClientHello");
-    let rng = ReplayRng::new(&[
-        ("ClientHello.random", &hello[6..38]),
-        (
-            "x25519 private key",
-            trace
-                .block("client", "create an ephemeral x25519")
-                .get("private key"),
-        ),
-    ]);
+    let rng = hello_rng(&trace);
     // §4 has no certificate: the config trusts §3's, as the original connection did.
     let mut config = nss_client_config(&vectors::load("simple"), false);
     config.enable_early_data = true;

@@ -119,3 +119,20 @@ pub fn simple_client(trace: &Trace, now: Time) -> (ClientConnection, ReplayRng) 
     let client = ClientConnection::new(config, Some("server"), Box::new(rng.clone()), now).unwrap();
     (client, rng)
 }
+
+/// A replay RNG with the trace's ClientHello.random and X25519 private key, the draws of
+/// every RFC 8448 ClientHello outside compatibility mode.
+pub fn hello_rng(trace: &Trace) -> ReplayRng {
+    let hello = trace
+        .block("client", "construct a ClientHello")
+        .get("ClientHello");
+    ReplayRng::new(&[
+        ("ClientHello.random", &hello[6..38]),
+        (
+            "x25519 private key",
+            trace
+                .block("client", "create an ephemeral x25519")
+                .get("private key"),
+        ),
+    ])
+}
