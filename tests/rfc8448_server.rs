@@ -17,20 +17,23 @@ mod common;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
+use common::check;
 use common::vectors::{self, Trace};
 use lucid_tls::Error;
 use lucid_tls::connection::Event;
+use lucid_tls::connection::cert_verify::EndEntityKey;
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
-use lucid_tls::crypto::{CryptoError, CryptoProvider, Rng};
+use lucid_tls::crypto::{CryptoError, CryptoProvider, Rng, SigningKey};
 use lucid_tls::key_schedule::{PskKind, SecretLabel};
 use lucid_tls::server::anti_replay::MemoryReplayStore;
 use lucid_tls::server::{
-    AntiReplay, CertifiedKey, CookieConfig, CookieIssuer, EarlyDataConfig, ServerConfig,
-    ServerConnection, TicketConfig, TicketIssuer,
+    AntiReplay, CertifiedKey, ClientAuth, ClientCertVerifier, CookieConfig, CookieIssuer,
+    EarlyDataConfig, ServerConfig, ServerConnection, TicketConfig, TicketIssuer,
 };
 use lucid_tls::time::Time;
 use lucid_tls::trace::{Direction, Epoch, TraceEvent};
-use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup};
+use lucid_tls::wire::alert::AlertDescription;
+use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use lucid_tls::wire::codes::ExtensionType;
 use lucid_tls::wire::extensions::Extension;
 use lucid_tls::wire::handshake::HandshakeMessage;
@@ -96,7 +99,12 @@ fn rfc_certified_key(trace: &Trace) -> CertifiedKey {
     let key = RustCryptoProvider
         .load_signing_key(der.as_bytes())
         .expect("RFC 8448's RSA key loads");
-    let certificate = message(trace, "server", "construct a Certificate", "Certificate");
+    let certificate = message(
+        trace,
+        "server",
+        "construct a Certificate handshake",
+        "Certificate",
+    );
     let HandshakeMessage::Certificate(certificate) = certificate else {
         panic!("not a Certificate");
     };
@@ -290,99 +298,21 @@ fn replay(trace: &Trace, server: &mut ServerConnection, now: Time, split: usize)
     events
 }
 
-/// Where each secret the server reports is printed in RFC 8448 (the server's block, or the
-/// client's when the server's only says "same as").
-const SECRETS: [(&str, SecretLabel, &str); 11] = [
-    (
-        "extract secret \"early\"",
-        SecretLabel::EarlySecret,
-        "secret",
-    ),
-    (
-        "derive secret for handshake \"tls13 derived\"",
-        SecretLabel::DerivedForHandshake,
-        "expanded",
-    ),
-    (
-        "extract secret \"handshake\"",
-        SecretLabel::HandshakeSecret,
-        "secret",
-    ),
-    (
-        "derive secret \"tls13 c hs traffic\"",
-        SecretLabel::ClientHandshakeTraffic,
-        "expanded",
-    ),
-    (
-        "derive secret \"tls13 s hs traffic\"",
-        SecretLabel::ServerHandshakeTraffic,
-        "expanded",
-    ),
-    (
-        "derive secret for master \"tls13 derived\"",
-        SecretLabel::DerivedForMain,
-        "expanded",
-    ),
-    (
-        "extract secret \"master\"",
-        SecretLabel::MainSecret,
-        "secret",
-    ),
-    (
-        "derive secret \"tls13 c ap traffic\"",
-        SecretLabel::ClientApplicationTraffic(0),
-        "expanded",
-    ),
-    (
-        "derive secret \"tls13 s ap traffic\"",
-        SecretLabel::ServerApplicationTraffic(0),
-        "expanded",
-    ),
-    (
-        "derive secret \"tls13 exp master\"",
-        SecretLabel::Exporter,
-        "expanded",
-    ),
-    (
-        "derive secret \"tls13 res master\"",
-        SecretLabel::Resumption,
-        "expanded",
-    ),
-];
-
-/// The RFC's value of a block printed by either side.
-fn rfc_value(trace: &Trace, heading: &str, label: &str) -> Option<Vec<u8>> {
-    trace
-        .blocks
-        .iter()
-        .filter(|b| b.heading.starts_with(heading))
-        .find_map(|b| b.try_get(label).map(<[u8]>::to_vec))
-}
-
 /// Checks every secret and traffic key the server traced against the RFC; returns how many
 /// values were compared.
 fn check_secrets(trace: &Trace, traces: &[TraceEvent]) -> usize {
-    let mut checked = 0;
-    let secret = |label: SecretLabel| {
-        traces.iter().rev().find_map(|t| match t {
-            TraceEvent::SecretDerived { label: l, secret } if *l == label => {
-                Some(secret.as_bytes().to_vec())
-            }
-            _ => None,
-        })
-    };
-    for (heading, label, value) in SECRETS {
-        let Some(expected) = rfc_value(trace, heading, value) else {
-            continue;
-        };
-        let got = secret(label).unwrap_or_else(|| panic!("{label:?} not traced"));
-        assert_eq!(hex::encode(got), hex::encode(expected), "{heading}");
-        checked += 1;
-    }
-    if let Some(expected) = rfc_value(trace, "generate resumption secret", "expanded") {
-        assert_eq!(secret(SecretLabel::ResumptionPsk).unwrap(), expected);
-        checked += 1;
-    }
+    // The Early Secret (the first one printed: §4 prints the PSK one first), then every
+    // other secret the RFC prints.
+    let early = check::value(trace, "extract secret \"early\"", "secret").to_vec();
+    let traced_early = traces.iter().find_map(|t| match t {
+        TraceEvent::SecretDerived {
+            label: SecretLabel::EarlySecret,
+            secret,
+        } => Some(secret.as_bytes().to_vec()),
+        _ => None,
+    });
+    assert_eq!(traced_early, Some(early), "Early Secret");
+    let mut checked = 1 + check::check_secrets(trace, traces);
     let key = |direction: Direction, epoch: Epoch| {
         traces.iter().find_map(|t| match t {
             TraceEvent::KeyInstalled {
@@ -680,22 +610,9 @@ fn rfc8448_resumed_0rtt_server() {
         assert_eq!(negotiated.psk, Some(PskKind::Resumption));
         if split == usize::MAX {
             let traces: Vec<TraceEvent> = std::iter::from_fn(|| server.poll_trace()).collect();
-            let checked = check_secrets(&resumed, &traces);
-            assert_eq!(checked, 11 + 8);
-            for (heading, label) in [
-                (
-                    "derive secret \"tls13 c e traffic\"",
-                    SecretLabel::ClientEarlyTraffic,
-                ),
-                (
-                    "derive secret \"tls13 e exp master\"",
-                    SecretLabel::EarlyExporter,
-                ),
-            ] {
-                let expected = rfc_value(&resumed, heading, "expanded").unwrap();
-                assert!(traces.iter().any(|t| matches!(t,
-                    TraceEvent::SecretDerived { label: l, secret } if *l == label && secret.as_bytes() == expected)));
-            }
+            // Including client_early_traffic_secret and early_exporter_secret, and the
+            // client's early traffic key.
+            assert_eq!(check_secrets(&resumed, &traces), 13 + 8);
         }
     }
 }
@@ -708,4 +625,129 @@ fn handshake_complete(events: &[Event]) -> lucid_tls::connection::Negotiated {
             _ => None,
         })
         .expect("the handshake completed")
+}
+
+/// A signing key standing in for RFC 8448 §6's unpublished ECDSA key: it checks, with the
+/// certificate's public key, that the content it is asked to sign is what the RFC's
+/// signature covers, and returns that signature.
+struct ReplayedSignature {
+    scheme: SignatureScheme,
+    public_key: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+impl SigningKey for ReplayedSignature {
+    fn schemes(&self) -> &[SignatureScheme] {
+        std::slice::from_ref(&self.scheme)
+    }
+
+    fn sign(
+        &self,
+        scheme: SignatureScheme,
+        message: &[u8],
+        _: &mut dyn Rng,
+    ) -> Result<Vec<u8>, CryptoError> {
+        RustCryptoProvider.verify_signature(scheme, &self.public_key, message, &self.signature)?;
+        Ok(self.signature.clone())
+    }
+}
+
+/// Accepts exactly one client certificate.
+struct PinnedClient(Vec<u8>);
+
+impl ClientCertVerifier for PinnedClient {
+    fn verify(&self, end_entity: &[u8], _: &[&[u8]], _: u64) -> Result<(), Error> {
+        if end_entity == self.0 {
+            Ok(())
+        } else {
+            Err(Error::PeerMisbehaved {
+                alert: AlertDescription::BadCertificate,
+                reason: "not the pinned client certificate",
+            })
+        }
+    }
+}
+
+fn first_certificate(trace: &Trace, actor: &str) -> Vec<u8> {
+    match message(
+        trace,
+        actor,
+        "construct a Certificate handshake",
+        "Certificate",
+    ) {
+        HandshakeMessage::Certificate(c) => c.certificate_list[0].cert_data.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn rfc8448_client_auth_server() {
+    // §6: the server (an ECDSA P-256 certificate whose private key RFC 8448 does not
+    // publish) asks for a client certificate and checks the client's RSA-PSS
+    // CertificateVerify.
+    let trace = vectors::load("client_auth");
+    let server_cert = first_certificate(&trace, "server");
+    let HandshakeMessage::CertificateVerify(server_cv) = message(
+        &trace,
+        "server",
+        "construct a CertificateVerify",
+        "CertificateVerify",
+    ) else {
+        panic!("no CertificateVerify");
+    };
+    let key = EndEntityKey::from_certificate(&server_cert).unwrap();
+    let signer = ReplayedSignature {
+        scheme: server_cv.algorithm,
+        public_key: key.public_key,
+        signature: server_cv.signature,
+    };
+    let HandshakeMessage::CertificateRequest(request) = message(
+        &trace,
+        "server",
+        "construct a CertificateRequest",
+        "CertificateRequest",
+    ) else {
+        panic!("no CertificateRequest");
+    };
+    let Some(Extension::SignatureAlgorithms(schemes)) =
+        request.extension(ExtensionType::SignatureAlgorithms)
+    else {
+        panic!("no signature_algorithms");
+    };
+    let mut config = nss_server_config(&trace, Arc::new(RfcTickets::default()));
+    config.certificates = vec![CertifiedKey {
+        chain: vec![server_cert],
+        key: Arc::new(signer),
+        server_names: Vec::new(),
+    }];
+    config.client_auth =
+        ClientAuth::Required(Arc::new(PinnedClient(first_certificate(&trace, "client"))));
+    config.client_auth_schemes = schemes.supported_signature_algorithms.clone();
+    config.tickets = None;
+    config.early_data = None;
+    for split in [usize::MAX, 1] {
+        let (rng, queue) = replay_rng(vec![
+            server_random(&trace),
+            trace
+                .block("server", "create an ephemeral x25519")
+                .get("private key")
+                .to_vec(),
+        ]);
+        let mut server = ServerConnection::new(Arc::new(config.clone()), rng, NOW).unwrap();
+        let events = replay(&trace, &mut server, NOW, split);
+        assert!(queue.lock().unwrap().is_empty());
+        let negotiated = handshake_complete(&events);
+        assert_eq!(
+            negotiated.signature_scheme,
+            Some(SignatureScheme::RsaPssRsaeSha256)
+        );
+        assert_eq!(
+            negotiated.peer_certificates,
+            vec![first_certificate(&trace, "client")]
+        );
+        if split == usize::MAX {
+            let traces: Vec<TraceEvent> = std::iter::from_fn(|| server.poll_trace()).collect();
+            assert_eq!(check_secrets(&trace, &traces), 11 + 8);
+        }
+    }
 }

@@ -77,6 +77,8 @@ mod select;
 mod start;
 #[cfg(test)]
 mod test_support;
+#[cfg(test)]
+mod tests_engine;
 pub mod ticket;
 mod wait_cert;
 mod wait_cv;

@@ -30,6 +30,7 @@
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
+use crate::connection::cert_verify::sign_certificate_verify;
 use crate::connection::{ConnectionCore, Negotiated as NegotiatedParameters};
 use crate::crypto::{Secret, SigningKey};
 use crate::error::Error;
@@ -40,7 +41,7 @@ use crate::transcript::Transcript;
 use crate::wire::algorithms::SignatureScheme;
 use crate::wire::certificate::{Certificate, CertificateEntry};
 use crate::wire::certificate_request::CertificateRequest;
-use crate::wire::certificate_verify::{CertificateVerify, Signer, signed_content};
+use crate::wire::certificate_verify::Signer;
 use crate::wire::client_hello::ClientHello;
 use crate::wire::codes::{ExtensionType, ProtocolVersion};
 use crate::wire::encrypted_extensions::EncryptedExtensions;
@@ -399,12 +400,8 @@ fn send_certificate_verify(
     key: &dyn SigningKey,
     scheme: SignatureScheme,
 ) -> Result<(), Error> {
-    let content = signed_content(Signer::Server, transcript.current().as_bytes());
-    let signature = key.sign(scheme, &content, core.rng())?;
-    let verify = CertificateVerify {
-        algorithm: scheme,
-        signature,
-    };
+    let hash = transcript.current();
+    let verify = sign_certificate_verify(key, scheme, Signer::Server, &hash, core.rng())?;
     core.send_handshake(
         &HandshakeMessage::CertificateVerify(verify),
         Some(transcript),

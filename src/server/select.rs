@@ -27,6 +27,7 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::connection::cert_verify::allowed_in_certificate_verify;
 use crate::crypto::{HashAlgorithm, Secret, suite_algorithms};
 use crate::error::Error;
 use crate::key_schedule::SecretLabel;
@@ -368,22 +369,6 @@ fn name_matches(pattern: &str, name: &str) -> bool {
     }
 }
 
-/// True for schemes that may sign a TLS 1.3 CertificateVerify. RFC 9846 §4.3.3:
-/// RSASSA-PKCS1-v1_5 and the SHA-1 schemes "are not defined for use in signed TLS handshake
-/// messages"; §4.5.2: "The SHA-1 algorithm MUST NOT be used in any signatures of
-/// CertificateVerify messages".
-pub(crate) fn usable_in_certificate_verify(scheme: SignatureScheme) -> bool {
-    !matches!(
-        scheme,
-        SignatureScheme::RsaPkcs1Sha256
-            | SignatureScheme::RsaPkcs1Sha384
-            | SignatureScheme::RsaPkcs1Sha512
-            | SignatureScheme::RsaPkcs1Sha1
-            | SignatureScheme::EcdsaSha1
-            | SignatureScheme::Unknown(_)
-    )
-}
-
 /// The certificate and CertificateVerify scheme (RFC 9846 §4.5.1.2, §4.5.2).
 fn select_certificate(
     config: &ServerConfig,
@@ -405,7 +390,7 @@ fn select_certificate(
         .supported_signature_algorithms
         .iter()
         .copied()
-        .filter(|s| usable_in_certificate_verify(*s))
+        .filter(|s| allowed_in_certificate_verify(*s))
         .collect();
     // RFC 9846 §4.5.1.2: "The server_name [RFC6066] extension is used to guide certificate
     // selection": chains that name the host come first, then chains for any name.

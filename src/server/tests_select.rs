@@ -274,12 +274,15 @@ fn test_signature_schemes_must_overlap() {
         alert_of(decide(&config, &bytes, &hello, 0)),
         AlertDescription::HandshakeFailure
     );
-    assert!(!usable_in_certificate_verify(
-        SignatureScheme::RsaPkcs1Sha256
-    ));
-    assert!(usable_in_certificate_verify(
-        SignatureScheme::RsaPssRsaeSha256
-    ));
+    // The client offers rsa_pkcs1_sha256 (for certificates), but RFC 9846 §4.3.3 does not
+    // let it sign a CertificateVerify: a key that can only do that is not chosen.
+    config.certificates[0].key = Arc::new(crate::server::test_support::SchemesOnly(vec![
+        SignatureScheme::RsaPkcs1Sha256,
+    ]));
+    assert_eq!(
+        alert_of(decide(&config, &bytes, &hello, 0)),
+        AlertDescription::HandshakeFailure
+    );
 }
 
 /// RFC 8448 §3's ticket, as §4 resumes it, issued at `issued_at_ms`.

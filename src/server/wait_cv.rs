@@ -16,12 +16,13 @@
 
 use alloc::vec::Vec;
 
+use crate::connection::cert_verify::{EndEntityKey, verify_certificate_verify};
 use crate::connection::{ConnectionCore, HandshakeInput};
 use crate::error::Error;
-use crate::wire::alert::AlertDescription;
+use crate::wire::certificate_verify::Signer;
 use crate::wire::handshake::HandshakeMessage;
 
-use super::select::{illegal, usable_in_certificate_verify};
+use super::wait_finished::WaitFinished;
 use super::wait_flight2::ClientFlight;
 use super::{ServerState, unexpected_message};
 
@@ -50,19 +51,27 @@ impl WaitCv {
                 "expected the client's CertificateVerify",
             ));
         };
+        let mut flight = self.flight;
+        let end_entity = self
+            .chain
+            .first()
+            .ok_or(Error::Misuse("WAIT_CV without a client certificate"))?;
+        let key = EndEntityKey::from_certificate(end_entity)?;
         // RFC 9846 §4.5.2: the client's scheme "MUST be one of those present in the
         // supported_signature_algorithms field of the signature_algorithms extension in the
-        // CertificateRequest message".
-        let offered = &self.flight.config.client_auth_schemes;
-        if !offered.contains(&verify.algorithm) || !usable_in_certificate_verify(verify.algorithm) {
-            return Err(illegal("client CertificateVerify scheme was not offered"));
-        }
-        let _ = (core, self.chain.first());
-        // TODO(engine-client): check the signature with the end-entity key through the
-        // shared connection::cert_verify once it lands.
-        Err(Error::Incompatible {
-            alert: AlertDescription::HandshakeFailure,
-            reason: "client CertificateVerify checking not wired yet",
-        })
+        // CertificateRequest message", fit its key, and verify over Transcript-Hash(Handshake
+        // Context, Certificate) (else decrypt_error).
+        verify_certificate_verify(
+            &*core.provider(),
+            &key,
+            &verify,
+            &flight.config.client_auth_schemes,
+            Signer::Client,
+            &flight.transcript.current(),
+        )?;
+        flight.transcript.add(&input.bytes);
+        flight.parameters.signature_scheme = Some(verify.algorithm);
+        flight.parameters.peer_certificates = self.chain;
+        Ok(ServerState::WaitFinished(WaitFinished::new(flight)))
     }
 }
