@@ -14,6 +14,8 @@
 //! | [`names`]       | server name against subjectAltName |
 //! | [`revocation`]  | caller-supplied CRLs and the unknown-status policy |
 //! | [`alerts`]      | every webpki error → its RFC 9846 §6.2 alert |
+//! | [`server_verifier`] | [`WebPkiServerVerifier`]: the client's check of a server chain and name |
+//! | [`client_verifier`] | [`WebPkiClientVerifier`]: the server's check of a client chain |
 //!
 //! # What is checked
 //!
@@ -66,13 +68,17 @@
 
 pub mod alerts;
 pub mod anchors;
+pub mod client_verifier;
 pub mod key_usage;
 pub mod names;
 pub mod revocation;
+pub mod server_verifier;
 pub mod signatures;
 pub mod validator;
 
 pub use anchors::TrustAnchors;
+pub use client_verifier::WebPkiClientVerifier;
 pub use names::ReferenceIdentity;
 pub use revocation::{ExpiredCrl, Revocation, RevocationScope, UnknownStatus};
+pub use server_verifier::WebPkiServerVerifier;
 pub use validator::{CertificateValidator, Purpose, ValidatedPath};
