@@ -121,18 +121,15 @@ mod files {
     }
 
     /// The file's bytes, wiped from memory when dropped (it may hold a key).
-    fn read(path: &Path) -> std::io::Result<crate::crypto::Secret> {
+    fn read(path: &Path) -> std::io::Result<zeroize::Zeroizing<Vec<u8>>> {
         let bytes = std::fs::read(path).map_err(|e| error(path, e.kind(), e))?;
-        let secret = crate::crypto::Secret::new(&bytes);
-        let mut bytes = bytes;
-        zeroize::Zeroize::zeroize(&mut bytes);
-        Ok(secret)
+        Ok(zeroize::Zeroizing::new(bytes))
     }
 
     /// Every certificate in the file at `path` (see [`certificates_from_pem`]).
     pub fn load_certificates(path: impl AsRef<Path>) -> std::io::Result<Vec<Vec<u8>>> {
         let path = path.as_ref();
-        certificates_from_pem(read(path)?.as_bytes())
+        certificates_from_pem(&read(path)?)
             .map_err(|e| error(path, std::io::ErrorKind::InvalidData, e))
     }
 
@@ -142,7 +139,7 @@ mod files {
         path: impl AsRef<Path>,
     ) -> std::io::Result<Arc<dyn SigningKey>> {
         let path = path.as_ref();
-        signing_key_from_pem(provider, read(path)?.as_bytes())
+        signing_key_from_pem(provider, &read(path)?)
             .map_err(|e| error(path, std::io::ErrorKind::InvalidData, e))
     }
 }
@@ -240,5 +237,32 @@ mod tests {
             signing_key_from_pem(&provider, &pem("PRIVATE KEY", &ed448)),
             Err(PemError::Key(_))
         ));
+    }
+
+    #[cfg(feature = "std")]
+    #[test]
+    fn test_load_files() {
+        let dir = std::env::temp_dir().join(std::format!("lucid-pem-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // Longer than any fixed-size buffer: a 2000-byte "certificate".
+        let big: Vec<u8> = (0..2000u32).map(|i| i as u8).collect();
+        let mut text = pem("CERTIFICATE", &big);
+        text.extend(pem("CERTIFICATE", b"\x30\x00"));
+        std::fs::write(dir.join("chain.pem"), &text).unwrap();
+        let chain = load_certificates(dir.join("chain.pem")).unwrap();
+        assert_eq!(chain, [big, b"\x30\x00".to_vec()]);
+
+        std::fs::write(
+            dir.join("key.pem"),
+            pem("PRIVATE KEY", &hex::decode(ED25519_PKCS8).unwrap()),
+        )
+        .unwrap();
+        let key = load_signing_key(&RustCryptoProvider, dir.join("key.pem")).unwrap();
+        assert_eq!(key.schemes(), [SignatureScheme::Ed25519]);
+
+        let missing = load_certificates(dir.join("missing.pem")).unwrap_err();
+        assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
+        assert!(std::string::ToString::to_string(&missing).contains("missing.pem"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
