@@ -1,0 +1,165 @@
+//! lucid-tls on a Cortex-M4: QEMU's mps2-an386 board, `#![no_std]`, 64 KiB of RAM.
+//!
+//! Run it with `demos/mcu/run`, which builds this firmware, starts the host's peer and
+//! runs QEMU. The firmware:
+//!
+//! 1. runs known-answer tests of lucid-tls's primitives and layers ([`selftest`]) and
+//!    reports what each costs in instructions;
+//! 2. exchanges bytes with a TCP peer on the host over UART0 ([`echo`]);
+//! 3. reports its flash and RAM figures, and exits through semihosting with status 0 only
+//!    if everything passed.
+//!
+//! The board pieces (UART, counter, clock, RNG, memory accounting) are in [`board`]; they
+//! are what a port to a real board replaces (see docs/embedded.md).
+#![no_std]
+#![no_main]
+
+extern crate alloc;
+
+mod board;
+mod echo;
+mod report;
+mod selftest;
+
+/// The build's constants: build time, RAM budget, stack reserve (written by build.rs).
+mod build_info {
+    include!(concat!(env!("OUT_DIR"), "/build_info.rs"));
+}
+
+use cortex_m_rt::entry;
+use cortex_m_semihosting::debug;
+
+use alloc::boxed::Box;
+
+use lucid_tls::crypto::Rng;
+
+use board::counter::Counter;
+use board::memory::{self, CountingHeap};
+use board::rng::InsecureDemoRng;
+use board::uart::Uart0;
+use report::figure;
+
+#[global_allocator]
+static HEAP: CountingHeap = CountingHeap::empty();
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    cortex_m_semihosting::hprintln!("panic: {}", info);
+    exit(false)
+}
+
+/// Ends the QEMU run with status 0 (success) or 1.
+fn exit(success: bool) -> ! {
+    debug::exit(if success {
+        debug::EXIT_SUCCESS
+    } else {
+        debug::EXIT_FAILURE
+    });
+    // Only reached without a debugger attached (a real board): stop here.
+    loop {
+        cortex_m::asm::wfi();
+    }
+}
+
+#[entry]
+fn main() -> ! {
+    HEAP.init(build_info::STACK_RESERVE);
+    let counter = Counter::start();
+    figure(
+        "counter instructions per tick",
+        counter.instructions_per_tick(),
+    );
+    figure(
+        "rng",
+        "INSECURE demo DRBG, predictable seed (QEMU has no TRNG; see board/rng.rs)",
+    );
+    figure(
+        "time (unix seconds, build time + counter)",
+        board::clock::now_unix_millis(&counter) / 1000,
+    );
+
+    // The seed is predictable: see board/rng.rs. A real board seeds from its TRNG.
+    let mut seed = [0u8; 16];
+    seed[..8].copy_from_slice(&counter.instructions_since_start().to_be_bytes());
+    seed[8..].copy_from_slice(&build_info::BUILD_UNIX_SECS.to_be_bytes());
+    let mut rng: Box<dyn Rng + Send> = Box::new(InsecureDemoRng::from_predictable_seed(&seed));
+
+    HEAP.reset_peak();
+    let mut failures = selftest::run(&counter);
+    failures += selftest::demo_rng(&counter, &mut *rng);
+    figure("selftest heap peak live bytes", HEAP.figures().peak_live);
+
+    let mut uart = Uart0::init();
+    failures += match read_mode(&mut uart, &counter) {
+        Some(Mode::Echo) => echo::run(&mut uart, &counter),
+        Some(Mode::Tls) => {
+            figure("tls", "FAILED (the TLS client is not in this build yet)");
+            1
+        }
+        None => {
+            figure("uart0 mode line", "FAILED (no \"lucid-mcu MODE\" line from the host)");
+            1
+        }
+    };
+
+    report_memory();
+    figure("failures", failures);
+    exit(failures == 0)
+}
+
+/// What the host's peer (demos/mcu/host/peer.py) asks the firmware to do.
+enum Mode {
+    /// Echo test: the peer sends back what it receives.
+    Echo,
+    /// TLS client: the peer relays to a TLS server.
+    Tls,
+}
+
+/// The longest mode line accepted.
+const MODE_LINE_MAX: usize = 32;
+/// How long to wait for it: 10^10 instructions, 10 s of virtual time.
+const MODE_TIMEOUT_INSTRUCTIONS: u64 = 10_000_000_000;
+
+/// Reads the peer's first line, `lucid-mcu echo` or `lucid-mcu tls`.
+fn read_mode(uart: &mut Uart0, counter: &Counter) -> Option<Mode> {
+    let start = counter.now();
+    let mut line = [0u8; MODE_LINE_MAX];
+    let mut len = 0;
+    while counter.instructions_since(start) < MODE_TIMEOUT_INSTRUCTIONS {
+        let Some(byte) = uart.try_read_byte() else {
+            continue;
+        };
+        if byte == b'\n' {
+            return match &line[..len] {
+                b"lucid-mcu echo" => Some(Mode::Echo),
+                b"lucid-mcu tls" => Some(Mode::Tls),
+                _ => None,
+            };
+        }
+        *line.get_mut(len)? = byte;
+        len += 1;
+    }
+    None
+}
+
+/// The flash and RAM figures.
+fn report_memory() {
+    let statics = memory::static_figures();
+    let heap = HEAP.figures();
+    let stack = memory::stack_high_water(build_info::STACK_RESERVE);
+    figure("flash text bytes", statics.text);
+    figure("flash rodata bytes", statics.rodata);
+    figure("flash total bytes", statics.flash);
+    figure("ram budget bytes", build_info::RAM_BUDGET);
+    figure("static ram bytes", statics.static_ram);
+    figure("heap bytes", heap.size);
+    figure("heap peak live bytes", heap.peak_live);
+    figure("heap high-water bytes", heap.high_water);
+    figure("heap allocations", heap.allocations);
+    figure("heap failed allocations", heap.failures);
+    figure("stack reserve bytes", stack.reserve);
+    figure("stack high-water bytes", stack.high_water);
+    if stack.exhausted {
+        figure("stack", "EXHAUSTED: the stack may have overrun the heap");
+    }
+}
