@@ -97,7 +97,10 @@ fn main() -> ! {
             1
         }
         None => {
-            figure("uart0 mode line", "FAILED (no \"lucid-mcu MODE\" line from the host)");
+            figure(
+                "uart0 mode line",
+                "FAILED (no \"lucid-mcu MODE\" line from the host)",
+            );
             1
         }
     };
