@@ -1,4 +1,9 @@
 //! Shared support for the integration tests.
 #![allow(dead_code)]
 
+pub mod check;
+pub mod nss;
+pub mod pair;
+pub mod replay_rng;
+pub mod reseal;
 pub mod vectors;

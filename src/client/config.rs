@@ -1,0 +1,184 @@
+//! [`ClientConfig`]: everything a client decides before it says hello, shared by every
+//! connection made with it (put it in an `Arc`).
+//!
+//! What the fields become in the ClientHello (RFC 9846 §4.2.2, §4.3):
+//!
+//! | field                       | ClientHello                                             |
+//! |-----------------------------|---------------------------------------------------------|
+//! | `cipher_suites`             | `cipher_suites`, in preference order                    |
+//! | `key_share_groups`          | key_share: one share per group, computed, in this order |
+//! | `supported_groups`          | supported_groups (advertised; defaults to the above)    |
+//! | `signature_schemes`         | signature_algorithms; also what a CertificateVerify may use |
+//! | `signature_schemes_cert`    | signature_algorithms_cert, if set                       |
+//! | `alpn_protocols`            | application_layer_protocol_negotiation, if not empty    |
+//! | server name (per connection) | server_name                                            |
+//! | `record_size_limit`         | record_size_limit (RFC 8449), if set                    |
+//! | `max_fragment_length`       | max_fragment_length (RFC 6066), if set                  |
+//! | `psk_modes`                 | psk_key_exchange_modes, if not empty                    |
+//! | `middlebox_compat`          | a random legacy_session_id, dummy change_cipher_spec (Appendix E.4) |
+//! | `client_hello_padding`      | padding (RFC 7685), if the policy asks for it          |
+//! | `extra_extensions`          | sent as given (advertised-only extensions such as renegotiation_info) |
+//! | `extension_order`           | the order of the extensions; pre_shared_key stays last  |
+//!
+//! Advertised-only values (ffdhe groups, SHA-1 schemes, opaque extensions) are how a config
+//! reproduces a real client's hello byte for byte, as RFC 8448's NSS hellos; lucid-tls never
+//! selects them. [`ClientConfig::new`] gives a modern default.
+
+use alloc::sync::Arc;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use crate::crypto::{CryptoProvider, Secret, SigningKey};
+use crate::keylog::KeyLog;
+use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
+use crate::wire::codes::{ExtensionType, PskKeyExchangeMode};
+use crate::wire::extensions::{Extension, MaxFragmentLength};
+
+use super::verify::ServerCertVerifier;
+
+/// Whether to pad the ClientHello with RFC 7685's padding extension.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ClientHelloPadding {
+    /// Never pad.
+    #[default]
+    None,
+    /// Pad a hello whose encoding would be 256 to 511 bytes up to exactly 512: the
+    /// workaround (NSS, BoringSSL) for servers that hang on hellos of those sizes, which is
+    /// what RFC 8448's resumption and HelloRetryRequest hellos show.
+    To512WhenBetween256And511,
+}
+
+/// A certificate chain and its private key, to answer a CertificateRequest (RFC 9846
+/// §4.4.2, §4.5.1).
+#[derive(Clone)]
+pub struct ClientAuth {
+    /// The chain, end-entity first, as DER.
+    pub certificate_chain: Vec<Vec<u8>>,
+    /// The end-entity certificate's private key.
+    pub key: Arc<dyn SigningKey>,
+}
+
+/// A PSK agreed outside TLS (RFC 9846 §4.3.11: an "external" PSK).
+#[derive(Clone, Debug)]
+pub struct ExternalPsk {
+    /// The PskIdentity.identity the server knows it by.
+    pub identity: Vec<u8>,
+    /// The key.
+    pub secret: Secret,
+    /// The suite (and so the hash) to use it with. RFC 9846 §2.2: "the PSK identity and the KDF
+    /// hash algorithm to be used with the PSK MUST also be provisioned" (lucid-tls asks for the whole suite).
+    pub cipher_suite: CipherSuite,
+}
+
+/// A client configuration. See the module doc for what each field sends.
+#[derive(Clone)]
+pub struct ClientConfig {
+    /// The crypto provider.
+    pub provider: Arc<dyn CryptoProvider>,
+    /// Suites offered, most preferred first.
+    pub cipher_suites: Vec<CipherSuite>,
+    /// Groups to send a key share for, in this order (key-share prediction). After a
+    /// HelloRetryRequest, the group the server asks for must be in `supported_groups`.
+    pub key_share_groups: Vec<NamedGroup>,
+    /// Groups advertised in supported_groups; empty means `key_share_groups`.
+    pub supported_groups: Vec<NamedGroup>,
+    /// Schemes advertised in signature_algorithms, and accepted in CertificateVerify.
+    pub signature_schemes: Vec<SignatureScheme>,
+    /// Schemes advertised in signature_algorithms_cert, if any.
+    pub signature_schemes_cert: Option<Vec<SignatureScheme>>,
+    /// ALPN protocols offered, most preferred first (RFC 7301).
+    pub alpn_protocols: Vec<Vec<u8>>,
+    /// The record_size_limit to advertise (RFC 8449), the largest TLSInnerPlaintext we
+    /// accept (64 to 16385).
+    pub record_size_limit: Option<u16>,
+    /// A max_fragment_length to request (RFC 6066).
+    pub max_fragment_length: Option<MaxFragmentLength>,
+    /// PSK key exchange modes offered; empty sends no psk_key_exchange_modes, and then no
+    /// ticket can be used (RFC 9846 §4.3.9).
+    pub psk_modes: Vec<PskKeyExchangeMode>,
+    /// Send 0-RTT data when resuming with a ticket that allows it (RFC 9846 §4.3.10).
+    pub enable_early_data: bool,
+    /// Middlebox compatibility mode (RFC 9846 Appendix E.4).
+    pub middlebox_compat: bool,
+    /// ClientHello padding (RFC 7685).
+    pub client_hello_padding: ClientHelloPadding,
+    /// Extensions sent as given, after the ones lucid-tls generates.
+    pub extra_extensions: Vec<Extension>,
+    /// The order of the ClientHello's extensions; types not listed follow, in generation
+    /// order. pre_shared_key is always last (RFC 9846 §4.3.11).
+    pub extension_order: Option<Vec<ExtensionType>>,
+    /// Checks the server's certificate chain.
+    pub verifier: Arc<dyn ServerCertVerifier>,
+    /// Our certificate and key, if the server may ask for one.
+    pub client_auth: Option<ClientAuth>,
+    /// External PSKs to offer (after any ticket).
+    pub external_psks: Vec<ExternalPsk>,
+    /// Collect trace events (see [`crate::trace`]).
+    pub trace: bool,
+    /// Write NSS key log lines (see [`crate::keylog`]).
+    pub keylog: Option<Arc<dyn KeyLog>>,
+}
+
+impl ClientConfig {
+    /// A modern default: the three TLS 1.3 suites (AES-128-GCM first); one X25519 key
+    /// share, with P-256 also advertised (a server preferring it answers with a
+    /// HelloRetryRequest); ECDSA, RSA-PSS and Ed25519 signatures; psk_dhe_ke; no ALPN, no
+    /// 0-RTT, no compatibility mode.
+    pub fn new(provider: Arc<dyn CryptoProvider>, verifier: Arc<dyn ServerCertVerifier>) -> Self {
+        Self {
+            provider,
+            cipher_suites: vec![
+                CipherSuite::TLS_AES_128_GCM_SHA256,
+                CipherSuite::TLS_AES_256_GCM_SHA384,
+                CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
+            ],
+            key_share_groups: vec![NamedGroup::X25519],
+            supported_groups: vec![NamedGroup::X25519, NamedGroup::Secp256r1],
+            signature_schemes: vec![
+                SignatureScheme::EcdsaSecp256r1Sha256,
+                SignatureScheme::EcdsaSecp384r1Sha384,
+                SignatureScheme::RsaPssRsaeSha256,
+                SignatureScheme::RsaPssRsaeSha384,
+                SignatureScheme::RsaPssRsaeSha512,
+                SignatureScheme::Ed25519,
+            ],
+            signature_schemes_cert: None,
+            alpn_protocols: Vec::new(),
+            record_size_limit: None,
+            max_fragment_length: None,
+            psk_modes: vec![PskKeyExchangeMode::PskDheKe],
+            enable_early_data: false,
+            middlebox_compat: false,
+            client_hello_padding: ClientHelloPadding::None,
+            extra_extensions: Vec::new(),
+            extension_order: None,
+            verifier,
+            client_auth: None,
+            external_psks: Vec::new(),
+            trace: false,
+            keylog: None,
+        }
+    }
+
+    /// The groups advertised in supported_groups.
+    pub(crate) fn advertised_groups(&self) -> &[NamedGroup] {
+        if self.supported_groups.is_empty() {
+            &self.key_share_groups
+        } else {
+            &self.supported_groups
+        }
+    }
+}
+
+impl core::fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("cipher_suites", &self.cipher_suites)
+            .field("key_share_groups", &self.key_share_groups)
+            .field("supported_groups", &self.supported_groups)
+            .field("alpn_protocols", &self.alpn_protocols)
+            .field("middlebox_compat", &self.middlebox_compat)
+            .field("enable_early_data", &self.enable_early_data)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,220 @@
+//! The TLS 1.3 client (RFC 9846 Appendix A.1): [`ClientConnection`], its configuration,
+//! and one type per state of the RFC's client state machine.
+//!
+//! ```text
+//!                               START <----+
+//!                Send ClientHello |        | Recv HelloRetryRequest
+//!           [K_send = early data] |        |
+//!                                 v        |
+//!            /                 WAIT_SH ----+
+//!            |                    | Recv ServerHello
+//!            |                    | K_recv = handshake
+//!        Can |                    V
+//!       send |                 WAIT_EE
+//!      early |                    | Recv EncryptedExtensions
+//!       data |           +--------+--------+
+//!            |     Using |                 | Using certificate
+//!            |       PSK |                 v
+//!            |           |            WAIT_CERT_CR
+//!            |           |        Recv |       | Recv CertificateRequest
+//!            |           | Certificate |       v
+//!            |           |             |    WAIT_CERT
+//!            |           |             |       | Recv Certificate
+//!            |           |             v       v
+//!            |           |              WAIT_CV
+//!            |           |                 | Recv CertificateVerify
+//!            |           +> WAIT_FINISHED <+
+//!            |                  | Recv Finished
+//!            \                  | [Send EndOfEarlyData]
+//!                               | K_send = handshake
+//!                               | [Send Certificate [+ CertificateVerify]]
+//!     Can send                  | Send Finished
+//!     app data   -->            | K_send = K_recv = application
+//!     after here                v
+//!                           CONNECTED
+//! ```
+//! (RFC 9846 Appendix A.1, Figure 4.)
+//!
+//! | file               | state / role                                               |
+//! |--------------------|------------------------------------------------------------|
+//! | `start.rs`         | START: ClientHello1, and ClientHello2 after a HelloRetryRequest |
+//! | `wait_sh.rs`       | WAIT_SH: ServerHello or HelloRetryRequest                  |
+//! | `wait_ee.rs`       | WAIT_EE: EncryptedExtensions                               |
+//! | `wait_cert_cr.rs`  | WAIT_CERT_CR: CertificateRequest or Certificate            |
+//! | `wait_cert.rs`     | WAIT_CERT: Certificate                                     |
+//! | `wait_cv.rs`       | WAIT_CV: CertificateVerify                                 |
+//! | `wait_finished.rs` | WAIT_FINISHED: Finished, then our second flight            |
+//! | `connected.rs`     | CONNECTED: NewSessionTicket, KeyUpdate, application data   |
+//! | `hello.rs`         | building the ClientHello and its PSK binders               |
+//! | `handshake.rs`     | what the states carry between them                         |
+//! | `config.rs`, `verify.rs`, `ticket.rs` | configuration, certificate verifiers, tickets |
+//!
+//! Not implemented: TLS 1.2 and earlier, post-handshake client authentication, and
+//! certificate compression or raw public keys.
+
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use crate::connection::{Connection, ConnectionCore, HandshakeInput, StateMachine};
+use crate::crypto::Rng;
+use crate::error::Error;
+use crate::time::Time;
+
+mod config;
+mod connected;
+mod handshake;
+mod hello;
+mod start;
+mod ticket;
+mod verify;
+mod wait_cert;
+mod wait_cert_cr;
+mod wait_cv;
+mod wait_ee;
+mod wait_finished;
+mod wait_sh;
+
+pub use config::{ClientAuth, ClientConfig, ClientHelloPadding, ExternalPsk};
+pub use ticket::Ticket;
+pub use verify::{PinnedCertificates, ServerCertVerifier, danger};
+
+/// The client's state: one variant per RFC 9846 Appendix A.1 state.
+pub enum ClientState {
+    /// START: about to send a ClientHello.
+    Start(start::Start),
+    /// WAIT_SH.
+    WaitSh(wait_sh::WaitSh),
+    /// WAIT_EE.
+    WaitEe(wait_ee::WaitEe),
+    /// WAIT_CERT_CR.
+    WaitCertCr(wait_cert_cr::WaitCertCr),
+    /// WAIT_CERT.
+    WaitCert(wait_cert::WaitCert),
+    /// WAIT_CV.
+    WaitCv(wait_cv::WaitCv),
+    /// WAIT_FINISHED.
+    WaitFinished(wait_finished::WaitFinished),
+    /// CONNECTED.
+    Connected(connected::Connected),
+}
+
+impl StateMachine for ClientState {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Start(_) => "START",
+            Self::WaitSh(_) => "WAIT_SH",
+            Self::WaitEe(_) => "WAIT_EE",
+            Self::WaitCertCr(_) => "WAIT_CERT_CR",
+            Self::WaitCert(_) => "WAIT_CERT",
+            Self::WaitCv(_) => "WAIT_CV",
+            Self::WaitFinished(_) => "WAIT_FINISHED",
+            Self::Connected(_) => "CONNECTED",
+        }
+    }
+
+    fn is_handshaking(&self) -> bool {
+        !matches!(self, Self::Connected(_))
+    }
+
+    fn handle_handshake(
+        self,
+        core: &mut ConnectionCore,
+        input: HandshakeInput,
+    ) -> Result<Self, Error> {
+        match self {
+            Self::Start(_) => Err(wait_sh::unexpected("handshake message before ClientHello")),
+            Self::WaitSh(state) => state.handle(core, input),
+            Self::WaitEe(state) => state.handle(core, input),
+            Self::WaitCertCr(state) => state.handle(core, input),
+            Self::WaitCert(state) => state.handle(core, input),
+            Self::WaitCv(state) => state.handle(core, input),
+            Self::WaitFinished(state) => state.handle(core, input),
+            Self::Connected(state) => state.handle(core, input),
+        }
+    }
+
+    fn handle_application_data(
+        self,
+        core: &mut ConnectionCore,
+        data: Vec<u8>,
+    ) -> Result<Self, Error> {
+        match self {
+            Self::Connected(state) => state.application_data(core, data),
+            // RFC 9846 §2: a server sends application data only after its Finished, which
+            // moves the client to CONNECTED before the next record is read.
+            _ => Err(wait_sh::unexpected(
+                "application data before the handshake completed",
+            )),
+        }
+    }
+}
+
+/// A TLS 1.3 client connection: [`Connection`] driven by [`ClientState`].
+pub type ClientConnection = Connection<ClientState>;
+
+impl Connection<ClientState> {
+    /// Starts a connection to `server_name` (sent as SNI, and given to the certificate
+    /// verifier): the ClientHello is ready in [`Connection::take_output`] on return.
+    ///
+    /// The connection owns `rng`; see the START state (`start.rs`) and
+    /// `docs/determinism.md` for the order in which it draws.
+    pub fn new(
+        config: Arc<ClientConfig>,
+        server_name: Option<&str>,
+        rng: Box<dyn Rng + Send>,
+        now: Time,
+    ) -> Result<Self, Error> {
+        Self::start(config, server_name, None, rng, now)
+    }
+
+    /// Like [`ClientConnection::new`], offering `ticket` for resumption (and 0-RTT, if the
+    /// config enables it and the ticket allows it).
+    pub fn resume(
+        config: Arc<ClientConfig>,
+        server_name: Option<&str>,
+        ticket: Ticket,
+        rng: Box<dyn Rng + Send>,
+        now: Time,
+    ) -> Result<Self, Error> {
+        Self::start(config, server_name, Some(ticket), rng, now)
+    }
+
+    fn start(
+        config: Arc<ClientConfig>,
+        server_name: Option<&str>,
+        ticket: Option<Ticket>,
+        rng: Box<dyn Rng + Send>,
+        now: Time,
+    ) -> Result<Self, Error> {
+        let mut core = ConnectionCore::new(
+            config.provider.clone(),
+            rng,
+            now,
+            config.trace,
+            config.keylog.clone(),
+        );
+        let start = start::Start::new(config, server_name.map(String::from), ticket);
+        let wait_sh = start.send_client_hello(&mut core)?;
+        core.state_changed("START", "WAIT_SH");
+        Ok(Connection::from_parts(core, ClientState::WaitSh(wait_sh)))
+    }
+
+    /// Sends 0-RTT application data (RFC 9846 §2.3): allowed between the ClientHello and
+    /// the server's Finished when the connection offered early data, up to the ticket's
+    /// max_early_data_size. It may be replayed by an attacker: send only what is safe to
+    /// receive twice (RFC 9846 §8, Appendix F.5).
+    pub fn write_early_data(&mut self, data: &[u8]) -> Result<(), Error> {
+        if let Some(err) = self.error() {
+            return Err(err);
+        }
+        self.core_mut().send_early_data(data)
+    }
+
+    /// True while 0-RTT data may be written.
+    pub fn can_write_early_data(&self) -> bool {
+        self.state()
+            .is_some_and(|_| self.core().can_send_early_data())
+    }
+}

@@ -1,0 +1,81 @@
+//! WAIT_CERT (RFC 9846 Appendix A.1): the server's Certificate (RFC 9846 §4.5.1).
+//!
+//! ```text
+//!                             WAIT_CERT
+//!                   Recv Certificate |
+//!                                    v
+//!                              WAIT_CV
+//! ```
+//!
+//! The chain goes to the config's [`ServerCertVerifier`](super::verify::ServerCertVerifier)
+//! with the server name and the time; the end-entity certificate's public key is kept to
+//! check the CertificateVerify that follows.
+
+use alloc::vec::Vec;
+
+use crate::connection::cert_verify::EndEntityKey;
+use crate::connection::{ConnectionCore, HandshakeInput};
+use crate::error::Error;
+use crate::wire::alert::AlertDescription;
+use crate::wire::handshake::HandshakeMessage;
+
+use super::ClientState;
+use super::handshake::ClientHandshake;
+use super::wait_cv::WaitCv;
+use super::wait_sh::{illegal, unexpected};
+
+/// WAIT_CERT: the server's Certificate comes next.
+pub struct WaitCert {
+    pub(super) handshake: ClientHandshake,
+}
+
+impl WaitCert {
+    /// Handles the server's Certificate.
+    pub fn handle(
+        mut self,
+        core: &mut ConnectionCore,
+        input: HandshakeInput,
+    ) -> Result<ClientState, Error> {
+        let HandshakeMessage::Certificate(certificate) = &input.message else {
+            return Err(unexpected("expected Certificate"));
+        };
+        // RFC 9846 §4.5.1: certificate_request_context: "Otherwise (in the case of server
+        // authentication), this field SHALL be zero length."
+        if !certificate.certificate_request_context.is_empty() {
+            return Err(illegal("server Certificate has a request context"));
+        }
+        // RFC 9846 §4.5.1.3: "If the server supplies an empty Certificate message, the
+        // client MUST abort the handshake with a "decode_error" alert."
+        let Some((end_entity, intermediates)) = certificate.certificate_list.split_first() else {
+            return Err(Error::PeerMisbehaved {
+                alert: AlertDescription::DecodeError,
+                reason: "server sent an empty Certificate",
+            });
+        };
+        // RFC 9846 §4.3: extensions in a CertificateEntry must answer ones we sent.
+        for entry in &certificate.certificate_list {
+            self.handshake.offer.check_answered(&entry.extensions)?;
+        }
+        let intermediates: Vec<&[u8]> = intermediates
+            .iter()
+            .map(|e| e.cert_data.as_slice())
+            .collect();
+        let config = self.handshake.config.clone();
+        config.verifier.verify(
+            &end_entity.cert_data,
+            &intermediates,
+            self.handshake.server_name.as_deref(),
+            core.now(),
+        )?;
+        self.handshake.server_key = Some(EndEntityKey::from_certificate(&end_entity.cert_data)?);
+        self.handshake.negotiated.peer_certificates = certificate
+            .certificate_list
+            .iter()
+            .map(|e| e.cert_data.clone())
+            .collect();
+        self.handshake.transcript.add(&input.bytes);
+        Ok(ClientState::WaitCv(WaitCv {
+            handshake: self.handshake,
+        }))
+    }
+}

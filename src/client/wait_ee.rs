@@ -1,0 +1,163 @@
+//! WAIT_EE (RFC 9846 Appendix A.1): the server's EncryptedExtensions (RFC 9846 §4.4.1),
+//! the first message under the handshake keys.
+//!
+//! ```text
+//!                             WAIT_EE
+//!              Recv EncryptedExtensions |
+//!                     +-----------------+-----------------+
+//!   Using PSK         |                                   |  Using certificate
+//!                     v                                   v
+//!               WAIT_FINISHED                        WAIT_CERT_CR
+//! ```
+//!
+//! What EncryptedExtensions settles: the ALPN protocol (RFC 7301), the record size
+//! limit (RFC 8449) or max_fragment_length (RFC 6066) that the record layer then honours,
+//! and whether 0-RTT data was accepted (RFC 9846 §4.3.10). Every extension in it must
+//! answer one the ClientHello sent.
+
+use crate::connection::{ConnectionCore, Event, HandshakeInput};
+use crate::error::Error;
+use crate::record::limits::RecordSizeLimit;
+use crate::trace::Epoch;
+use crate::wire::codes::ExtensionType;
+use crate::wire::encrypted_extensions::EncryptedExtensions;
+use crate::wire::extensions::{Extension, find};
+use crate::wire::handshake::HandshakeMessage;
+
+use super::ClientState;
+use super::handshake::{ClientHandshake, EarlyData};
+use super::wait_cert_cr::WaitCertCr;
+use super::wait_finished::WaitFinished;
+use super::wait_sh::{illegal, unexpected};
+
+/// WAIT_EE: handshake keys are in; EncryptedExtensions comes next.
+pub struct WaitEe {
+    pub(super) handshake: ClientHandshake,
+    /// The server's selected_identity, if it chose a PSK.
+    pub(super) selected_identity: Option<u16>,
+}
+
+impl WaitEe {
+    /// Handles EncryptedExtensions.
+    pub fn handle(
+        mut self,
+        core: &mut ConnectionCore,
+        input: HandshakeInput,
+    ) -> Result<ClientState, Error> {
+        let HandshakeMessage::EncryptedExtensions(ee) = &input.message else {
+            return Err(unexpected("expected EncryptedExtensions"));
+        };
+        self.handshake.offer.check_answered(&ee.extensions)?;
+        self.apply_alpn(ee)?;
+        apply_record_limits(&mut self.handshake, core, ee)?;
+        self.settle_early_data(core, ee)?;
+        self.handshake.transcript.add(&input.bytes);
+        if self.handshake.psk_authenticated() {
+            // RFC 9846 §2: the Certificate "is omitted by the server if not authenticating
+            // with a certificate" (PSK-based authentication "happens as a side effect of key
+            // exchange").
+            Ok(ClientState::WaitFinished(WaitFinished::new(self.handshake)))
+        } else {
+            Ok(ClientState::WaitCertCr(WaitCertCr {
+                handshake: self.handshake,
+            }))
+        }
+    }
+
+    fn apply_alpn(&mut self, ee: &EncryptedExtensions) -> Result<(), Error> {
+        if let Some(Extension::ApplicationLayerProtocolSelected(name)) = find(
+            &ee.extensions,
+            ExtensionType::ApplicationLayerProtocolNegotiation,
+        ) {
+            // RFC 7301: the server selects one of the protocols the client advertised; one
+            // we never offered is a value the server may not choose (illegal_parameter).
+            if !self.handshake.config.alpn_protocols.contains(&name.0) {
+                return Err(illegal(
+                    "server selected an ALPN protocol that was not offered",
+                ));
+            }
+            self.handshake.negotiated.alpn = Some(name.0.clone());
+        }
+        Ok(())
+    }
+
+    fn settle_early_data(
+        &mut self,
+        core: &mut ConnectionCore,
+        ee: &EncryptedExtensions,
+    ) -> Result<(), Error> {
+        let EarlyData::Offered = self.handshake.early_data else {
+            return Ok(());
+        };
+        let accepted = find(&ee.extensions, ExtensionType::EarlyData).is_some();
+        if accepted {
+            // RFC 9846 §4.3.10: "In order to accept early data, the server MUST have
+            // selected the first key offered in the client's "pre_shared_key" extension",
+            // with the same cipher suite and ALPN protocol as the ticket's.
+            let psk = self.handshake.offer.psks.first();
+            let same_suite = psk.is_some_and(|p| p.cipher_suite == self.handshake.cipher_suite());
+            let same_alpn = psk.is_some_and(|p| p.alpn == self.handshake.negotiated.alpn);
+            if self.selected_identity != Some(0) || !same_suite || !same_alpn {
+                return Err(illegal(
+                    "early data accepted for a PSK it cannot be used with",
+                ));
+            }
+            self.handshake.early_data = EarlyData::Accepted;
+            self.handshake.negotiated.early_data_accepted = true;
+            core.push_event(Event::EarlyDataAccepted);
+        } else {
+            // Rejected: what follows goes under the handshake key (RFC 9846 §4.3.10).
+            self.handshake.early_data = EarlyData::Rejected;
+            core.install_write_key(&self.handshake.client_traffic, Epoch::Handshake)?;
+            core.push_event(Event::EarlyDataRejected);
+        }
+        Ok(())
+    }
+}
+
+/// The record size limits EncryptedExtensions negotiates, handed to the record layer.
+fn apply_record_limits(
+    handshake: &mut ClientHandshake,
+    core: &mut ConnectionCore,
+    ee: &EncryptedExtensions,
+) -> Result<(), Error> {
+    let record_size_limit = match find(&ee.extensions, ExtensionType::RecordSizeLimit) {
+        Some(Extension::RecordSizeLimit(value)) => Some(*value),
+        _ => None,
+    };
+    let max_fragment_length = match find(&ee.extensions, ExtensionType::MaxFragmentLength) {
+        Some(Extension::MaxFragmentLength(length)) => Some(*length),
+        _ => None,
+    };
+    match (record_size_limit, max_fragment_length) {
+        // RFC 8449 §5: "A client MUST treat receipt of both "max_fragment_length" and
+        // "record_size_limit" as a fatal error, and it SHOULD generate an
+        // "illegal_parameter" alert."
+        (Some(_), Some(_)) => Err(illegal("both record_size_limit and max_fragment_length")),
+        (Some(value), None) => {
+            // RFC 8449 §4: the peer's value limits what we send; ours what we receive.
+            core.set_send_limit(RecordSizeLimit::from_record_size_limit(value)?);
+            if let Some(ours) = handshake.config.record_size_limit {
+                core.set_receive_limit(RecordSizeLimit::from_record_size_limit(ours)?);
+            }
+            handshake.negotiated.peer_record_size_limit = Some(value);
+            Ok(())
+        }
+        (None, Some(length)) => {
+            // RFC 6066 §4: "if a client receives a maximum fragment length negotiation
+            // response that differs from the length it requested, it MUST also abort the
+            // handshake with an "illegal_parameter" alert."
+            if handshake.config.max_fragment_length != Some(length) {
+                return Err(illegal(
+                    "max_fragment_length differs from the one requested",
+                ));
+            }
+            let len = length.max_fragment_len();
+            core.set_send_limit(RecordSizeLimit::max_fragment_length_for_sending(len));
+            core.set_receive_limit(RecordSizeLimit::max_fragment_length_for_receiving(len));
+            handshake.negotiated.max_fragment_length = Some(len);
+            Ok(())
+        }
+        (None, None) => Ok(()),
+    }
+}

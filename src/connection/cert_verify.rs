@@ -1,0 +1,207 @@
+//! CertificateVerify (RFC 9846 §4.5.2), both ways: signing our own and checking the
+//! peer's against the public key of its end-entity certificate. Both roles use it (the
+//! server always, the client when asked for a certificate).
+//!
+//! ```text
+//!   content   = 0x20 × 64 || context string || 0x00 || Transcript-Hash(..., Certificate)
+//!   signature = Sign(end-entity private key, content)   with a scheme the peer offered
+//! ```
+//!
+//! The rules checked on a received CertificateVerify:
+//! - the scheme is one we offered (in signature_algorithms, or in our CertificateRequest);
+//! - it is a scheme TLS 1.3 allows in CertificateVerify: no SHA-1, no RSA PKCS#1 v1.5;
+//! - it fits the key in the end-entity certificate (RSA for rsa_pss_rsae_*, the named curve
+//!   for ecdsa_*, Ed25519 for ed25519);
+//! - the signature verifies (else decrypt_error).
+//!
+//! Only the certificate's SubjectPublicKeyInfo is read here (with the `x509-cert` crate);
+//! whether the certificate is valid, trusted and names the server is the verifier's business.
+
+use alloc::vec::Vec;
+
+use x509_cert::Certificate as X509Certificate;
+use x509_cert::der::Decode;
+use x509_cert::der::oid::ObjectIdentifier;
+
+use crate::crypto::{CryptoError, CryptoProvider, HashOutput, Rng, SigningKey};
+use crate::error::Error;
+use crate::wire::alert::AlertDescription;
+use crate::wire::algorithms::SignatureScheme;
+use crate::wire::certificate_verify::{CertificateVerify, Signer, signed_content};
+
+/// rsaEncryption (RFC 8017): the key of rsa_pss_rsae_* (and rsa_pkcs1_*) signatures.
+const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+/// id-RSASSA-PSS (RFC 4055): the key of rsa_pss_pss_* signatures.
+const RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+/// id-ecPublicKey (RFC 5480), with the curve as the algorithm parameter.
+const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+/// secp256r1 (prime256v1).
+const SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+/// secp384r1.
+const SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+/// id-Ed25519 (RFC 8410).
+const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+
+/// The public key of an end-entity certificate: its algorithm, curve (for EC keys) and the
+/// contents of the `subjectPublicKey` BIT STRING.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndEntityKey {
+    algorithm: ObjectIdentifier,
+    curve: Option<ObjectIdentifier>,
+    /// What [`CryptoProvider::verify_signature`] takes as the public key.
+    pub public_key: Vec<u8>,
+}
+
+impl EndEntityKey {
+    /// Reads the SubjectPublicKeyInfo of a DER certificate. A certificate that does not
+    /// parse is a bad_certificate (RFC 9846 §6.2: "A certificate was corrupt").
+    pub fn from_certificate(der: &[u8]) -> Result<Self, Error> {
+        let bad = |_| Error::PeerMisbehaved {
+            alert: AlertDescription::BadCertificate,
+            reason: "end-entity certificate does not parse",
+        };
+        let cert = X509Certificate::from_der(der).map_err(bad)?;
+        let spki = cert.tbs_certificate().subject_public_key_info();
+        let curve = spki
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
+        let public_key = spki
+            .subject_public_key
+            .as_bytes()
+            .ok_or(Error::PeerMisbehaved {
+                alert: AlertDescription::BadCertificate,
+                reason: "subjectPublicKey is not a whole number of bytes",
+            })?
+            .to_vec();
+        Ok(Self {
+            algorithm: spki.algorithm.oid,
+            curve,
+            public_key,
+        })
+    }
+
+    /// True if `scheme` signs with this kind of key (RFC 9846 §4.5.2: "the signature
+    /// algorithm MUST be compatible with the key in the sender's end-entity certificate").
+    pub fn fits(&self, scheme: SignatureScheme) -> bool {
+        use SignatureScheme as S;
+        match scheme {
+            S::RsaPssRsaeSha256 | S::RsaPssRsaeSha384 | S::RsaPssRsaeSha512 => {
+                self.algorithm == RSA_ENCRYPTION
+            }
+            S::RsaPssPssSha256 | S::RsaPssPssSha384 | S::RsaPssPssSha512 => {
+                self.algorithm == RSASSA_PSS
+            }
+            S::EcdsaSecp256r1Sha256 => {
+                self.algorithm == EC_PUBLIC_KEY && self.curve == Some(SECP256R1)
+            }
+            S::EcdsaSecp384r1Sha384 => {
+                self.algorithm == EC_PUBLIC_KEY && self.curve == Some(SECP384R1)
+            }
+            S::Ed25519 => self.algorithm == ED25519,
+            _ => false,
+        }
+    }
+}
+
+/// True for the schemes TLS 1.3 allows in a CertificateVerify.
+///
+/// RFC 9846 §4.5.2: "The SHA-1 algorithm MUST NOT be used in any signatures of
+/// CertificateVerify messages." RFC 9846 §4.3.3: the RSASSA-PKCS1-v1_5 algorithms "are not
+/// defined for use in signed TLS handshake messages".
+pub fn allowed_in_certificate_verify(scheme: SignatureScheme) -> bool {
+    use SignatureScheme as S;
+    matches!(
+        scheme,
+        S::EcdsaSecp256r1Sha256
+            | S::EcdsaSecp384r1Sha384
+            | S::EcdsaSecp521r1Sha512
+            | S::RsaPssRsaeSha256
+            | S::RsaPssRsaeSha384
+            | S::RsaPssRsaeSha512
+            | S::RsaPssPssSha256
+            | S::RsaPssPssSha384
+            | S::RsaPssPssSha512
+            | S::Ed25519
+            | S::Ed448
+    )
+}
+
+/// Checks the peer's CertificateVerify: `offered` are the schemes we offered, `signer` who
+/// signed, `transcript_hash` the transcript up to and including the peer's Certificate.
+pub fn verify_certificate_verify(
+    provider: &dyn CryptoProvider,
+    key: &EndEntityKey,
+    certificate_verify: &CertificateVerify,
+    offered: &[SignatureScheme],
+    signer: Signer,
+    transcript_hash: &HashOutput,
+) -> Result<(), Error> {
+    let scheme = certificate_verify.algorithm;
+    // RFC 9846 §4.5.2: the scheme "MUST be one offered in the client's
+    // "signature_algorithms" extension" (for a server), or "one of those present in the
+    // supported_signature_algorithms field of the "signature_algorithms" extension in the
+    // CertificateRequest message" (for a client). A scheme we never offered is a value the
+    // peer may not choose: illegal_parameter.
+    if !offered.contains(&scheme) || !allowed_in_certificate_verify(scheme) {
+        return Err(Error::PeerMisbehaved {
+            alert: AlertDescription::IllegalParameter,
+            reason: "CertificateVerify uses a signature scheme that was not offered",
+        });
+    }
+    if !key.fits(scheme) {
+        return Err(Error::PeerMisbehaved {
+            alert: AlertDescription::IllegalParameter,
+            reason: "CertificateVerify scheme does not match the certificate's key",
+        });
+    }
+    let content = signed_content(signer, transcript_hash.as_bytes());
+    // RFC 9846 §4.5.2: "If the verification fails, the receiver MUST terminate the
+    // handshake with a "decrypt_error" alert."
+    provider
+        .verify_signature(
+            scheme,
+            &key.public_key,
+            &content,
+            &certificate_verify.signature,
+        )
+        .map_err(|err| match err {
+            CryptoError::Unsupported => Error::Incompatible {
+                alert: AlertDescription::HandshakeFailure,
+                reason: "the crypto provider cannot verify this signature scheme",
+            },
+            CryptoError::InvalidPeerKey | CryptoError::BadSignature => {
+                Error::Crypto(CryptoError::BadSignature)
+            }
+            other => Error::Crypto(other),
+        })
+}
+
+/// Picks the first of our key's schemes that the peer offered and TLS 1.3 allows.
+pub fn choose_scheme(
+    key: &dyn SigningKey,
+    peer_offered: &[SignatureScheme],
+) -> Option<SignatureScheme> {
+    key.schemes()
+        .iter()
+        .copied()
+        .find(|s| peer_offered.contains(s) && allowed_in_certificate_verify(*s))
+}
+
+/// Signs our CertificateVerify over `transcript_hash` with `scheme`, drawing any
+/// randomness (RSA-PSS salt) from `rng`.
+pub fn sign_certificate_verify(
+    key: &dyn SigningKey,
+    scheme: SignatureScheme,
+    signer: Signer,
+    transcript_hash: &HashOutput,
+    rng: &mut dyn Rng,
+) -> Result<CertificateVerify, Error> {
+    let content = signed_content(signer, transcript_hash.as_bytes());
+    let signature = key.sign(scheme, &content, rng)?;
+    Ok(CertificateVerify {
+        algorithm: scheme,
+        signature,
+    })
+}

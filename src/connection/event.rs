@@ -1,0 +1,77 @@
+//! What a connection tells its caller: [`Event`]s, and the [`Negotiated`] parameters of a
+//! finished handshake.
+//!
+//! Events are the application's view (handshake done, data arrived, the peer closed); the
+//! step-by-step view for learners and tests is [`crate::trace::TraceEvent`].
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::client::Ticket;
+use crate::key_schedule::PskKind;
+use crate::trace::Direction;
+use crate::wire::alert::AlertDescription;
+use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
+use crate::wire::codes::{ProtocolVersion, PskKeyExchangeMode};
+
+/// Something the application should know about. Take them with `poll_event()`.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// The handshake finished; these are the parameters both sides agreed on.
+    HandshakeComplete(Negotiated),
+    /// Application data from the peer (RFC 9846 §5.1: opaque to TLS).
+    ApplicationData(Vec<u8>),
+    /// 0-RTT data from the client (server only, RFC 9846 §2.3): it may be a replay; treat
+    /// it as the RFC's §8 and Appendix F.5 say.
+    EarlyData(Vec<u8>),
+    /// The server accepted our 0-RTT data (client only).
+    EarlyDataAccepted,
+    /// The server rejected our 0-RTT data (client only): resend it as normal data if it is
+    /// still wanted (RFC 9846 §4.3.10).
+    EarlyDataRejected,
+    /// A NewSessionTicket arrived (client only): store the ticket to resume with later
+    /// (RFC 9846 §4.7.1).
+    NewSessionTicket(Ticket),
+    /// A KeyUpdate took effect in one direction (RFC 9846 §4.7.3).
+    KeyUpdated {
+        /// Sent: we now send under new keys; Received: the peer does.
+        direction: Direction,
+    },
+    /// The peer sent close_notify: it will send no more data (RFC 9846 §6.1).
+    PeerClosed,
+    /// We sent this alert.
+    AlertSent(AlertDescription),
+    /// The peer sent this alert.
+    AlertReceived(AlertDescription),
+}
+
+/// The parameters of a completed handshake.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Negotiated {
+    /// The protocol version: always TLS 1.3 here (RFC 9846 §4.3.1).
+    pub version: ProtocolVersion,
+    /// The cipher suite (RFC 9846 §4.2.3).
+    pub cipher_suite: CipherSuite,
+    /// The (EC)DHE group, or `None` for a psk_ke handshake (RFC 9846 §4.3.9).
+    pub key_exchange_group: Option<NamedGroup>,
+    /// The scheme of the peer's CertificateVerify, or `None` when the peer authenticated
+    /// with a PSK.
+    pub signature_scheme: Option<SignatureScheme>,
+    /// The application protocol both sides agreed on (RFC 7301), if any.
+    pub alpn: Option<Vec<u8>>,
+    /// The server name the client asked for (RFC 6066 §3), if any.
+    pub server_name: Option<String>,
+    /// Which kind of PSK the handshake used, if any (RFC 9846 §4.3.11).
+    pub psk: Option<PskKind>,
+    /// The PSK key exchange mode, when a PSK was used (RFC 9846 §4.3.9).
+    pub psk_mode: Option<PskKeyExchangeMode>,
+    /// True if the server accepted 0-RTT data (RFC 9846 §4.3.10).
+    pub early_data_accepted: bool,
+    /// The peer's certificate chain, end-entity first, as DER (empty with a PSK, or for a
+    /// client that sent no certificate).
+    pub peer_certificates: Vec<Vec<u8>>,
+    /// The record_size_limit the peer advertised (RFC 8449), if it sent one.
+    pub peer_record_size_limit: Option<u16>,
+    /// The max_fragment_length both sides agreed on (RFC 6066 §4), in bytes, if any.
+    pub max_fragment_length: Option<usize>,
+}

@@ -1,0 +1,190 @@
+//! Joining handshake messages out of handshake records (RFC 9846 §5.1).
+//!
+//! The record layer and the handshake layer cut the same bytes differently: one record may
+//! hold several handshake messages (RFC 8448 §3's server packs EncryptedExtensions,
+//! Certificate, CertificateVerify and Finished into one record), and one large message (a
+//! Certificate chain) may span several records. [`HandshakeJoiner`] takes the fragments of
+//! handshake records as they are deprotected and hands out whole messages.
+//!
+//! RFC 9846 §5.1 limits the freedom of the sender, and the joiner is where a receiver sees
+//! it break those limits:
+//!
+//! - "Handshake messages MUST NOT be interleaved with other record types": the connection
+//!   asks [`HandshakeJoiner::is_empty`] before accepting any other record type.
+//! - "Handshake messages MUST NOT span key changes. Implementations MUST verify that all
+//!   messages immediately preceding a key change align with a record boundary; if not, then
+//!   they MUST terminate the connection with an "unexpected_message" alert": the connection
+//!   asks [`HandshakeJoiner::is_empty`] before installing a new read key, and a fragment
+//!   arriving under an epoch other than the bytes already held is refused here.
+//!
+//! Not here: decoding the message (see [`crate::wire::handshake`]) and deciding whether
+//! it is expected in the current state (the state machines).
+
+use alloc::vec::Vec;
+
+use crate::error::Error;
+use crate::trace::Epoch;
+use crate::wire::alert::AlertDescription;
+
+use super::core::unexpected;
+use crate::wire::handshake::split_header;
+
+/// The largest handshake message this implementation accepts, header included.
+///
+/// RFC 9846 allows a message up to 2^24 bytes; buffering that much for a peer is a denial
+/// of service waiting to happen. 64 KiB holds any sensible certificate chain.
+pub const MAX_HANDSHAKE_MESSAGE_LEN: usize = 0x1_0000;
+
+/// Collects handshake fragments and yields whole messages.
+#[derive(Debug, Default)]
+pub struct HandshakeJoiner {
+    /// Bytes received but not handed out yet; `buf[start..]` is pending.
+    buf: Vec<u8>,
+    start: usize,
+    /// The epoch the pending bytes arrived under.
+    epoch: Option<Epoch>,
+}
+
+impl HandshakeJoiner {
+    /// An empty joiner.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// True if no part of a message is waiting: the state in which a record of another type
+    /// or a key change is allowed.
+    pub fn is_empty(&self) -> bool {
+        self.pending().is_empty()
+    }
+
+    fn pending(&self) -> &[u8] {
+        self.buf.get(self.start..).unwrap_or(&[])
+    }
+
+    /// Adds the fragment of one handshake record received under `epoch`.
+    pub fn push(&mut self, fragment: &[u8], epoch: Epoch) -> Result<(), Error> {
+        if !self.is_empty() && self.epoch != Some(epoch) {
+            // RFC 9846 §5.1: "Handshake messages MUST NOT span key changes."
+            return Err(unexpected("handshake message spans a key change"));
+        }
+        self.buf.drain(..self.start.min(self.buf.len()));
+        self.start = 0;
+        self.buf.extend_from_slice(fragment);
+        self.epoch = Some(epoch);
+        Ok(())
+    }
+
+    /// The next whole message (header included) and the epoch it arrived under, or `None`
+    /// until more fragments arrive.
+    pub fn next_message(&mut self) -> Result<Option<(Vec<u8>, Epoch)>, Error> {
+        let pending = self.pending();
+        let Some(header) = split_header(pending)? else {
+            return Ok(None);
+        };
+        if header.message_len() > MAX_HANDSHAKE_MESSAGE_LEN {
+            return Err(Error::PeerMisbehaved {
+                alert: AlertDescription::DecodeError,
+                reason: "handshake message longer than this implementation accepts",
+            });
+        }
+        let Some(message) = pending.get(..header.message_len()) else {
+            return Ok(None);
+        };
+        let message = message.to_vec();
+        self.start += message.len();
+        let epoch = self.epoch.unwrap_or(Epoch::Initial);
+        Ok(Some((message, epoch)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    /// Two messages back to back: a KeyUpdate (24) and a 36-byte Finished (20).
+    fn two_messages() -> (Vec<u8>, Vec<u8>) {
+        let key_update = vec![0x18, 0, 0, 1, 0];
+        let mut finished = vec![0x14, 0, 0, 0x20];
+        finished.extend_from_slice(&[0xab; 32]);
+        (key_update, finished)
+    }
+
+    fn drain(joiner: &mut HandshakeJoiner) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        while let Some((message, _)) = joiner.next_message().unwrap() {
+            out.push(message);
+        }
+        out
+    }
+
+    #[test]
+    fn test_parse_several_messages_in_one_record() {
+        let (a, b) = two_messages();
+        let mut joiner = HandshakeJoiner::new();
+        joiner
+            .push(&[a.clone(), b.clone()].concat(), Epoch::Handshake)
+            .unwrap();
+        assert_eq!(drain(&mut joiner), vec![a, b]);
+        assert!(joiner.is_empty());
+    }
+
+    #[test]
+    fn test_parse_one_message_over_many_records() {
+        let (a, b) = two_messages();
+        let stream = [a.clone(), b.clone()].concat();
+        for size in 1..stream.len() {
+            let mut joiner = HandshakeJoiner::new();
+            let mut out = Vec::new();
+            for piece in stream.chunks(size) {
+                joiner.push(piece, Epoch::Application(0)).unwrap();
+                out.extend(drain(&mut joiner));
+            }
+            assert_eq!(out, vec![a.clone(), b.clone()], "fragments of {size}");
+            assert!(joiner.is_empty());
+        }
+    }
+
+    #[test]
+    fn test_parse_partial_message_is_not_empty() {
+        let (_, b) = two_messages();
+        let mut joiner = HandshakeJoiner::new();
+        joiner.push(&b[..3], Epoch::Handshake).unwrap();
+        assert!(!joiner.is_empty());
+        assert_eq!(joiner.next_message().unwrap(), None);
+        joiner.push(&b[3..10], Epoch::Handshake).unwrap();
+        assert_eq!(joiner.next_message().unwrap(), None);
+        joiner.push(&b[10..], Epoch::Handshake).unwrap();
+        assert_eq!(joiner.next_message().unwrap(), Some((b, Epoch::Handshake)));
+    }
+
+    #[test]
+    fn test_parse_message_spanning_key_change_is_refused() {
+        let (_, b) = two_messages();
+        let mut joiner = HandshakeJoiner::new();
+        joiner.push(&b[..10], Epoch::Initial).unwrap();
+        let err = joiner.push(&b[10..], Epoch::Handshake).unwrap_err();
+        assert_eq!(err.alert(), Some(AlertDescription::UnexpectedMessage));
+        // Once a message is complete, the next record may come under a new key.
+        let mut joiner = HandshakeJoiner::new();
+        joiner.push(&b, Epoch::Initial).unwrap();
+        assert_eq!(drain(&mut joiner).len(), 1);
+        joiner.push(&b, Epoch::Handshake).unwrap();
+        assert_eq!(joiner.next_message().unwrap(), Some((b, Epoch::Handshake)));
+    }
+
+    #[test]
+    fn test_parse_unknown_type_and_oversized_messages_fail_early() {
+        let mut joiner = HandshakeJoiner::new();
+        joiner.push(&[0x03, 0, 0, 1], Epoch::Handshake).unwrap();
+        let err = joiner.next_message().unwrap_err();
+        assert_eq!(err.alert(), Some(AlertDescription::UnexpectedMessage));
+        // A Certificate claiming 16 MiB is refused on its header, before it is buffered.
+        let mut joiner = HandshakeJoiner::new();
+        joiner
+            .push(&[0x0b, 0xff, 0xff, 0xff, 0], Epoch::Handshake)
+            .unwrap();
+        let err = joiner.next_message().unwrap_err();
+        assert_eq!(err.alert(), Some(AlertDescription::DecodeError));
+    }
+}

@@ -1,0 +1,252 @@
+//! The sans-IO connection shared by both roles: [`Connection`], driven by a client or
+//! server state machine.
+//!
+//! A connection never touches a socket, a clock or the OS RNG. The caller moves bytes and
+//! time in and out:
+//!
+//! ```text
+//!             feed(now, bytes) ──►┌──────────────────────────┐──► take_output()  (bytes to send)
+//!   write(data), close(), ...  ──►│ Connection               │──► poll_event()   (Event)
+//!                                 │  state machine (role)    │──► poll_trace()   (TraceEvent)
+//!                                 │  ConnectionCore (shared) │
+//!                                 └──────────────────────────┘
+//! ```
+//!
+//! A typical loop: send what [`Connection::take_output`] returns, [`Connection::feed`] what
+//! arrives, then drain [`Connection::poll_event`] (and [`Connection::poll_trace`] when
+//! tracing). Input may be split anywhere, down to single bytes.
+//!
+//! After a fatal error (ours or the peer's alert) the error is sticky: every later `feed`,
+//! `write` or `key_update` returns it, and the only output left is our alert, if any.
+//!
+//! | file                | what                                                            |
+//! |---------------------|-----------------------------------------------------------------|
+//! | `core.rs`           | [`ConnectionCore`]: keys, events, traces, the sticky error       |
+//! | `receive.rs`        | records in: deframing, deprotection, alerts, joining messages   |
+//! | `send.rs`           | records out: coalescing, size limits, protection                |
+//! | `joiner.rs`         | handshake messages out of records (RFC 9846 §5.1)               |
+//! | `ccs.rs`            | dummy change_cipher_spec rules (RFC 9846 §5, Appendix E.4)      |
+//! | `post_handshake.rs` | application data, KeyUpdate, exporters, close_notify            |
+//! | `event.rs`          | [`Event`], [`Negotiated`]                                       |
+//! | `cert_verify.rs`    | CertificateVerify signing and checking (RFC 9846 §4.5.2)        |
+//!
+//! Not here: anything that depends on the role. `crate::client` and `crate::server` hold
+//! the state machines of RFC 9846 Appendix A, one type per state.
+
+use alloc::vec::Vec;
+
+use crate::error::Error;
+use crate::time::Time;
+use crate::trace::TraceEvent;
+
+pub mod ccs;
+pub mod cert_verify;
+mod core;
+mod event;
+pub mod joiner;
+mod post_handshake;
+mod receive;
+mod send;
+#[cfg(test)]
+mod tests;
+
+pub use self::core::ConnectionCore;
+pub use event::{Event, Negotiated};
+pub use post_handshake::MAX_KEY_UPDATES;
+pub use receive::{HandshakeInput, Input};
+
+/// A role's state machine: the enum of its RFC 9846 Appendix A states.
+///
+/// Implemented by `ClientState` and `ServerState` only. Each call consumes the current
+/// state and returns the next, so a state cannot be reused after it has handled a message.
+pub trait StateMachine: Sized {
+    /// The RFC's name of the current state, e.g. `"WAIT_SH"`.
+    fn name(&self) -> &'static str;
+
+    /// True until the handshake is complete (the CONNECTED state).
+    fn is_handshaking(&self) -> bool;
+
+    /// Handles one whole handshake message.
+    fn handle_handshake(
+        self,
+        core: &mut ConnectionCore,
+        input: HandshakeInput,
+    ) -> Result<Self, Error>;
+
+    /// Handles the content of one application_data record.
+    fn handle_application_data(
+        self,
+        core: &mut ConnectionCore,
+        data: Vec<u8>,
+    ) -> Result<Self, Error>;
+}
+
+/// A TLS 1.3 connection in one role. `ClientConnection` and `ServerConnection` are this
+/// type with their role's state machine.
+pub struct Connection<S> {
+    core: ConnectionCore,
+    /// `None` only after a state machine failed while holding it.
+    state: Option<S>,
+    state_name: &'static str,
+}
+
+impl<S: StateMachine> Connection<S> {
+    /// Wraps a core and the role's first state (used by the roles' constructors).
+    pub(crate) fn from_parts(core: ConnectionCore, state: S) -> Self {
+        Self {
+            state_name: state.name(),
+            core,
+            state: Some(state),
+        }
+    }
+
+    /// Processes received bytes, in any split. Returns how many bytes were consumed, which
+    /// is all of them unless an error occurred. After an error, returns the sticky error.
+    pub fn feed(&mut self, now: Time, input: &[u8]) -> Result<usize, Error> {
+        if let Some(err) = self.core.error() {
+            return Err(err);
+        }
+        self.core.set_now(now);
+        let mut consumed = 0;
+        while consumed < input.len() {
+            if self.core.peer_closed {
+                // RFC 9846 §6.1: "Any data received after a closure alert has been
+                // received MUST be ignored."
+                return Ok(input.len());
+            }
+            let rest = input.get(consumed..).unwrap_or(&[]);
+            consumed += self.core.feed_bytes(rest);
+            if let Err(err) = self.process() {
+                return Err(self.core.fail(err));
+            }
+        }
+        Ok(consumed)
+    }
+
+    /// Hands every complete input to the state machine.
+    fn process(&mut self) -> Result<(), Error> {
+        while let Some(input) = self.core.next_input()? {
+            let state = self
+                .state
+                .take()
+                .ok_or(Error::Misuse("connection has no state"))?;
+            let from = state.name();
+            let next = match input {
+                Input::Handshake(message) => state.handle_handshake(&mut self.core, message)?,
+                Input::ApplicationData(data) => {
+                    state.handle_application_data(&mut self.core, data)?
+                }
+            };
+            if next.name() != from {
+                self.core.state_changed(from, next.name());
+            }
+            self.state_name = next.name();
+            self.state = Some(next);
+        }
+        Ok(())
+    }
+
+    /// The current state, for role-specific inspection.
+    pub(crate) fn state(&self) -> Option<&S> {
+        self.state.as_ref()
+    }
+
+    /// The shared core, read-only.
+    pub(crate) fn core(&self) -> &ConnectionCore {
+        &self.core
+    }
+
+    /// The shared core, for role-specific API calls.
+    pub(crate) fn core_mut(&mut self) -> &mut ConnectionCore {
+        &mut self.core
+    }
+
+    /// All bytes waiting to be sent. Send them in order, and all of them.
+    pub fn take_output(&mut self) -> Vec<u8> {
+        self.core.take_output()
+    }
+
+    /// True if [`Connection::take_output`] would return bytes.
+    pub fn has_output(&self) -> bool {
+        self.core.has_output()
+    }
+
+    /// The next event for the application, oldest first.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.core.poll_event()
+    }
+
+    /// The next trace event, oldest first (only produced when the config enables tracing).
+    pub fn poll_trace(&mut self) -> Option<TraceEvent> {
+        self.core.poll_trace()
+    }
+
+    /// Sends application data, in records within the peer's size limit. Allowed once our
+    /// application keys are installed (for a server, right after its Finished: 0.5-RTT
+    /// data, RFC 9846 §2).
+    pub fn write(&mut self, data: &[u8]) -> Result<(), Error> {
+        if let Some(err) = self.core.error() {
+            return Err(err);
+        }
+        self.core.write_application_data(data)
+    }
+
+    /// Sends close_notify: we will send nothing more (RFC 9846 §6.1). Reading goes on.
+    pub fn close(&mut self) {
+        if let Err(err) = self.core.send_close_notify() {
+            self.core.fail(err);
+        }
+    }
+
+    /// Sends a KeyUpdate (RFC 9846 §4.7.3) and switches our write key to the next
+    /// generation; with `request_peer`, asks the peer to update its keys too.
+    pub fn key_update(&mut self, request_peer: bool) -> Result<(), Error> {
+        if let Some(err) = self.core.error() {
+            return Err(err);
+        }
+        self.core.send_key_update(request_peer)
+    }
+
+    /// Fills `out` with keying material exported under `label` and `context`
+    /// (RFC 9846 §7.5). Available once the handshake is complete.
+    pub fn export_keying_material(
+        &self,
+        label: &[u8],
+        context: Option<&[u8]>,
+        out: &mut [u8],
+    ) -> Result<(), Error> {
+        self.core.export_keying_material(false, label, context, out)
+    }
+
+    /// Fills `out` from the early exporter secret (RFC 9846 §7.5), which exists when 0-RTT
+    /// was offered. Early exported values are not protected against replay (RFC 9846
+    /// Appendix F.5.1).
+    pub fn export_early_keying_material(
+        &self,
+        label: &[u8],
+        context: Option<&[u8]>,
+        out: &mut [u8],
+    ) -> Result<(), Error> {
+        self.core.export_keying_material(true, label, context, out)
+    }
+
+    /// True until the handshake is complete.
+    pub fn is_handshaking(&self) -> bool {
+        self.state.as_ref().is_none_or(|s| s.is_handshaking())
+    }
+
+    /// The negotiated parameters, once the handshake is complete.
+    pub fn negotiated(&self) -> Option<&Negotiated> {
+        self.core.negotiated.as_ref()
+    }
+
+    /// The RFC 9846 Appendix A name of the current state (the last one, after a failure).
+    pub fn state_name(&self) -> &'static str {
+        self.state_name
+    }
+
+    /// The sticky error, if the connection failed.
+    pub fn error(&self) -> Option<Error> {
+        self.core.error()
+    }
+}

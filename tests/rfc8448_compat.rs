@@ -1,0 +1,102 @@
+//! RFC 8448 §7, "Compatibility Mode", replayed through the client engine.
+//!
+//! Middlebox compatibility mode (RFC 9846 Appendix E.4): the client sends a random
+//! 32-byte legacy_session_id, the server echoes it and sends a dummy change_cipher_spec
+//! after its ServerHello (which the client drops), and the client sends its own dummy
+//! change_cipher_spec right before its encrypted second flight.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::check::{check_client_keys, check_secrets, feed_in_pieces, record};
+use common::nss::nss_client_config;
+use common::replay_rng::ReplayRng;
+use common::vectors;
+use lucid_tls::client::ClientConnection;
+use lucid_tls::time::Time;
+use lucid_tls::trace::{Direction, TraceEvent};
+
+const NOW: Time = Time::from_unix_secs(1_748_736_000);
+
+fn run_client(piece: usize) -> (ClientConnection, Vec<TraceEvent>) {
+    let trace = vectors::load("compat");
+    let hello = trace
+        .block("client", "construct a ClientHello")
+        .get("ClientHello");
+    // The session id follows the random and its one-byte length; it is drawn first.
+    let rng = ReplayRng::new(&[
+        ("legacy_session_id", &hello[39..71]),
+        ("ClientHello.random", &hello[6..38]),
+        (
+            "x25519 private key",
+            trace
+                .block("client", "create an ephemeral x25519")
+                .get("private key"),
+        ),
+    ]);
+    let mut config = nss_client_config(&trace, false);
+    config.middlebox_compat = true;
+    let mut client =
+        ClientConnection::new(Arc::new(config), Some("server"), Box::new(rng), NOW).unwrap();
+    assert_eq!(
+        client.take_output(),
+        record(&trace, "client", "send handshake record", 0)
+    );
+
+    let flight = [
+        record(&trace, "server", "send handshake record", 0),
+        record(&trace, "server", "send change_cipher_spec record", 0),
+        record(&trace, "server", "send handshake record", 1),
+    ]
+    .concat();
+    feed_in_pieces(&mut client, NOW, &flight, piece);
+    assert_eq!(client.state_name(), "CONNECTED");
+    let second_flight = [
+        record(&trace, "client", "send change_cipher_spec record", 0),
+        record(&trace, "client", "send handshake record", 1),
+    ]
+    .concat();
+    assert_eq!(client.take_output(), second_flight);
+    client.close();
+    assert_eq!(
+        client.take_output(),
+        record(&trace, "client", "send alert record", 0)
+    );
+    feed_in_pieces(
+        &mut client,
+        NOW,
+        record(&trace, "server", "send alert record", 0),
+        piece,
+    );
+    let traces = std::iter::from_fn(|| client.poll_trace()).collect();
+    (client, traces)
+}
+
+#[test]
+fn client_replays_rfc8448_compat_records() {
+    let (client, traces) = run_client(usize::MAX);
+    assert!(client.negotiated().is_some());
+    let dummies: Vec<Direction> = traces
+        .iter()
+        .filter_map(|t| match t {
+            TraceEvent::ChangeCipherSpec { direction } => Some(*direction),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(dummies, [Direction::Received, Direction::Sent]);
+}
+
+#[test]
+fn client_replays_rfc8448_compat_one_byte_at_a_time() {
+    let (client, _) = run_client(1);
+    assert!(client.negotiated().is_some());
+}
+
+#[test]
+fn client_reports_every_rfc8448_compat_secret_and_key() {
+    let trace = vectors::load("compat");
+    let (_, traces) = run_client(usize::MAX);
+    assert_eq!(check_secrets(&trace, &traces), 10);
+    assert_eq!(check_client_keys(&trace, &traces), 4);
+}

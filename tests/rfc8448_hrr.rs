@@ -1,0 +1,119 @@
+//! RFC 8448 §5, "HelloRetryRequest", replayed through the client engine.
+//!
+//! The client offers an X25519 share; the server answers with a HelloRetryRequest asking
+//! for P-256 and carrying a cookie; the client's second ClientHello (P-256 share, the
+//! cookie echoed, padded to 512 bytes like NSS's) must equal the RFC's byte for byte, as
+//! must its Finished and alert records, and every secret the RFC prints must be reported.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::check::{check_client_keys, check_secrets, feed_in_pieces, record, states};
+use common::nss::{hello_rng, nss_client_config};
+use common::vectors;
+use lucid_tls::client::ClientConnection;
+use lucid_tls::connection::Event;
+use lucid_tls::time::Time;
+use lucid_tls::trace::TraceEvent;
+use lucid_tls::wire::algorithms::NamedGroup;
+
+const NOW: Time = Time::from_unix_secs(1_748_736_000);
+
+fn run_client(piece: usize) -> (ClientConnection, Vec<Event>, Vec<TraceEvent>) {
+    let trace = vectors::load("hrr");
+    let rng = hello_rng(&trace);
+    rng.push(
+        "P-256 private key",
+        trace
+            .block("client", "create an ephemeral P-256")
+            .get("private key"),
+    );
+    let mut config = nss_client_config(&trace, false);
+    config.supported_groups = vec![
+        NamedGroup::X25519,
+        NamedGroup::Secp256r1,
+        NamedGroup::Secp384r1,
+    ];
+    let mut client =
+        ClientConnection::new(Arc::new(config), Some("server"), Box::new(rng.clone()), NOW)
+            .unwrap();
+    assert_eq!(
+        client.take_output(),
+        record(&trace, "client", "send handshake record", 0)
+    );
+
+    let retry = record(&trace, "server", "send handshake record", 0);
+    feed_in_pieces(&mut client, NOW, retry, piece);
+    assert_eq!(
+        rng.remaining(),
+        0,
+        "the second ClientHello drew the P-256 key"
+    );
+    assert_eq!(client.state_name(), "WAIT_SH");
+    assert_eq!(
+        client.take_output(),
+        record(&trace, "client", "send handshake record", 1)
+    );
+
+    let flight = [
+        record(&trace, "server", "send handshake record", 1),
+        record(&trace, "server", "send handshake record", 2),
+    ]
+    .concat();
+    feed_in_pieces(&mut client, NOW, &flight, piece);
+    assert_eq!(client.state_name(), "CONNECTED");
+    assert_eq!(
+        client.take_output(),
+        record(&trace, "client", "send handshake record", 2)
+    );
+    client.close();
+    assert_eq!(
+        client.take_output(),
+        record(&trace, "client", "send alert record", 0)
+    );
+    feed_in_pieces(
+        &mut client,
+        NOW,
+        record(&trace, "server", "send alert record", 0),
+        piece,
+    );
+    let events = std::iter::from_fn(|| client.poll_event()).collect();
+    let traces = std::iter::from_fn(|| client.poll_trace()).collect();
+    (client, events, traces)
+}
+
+#[test]
+fn client_replays_rfc8448_hrr_records() {
+    let (client, events, _) = run_client(usize::MAX);
+    let negotiated = client.negotiated().unwrap();
+    assert_eq!(negotiated.key_exchange_group, Some(NamedGroup::Secp256r1));
+    assert!(matches!(events.first(), Some(Event::HandshakeComplete(_))));
+    assert!(matches!(events.last(), Some(Event::PeerClosed)));
+}
+
+#[test]
+fn client_replays_rfc8448_hrr_one_byte_at_a_time() {
+    let (client, _, _) = run_client(1);
+    assert!(client.negotiated().is_some());
+}
+
+#[test]
+fn client_reports_every_rfc8448_hrr_secret_and_key() {
+    let trace = vectors::load("hrr");
+    let (_, _, traces) = run_client(usize::MAX);
+    assert_eq!(check_secrets(&trace, &traces), 10);
+    assert_eq!(check_client_keys(&trace, &traces), 4);
+    // WAIT_SH is entered twice: after ClientHello1, and (from itself) after ClientHello2.
+    assert_eq!(
+        states(&traces),
+        [
+            "WAIT_SH",
+            "WAIT_EE",
+            "WAIT_CERT_CR",
+            "WAIT_CV",
+            "WAIT_FINISHED",
+            "CONNECTED"
+        ]
+    );
+}

@@ -1,0 +1,170 @@
+//! RFC 8448 §4, "Resumed 0-RTT Handshake", replayed through the client engine, with the
+//! ticket the same engine received in §3.
+//!
+//! The client resumes with §3's NewSessionTicket (psk_dhe_ke, its binder over the partial
+//! ClientHello, padded to 512 bytes like NSS's), sends 0-RTT data under the early traffic
+//! key, learns from EncryptedExtensions that the server accepted it, and sends
+//! EndOfEarlyData before its Finished. Every client record must equal the RFC's.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::check::{
+    check_client_keys, check_secrets, feed_in_pieces, record, traced_secret, value,
+};
+use common::nss::{hello_rng, nss_client_config, simple_client};
+use common::vectors;
+use lucid_tls::client::{ClientConnection, Ticket};
+use lucid_tls::connection::Event;
+use lucid_tls::key_schedule::{PskKind, SecretLabel};
+use lucid_tls::time::Time;
+use lucid_tls::trace::TraceEvent;
+use lucid_tls::wire::client_hello::ClientHello;
+use lucid_tls::wire::extensions::Extension;
+
+/// When §3 ran.
+const SIMPLE_NOW: Time = Time::from_unix_secs(1_748_736_000);
+
+/// §3's ticket, received by the client engine from the RFC's NewSessionTicket record.
+fn simple_ticket() -> Ticket {
+    let simple = vectors::load("simple");
+    let (mut client, _) = simple_client(&simple, SIMPLE_NOW);
+    let flight = [
+        record(&simple, "server", "send handshake record", 0),
+        record(&simple, "server", "send handshake record", 1),
+        record(&simple, "server", "send handshake record", 2),
+    ]
+    .concat();
+    client.feed(SIMPLE_NOW, &flight).unwrap();
+    std::iter::from_fn(|| client.poll_event())
+        .find_map(|e| match e {
+            Event::NewSessionTicket(ticket) => Some(ticket),
+            _ => None,
+        })
+        .expect("§3 delivers a ticket")
+}
+
+/// The ticket age §4's ClientHello reports, in milliseconds, so that resuming that long
+/// after §3 reproduces its obfuscated_ticket_age.
+fn resumption_time(ticket: &Ticket) -> Time {
+    let resumed = vectors::load("resumed");
+    // The RFC's "construct a ClientHello" stops before the binders; the record has it all.
+    let hello = resumed
+        .block("client", "send handshake record")
+        .get("payload");
+    let hello = ClientHello::decode(&hello[4..]).unwrap();
+    let Some(Extension::PreSharedKeyClientHello(offered)) = hello.extensions.last() else {
+        panic!("§4's ClientHello offers a PSK")
+    };
+    let age = offered.identities[0]
+        .obfuscated_ticket_age
+        .wrapping_sub(ticket.ticket_age_add);
+    ticket.received_at.plus_millis(u64::from(age))
+}
+
+fn run_client(piece: usize) -> (ClientConnection, Vec<Event>, Vec<TraceEvent>) {
+    let trace = vectors::load("resumed");
+    let ticket = simple_ticket();
+    let now = resumption_time(&ticket);
+    let rng = hello_rng(&trace);
+    // §4 has no certificate: the config trusts §3's, as the original connection did.
+    let mut config = nss_client_config(&vectors::load("simple"), false);
+    config.enable_early_data = true;
+    let mut client =
+        ClientConnection::resume(Arc::new(config), Some("server"), ticket, Box::new(rng), now)
+            .unwrap();
+    assert_eq!(
+        client.take_output(),
+        record(&trace, "client", "send handshake record", 0)
+    );
+
+    // 0-RTT data, right behind the ClientHello.
+    assert!(client.can_write_early_data());
+    let early = trace.blocks("client", "send application_data record")[0].get("payload");
+    client.write_early_data(early).unwrap();
+    assert_eq!(
+        client.take_output(),
+        record(&trace, "client", "send application_data record", 0)
+    );
+
+    let flight = [
+        record(&trace, "server", "send handshake record", 0),
+        record(&trace, "server", "send handshake record", 1),
+    ]
+    .concat();
+    feed_in_pieces(&mut client, now, &flight, piece);
+    assert_eq!(client.state_name(), "CONNECTED");
+    assert!(!client.can_write_early_data());
+    // EndOfEarlyData under the early key, then Finished under the handshake key.
+    let second_flight = [
+        record(&trace, "client", "send handshake record", 1),
+        record(&trace, "client", "send handshake record", 2),
+    ]
+    .concat();
+    assert_eq!(client.take_output(), second_flight);
+
+    let payload = trace.blocks("client", "send application_data record")[1].get("payload");
+    client.write(payload).unwrap();
+    assert_eq!(
+        client.take_output(),
+        record(&trace, "client", "send application_data record", 1)
+    );
+    feed_in_pieces(
+        &mut client,
+        now,
+        record(&trace, "server", "send application_data record", 0),
+        piece,
+    );
+    client.close();
+    assert_eq!(
+        client.take_output(),
+        record(&trace, "client", "send alert record", 0)
+    );
+    feed_in_pieces(
+        &mut client,
+        now,
+        record(&trace, "server", "send alert record", 0),
+        piece,
+    );
+    let events = std::iter::from_fn(|| client.poll_event()).collect();
+    let traces = std::iter::from_fn(|| client.poll_trace()).collect();
+    (client, events, traces)
+}
+
+#[test]
+fn client_resumes_rfc8448_with_early_data() {
+    let (client, events, _) = run_client(usize::MAX);
+    let negotiated = client.negotiated().unwrap();
+    assert_eq!(negotiated.psk, Some(PskKind::Resumption));
+    assert!(negotiated.early_data_accepted);
+    assert!(negotiated.peer_certificates.is_empty());
+    assert!(negotiated.signature_scheme.is_none());
+    assert!(matches!(events.first(), Some(Event::EarlyDataAccepted)));
+    assert!(matches!(events.get(1), Some(Event::HandshakeComplete(_))));
+}
+
+#[test]
+fn client_resumes_rfc8448_one_byte_at_a_time() {
+    let (client, _, _) = run_client(1);
+    assert!(client.negotiated().unwrap().early_data_accepted);
+}
+
+#[test]
+fn client_reports_every_rfc8448_resumed_secret_and_key() {
+    let trace = vectors::load("resumed");
+    let (_, _, traces) = run_client(usize::MAX);
+    assert_eq!(check_secrets(&trace, &traces), 12);
+    assert_eq!(check_client_keys(&trace, &traces), 5);
+    let early = traced_secret(&traces, SecretLabel::EarlySecret);
+    assert_eq!(
+        early.as_deref(),
+        Some(value(&trace, "extract secret \"early\"", "secret"))
+    );
+    // The binder key is the PRK of the RFC's binder computation.
+    let binder_key = traced_secret(&traces, SecretLabel::ResumptionBinderKey);
+    assert_eq!(
+        binder_key.as_deref(),
+        Some(value(&trace, "calculate PSK binder", "PRK"))
+    );
+}

@@ -1,0 +1,205 @@
+//! RFC 8448 §3, "Simple 1-RTT Handshake", replayed through the client engine.
+//!
+//! Client role: a ClientConfig built from public options only reproduces NSS's ClientHello;
+//! a replay RNG hands the engine the trace's random and X25519 private key; the RFC's
+//! server records are fed in (whole, and one byte at a time); every record the client
+//! sends must equal the RFC's byte for byte, and every secret the RFC prints must come out
+//! of the trace events. The server's CertificateVerify (rsa_pss_rsae_sha256) is checked
+//! against the RSA key of the RFC's certificate, which the config pins.
+
+mod common;
+
+use common::check::{check_client_keys, check_secrets, feed_in_pieces, record, states, value};
+use common::nss::simple_client;
+use common::vectors;
+use lucid_tls::client::ClientConnection;
+use lucid_tls::connection::Event;
+use lucid_tls::key_schedule::SecretLabel;
+use lucid_tls::time::Time;
+use lucid_tls::trace::TraceEvent;
+use lucid_tls::wire::alert::AlertDescription;
+use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
+
+/// 2025-06-01: RFC 8448's certificate is valid then (it expires in July 2026).
+const NOW: Time = Time::from_unix_secs(1_748_736_000);
+
+/// Runs the whole §3 exchange, feeding the server's bytes in pieces of `piece` bytes.
+fn run_client(piece: usize) -> (ClientConnection, Vec<Event>, Vec<TraceEvent>) {
+    let trace = vectors::load("simple");
+    let (mut client, rng) = simple_client(&trace, NOW);
+    assert_eq!(
+        rng.remaining(),
+        0,
+        "the ClientHello draws the random and the key share"
+    );
+    assert_eq!(client.state_name(), "WAIT_SH");
+    assert_eq!(
+        client.take_output(),
+        record(&trace, "client", "send handshake record", 0)
+    );
+
+    // The server's flight: ServerHello in the clear, then EE..Finished in one record.
+    let flight = [
+        record(&trace, "server", "send handshake record", 0),
+        record(&trace, "server", "send handshake record", 1),
+    ]
+    .concat();
+    feed_in_pieces(&mut client, NOW, &flight, piece);
+    assert_eq!(client.state_name(), "CONNECTED");
+    assert!(!client.is_handshaking());
+    assert_eq!(
+        client.take_output(),
+        record(&trace, "client", "send handshake record", 1)
+    );
+
+    // The NewSessionTicket, then application data both ways, then close_notify both ways.
+    feed_in_pieces(
+        &mut client,
+        NOW,
+        record(&trace, "server", "send handshake record", 2),
+        piece,
+    );
+    let payload = trace
+        .block("client", "send application_data record")
+        .get("payload");
+    client.write(payload).unwrap();
+    assert_eq!(
+        client.take_output(),
+        record(&trace, "client", "send application_data record", 0)
+    );
+    feed_in_pieces(
+        &mut client,
+        NOW,
+        record(&trace, "server", "send application_data record", 0),
+        piece,
+    );
+    client.close();
+    assert_eq!(
+        client.take_output(),
+        record(&trace, "client", "send alert record", 0)
+    );
+    feed_in_pieces(
+        &mut client,
+        NOW,
+        record(&trace, "server", "send alert record", 0),
+        piece,
+    );
+
+    let events = std::iter::from_fn(|| client.poll_event()).collect();
+    let traces = std::iter::from_fn(|| client.poll_trace()).collect();
+    (client, events, traces)
+}
+
+#[test]
+fn client_replays_rfc8448_simple_records() {
+    let trace = vectors::load("simple");
+    let (client, events, _) = run_client(usize::MAX);
+    let negotiated = client.negotiated().unwrap();
+    assert_eq!(negotiated.cipher_suite, CipherSuite::TLS_AES_128_GCM_SHA256);
+    assert_eq!(negotiated.key_exchange_group, Some(NamedGroup::X25519));
+    assert_eq!(
+        negotiated.signature_scheme,
+        Some(SignatureScheme::RsaPssRsaeSha256)
+    );
+    assert_eq!(negotiated.peer_record_size_limit, Some(0x4001));
+    assert_eq!(
+        negotiated.peer_certificates,
+        vec![common::nss::server_certificate(&trace)]
+    );
+    assert_eq!(negotiated.server_name.as_deref(), Some("server"));
+    assert!(negotiated.psk.is_none());
+
+    let payload = trace
+        .block("server", "send application_data record")
+        .get("payload");
+    let mut events = events.into_iter();
+    assert!(matches!(events.next(), Some(Event::HandshakeComplete(_))));
+    let Some(Event::NewSessionTicket(ticket)) = events.next() else {
+        panic!("no ticket")
+    };
+    assert_eq!(
+        ticket.psk.as_bytes(),
+        value(&trace, "generate resumption secret", "expanded")
+    );
+    assert_eq!(ticket.lifetime_secs, 30);
+    assert_eq!(ticket.max_early_data_size, Some(0x400));
+    assert!(matches!(events.next(), Some(Event::ApplicationData(d)) if d == payload));
+    assert!(matches!(
+        events.next(),
+        Some(Event::AlertSent(AlertDescription::CloseNotify))
+    ));
+    assert!(matches!(
+        events.next(),
+        Some(Event::AlertReceived(AlertDescription::CloseNotify))
+    ));
+    assert!(matches!(events.next(), Some(Event::PeerClosed)));
+    assert!(events.next().is_none());
+}
+
+#[test]
+fn client_replays_rfc8448_simple_one_byte_at_a_time() {
+    let (client, events, _) = run_client(1);
+    assert_eq!(client.state_name(), "CONNECTED");
+    assert_eq!(events.len(), 6);
+}
+
+#[test]
+fn client_reports_every_rfc8448_simple_secret_and_key() {
+    let trace = vectors::load("simple");
+    let (_, _, traces) = run_client(usize::MAX);
+    assert_eq!(check_secrets(&trace, &traces), 11);
+    let early = common::check::traced_secret(&traces, SecretLabel::EarlySecret);
+    assert_eq!(
+        early.as_deref(),
+        Some(value(&trace, "extract secret \"early\"", "secret"))
+    );
+    assert_eq!(check_client_keys(&trace, &traces), 4);
+    // The states, in RFC 9846 Appendix A order.
+    assert_eq!(
+        states(&traces),
+        [
+            "WAIT_SH",
+            "WAIT_EE",
+            "WAIT_CERT_CR",
+            "WAIT_CV",
+            "WAIT_FINISHED",
+            "CONNECTED"
+        ]
+    );
+}
+
+#[test]
+fn client_exporter_and_keylog_follow_the_trace() {
+    let trace = vectors::load("simple");
+    let (client, _, traces) = run_client(usize::MAX);
+    let mut out = [0u8; 32];
+    client
+        .export_keying_material(b"EXPORTER-test", Some(b"ctx"), &mut out)
+        .unwrap();
+    assert_ne!(out, [0u8; 32]);
+    // The key log lines are keyed by the ClientHello's random.
+    let hello = trace
+        .block("client", "construct a ClientHello")
+        .get("ClientHello");
+    let random: [u8; 32] = hello[6..38].try_into().unwrap();
+    let lines: Vec<String> = traces
+        .iter()
+        .filter_map(|t| match t {
+            TraceEvent::SecretDerived { label, secret } => {
+                lucid_tls::keylog::keylog_line(*label, &random, secret)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(lines.len(), 5);
+    let expected = format!(
+        "CLIENT_HANDSHAKE_TRAFFIC_SECRET {} {}",
+        hex::encode(random),
+        hex::encode(value(
+            &trace,
+            "derive secret \"tls13 c hs traffic\"",
+            "expanded"
+        ))
+    );
+    assert!(lines.contains(&expected));
+}
