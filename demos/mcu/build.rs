@@ -8,6 +8,9 @@
 //! - `vectors.rs`: the known answers the self-test checks, taken from the RFC 8448 vectors
 //!   that `tools/extract_rfc8448.py` extracted, and from `vectors/p256.txt` (OpenSSL), so
 //!   that no value is copied by hand.
+//! - `pki.rs`: the certificates the TLS client trusts, from the directory `MCU_PKI_DIR`
+//!   (`ca.der`, the CA certificate, and `server.der`, the server's), which `./run` makes
+//!   with openssl before building. Without it the firmware builds, but its TLS mode fails.
 
 use std::collections::BTreeMap;
 use std::env;
@@ -271,7 +274,7 @@ fn main() {
 
     // The memory map, with the RAM budget.
     let ram_kib: u32 = env_number("MCU_RAM_KIB", 64);
-    let stack_kib: u32 = env_number("MCU_STACK_KIB", 16);
+    let stack_kib: u32 = env_number("MCU_STACK_KIB", 20);
     assert!(
         stack_kib < ram_kib,
         "MCU_STACK_KIB must leave room for the heap"
@@ -336,7 +339,30 @@ fn main() {
     }
     fs::write(out.join("vectors.rs"), code).unwrap();
 
+    // The certificates.
+    let pki = match env::var("MCU_PKI_DIR") {
+        Ok(dir) => {
+            let dir = PathBuf::from(dir);
+            let mut code = String::new();
+            for (name, file) in [("CA_CERT", "ca.der"), ("SERVER_CERT", "server.der")] {
+                let path = dir.join(file);
+                assert!(path.is_file(), "MCU_PKI_DIR: {} is missing", path.display());
+                println!("cargo:rerun-if-changed={}", path.display());
+                writeln!(
+                    code,
+                    "pub const {name}: &[u8] = include_bytes!({:?});",
+                    path.display().to_string()
+                )
+                .unwrap();
+            }
+            code
+        }
+        Err(_) => "pub const CA_CERT: &[u8] = &[];\npub const SERVER_CERT: &[u8] = &[];\n".into(),
+    };
+    fs::write(out.join("pki.rs"), pki).unwrap();
+
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed=MCU_PKI_DIR");
     println!("cargo:rerun-if-changed=link/memory.x.in");
     println!("cargo:rerun-if-env-changed=MCU_RAM_KIB");
     println!("cargo:rerun-if-env-changed=MCU_STACK_KIB");

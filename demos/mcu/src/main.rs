@@ -5,7 +5,9 @@
 //!
 //! 1. runs known-answer tests of lucid-tls's primitives and layers ([`selftest`]) and
 //!    reports what each costs in instructions;
-//! 2. exchanges bytes with a TCP peer on the host over UART0 ([`echo`]);
+//! 2. over UART0, either exchanges bytes with a TCP echo peer on the host ([`echo`]) or
+//!    runs lucid-tls's TLS 1.3 client against a server the host relays to ([`tls`]), as the
+//!    host's first line asks;
 //! 3. reports its flash and RAM figures, and exits through semihosting with status 0 only
 //!    if everything passed.
 //!
@@ -20,6 +22,7 @@ mod board;
 mod echo;
 mod report;
 mod selftest;
+mod tls;
 
 /// The build's constants: build time, RAM budget, stack reserve (written by build.rs).
 mod build_info {
@@ -75,7 +78,7 @@ fn main() -> ! {
     );
     figure(
         "time (unix seconds, build time + counter)",
-        board::clock::now_unix_millis(&counter) / 1000,
+        board::clock::now(&counter).as_unix_secs(),
     );
 
     // The seed is predictable: see board/rng.rs. A real board seeds from its TRNG.
@@ -92,10 +95,7 @@ fn main() -> ! {
     let mut uart = Uart0::init();
     failures += match read_mode(&mut uart, &counter) {
         Some(Mode::Echo) => echo::run(&mut uart, &counter),
-        Some(Mode::Tls) => {
-            figure("tls", "FAILED (the TLS client is not in this build yet)");
-            1
-        }
+        Some(Mode::Tls) => tls::run(&mut uart, &counter, rng),
         None => {
             figure(
                 "uart0 mode line",
@@ -105,7 +105,9 @@ fn main() -> ! {
         }
     };
 
-    report_memory();
+    if !report_memory() {
+        failures += 1;
+    }
     figure("failures", failures);
     exit(failures == 0)
 }
@@ -145,8 +147,8 @@ fn read_mode(uart: &mut Uart0, counter: &Counter) -> Option<Mode> {
     None
 }
 
-/// The flash and RAM figures.
-fn report_memory() {
+/// The flash and RAM figures; false if the stack used up its reserve.
+fn report_memory() -> bool {
     let statics = memory::static_figures();
     let heap = HEAP.figures();
     let stack = memory::stack_high_water(build_info::STACK_RESERVE);
@@ -163,6 +165,7 @@ fn report_memory() {
     figure("stack reserve bytes", stack.reserve);
     figure("stack high-water bytes", stack.high_water);
     if stack.exhausted {
-        figure("stack", "EXHAUSTED: the stack may have overrun the heap");
+        figure("stack", "EXHAUSTED: the stack may have run into the heap");
     }
+    !stack.exhausted
 }

@@ -6,14 +6,16 @@
 //! or asks the network (SNTP, or a time the server vouches for), before validating
 //! certificates.
 
+use lucid_tls::time::Time;
+
 use super::counter::Counter;
 use crate::build_info::BUILD_UNIX_SECS;
 
 /// Nanoseconds of virtual time per instruction under `-icount shift=0`.
 const NANOS_PER_INSTRUCTION: u64 = 1;
 
-/// Milliseconds since the UNIX epoch: the build time plus the time since reset.
-pub fn now_unix_millis(counter: &Counter) -> u64 {
+/// Now: the build time plus the time since reset.
+pub fn now(counter: &Counter) -> Time {
     let since_reset_ns = counter.instructions_since_start() * NANOS_PER_INSTRUCTION;
-    BUILD_UNIX_SECS * 1000 + since_reset_ns / 1_000_000
+    Time::from_unix_secs(BUILD_UNIX_SECS).plus_millis(since_reset_ns / 1_000_000)
 }

@@ -47,6 +47,13 @@ impl Uart0 {
         DATA.write(u32::from(byte));
     }
 
+    /// Sends all of `bytes`.
+    pub fn write_all(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_byte(byte);
+        }
+    }
+
     /// The next received byte, if one has arrived.
     pub fn try_read_byte(&mut self) -> Option<u8> {
         if STATE.read() & STATE_RX_FULL != 0 {
