@@ -3,11 +3,11 @@
 //! Run it with `demos/mcu/run`, which builds this firmware, starts the host's peer and
 //! runs QEMU. The firmware:
 //!
-//! 1. runs known-answer tests of lucid-tls's primitives and layers ([`selftest`]) and
-//!    reports what each costs in instructions;
-//! 2. over UART0, either exchanges bytes with a TCP echo peer on the host ([`echo`]) or
-//!    runs lucid-tls's TLS 1.3 client against a server the host relays to ([`tls`]), as the
-//!    host's first line asks;
+//! 1. reads the host's first line on UART0, which says what this run is for;
+//! 2. either (`echo`) runs known-answer tests of lucid-tls's primitives and layers
+//!    ([`selftest`]), reporting what each costs in instructions, and exchanges bytes with
+//!    the host's echo peer ([`echo`]); or (`tls`) runs lucid-tls's TLS 1.3 client against
+//!    the server the host relays to ([`tls`]);
 //! 3. reports its flash and RAM figures, and exits through semihosting with status 0 only
 //!    if everything passed.
 //!
@@ -87,14 +87,16 @@ fn main() -> ! {
     seed[8..].copy_from_slice(&build_info::BUILD_UNIX_SECS.to_be_bytes());
     let mut rng: Box<dyn Rng + Send> = Box::new(InsecureDemoRng::from_predictable_seed(&seed));
 
-    HEAP.reset_peak();
-    let mut failures = selftest::run(&counter);
-    failures += selftest::demo_rng(&counter, &mut *rng);
-    figure("selftest heap peak live bytes", HEAP.figures().peak_live);
-
+    // The host's peer says what this run is for.
     let mut uart = Uart0::init();
-    failures += match read_mode(&mut uart, &counter) {
-        Some(Mode::Echo) => echo::run(&mut uart, &counter),
+    let mut failures = match read_mode(&mut uart, &counter) {
+        Some(Mode::Echo) => {
+            HEAP.reset_peak();
+            let mut failures = selftest::run(&counter);
+            failures += selftest::demo_rng(&counter, &mut *rng);
+            figure("selftest heap peak live bytes", HEAP.figures().peak_live);
+            failures + echo::run(&mut uart, &counter)
+        }
         Some(Mode::Tls) => tls::run(&mut uart, &counter, rng),
         None => {
             figure(
