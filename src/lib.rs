@@ -48,5 +48,6 @@ pub mod time;
 pub mod trace;
 pub mod transcript;
 pub mod wire;
+pub mod x509;
 
 pub use error::Error;

@@ -12,7 +12,7 @@ mod common;
 use std::sync::Arc;
 
 use common::check::{check_client_keys, check_secrets, feed_in_pieces, record};
-use common::nss::{hello_rng, nss_client_config};
+use common::nss::{hello_rng, nss_client_config, server_certificate};
 use common::vectors::{self, Trace};
 use lucid_tls::client::{ClientAuth, ClientConnection};
 use lucid_tls::connection::cert_verify::EndEntityKey;
@@ -23,6 +23,7 @@ use lucid_tls::trace::TraceEvent;
 use lucid_tls::wire::algorithms::SignatureScheme;
 use lucid_tls::wire::certificate::Certificate;
 use lucid_tls::wire::certificate_verify::CertificateVerify;
+use lucid_tls::x509::{CertificateValidator, TrustAnchors, WebPkiServerVerifier};
 
 const NOW: Time = Time::from_unix_secs(1_748_736_000);
 
@@ -76,10 +77,22 @@ fn client_auth(trace: &Trace) -> ClientAuth {
     }
 }
 
+/// Full X.509 validation of §6's server certificate (ECDSA P-256, self-signed, naming no
+/// host): trusted as its own anchor and validated at the connection's time for serverAuth,
+/// without a name check since it names no host.
+fn rfc_server_verifier(trace: &Trace) -> WebPkiServerVerifier {
+    let anchors = TrustAnchors::from_der_certificates([server_certificate(trace)]).unwrap();
+    WebPkiServerVerifier::without_name_check(CertificateValidator::new(
+        Arc::new(RustCryptoProvider),
+        anchors,
+    ))
+}
+
 fn run_client(piece: usize) -> (ClientConnection, Vec<TraceEvent>) {
     let trace = vectors::load("client_auth");
     let rng = hello_rng(&trace);
     let mut config = nss_client_config(&trace, false);
+    config.verifier = Arc::new(rfc_server_verifier(&trace));
     config.client_auth = Some(client_auth(&trace));
     let mut client =
         ClientConnection::new(Arc::new(config), Some("server"), Box::new(rng), NOW).unwrap();

@@ -27,16 +27,16 @@ use lucid_tls::crypto::{CryptoError, CryptoProvider, Rng, SigningKey};
 use lucid_tls::key_schedule::{PskKind, SecretLabel};
 use lucid_tls::server::anti_replay::MemoryReplayStore;
 use lucid_tls::server::{
-    AntiReplay, CertifiedKey, ClientAuth, ClientCertVerifier, CookieConfig, CookieIssuer,
-    EarlyDataConfig, ServerConfig, ServerConnection, TicketConfig, TicketIssuer,
+    AntiReplay, CertifiedKey, ClientAuth, CookieConfig, CookieIssuer, EarlyDataConfig,
+    ServerConfig, ServerConnection, TicketConfig, TicketIssuer,
 };
 use lucid_tls::time::Time;
 use lucid_tls::trace::{Direction, Epoch, TraceEvent};
-use lucid_tls::wire::alert::AlertDescription;
 use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use lucid_tls::wire::codes::ExtensionType;
 use lucid_tls::wire::extensions::Extension;
 use lucid_tls::wire::handshake::HandshakeMessage;
+use lucid_tls::x509::{CertificateValidator, TrustAnchors, WebPkiClientVerifier};
 use sha2::{Digest, Sha256};
 
 // ----- Replayed randomness ------------------------------------------------------------------
@@ -652,20 +652,15 @@ impl SigningKey for ReplayedSignature {
     }
 }
 
-/// Accepts exactly one client certificate.
-struct PinnedClient(Vec<u8>);
-
-impl ClientCertVerifier for PinnedClient {
-    fn verify(&self, end_entity: &[u8], _: &[&[u8]], _: u64) -> Result<(), Error> {
-        if end_entity == self.0 {
-            Ok(())
-        } else {
-            Err(Error::PeerMisbehaved {
-                alert: AlertDescription::BadCertificate,
-                reason: "not the pinned client certificate",
-            })
-        }
-    }
+/// Full X.509 validation of RFC 8448 §6's client certificate, which is self-signed: it is
+/// trusted as its own anchor, and validated (signature, validity at the connection's time,
+/// basicConstraints, keyUsage, clientAuth purpose) with its 1024-bit RSA key allowed.
+fn rfc_client_verifier(client_certificate: &[u8]) -> WebPkiClientVerifier {
+    let anchors = TrustAnchors::from_der_certificates([client_certificate]).unwrap();
+    let validator =
+        CertificateValidator::new(Arc::new(RustCryptoProvider), anchors).with_min_rsa_bits(1024);
+    // NSS's CertificateRequest carries only signature_algorithms.
+    WebPkiClientVerifier::new(validator).without_request_hints()
 }
 
 fn first_certificate(trace: &Trace, actor: &str) -> Vec<u8> {
@@ -720,8 +715,9 @@ fn rfc8448_client_auth_server() {
         key: Arc::new(signer),
         server_names: Vec::new(),
     }];
-    config.client_auth =
-        ClientAuth::Required(Arc::new(PinnedClient(first_certificate(&trace, "client"))));
+    config.client_auth = ClientAuth::Required(Arc::new(rfc_client_verifier(&first_certificate(
+        &trace, "client",
+    ))));
     config.client_auth_schemes = schemes.supported_signature_algorithms.clone();
     config.tickets = None;
     config.early_data = None;

@@ -28,7 +28,8 @@ use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::crypto::{CryptoProvider, Secret, SigningKey};
+use crate::crypto::{CryptoProvider, Secret, SigningKey, suite_algorithms};
+use crate::error::Error;
 use crate::keylog::KeyLog;
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use crate::wire::codes::{ExtensionType, PskKeyExchangeMode};
@@ -158,6 +159,63 @@ impl ClientConfig {
             trace: false,
             keylog: None,
         }
+    }
+
+    /// Checks the rules a configuration must follow; every new connection runs it.
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.cipher_suites.is_empty() {
+            return Err(Error::Misuse("ClientConfig: no cipher suites"));
+        }
+        if self
+            .cipher_suites
+            .iter()
+            .any(|s| suite_algorithms(*s).is_none())
+        {
+            return Err(Error::Misuse(
+                "ClientConfig: a cipher suite this library cannot run",
+            ));
+        }
+        let computable = self.provider.groups();
+        if self
+            .key_share_groups
+            .iter()
+            .any(|g| !computable.contains(g))
+        {
+            return Err(Error::Misuse(
+                "ClientConfig: a key share group the provider cannot compute",
+            ));
+        }
+        // RFC 9846 §4.3.8: "Each KeyShareEntry value MUST correspond to a group offered in
+        // the "supported_groups" extension and MUST appear in the same order."
+        let mut advertised = self.advertised_groups().iter();
+        if !self
+            .key_share_groups
+            .iter()
+            .all(|g| advertised.any(|a| a == g))
+        {
+            return Err(Error::Misuse(
+                "ClientConfig: key share groups must be supported_groups, in the same order",
+            ));
+        }
+        if let Some(limit) = self.record_size_limit {
+            // RFC 8449 §4: "Endpoints MUST NOT send a "record_size_limit" extension with a
+            // value smaller than 64", and a TLS 1.3 endpoint's value is at most 2^14 + 1.
+            if !(64..=(1 << 14) + 1).contains(&limit) {
+                return Err(Error::Misuse(
+                    "ClientConfig: record_size_limit outside 64..=16385",
+                ));
+            }
+        }
+        if self
+            .external_psks
+            .iter()
+            .any(|p| suite_algorithms(p.cipher_suite).is_none())
+        {
+            return Err(Error::Misuse(
+                "ClientConfig: an external PSK with an unknown suite",
+            ));
+        }
+        Ok(())
     }
 
     /// The groups advertised in supported_groups.
