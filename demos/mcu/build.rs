@@ -274,7 +274,7 @@ fn main() {
 
     // The memory map, with the RAM budget.
     let ram_kib: u32 = env_number("MCU_RAM_KIB", 64);
-    let stack_kib: u32 = env_number("MCU_STACK_KIB", 20);
+    let stack_kib: u32 = env_number("MCU_STACK_KIB", 28);
     assert!(
         stack_kib < ram_kib,
         "MCU_STACK_KIB must leave room for the heap"

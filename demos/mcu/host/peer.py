@@ -5,11 +5,13 @@ QEMU's `-serial tcp:127.0.0.1:PORT` makes the board's UART0 a TCP client of this
 It accepts one connection, tells the firmware what to do with one line, and then:
 
   echo                 sends back every byte it receives (the transport test);
-  proxy HOST:PORT      relays bytes both ways to a TCP server, e.g. `openssl s_server`
-                       (the TLS test), and logs the byte counts.
+  proxy HOST:PORT MODE relays bytes both ways to a TCP server, e.g. `openssl s_server`
+                       (the TLS tests), and logs the byte counts. MODE is what the
+                       firmware should expect: tls (a trusted server) or tls-untrusted.
 
-The line is "lucid-mcu MODE\\n" (MODE: echo or tls). It ends when the firmware's side closes
-(QEMU exits). Usage: peer.py READY_FILE echo | peer.py READY_FILE proxy HOST:PORT.
+The line is "lucid-mcu MODE\\n" (MODE: echo, tls or tls-untrusted). It ends when the
+firmware's side closes (QEMU exits).
+Usage: peer.py READY_FILE echo | peer.py READY_FILE proxy HOST:PORT MODE.
 The server listens on a free port and writes that port into READY_FILE once listening, so
 the run script knows where to point QEMU and when to start it.
 """
@@ -30,10 +32,10 @@ def echo(conn: socket.socket) -> None:
     print(f"peer: {total} bytes echoed", file=sys.stderr)
 
 
-def proxy(conn: socket.socket, target: str) -> None:
+def proxy(conn: socket.socket, target: str, mode: str) -> None:
     host, port = target.rsplit(":", 1)
     upstream = socket.create_connection((host, int(port)), timeout=TIMEOUT)
-    conn.sendall(b"lucid-mcu tls\n")
+    conn.sendall(f"lucid-mcu {mode}\n".encode())
     counts = {conn: 0, upstream: 0}
     other = {conn: upstream, upstream: conn}
     sel = selectors.DefaultSelector()
@@ -78,7 +80,7 @@ def main() -> int:
         if mode == "echo":
             echo(conn)
         elif mode == "proxy":
-            proxy(conn, sys.argv[3])
+            proxy(conn, sys.argv[3], sys.argv[4])
         else:
             raise SystemExit(f"unknown mode {mode}")
     return 0

@@ -97,7 +97,8 @@ fn main() -> ! {
             figure("selftest heap peak live bytes", HEAP.figures().peak_live);
             failures + echo::run(&mut uart, &counter)
         }
-        Some(Mode::Tls) => tls::run(&mut uart, &counter, rng),
+        Some(Mode::Tls) => tls::run(&mut uart, &counter, rng, tls::Expect::Trusted),
+        Some(Mode::TlsUntrusted) => tls::run(&mut uart, &counter, rng, tls::Expect::Untrusted),
         None => {
             figure(
                 "uart0 mode line",
@@ -118,8 +119,10 @@ fn main() -> ! {
 enum Mode {
     /// Echo test: the peer sends back what it receives.
     Echo,
-    /// TLS client: the peer relays to a TLS server.
+    /// TLS client: the peer relays to a TLS server with a certificate from the demo CA.
     Tls,
+    /// TLS client: the peer relays to a server whose certificate must be refused.
+    TlsUntrusted,
 }
 
 /// The longest mode line accepted.
@@ -127,7 +130,8 @@ const MODE_LINE_MAX: usize = 32;
 /// How long to wait for it: 10^10 instructions, 10 s of virtual time.
 const MODE_TIMEOUT_INSTRUCTIONS: u64 = 10_000_000_000;
 
-/// Reads the peer's first line, `lucid-mcu echo` or `lucid-mcu tls`.
+/// Reads the peer's first line: `lucid-mcu echo`, `lucid-mcu tls` or
+/// `lucid-mcu tls-untrusted`.
 fn read_mode(uart: &mut Uart0, counter: &Counter) -> Option<Mode> {
     let start = counter.now();
     let mut line = [0u8; MODE_LINE_MAX];
@@ -140,6 +144,7 @@ fn read_mode(uart: &mut Uart0, counter: &Counter) -> Option<Mode> {
             return match &line[..len] {
                 b"lucid-mcu echo" => Some(Mode::Echo),
                 b"lucid-mcu tls" => Some(Mode::Tls),
+                b"lucid-mcu tls-untrusted" => Some(Mode::TlsUntrusted),
                 _ => None,
             };
         }

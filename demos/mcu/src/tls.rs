@@ -11,11 +11,15 @@
 //! certificates use), no PSK modes (no tickets to store), and max_fragment_length 2^9
 //! (RFC 6066), so that records stay within 512 bytes of plaintext both ways.
 //!
-//! **Certificate check in this build: the server's certificate is PINNED** (accepted if it
-//! is byte for byte the one `./run` generated; `lucid_tls::client::PinnedCertificates`).
-//! There is no X.509 chain validation yet: that arrives with the library's certificates
-//! work (rustls-webpki). The CertificateVerify signature is checked either way, so the
-//! server must hold the pinned certificate's private key.
+//! The server's certificate chain is validated in full (`lucid_tls::x509`, on
+//! rustls-webpki): signatures up to the demo CA that `./run` made (the only trust anchor,
+//! embedded at build time), validity at the board's time, basicConstraints, keyUsage,
+//! extendedKeyUsage, and the name `server.lucid.test` against subjectAltName. Then the
+//! CertificateVerify signature proves the server holds the certificate's key.
+//!
+//! Two expectations, as the host's peer asks: `tls` must complete the handshake and the
+//! GET; `tls-untrusted` (a server whose certificate is not from the demo CA) must be
+//! refused with an alert, without any application data.
 
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -23,13 +27,15 @@ use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use lucid_tls::client::{ClientConfig, ClientConnection, PinnedCertificates};
+use lucid_tls::client::{ClientConfig, ClientConnection};
 use lucid_tls::connection::{Event, Negotiated};
 use lucid_tls::crypto::Rng;
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::record::deframer::RecordDeframer;
+use lucid_tls::wire::alert::AlertDescription;
 use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use lucid_tls::wire::extensions::MaxFragmentLength;
+use lucid_tls::x509::{CertificateValidator, TrustAnchors, WebPkiServerVerifier};
 
 use crate::HEAP;
 use crate::board::clock;
@@ -37,7 +43,8 @@ use crate::board::counter::Counter;
 use crate::board::uart::Uart0;
 use crate::report::{check, figure};
 
-/// `CA_CERT` (the trust anchor) waits for X.509 chain validation; `SERVER_CERT` is pinned.
+/// `CA_CERT` is the trust anchor; `SERVER_CERT` is what the server should present (not
+/// needed by the client: it comes in the handshake).
 #[allow(dead_code)]
 mod pki {
     include!(concat!(env!("OUT_DIR"), "/pki.rs"));
@@ -63,49 +70,73 @@ struct Outcome {
     response: Vec<u8>,
     peer_closed: bool,
     error: Option<&'static str>,
+    /// The last alert we sent.
+    alert_sent: Option<AlertDescription>,
     /// Instructions spent inside lucid-tls until the handshake completed.
     handshake_instructions: u64,
     /// Instructions spent inside lucid-tls in total.
     library_instructions: u64,
 }
 
+/// What the server is expected to do.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// Present a chain from the demo CA: the handshake and the GET must succeed.
+    Trusted,
+    /// Present a certificate from elsewhere: the client must refuse it.
+    Untrusted,
+}
+
 /// Runs the client; returns how many checks failed.
 #[inline(never)] // its own stack frame, measured on its own
-pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>) -> usize {
-    if pki::SERVER_CERT.is_empty() {
+pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>, expect: Expect) -> usize {
+    let Ok(config) = config() else {
         return usize::from(!check(
             "tls",
-            Err("no server certificate in this build (build with MCU_PKI_DIR; ./run does)"),
+            Err("no usable trust anchor in this build (build with MCU_PKI_DIR; ./run does)"),
         ));
-    }
+    };
     figure(
         "certificate check",
-        "PINNED server certificate, NO X.509 chain validation (not in the library yet)",
+        "X.509 chain validation to the demo CA (rustls-webpki), name server.lucid.test",
     );
     HEAP.reset_peak();
     let start = counter.now();
-    let outcome = exchange(uart, counter, rng);
+    let outcome = exchange(uart, counter, rng, config);
     let elapsed = counter.instructions_since(start);
-    report(&outcome, elapsed)
+    match expect {
+        Expect::Trusted => report(&outcome, elapsed),
+        Expect::Untrusted => report_refusal(&outcome),
+    }
 }
 
 /// The client configuration for a small device.
-fn config() -> ClientConfig {
-    let verifier = PinnedCertificates::new(vec![pki::SERVER_CERT.to_vec()]);
-    let mut config = ClientConfig::new(Arc::new(RustCryptoProvider), Arc::new(verifier));
+fn config() -> Result<ClientConfig, lucid_tls::Error> {
+    let anchors = TrustAnchors::from_der_certificates([pki::CA_CERT])?;
+    let validator = CertificateValidator::new(Arc::new(RustCryptoProvider), anchors)
+        .with_signature_schemes(&[SignatureScheme::EcdsaSecp256r1Sha256]);
+    let mut config = WebPkiServerVerifier::new(validator).into_client_config();
     config.cipher_suites = vec![CipherSuite::TLS_AES_128_GCM_SHA256];
     config.key_share_groups = vec![NamedGroup::X25519];
     config.supported_groups = vec![NamedGroup::X25519, NamedGroup::Secp256r1];
+    // The same single scheme for CertificateVerify and for certificates, so no
+    // signature_algorithms_cert is needed.
     config.signature_schemes = vec![SignatureScheme::EcdsaSecp256r1Sha256];
+    config.signature_schemes_cert = None;
     config.psk_modes = Vec::new();
     config.max_fragment_length = Some(MaxFragmentLength::Len512);
-    config
+    Ok(config)
 }
 
 /// The handshake, the request and the response.
-fn exchange(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>) -> Outcome {
+fn exchange(
+    uart: &mut Uart0,
+    counter: &Counter,
+    rng: Box<dyn Rng + Send>,
+    config: ClientConfig,
+) -> Outcome {
     let mut outcome = Outcome::default();
-    let config = Arc::new(config());
+    let config = Arc::new(config);
     let (connection, cost) = counter
         .measure(|| ClientConnection::new(config, Some(SERVER_NAME), rng, clock::now(counter)));
     outcome.library_instructions += cost;
@@ -169,7 +200,10 @@ fn exchange(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>) -> Ou
                     closed = true;
                 }
                 Event::AlertReceived(alert) => figure("tls alert received", alert.rfc_name()),
-                Event::AlertSent(alert) => figure("tls alert sent", alert.rfc_name()),
+                Event::AlertSent(alert) => {
+                    figure("tls alert sent", alert.rfc_name());
+                    outcome.alert_sent = Some(alert);
+                }
                 _ => {}
             }
         }
@@ -251,6 +285,26 @@ fn report(outcome: &Outcome, elapsed: u64) -> usize {
         core::mem::size_of::<ClientConnection>(),
     );
     failures
+}
+
+/// The untrusted server's outcome: refused with a certificate alert, no data exchanged.
+fn report_refusal(outcome: &Outcome) -> usize {
+    let refused = match (&outcome.negotiated, outcome.alert_sent) {
+        (Some(_), _) => Err("the handshake completed with an untrusted certificate"),
+        (None, Some(AlertDescription::UnknownCa | AlertDescription::BadCertificate)) => Ok(()),
+        (None, Some(_)) => Err("refused, but not with unknown_ca or bad_certificate"),
+        (None, None) => Err("no alert sent"),
+    };
+    let failures = usize::from(!check("untrusted server certificate refused", refused));
+    failures
+        + usize::from(!check(
+            "no application data from the untrusted server",
+            if outcome.response.is_empty() {
+                Ok(())
+            } else {
+                Err("data arrived")
+            },
+        ))
 }
 
 /// The body of an HTTP response: what follows the first empty line.
