@@ -48,7 +48,11 @@ def proxy(conn: socket.socket, target: str, mode: str) -> None:
             break
         for key, _ in events:
             s = key.fileobj
-            data = s.recv(4096)
+            try:
+                data = s.recv(4096)
+            except ConnectionResetError:
+                # A server that refuses the handshake may reset rather than close.
+                data = b""
             if not data:
                 sel.unregister(s)
                 open_ends -= 1
