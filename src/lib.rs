@@ -20,6 +20,11 @@
 //! | §4.1 transcript hash, §4.5.1 message_hash  | [`transcript`]              |
 //! | §7.1–§7.3, §7.5 key schedule, exporters    | [`key_schedule`]            |
 //! | primitives: §5.2 AEAD, §7.1 HKDF, §4.3.8 (EC)DHE, §4.5.2 signatures | [`crypto`] |
+//! | the sans-IO connection: records in and out, KeyUpdate (§4.7.3), exporters (§7.5) | [`connection`] |
+//! | client state machine (Appendix A.1)        | [`client`]                  |
+//! | server state machine (Appendix A.2)        | [`server`]                  |
+//! | trace events, NSS key log                  | [`trace`], [`keylog`]       |
+//! | time as an input (§4.3.11.1, §8.3)         | [`time`]                    |
 //!
 //! Each module's own documentation says what it implements and what it does not.
 #![no_std]

@@ -6,23 +6,19 @@
 
 mod common;
 
-use common::check::{record, value};
+use common::check::value;
 use common::nss::simple_client;
+use common::reseal::{flight_messages, sealed_flight};
 use common::vectors::{self, Trace};
 use lucid_tls::client::ClientConnection;
 use lucid_tls::connection::Event;
-use lucid_tls::crypto::AeadAlgorithm;
-use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::error::Error;
-use lucid_tls::record::decrypter::RecordDecrypter;
-use lucid_tls::record::encrypter::{Padding, RecordEncrypter};
-use lucid_tls::record::nonce::TrafficKey;
 use lucid_tls::time::Time;
 use lucid_tls::wire::alert::AlertDescription;
 use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup};
 use lucid_tls::wire::codes::{ContentType, ExtensionType};
 use lucid_tls::wire::extensions::{Extension, ProtocolName};
-use lucid_tls::wire::handshake::{HandshakeMessage, split_header};
+use lucid_tls::wire::handshake::HandshakeMessage;
 use lucid_tls::wire::record::TLSPlaintext;
 use lucid_tls::wire::server_hello::{DOWNGRADE_TLS12, ServerHello};
 
@@ -188,46 +184,11 @@ fn client_refuses_a_message_out_of_order() {
     );
 }
 
-/// The RFC's server handshake key, to open and re-seal the encrypted flight.
-fn server_handshake_key(trace: &Trace) -> TrafficKey {
-    let block = trace.block("server", "derive write traffic keys for handshake data");
-    TrafficKey::from_key_and_iv(
-        &RustCryptoProvider,
-        AeadAlgorithm::Aes128Gcm,
-        block.get("key expanded"),
-        block.get("iv expanded"),
-    )
-    .unwrap()
-}
-
-/// The four messages of the server's encrypted flight (EE, Certificate, CV, Finished).
-fn flight_messages(trace: &Trace) -> Vec<Vec<u8>> {
-    let mut record = record(trace, "server", "send handshake record", 1).to_vec();
-    let plaintext = RecordDecrypter::new(server_handshake_key(trace))
-        .decrypt_in_place(&mut record)
-        .unwrap();
-    let mut rest = plaintext.fragment;
-    let mut messages = Vec::new();
-    while let Some(header) = split_header(rest).unwrap() {
-        let (message, tail) = rest.split_at(header.message_len());
-        messages.push(message.to_vec());
-        rest = tail;
-    }
-    messages
-}
-
 /// ServerHello + the flight with message `index` replaced by `replacement`, sealed again.
 fn altered_flight(trace: &Trace, index: usize, replacement: Vec<u8>) -> Vec<u8> {
     let mut messages = flight_messages(trace);
     messages[index] = replacement;
-    let sealed = RecordEncrypter::new(server_handshake_key(trace))
-        .encrypt(ContentType::Handshake, &messages.concat(), Padding::None)
-        .unwrap();
-    [
-        record(trace, "server", "send handshake record", 0).to_vec(),
-        sealed,
-    ]
-    .concat()
+    sealed_flight(trace, &messages.concat())
 }
 
 fn altered_message(
@@ -352,14 +313,7 @@ fn client_refuses_messages_in_the_wrong_order() {
     // CertificateVerify before Certificate; Finished before EncryptedExtensions.
     for (name, order) in [("CV first", [0, 2, 1, 3]), ("Finished first", [3, 0, 1, 2])] {
         let reordered: Vec<u8> = order.iter().flat_map(|i| messages[*i].clone()).collect();
-        let sealed = RecordEncrypter::new(server_handshake_key(&trace))
-            .encrypt(ContentType::Handshake, &reordered, Padding::None)
-            .unwrap();
-        let bytes = [
-            record(&trace, "server", "send handshake record", 0).to_vec(),
-            sealed,
-        ]
-        .concat();
+        let bytes = sealed_flight(&trace, &reordered);
         assert_eq!(
             alert_of(&trace, &bytes),
             Some(AlertDescription::UnexpectedMessage),

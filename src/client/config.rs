@@ -65,8 +65,8 @@ pub struct ExternalPsk {
     pub identity: Vec<u8>,
     /// The key.
     pub secret: Secret,
-    /// The suite (and so the hash) to use it with. RFC 9846 §2.2: "the hash algorithm to be
-    /// used with the PSK MUST also be provisioned" (lucid-tls asks for the whole suite).
+    /// The suite (and so the hash) to use it with. RFC 9846 §2.2: "the PSK identity and the KDF
+    /// hash algorithm to be used with the PSK MUST also be provisioned" (lucid-tls asks for the whole suite).
     pub cipher_suite: CipherSuite,
 }
 

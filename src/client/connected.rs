@@ -72,8 +72,8 @@ impl Connected {
         if nst.ticket_lifetime == 0 || self.config.psk_modes.is_empty() {
             return Ok(());
         }
-        // RFC 9846 §4.7.1: "PSK = HKDF-Expand-Label(resumption_secret, "resumption",
-        // ticket_nonce, Hash.length)".
+        // RFC 9846 §4.7.1: the ticket's PSK is "HKDF-Expand-Label(resumption_secret,
+        // "resumption", ticket_nonce, Hash.length)".
         let provider = core.provider();
         let mut derived = Vec::new();
         let psk =

@@ -26,17 +26,18 @@ use super::hello::OfferedPsk;
 pub struct Offer {
     /// legacy_session_id (RFC 9846 §4.2.2), which the server must echo.
     pub session_id: Vec<u8>,
-    /// The extension types sent: the server may answer only these (RFC 9846 §4.2).
+    /// The extension types sent: the server may answer only these (RFC 9846 §4.3).
     pub extension_types: Vec<ExtensionType>,
     /// The PSKs offered, in order.
     pub psks: Vec<OfferedPsk>,
 }
 
 impl Offer {
-    /// RFC 9846 §4.2: "Implementations MUST NOT send extension responses (including the
-    /// "early_data" extension in NewSessionTicket) if the remote endpoint did not send the
-    /// corresponding extension requests [...] Upon receiving such an extension, an endpoint
-    /// MUST abort the handshake with an "unsupported_extension" alert."
+    /// RFC 9846 §4.3: "Implementations MUST NOT send extension responses (i.e., in the
+    /// ServerHello, EncryptedExtensions, HelloRetryRequest, and Certificate messages) if the
+    /// remote endpoint did not send the corresponding extension requests [...] Upon
+    /// receiving such an extension, an endpoint MUST abort the handshake with an
+    /// "unsupported_extension" alert."
     pub fn check_answered(&self, extensions: &[Extension]) -> Result<(), Error> {
         let unsolicited = extensions
             .iter()

@@ -9,8 +9,8 @@
 //! ```
 //!
 //! Extensions come out in generation order, then rearranged by `extension_order` if the
-//! config has one; pre_shared_key always ends the list (RFC 9846 §4.3.11: it "MUST be the
-//! last extension in the ClientHello"), because its binders are computed over everything
+//! config has one; pre_shared_key always ends the list (RFC 9846 §4.3.11: "The
+//! "pre_shared_key" extension MUST be the last extension in the ClientHello"), because its binders are computed over everything
 //! before them.
 //!
 //! Binders: the hello is first encoded with zero binders of the right lengths; the binder

@@ -6,7 +6,7 @@
 //!   obfuscated_ticket_age = (age in milliseconds + ticket_age_add) mod 2^32   (§4.3.11.1)
 //! ```
 //!
-//! Not here: storing tickets (the application decides where, and how many; RFC 9846 §C.4
+//! Not here: storing tickets (the application decides where, and how many; RFC 9846 Appendix C.4
 //! recommends using each ticket only once) and serializing them.
 
 use alloc::string::String;

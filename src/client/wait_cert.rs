@@ -39,8 +39,8 @@ impl WaitCert {
         let HandshakeMessage::Certificate(certificate) = &input.message else {
             return Err(unexpected("expected Certificate"));
         };
-        // RFC 9846 §4.5.1: certificate_request_context: "In the case of server
-        // authentication, this field SHALL be zero length."
+        // RFC 9846 §4.5.1: certificate_request_context: "Otherwise (in the case of server
+        // authentication), this field SHALL be zero length."
         if !certificate.certificate_request_context.is_empty() {
             return Err(illegal("server Certificate has a request context"));
         }
@@ -52,7 +52,7 @@ impl WaitCert {
                 reason: "server sent an empty Certificate",
             });
         };
-        // RFC 9846 §4.2: extensions in a CertificateEntry must answer ones we sent.
+        // RFC 9846 §4.3: extensions in a CertificateEntry must answer ones we sent.
         for entry in &certificate.certificate_list {
             self.handshake.offer.check_answered(&entry.extensions)?;
         }

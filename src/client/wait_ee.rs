@@ -53,7 +53,9 @@ impl WaitEe {
         self.settle_early_data(core, ee)?;
         self.handshake.transcript.add(&input.bytes);
         if self.handshake.psk_authenticated() {
-            // RFC 9846 §2.2: with a PSK, "the server is not authenticated via a certificate".
+            // RFC 9846 §2: the Certificate "is omitted by the server if not authenticating
+            // with a certificate" (PSK-based authentication "happens as a side effect of key
+            // exchange").
             Ok(ClientState::WaitFinished(WaitFinished::new(self.handshake)))
         } else {
             Ok(ClientState::WaitCertCr(WaitCertCr {

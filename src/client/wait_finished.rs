@@ -129,9 +129,9 @@ impl WaitFinished {
 /// Answers a CertificateRequest (RFC 9846 §4.4.2): our chain and a CertificateVerify, or,
 /// without a usable certificate, an empty Certificate.
 ///
-/// RFC 9846 §4.5.1: "If the server requests client authentication but no suitable
-/// certificate is available, the client MUST send a Certificate message containing no
-/// certificates." The server then decides whether to go on (RFC 9846 §4.5.1.3).
+/// RFC 9846 §4.5.1: "If the server requests certificate-based client authentication but
+/// no suitable certificate is available, the client MUST send a Certificate message
+/// containing no certificates". The server then decides whether to go on (RFC 9846 §4.5.1.3).
 fn send_client_certificate(
     config: &ClientConfig,
     transcript: &mut Transcript,

@@ -270,8 +270,8 @@ impl WaitSh {
                         ));
                     }
                 }
-                // RFC 9846 §4.3.8: the server's share "MUST be in the same group as one of
-                // the client's shares".
+                // RFC 9846 §2: "the server's share MUST be in the same group as one of the
+                // client's shares".
                 let position = key_shares
                     .iter()
                     .position(|k| k.group() == share.group)

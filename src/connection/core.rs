@@ -278,7 +278,7 @@ impl ConnectionCore {
     }
 
     /// Sends unprotected records again: a client whose 0-RTT attempt met a
-    /// HelloRetryRequest sends its second ClientHello in the clear (RFC 9846 §4.2.10).
+    /// HelloRetryRequest sends its second ClientHello in the clear (RFC 9846 §4.3.10).
     pub fn remove_write_key(&mut self) {
         self.encrypter = None;
         self.write_epoch = Epoch::Initial;

@@ -149,7 +149,7 @@ impl ConnectionCore {
 
     /// Sends 0-RTT application data under the early traffic key.
     ///
-    /// RFC 9846 §4.7.1: max_early_data_size is "the maximum amount of 0-RTT data that the
+    /// RFC 9846 §4.7.1: max_early_data_size is "The maximum amount of 0-RTT data that the
     /// client is allowed to send when using this ticket, in bytes. Only Application Data
     /// payload (i.e., plaintext but not padding or the inner content type byte) is
     /// counted."

@@ -3,5 +3,7 @@
 
 pub mod check;
 pub mod nss;
+pub mod pair;
 pub mod replay_rng;
+pub mod reseal;
 pub mod vectors;

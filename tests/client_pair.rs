@@ -1,0 +1,423 @@
+//! The client engine against the server engine, in memory: every suite and group, a
+//! HelloRetryRequest (with and without a cookie), resumption with psk_dhe_ke and psk_ke,
+//! 0-RTT accepted and rejected, external PSKs, ALPN and SNI, record_size_limit and
+//! max_fragment_length, client authentication, KeyUpdate both ways, exporters, and input
+//! cut into single bytes and random pieces.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::pair::{
+    Pair, Split, client_config, data, rfc_certificate, rfc_certified_key, server_config, tickets,
+};
+use lucid_tls::client::{ClientAuth, ClientConfig, ExternalPsk, Ticket};
+use lucid_tls::connection::Event;
+use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
+use lucid_tls::crypto::{HashAlgorithm, Secret};
+use lucid_tls::error::Error;
+use lucid_tls::key_schedule::PskKind;
+use lucid_tls::server::Sealer;
+use lucid_tls::server::anti_replay::MemoryReplayStore;
+use lucid_tls::server::{
+    AntiReplay, ClientCertVerifier, CookieConfig, EarlyDataConfig, ServerConfig, TicketConfig,
+};
+use lucid_tls::trace::{Direction, TraceEvent};
+use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup};
+use lucid_tls::wire::codes::PskKeyExchangeMode;
+use lucid_tls::wire::extensions::MaxFragmentLength;
+use lucid_tls::wire::handshake::HandshakeMessage;
+
+const SUITES: [CipherSuite; 3] = [
+    CipherSuite::TLS_AES_128_GCM_SHA256,
+    CipherSuite::TLS_AES_256_GCM_SHA384,
+    CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
+];
+
+fn sealer() -> Arc<Sealer> {
+    Sealer::new(&RustCryptoProvider, *b"key1", &[0x42; 32])
+        .unwrap()
+        .into_arc()
+}
+
+/// A server that issues two tickets allowing 1024 bytes of 0-RTT.
+fn ticket_server() -> ServerConfig {
+    let mut config = server_config();
+    config.tickets = Some(TicketConfig {
+        issuer: sealer(),
+        count: 2,
+        lifetime_secs: 3600,
+        nonce_len: 1,
+    });
+    config.early_data = Some(EarlyDataConfig {
+        max_early_data_size: 1024,
+        anti_replay: AntiReplay::SingleUseTickets(Arc::new(MemoryReplayStore::new(0, 64))),
+        freshness_window_ms: 10_000,
+    });
+    config
+}
+
+/// Application data and a KeyUpdate each way, and the same exporter on both sides.
+fn exercise(pair: &mut Pair) {
+    pair.client.write(b"ping").unwrap();
+    pair.run();
+    assert_eq!(data(&pair.server_events()), b"ping");
+    pair.server.write(b"pong").unwrap();
+    pair.run();
+    assert_eq!(data(&pair.client_events()), b"pong");
+
+    pair.client.key_update(true).unwrap();
+    pair.client.write(b"after client update").unwrap();
+    pair.run();
+    let events = pair.server_events();
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::KeyUpdated {
+            direction: Direction::Received
+        }
+    )));
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::KeyUpdated {
+            direction: Direction::Sent
+        }
+    )));
+    assert_eq!(data(&events), b"after client update");
+    pair.server.key_update(false).unwrap();
+    pair.server.write(b"after server update").unwrap();
+    pair.run();
+    assert_eq!(data(&pair.client_events()), b"after server update");
+
+    let export = |c: Result<(), Error>, out: [u8; 48]| (c, out);
+    let mut ours = [0u8; 48];
+    let mut theirs = [0u8; 48];
+    let a = pair
+        .client
+        .export_keying_material(b"EXPORTER-lucid", Some(b"ctx"), &mut ours);
+    let b = pair
+        .server
+        .export_keying_material(b"EXPORTER-lucid", Some(b"ctx"), &mut theirs);
+    assert_eq!(export(a, ours), export(b, theirs));
+    assert_ne!(ours, [0u8; 48]);
+}
+
+fn handshake(client: ClientConfig, server: ServerConfig, seed: u64) -> Pair {
+    let mut pair = Pair::new(client, server, None, seed);
+    pair.run();
+    assert!(!pair.client.is_handshaking());
+    assert!(!pair.server.is_handshaking());
+    pair
+}
+
+#[test]
+fn full_handshake_every_suite_and_group() {
+    for (i, suite) in SUITES.into_iter().enumerate() {
+        for group in [NamedGroup::X25519, NamedGroup::Secp256r1] {
+            let mut client = client_config();
+            client.cipher_suites = vec![suite];
+            client.key_share_groups = vec![group];
+            client.supported_groups = vec![group];
+            let mut pair = handshake(client, server_config(), i as u64);
+            let negotiated = pair.client.negotiated().unwrap().clone();
+            assert_eq!(negotiated.cipher_suite, suite);
+            assert_eq!(negotiated.key_exchange_group, Some(group));
+            assert_eq!(negotiated.peer_certificates, vec![rfc_certificate()]);
+            assert_eq!(pair.server.negotiated().unwrap().cipher_suite, suite);
+            exercise(&mut pair);
+        }
+    }
+}
+
+#[test]
+fn full_handshake_with_input_in_single_bytes_and_random_pieces() {
+    for split in [Split::Bytes, Split::Random(1), Split::Random(2)] {
+        let mut pair = Pair::new(client_config(), server_config(), None, 3).with_split(split);
+        pair.run();
+        assert!(!pair.client.is_handshaking(), "{split:?}");
+        exercise(&mut pair);
+    }
+}
+
+/// True if the client received a HelloRetryRequest.
+fn saw_hello_retry(pair: &mut Pair) -> bool {
+    std::iter::from_fn(|| pair.client.poll_trace()).any(|t| {
+        matches!(
+            t,
+            TraceEvent::HandshakeMessage {
+                direction: Direction::Received,
+                message: HandshakeMessage::HelloRetryRequest(_),
+                ..
+            }
+        )
+    })
+}
+
+#[test]
+fn hello_retry_request_for_the_servers_group() {
+    for cookies in [false, true] {
+        let mut client = client_config();
+        client.key_share_groups = vec![NamedGroup::X25519];
+        client.supported_groups = vec![NamedGroup::X25519, NamedGroup::Secp256r1];
+        let mut server = server_config();
+        server.key_share_groups = vec![NamedGroup::Secp256r1];
+        if cookies {
+            server.cookies = Some(CookieConfig {
+                issuer: sealer(),
+                lifetime_ms: 10_000,
+            });
+        }
+        let mut pair = handshake(client, server, 4);
+        assert!(saw_hello_retry(&mut pair), "cookies: {cookies}");
+        assert_eq!(
+            pair.client.negotiated().unwrap().key_exchange_group,
+            Some(NamedGroup::Secp256r1)
+        );
+        exercise(&mut pair);
+    }
+}
+
+/// A full handshake with a ticket server; returns the client's tickets.
+fn first_connection(client: ClientConfig) -> Vec<Ticket> {
+    let mut pair = handshake(client, ticket_server(), 5);
+    let tickets = tickets(&pair.client_events());
+    assert_eq!(tickets.len(), 2);
+    tickets
+}
+
+#[test]
+fn resumption_with_psk_dhe_ke_and_psk_ke() {
+    for mode in [PskKeyExchangeMode::PskDheKe, PskKeyExchangeMode::PskKe] {
+        let mut client = client_config();
+        client.psk_modes = vec![mode];
+        let ticket = first_connection(client.clone()).remove(0);
+        let mut pair = Pair::new(client, ticket_server(), Some(ticket), 6);
+        pair.run();
+        let negotiated = pair.client.negotiated().unwrap().clone();
+        assert_eq!(negotiated.psk, Some(PskKind::Resumption), "{mode:?}");
+        assert_eq!(negotiated.psk_mode, Some(mode));
+        assert!(negotiated.peer_certificates.is_empty());
+        let expected_group = (mode == PskKeyExchangeMode::PskDheKe).then_some(NamedGroup::X25519);
+        assert_eq!(negotiated.key_exchange_group, expected_group);
+        exercise(&mut pair);
+    }
+}
+
+#[test]
+fn early_data_accepted() {
+    let mut client = client_config();
+    client.enable_early_data = true;
+    let ticket = first_connection(client.clone()).remove(0);
+    assert_eq!(ticket.max_early_data_size, Some(1024));
+    let mut pair = Pair::new(client, ticket_server(), Some(ticket), 7);
+    assert!(pair.client.can_write_early_data());
+    pair.client.write_early_data(b"early bird").unwrap();
+    // More than max_early_data_size is refused locally.
+    assert!(matches!(
+        pair.client.write_early_data(&[0; 1024]),
+        Err(Error::Misuse(_))
+    ));
+    pair.run();
+    assert!(pair.client.negotiated().unwrap().early_data_accepted);
+    assert!(
+        pair.client_events()
+            .iter()
+            .any(|e| matches!(e, Event::EarlyDataAccepted))
+    );
+    assert_eq!(data(&pair.server_events()), b"early bird");
+    exercise(&mut pair);
+}
+
+#[test]
+fn early_data_rejected_when_a_single_use_ticket_comes_back() {
+    let mut client = client_config();
+    client.enable_early_data = true;
+    let ticket = first_connection(client.clone()).remove(0);
+    let server = ticket_server();
+    // The first use of the ticket gets its 0-RTT accepted...
+    let mut first = Pair::new(client.clone(), server.clone(), Some(ticket.clone()), 8);
+    first.client.write_early_data(b"once").unwrap();
+    first.run();
+    assert!(first.client.negotiated().unwrap().early_data_accepted);
+    // ...a replay of it does not (RFC 9846 §8.1), and the server skips the 0-RTT records.
+    let mut pair = Pair::new(client, server, Some(ticket), 8);
+    pair.client.write_early_data(b"twice").unwrap();
+    pair.run();
+    let negotiated = pair.client.negotiated().unwrap().clone();
+    assert!(!negotiated.early_data_accepted);
+    assert!(
+        pair.client_events()
+            .iter()
+            .any(|e| matches!(e, Event::EarlyDataRejected))
+    );
+    assert!(data(&pair.server_events()).is_empty());
+    assert!(pair.client.write_early_data(b"too late").is_err());
+    exercise(&mut pair);
+}
+
+#[test]
+fn early_data_rejected_by_a_hello_retry_request() {
+    let mut client = client_config();
+    client.enable_early_data = true;
+    client.supported_groups = vec![NamedGroup::X25519, NamedGroup::Secp256r1];
+    let ticket = first_connection(client.clone()).remove(0);
+    let mut server = ticket_server();
+    server.key_share_groups = vec![NamedGroup::Secp256r1];
+    let mut pair = Pair::new(client, server, Some(ticket), 9);
+    pair.client.write_early_data(b"lost in the retry").unwrap();
+    pair.run();
+    assert!(saw_hello_retry(&mut pair));
+    assert!(!pair.client.negotiated().unwrap().early_data_accepted);
+    assert!(data(&pair.server_events()).is_empty());
+    exercise(&mut pair);
+}
+
+#[test]
+fn external_psk() {
+    let secret = Secret::new(&[0x17; 32]);
+    let mut client = client_config();
+    client.external_psks = vec![ExternalPsk {
+        identity: b"device-42".to_vec(),
+        secret: secret.clone(),
+        cipher_suite: CipherSuite::TLS_AES_128_GCM_SHA256,
+    }];
+    let mut server = server_config();
+    server.external_psks = vec![lucid_tls::server::ExternalPsk {
+        identity: b"device-42".to_vec(),
+        secret,
+        hash: HashAlgorithm::Sha256,
+    }];
+    let mut pair = handshake(client, server, 10);
+    assert_eq!(
+        pair.client.negotiated().unwrap().psk,
+        Some(PskKind::External)
+    );
+    exercise(&mut pair);
+}
+
+#[test]
+fn external_psk_with_the_wrong_key_fails_the_binder() {
+    let mut client = client_config();
+    client.external_psks = vec![ExternalPsk {
+        identity: b"device-42".to_vec(),
+        secret: Secret::new(&[0x17; 32]),
+        cipher_suite: CipherSuite::TLS_AES_128_GCM_SHA256,
+    }];
+    let mut server = server_config();
+    server.external_psks = vec![lucid_tls::server::ExternalPsk {
+        identity: b"device-42".to_vec(),
+        secret: Secret::new(&[0x18; 32]),
+        hash: HashAlgorithm::Sha256,
+    }];
+    let mut pair = Pair::new(client, server, None, 11);
+    let err = pair.try_run().unwrap_err();
+    assert_eq!(
+        err.alert(),
+        Some(lucid_tls::wire::alert::AlertDescription::DecryptError)
+    );
+}
+
+#[test]
+fn alpn_sni_and_record_size_limit() {
+    let mut client = client_config();
+    client.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    client.record_size_limit = Some(256);
+    let mut server = server_config();
+    server.alpn_protocols = vec![b"http/1.1".to_vec()];
+    server.record_size_limit = Some(100);
+    let mut pair = handshake(client, server, 12);
+    let negotiated = pair.client.negotiated().unwrap().clone();
+    assert_eq!(negotiated.alpn.as_deref(), Some(&b"http/1.1"[..]));
+    assert_eq!(negotiated.server_name.as_deref(), Some("server"));
+    assert_eq!(negotiated.peer_record_size_limit, Some(100));
+    // 1000 bytes under the server's limit of 100 (99 bytes of content per record).
+    pair.client.write(&[7; 1000]).unwrap();
+    let out = pair.client.take_output();
+    let records = count_records(&out);
+    assert_eq!(records, 1000usize.div_ceil(99));
+    pair.server.feed(pair.now, &out).unwrap();
+    assert_eq!(data(&pair.server_events()), vec![7; 1000]);
+    exercise(&mut pair);
+}
+
+#[test]
+fn max_fragment_length() {
+    let mut client = client_config();
+    client.max_fragment_length = Some(MaxFragmentLength::Len512);
+    let mut pair = handshake(client, server_config(), 13);
+    assert_eq!(
+        pair.client.negotiated().unwrap().max_fragment_length,
+        Some(512)
+    );
+    pair.client.write(&[1; 2000]).unwrap();
+    let out = pair.client.take_output();
+    assert_eq!(count_records(&out), 2000usize.div_ceil(511));
+    pair.server.feed(pair.now, &out).unwrap();
+    assert_eq!(data(&pair.server_events()), vec![1; 2000]);
+}
+
+fn count_records(mut bytes: &[u8]) -> usize {
+    let mut n = 0;
+    while bytes.len() >= 5 {
+        let len = usize::from(u16::from_be_bytes([bytes[3], bytes[4]]));
+        bytes = &bytes[5 + len..];
+        n += 1;
+    }
+    n
+}
+
+/// Accepts exactly the RFC's certificate from clients.
+struct PinnedClientCert;
+
+impl ClientCertVerifier for PinnedClientCert {
+    fn verify(
+        &self,
+        end_entity: &[u8],
+        _intermediates: &[&[u8]],
+        _now_ms: u64,
+    ) -> Result<(), Error> {
+        assert_eq!(end_entity, rfc_certificate());
+        Ok(())
+    }
+}
+
+#[test]
+fn client_authentication() {
+    let mut client = client_config();
+    let certified = rfc_certified_key();
+    client.client_auth = Some(ClientAuth {
+        certificate_chain: certified.chain.clone(),
+        key: certified.key.clone(),
+    });
+    let mut server = server_config();
+    server.client_auth = lucid_tls::server::ClientAuth::Required(Arc::new(PinnedClientCert));
+    let mut pair = handshake(client, server, 14);
+    assert_eq!(
+        pair.server.negotiated().unwrap().peer_certificates,
+        vec![rfc_certificate()]
+    );
+    exercise(&mut pair);
+}
+
+#[test]
+fn client_without_a_certificate_when_one_is_required() {
+    let mut server = server_config();
+    server.client_auth = lucid_tls::server::ClientAuth::Required(Arc::new(PinnedClientCert));
+    let mut pair = Pair::new(client_config(), server, None, 15);
+    let err = pair.try_run().unwrap_err();
+    assert_eq!(
+        err.alert(),
+        Some(lucid_tls::wire::alert::AlertDescription::CertificateRequired)
+    );
+}
+
+#[test]
+fn middlebox_compatibility_mode() {
+    let mut client = client_config();
+    client.middlebox_compat = true;
+    let mut pair = handshake(client, server_config(), 16);
+    let dummies = std::iter::from_fn(|| pair.client.poll_trace())
+        .filter(|t| matches!(t, TraceEvent::ChangeCipherSpec { .. }))
+        .count();
+    assert_eq!(dummies, 2, "one sent, one received");
+    exercise(&mut pair);
+}
