@@ -11,9 +11,10 @@ mod support;
 
 use std::hint::black_box;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use support::cpu::ThreadCpuTime;
 
 use lucid_tls::crypto::{AEAD_TAG_LEN, CryptoProvider, suite_algorithms};
 use support::lucid::{self, LucidStack, ServerKind};
@@ -26,7 +27,7 @@ const SIDES: [Side; 2] = [Side::Client, Side::Server];
 const RUSTLS: &str = "rustls-ring";
 
 /// Full handshakes, and the floor of each.
-fn full_handshakes(c: &mut Criterion) {
+fn full_handshakes(c: &mut Criterion<ThreadCpuTime>) {
     let mut group = c.benchmark_group("full");
     for sc in Scenario::all() {
         for stack in lucid::stacks() {
@@ -95,7 +96,7 @@ fn base(suite: lucid_tls::wire::algorithms::CipherSuite) -> Scenario {
 
 /// Resumed handshakes (a ticket, psk_dhe_ke; the server issues one new ticket each time,
 /// which the next handshake uses) and 0-RTT (the same, sending a small request early).
-fn resumed_handshakes(c: &mut Criterion) {
+fn resumed_handshakes(c: &mut Criterion<ThreadCpuTime>) {
     let sc = base(SUITES[0]);
     for (name, early) in [("resumed", false), ("0rtt", true)] {
         let kind = if early {
@@ -167,9 +168,9 @@ fn timed_receive(
     let mut total = Duration::ZERO;
     for _ in 0..iters {
         let records = send();
-        let start = Instant::now();
+        let start = support::cpu::now();
         let n = receive(&records);
-        total += start.elapsed();
+        total += support::cpu::now() - start;
         assert_eq!(n, BULK_BYTES);
     }
     total
@@ -178,7 +179,7 @@ fn timed_receive(
 /// 1 MiB in 16 KiB records, client to server and server to client: the sender's protect
 /// (`write` + taking the records) and the receiver's unprotect (feeding them + taking the
 /// plaintext) measured apart; and the raw AEAD on the same amount of data.
-fn bulk(c: &mut Criterion) {
+fn bulk(c: &mut Criterion<ThreadCpuTime>) {
     let data = vec![0xa5u8; BULK_BYTES];
     let mut group = c.benchmark_group("bulk");
     group.throughput(criterion::Throughput::Bytes(BULK_BYTES as u64));
@@ -265,7 +266,7 @@ fn bulk(c: &mut Criterion) {
 /// The provider's AEAD sealing and opening 64 records of 16 KiB + 1 content-type byte, with
 /// a 5-byte header as AAD: the data the record layer protects.
 fn raw_aead(
-    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    group: &mut criterion::BenchmarkGroup<'_, ThreadCpuTime>,
     stack: &LucidStack,
     suite: lucid_tls::wire::algorithms::CipherSuite,
 ) {
@@ -308,19 +309,20 @@ fn raw_aead(
             let mut total = Duration::ZERO;
             for _ in 0..iters {
                 let mut work = sealed.clone();
-                let start = Instant::now();
+                let start = support::cpu::now();
                 for (i, (r, tag)) in work.iter_mut().enumerate() {
                     key.open_in_place(&nonce(i), &header, r, tag).unwrap();
                 }
-                total += start.elapsed();
+                total += support::cpu::now() - start;
             }
             total
         })
     });
 }
 
-fn config() -> Criterion {
+fn config() -> Criterion<ThreadCpuTime> {
     Criterion::default()
+        .with_measurement(ThreadCpuTime)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2))
         .sample_size(20)

@@ -3,11 +3,13 @@
 //! runs client and server in memory and reports their CPU time separately.
 #![allow(dead_code)]
 
+pub mod cpu;
 pub mod floor;
 pub mod lucid;
 pub mod rustls_stack;
 
-use std::time::{Duration, Instant};
+use std::cell::Cell;
+use std::time::Duration;
 
 use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup};
 
@@ -131,6 +133,12 @@ impl Side {
     }
 }
 
+thread_local! {
+    /// Which side's code is running on this thread: 0 none, 1 client, 2 server. The
+    /// memory benchmark's allocator charges each allocation to it.
+    pub static CURRENT_SIDE: Cell<u8> = const { Cell::new(0) };
+}
+
 /// Time spent in each side's calls.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SideTimes {
@@ -139,11 +147,17 @@ pub struct SideTimes {
 }
 
 impl SideTimes {
-    /// Runs `f` and adds its wall time (single-threaded: its CPU time) to `side`.
+    /// Runs `f` and adds the CPU time it took to `side`.
     pub fn on<T>(&mut self, side: Side, f: impl FnOnce() -> T) -> T {
-        let start = Instant::now();
+        let tag = match side {
+            Side::Client => 1,
+            Side::Server => 2,
+        };
+        let outer = CURRENT_SIDE.with(|s| s.replace(tag));
+        let start = cpu::now();
         let out = f();
-        let took = start.elapsed();
+        let took = cpu::now().saturating_sub(start);
+        CURRENT_SIDE.with(|s| s.set(outer));
         match side {
             Side::Client => self.client += took,
             Side::Server => self.server += took,
