@@ -240,3 +240,37 @@ impl core::fmt::Debug for ClientConfig {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::danger::AcceptAnyServerCert;
+    use crate::crypto::rustcrypto::RustCryptoProvider;
+
+    fn config() -> ClientConfig {
+        ClientConfig::new(Arc::new(RustCryptoProvider), Arc::new(AcceptAnyServerCert))
+    }
+
+    #[test]
+    fn test_default_config_is_valid() {
+        assert_eq!(config().validate(), Ok(()));
+    }
+
+    #[test]
+    fn test_validate_refuses_broken_configs() {
+        let broken: [fn(&mut ClientConfig); 6] = [
+            |c| c.cipher_suites.clear(),
+            |c| c.cipher_suites = vec![CipherSuite::from_u16(0x1304)],
+            |c| c.key_share_groups = vec![NamedGroup::Ffdhe2048],
+            |c| c.key_share_groups = vec![NamedGroup::Secp256r1, NamedGroup::X25519],
+            |c| c.record_size_limit = Some(63),
+            |c| c.record_size_limit = Some(16386),
+        ];
+        for (i, breaks) in broken.iter().enumerate() {
+            let mut c = config();
+            c.supported_groups.push(NamedGroup::Ffdhe2048);
+            breaks(&mut c);
+            assert!(matches!(c.validate(), Err(Error::Misuse(_))), "case {i}");
+        }
+    }
+}

@@ -36,12 +36,13 @@ use crate::wire::extensions::Extension;
 use crate::wire::handshake::HandshakeMessage;
 
 use super::handshakes::Rfc8448Handshake;
-use super::issuers::{PinnedClientCertificate, RfcCookie, RfcTickets};
+use super::issuers::{RfcCookie, RfcTickets};
 use super::nss::{certificate_chain, nss_client_config, nss_server_config, nss_signature_schemes};
 use super::replay::{OtherDraws, ReplayRng, ReplaySigner};
 use super::server_key::{pss_salt, rsa_certified_key};
 use super::vectors::{self, Trace};
 use super::{SetupError, TraceName};
+use crate::x509::{CertificateValidator, TrustAnchors, WebPkiClientVerifier};
 
 /// The time both sides see: 2025-06-01, when RFC 8448's certificates are valid (they
 /// expire in July 2026; the engines never read a clock).
@@ -383,7 +384,13 @@ fn client_auth() -> Result<Endpoints, SetupError> {
         server_names: Vec::new(),
     };
     let mut server = nss_server_config(certified, Arc::default());
-    let verifier = Arc::new(PinnedClientCertificate(client_certificate));
+    // Full validation of the client's self-signed certificate, trusted as its own anchor;
+    // NSS's CertificateRequest carries only signature_algorithms, hence no request hints.
+    let anchors = TrustAnchors::from_der_certificates([client_certificate])
+        .map_err(|e| SetupError(std::format!("client certificate as anchor: {e}")))?;
+    let validator =
+        CertificateValidator::new(Arc::new(RustCryptoProvider), anchors).with_min_rsa_bits(1024);
+    let verifier = Arc::new(WebPkiClientVerifier::new(validator).without_request_hints());
     server.client_auth = server::ClientAuth::Required(verifier);
     server.client_auth_schemes = nss_signature_schemes();
     server.tickets = None;

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::vec;
 use std::vec::Vec;
 
-use crate::client::{ClientConfig, ClientHelloPadding, PinnedCertificates};
+use crate::client::{ClientConfig, ClientHelloPadding};
 use crate::crypto::rustcrypto::RustCryptoProvider;
 use crate::server::anti_replay::MemoryReplayStore;
 use crate::server::{AntiReplay, CertifiedKey, EarlyDataConfig, ServerConfig, TicketConfig};
@@ -24,6 +24,7 @@ use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use crate::wire::certificate::Certificate;
 use crate::wire::codes::{ExtensionType, PskKeyExchangeMode};
 use crate::wire::extensions::Extension;
+use crate::x509::{CertificateValidator, TrustAnchors, WebPkiServerVerifier};
 
 use super::SetupError;
 use super::issuers::RfcTickets;
@@ -98,11 +99,19 @@ pub fn server_certificate(trace: &Trace) -> Result<Vec<u8>, SetupError> {
         .ok_or_else(|| SetupError::missing(trace, "server", "certificate entry"))
 }
 
-/// NSS's client config for `trace`, trusting exactly the trace's server certificate.
+/// NSS's client config for `trace`, trusting the trace's (self-signed) server certificate as
+/// its only trust anchor and validating it fully (signature, validity at the connection's
+/// time, basicConstraints, keyUsage, serverAuth) with rustls-webpki. RFC 8448's certificates
+/// carry a 1024-bit RSA key and name no host, so the RSA floor is lowered to 1024 bits and the
+/// name check is off: that is the only concession to the trace.
 /// `session_ticket` adds NSS's empty session_ticket extension (sent in §3 only). Tracing
 /// is on.
 pub fn nss_client_config(trace: &Trace, session_ticket: bool) -> Result<ClientConfig, SetupError> {
-    let verifier = Arc::new(PinnedCertificates::new(vec![server_certificate(trace)?]));
+    let anchors = TrustAnchors::from_der_certificates([server_certificate(trace)?])
+        .map_err(|e| SetupError(std::format!("server certificate as anchor: {e}")))?;
+    let validator =
+        CertificateValidator::new(Arc::new(RustCryptoProvider), anchors).with_min_rsa_bits(1024);
+    let verifier = Arc::new(WebPkiServerVerifier::without_name_check(validator));
     let mut config = ClientConfig::new(Arc::new(RustCryptoProvider), verifier);
     config.cipher_suites = vec![
         CipherSuite::TLS_AES_128_GCM_SHA256,

@@ -8,8 +8,13 @@ use lucid_tls::client::{ClientConfig, ClientConnection, PinnedCertificates, Tick
 use lucid_tls::connection::Event;
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::crypto::{CryptoError, Rng};
-use lucid_tls::server::{CertifiedKey, ServerConfig, ServerConnection};
+use lucid_tls::server::anti_replay::MemoryReplayStore;
+use lucid_tls::server::{
+    AntiReplay, CertifiedKey, EarlyDataConfig, Sealer, ServerConfig, ServerConnection, TicketConfig,
+};
 use lucid_tls::time::Time;
+use lucid_tls::trace::{Direction, TraceEvent};
+use lucid_tls::wire::handshake::HandshakeMessage;
 
 use super::vectors;
 
@@ -71,6 +76,45 @@ pub fn client_config() -> ClientConfig {
 /// A default server config with the RFC's certificate.
 pub fn server_config() -> ServerConfig {
     ServerConfig::new(Arc::new(RustCryptoProvider), vec![rfc_certified_key()])
+}
+
+/// A server with tickets (`count` per connection, an hour long) and single-use-ticket
+/// 0-RTT of up to `max_early_data_size` bytes.
+pub fn ticket_server(count: u8, max_early_data_size: u32) -> ServerConfig {
+    let mut config = server_config();
+    config.tickets = Some(TicketConfig {
+        issuer: sealer(),
+        count,
+        lifetime_secs: 3600,
+        nonce_len: 1,
+    });
+    config.early_data = Some(EarlyDataConfig {
+        max_early_data_size,
+        anti_replay: AntiReplay::SingleUseTickets(Arc::new(MemoryReplayStore::new(0, 64))),
+        freshness_window_ms: 10_000,
+    });
+    config
+}
+
+/// The sealer for tickets and cookies (a fixed test key).
+pub fn sealer() -> Arc<Sealer> {
+    Sealer::new(&RustCryptoProvider, *b"key1", &[0x42; 32])
+        .unwrap()
+        .into_arc()
+}
+
+/// True if `client` received a HelloRetryRequest (from its trace events, which it drains).
+pub fn saw_hello_retry(client: &mut ClientConnection) -> bool {
+    std::iter::from_fn(|| client.poll_trace()).any(|t| {
+        matches!(
+            t,
+            TraceEvent::HandshakeMessage {
+                direction: Direction::Received,
+                message: HandshakeMessage::HelloRetryRequest(_),
+                ..
+            }
+        )
+    })
 }
 
 /// A client and a server talking in memory.
