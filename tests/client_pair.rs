@@ -153,6 +153,8 @@ fn resumption_with_psk_dhe_ke_and_psk_ke() {
         let mut client = client_config();
         client.psk_modes = vec![mode];
         let ticket = first_connection(client.clone()).remove(0);
+        // The ticket survives a trip through storage.
+        let ticket = Ticket::from_bytes(&ticket.to_bytes().unwrap()).unwrap();
         let mut pair = Pair::new(client, ticket_server(2, 1024), Some(ticket), 6);
         pair.run();
         let negotiated = pair.client.negotiated().unwrap().clone();
