@@ -330,7 +330,14 @@ fn chart(res: &Results, path: &Path) {
         .x_label_formatter(&|x| {
             let i = x.round();
             match scs.get(i as usize) {
-                Some(sc) if (x - i).abs() < 0.01 && i >= 0.0 => sc.replace('/', " "),
+                // Leading spaces keep the rotated text clear of the axis.
+                Some(sc) if (x - i).abs() < 0.01 && i >= 0.0 => format!(
+                    "    {}",
+                    sc.replace("aes128gcm", "AES128")
+                        .replace("aes256gcm", "AES256")
+                        .replace("chacha20", "ChaCha")
+                        .replace('/', " ")
+                ),
                 _ => String::new(),
             }
         })
