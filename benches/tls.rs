@@ -28,8 +28,10 @@ const RUSTLS: &str = "rustls-ring";
 
 /// Full handshakes, and the floor of each.
 fn full_handshakes(c: &mut Criterion<ThreadCpuTime>) {
-    let mut group = c.benchmark_group("full");
+    // Each scenario's handshakes and its floor are measured back to back: the machine's
+    // background load drifts, and the ratio is between neighbours.
     for sc in Scenario::all() {
+        let mut group = c.benchmark_group("full");
         for stack in lucid::stacks() {
             let client = stack.client_config(sc, false);
             let server = stack.server_config(sc, ServerKind::Plain);
@@ -58,11 +60,8 @@ fn full_handshakes(c: &mut Criterion<ThreadCpuTime>) {
                 })
             });
         }
-    }
-    group.finish();
-
-    let mut group = c.benchmark_group("floor");
-    for sc in Scenario::all() {
+        group.finish();
+        let mut group = c.benchmark_group("floor");
         for stack in lucid::stacks() {
             let input = FloorInput::new(&stack, sc);
             let provider = stack.name.trim_start_matches("lucid-");
@@ -81,8 +80,8 @@ fn full_handshakes(c: &mut Criterion<ThreadCpuTime>) {
                 })
             });
         }
+        group.finish();
     }
-    group.finish();
 }
 
 /// The scenario of the resumption, 0-RTT and bulk benchmarks.

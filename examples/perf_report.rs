@@ -4,7 +4,7 @@
 //! cargo bench --bench tls && cargo bench --bench memory && cargo run --release --example perf_report
 //! ```
 //!
-//! Reads criterion's `target/criterion/**/new/{benchmark,estimates}.json` (the mean of each
+//! Reads criterion's `target/criterion/**/new/{benchmark,estimates}.json` (the median of each
 //! benchmark) and `target/criterion/memory.json` (written by `benches/memory.rs`), and
 //! replaces the text between `<!-- results:begin -->` and `<!-- results:end -->` in
 //! `docs/performance.md`. The target directory is `$CARGO_TARGET_DIR` or `target`; a first
@@ -23,7 +23,7 @@ const GROUPS: [&str; 2] = ["x25519", "p256"];
 const CERTS: [&str; 3] = ["ecdsa", "rsa2048", "ed25519"];
 const MIB: f64 = 1024.0 * 1024.0;
 
-/// Mean time in nanoseconds of every benchmark, by its full id.
+/// Median time in nanoseconds of every benchmark, by its full id.
 fn read_means(dir: &Path) -> BTreeMap<String, f64> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -45,7 +45,7 @@ fn read_means(dir: &Path) -> BTreeMap<String, f64> {
                 )
                 .unwrap();
                 let id = bench["full_id"].as_str().unwrap().to_string();
-                out.insert(id, estimates["mean"]["point_estimate"].as_f64().unwrap());
+                out.insert(id, estimates["median"]["point_estimate"].as_f64().unwrap());
             }
         }
     }
@@ -318,18 +318,27 @@ fn chart(res: &Results, path: &Path) {
         .margin(10)
         .x_label_area_size(90)
         .y_label_area_size(60)
-        .build_cartesian_2d(0f64..scs.len() as f64, (20f64..max * 1.5).log_scale())
+        .build_cartesian_2d(
+            -0.5f64..scs.len() as f64 - 0.5,
+            (20f64..max * 6.0).log_scale(),
+        )
         .unwrap();
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .x_labels(scs.len() * 2)
+        .x_labels(scs.len())
         .x_label_formatter(&|x| {
-            let i = x.floor() as usize;
-            if (x - x.floor() - 0.5).abs() < 0.01 && i < scs.len() {
-                scs[i].replace('/', " ")
-            } else {
-                String::new()
+            let i = x.round();
+            match scs.get(i as usize) {
+                // Leading spaces keep the rotated text clear of the axis.
+                Some(sc) if (x - i).abs() < 0.01 && i >= 0.0 => format!(
+                    "    {}",
+                    sc.replace("aes128gcm", "AES128")
+                        .replace("aes256gcm", "AES256")
+                        .replace("chacha20", "ChaCha")
+                        .replace('/', " ")
+                ),
+                _ => String::new(),
             }
         })
         .x_label_style(
@@ -351,7 +360,7 @@ fn chart(res: &Results, path: &Path) {
             .enumerate()
             .filter_map(|(i, sc)| {
                 let v = res.total("full", stack, sc)?;
-                let x0 = i as f64 + 0.1 + 0.27 * k as f64;
+                let x0 = i as f64 - 0.4 + 0.27 * k as f64;
                 Some(Rectangle::new(
                     [(x0, 20.0), (x0 + 0.25, v)],
                     colors[k].filled(),
@@ -385,7 +394,7 @@ fn chart(res: &Results, path: &Path) {
         .configure_series_labels()
         .background_style(WHITE.mix(0.8))
         .border_style(BLACK)
-        .position(SeriesLabelPosition::UpperRight)
+        .position(SeriesLabelPosition::UpperLeft)
         .draw()
         .unwrap();
     root.present().unwrap();

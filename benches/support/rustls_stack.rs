@@ -222,7 +222,7 @@ pub fn handshake(
     assert!(!client.is_handshaking() && !server.is_handshaking());
     if early {
         assert_eq!(early_received, EARLY_DATA.len(), "0-RTT was not accepted");
-        assert_eq!(client.is_early_data_accepted(), true);
+        assert!(client.is_early_data_accepted());
     }
     Established { client, server }
 }

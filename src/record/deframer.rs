@@ -9,7 +9,7 @@
 //! unknown record type or an impossible length ends the connection without buffering up
 //! to 64 KiB of garbage. The buffer never grows beyond [`MAX_CIPHERTEXT_RECORD_LEN`].
 //!
-//! Memory: the buffer is allocated (at its full size, once) when bytes arrive, and
+//! Memory: the buffer grows as bytes arrive (doubling, up to one largest record), and
 //! [`RecordDeframer::release_if_empty`] gives it back when no partial record is held, so an
 //! idle connection keeps no receive buffer (the engine calls it at the end of each `feed`).
 //!
@@ -81,9 +81,12 @@ impl RecordDeframer {
         self.start = 0;
         let room = Self::CAPACITY.saturating_sub(self.buf.len());
         let taken = data.len().min(room);
-        if self.buf.capacity() == 0 && taken > 0 {
-            // One allocation of the largest record, rather than growing by doubling.
-            self.buf.reserve_exact(Self::CAPACITY);
+        let needed = self.buf.len() + taken;
+        if needed > self.buf.capacity() {
+            // Grow by doubling, capped at one largest record: a handshake's small records
+            // never cost a full-size buffer, and bulk data settles at CAPACITY.
+            let target = needed.max(self.buf.capacity() * 2).min(Self::CAPACITY).max(needed);
+            self.buf.reserve_exact(target - self.buf.len());
         }
         self.buf.extend_from_slice(data.get(..taken).unwrap_or(&[]));
         taken

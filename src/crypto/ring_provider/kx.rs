@@ -70,7 +70,7 @@ impl KeyExchange for KeyShare {
         // 32 bytes.
         let algorithm = algorithm(self.group)?;
         let peer = UnparsedPublicKey::new(algorithm, peer_public_key);
-        let shared = agreement::agree_ephemeral(self.private, &peer, |z| Secret::new(z))
+        let shared = agreement::agree_ephemeral(self.private, &peer, Secret::new)
             .map_err(|_| CryptoError::InvalidPeerKey)?;
         // RFC 9846 §7.4.2: an all-zero X25519 result MUST be refused (ring refuses it too;
         // checked here so the rule is visible).
