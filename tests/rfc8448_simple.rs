@@ -9,6 +9,9 @@
 
 mod common;
 
+#[allow(unused_imports)]
+use common::server_replay::*;
+
 use common::check::{check_client_keys, check_secrets, feed_in_pieces, record, states, value};
 use std::sync::{Arc, Mutex};
 
@@ -268,4 +271,34 @@ fn client_key_log_has_the_five_nss_lines() {
         ),
     ];
     assert_eq!(*lines.0.lock().unwrap(), expected);
+}
+
+// ----- Server role ---------------------------------------------------------------------------
+
+#[test]
+fn rfc8448_simple_1rtt_server() {
+    for split in [usize::MAX, 1, 7] {
+        let (mut server, rng, simple, now) = rfc_server(TraceName::Simple);
+        let events = replay(&simple, &mut server, now, split);
+        assert_eq!(rng.remaining(), 0, "every replayed value was drawn");
+        let payload = simple
+            .block("client", "send application_data")
+            .get("payload");
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e, Event::ApplicationData(d) if d == payload))
+        );
+        assert!(events.iter().any(|e| matches!(e, Event::PeerClosed)));
+        let negotiated = handshake_complete(&events);
+        assert_eq!(negotiated.cipher_suite, CipherSuite::TLS_AES_128_GCM_SHA256);
+        assert_eq!(negotiated.key_exchange_group, Some(NamedGroup::X25519));
+        assert_eq!(negotiated.server_name.as_deref(), Some("server"));
+        assert_eq!(negotiated.peer_record_size_limit, Some(0x4001));
+        assert_eq!(server.state_name(), "CONNECTED");
+        if split == usize::MAX {
+            let checked = check_server_secrets(&simple, &traces(&mut server));
+            assert_eq!(checked, 12 + 8, "secrets and keys compared");
+        }
+    }
 }
