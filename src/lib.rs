@@ -25,6 +25,7 @@
 //! | server state machine (Appendix A.2)        | [`server`]                  |
 //! | trace events, NSS key log                  | [`trace`], [`keylog`]       |
 //! | time as an input (§4.3.11.1, §8.3)         | [`time`]                    |
+//! | std only: PEM loading, the OS RNG, blocking streams | `pem`, `os_rng`, `stream` |
 //!
 //! Each module's own documentation says what it implements and what it does not.
 #![no_std]
@@ -40,10 +41,19 @@ pub mod codec;
 pub mod connection;
 pub mod crypto;
 pub mod error;
+pub mod explain;
 pub mod key_schedule;
 pub mod keylog;
+#[cfg(feature = "std")]
+pub mod os_rng;
+pub mod pair;
+pub mod pem;
 pub mod record;
+#[cfg(feature = "rfc8448")]
+pub mod rfc8448;
 pub mod server;
+#[cfg(feature = "std")]
+pub mod stream;
 pub mod time;
 pub mod trace;
 pub mod transcript;

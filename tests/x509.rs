@@ -375,14 +375,7 @@ fn test_ca_as_end_entity() {
 
 #[test]
 fn test_path_length_exceeded() {
-    let root = pki::self_signed(pki::ca_params("Root CA"), Alg::P256);
-    let upper = pki::issue(
-        pki::ca_params_with_path_len("Upper CA", 0),
-        Alg::P256,
-        &root,
-    );
-    let lower = pki::issue(pki::ca_params("Lower CA"), Alg::P256, &upper);
-    let leaf = pki::issue(pki::server_params(&[HOST]), Alg::P256, &lower);
+    let (root, upper, lower, leaf) = pki::path_len_zero_chain(HOST);
     assert_alert(
         check_server(&[&root], &leaf, &[&lower, &upper], HOST),
         AlertDescription::BadCertificate,

@@ -140,7 +140,14 @@ fn generated_extensions(
     psks: &[OfferedPsk],
 ) -> Vec<Extension> {
     let mut out = Vec::new();
-    if let Some(name) = &params.server_name {
+    // RFC 6066 §3: "Literal IPv4 and IPv6 addresses are not permitted in "HostName"": a
+    // client connecting to an address sends no server_name (its verifier still checks the
+    // address against the certificate).
+    let host_name = params
+        .server_name
+        .as_ref()
+        .filter(|name| name.parse::<core::net::IpAddr>().is_err());
+    if let Some(name) = host_name {
         out.push(Extension::ServerNameList(ServerNameList::from_host_name(
             name.as_bytes(),
         )));

@@ -219,6 +219,16 @@ pub fn issue(params: CertificateParams, alg: Alg, issuer: &Cert) -> Cert {
     issue_seeded(params, alg, 2, issuer)
 }
 
+/// root → "Upper CA" (pathLenConstraint 0) → "Lower CA" → a server leaf for `host`: one
+/// intermediate too many for the upper CA. Returns (root, upper, lower, leaf).
+pub fn path_len_zero_chain(host: &str) -> (Cert, Cert, Cert, Cert) {
+    let root = self_signed(ca_params("Root CA"), Alg::P256);
+    let upper = issue(ca_params_with_path_len("Upper CA", 0), Alg::P256, &root);
+    let lower = issue(ca_params("Lower CA"), Alg::P256, &upper);
+    let leaf = issue(server_params(&[host]), Alg::P256, &lower);
+    (root, upper, lower, leaf)
+}
+
 /// A CRL from `issuer` revoking `serials`, valid from 2027-01-01 to `next_update`.
 pub fn crl(issuer: &Cert, serials: &[u64], next_update: (i32, u8, u8)) -> Vec<u8> {
     let (y, m, d) = next_update;
