@@ -85,7 +85,10 @@ impl RecordDeframer {
         if needed > self.buf.capacity() {
             // Grow by doubling, capped at one largest record: a handshake's small records
             // never cost a full-size buffer, and bulk data settles at CAPACITY.
-            let target = needed.max(self.buf.capacity() * 2).min(Self::CAPACITY).max(needed);
+            let target = needed
+                .max(self.buf.capacity() * 2)
+                .min(Self::CAPACITY)
+                .max(needed);
             self.buf.reserve_exact(target - self.buf.len());
         }
         self.buf.extend_from_slice(data.get(..taken).unwrap_or(&[]));
