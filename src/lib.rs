@@ -20,11 +20,12 @@
 //! | §4.1 transcript hash, §4.5.1 message_hash  | [`transcript`]              |
 //! | §7.1–§7.3, §7.5 key schedule, exporters    | [`key_schedule`]            |
 //! | primitives: §5.2 AEAD, §7.1 HKDF, §4.3.8 (EC)DHE, §4.5.2 signatures | [`crypto`] |
-//! | the sans-IO connection: records in and out, KeyUpdate (§4.7.3), exporters (§7.5) | [`connection`] |
+//! | the sans-IO connection both roles share: records in and out, KeyUpdate (§4.7.3), exporters (§7.5), CertificateVerify (§4.5.2) | [`connection`] |
 //! | client state machine (Appendix A.1)        | [`client`]                  |
 //! | server state machine (Appendix A.2)        | [`server`]                  |
 //! | trace events, NSS key log                  | [`trace`], [`keylog`]       |
 //! | time as an input (§4.3.11.1, §8.3)         | [`time`]                    |
+//! | std only: PEM loading, the OS RNG, blocking streams | `pem`, `os_rng`, `stream` |
 //!
 //! Each module's own documentation says what it implements and what it does not.
 #![no_std]
@@ -40,13 +41,23 @@ pub mod codec;
 pub mod connection;
 pub mod crypto;
 pub mod error;
+pub mod explain;
 pub mod key_schedule;
 pub mod keylog;
+#[cfg(feature = "std")]
+pub mod os_rng;
+pub mod pair;
+pub mod pem;
 pub mod record;
+#[cfg(feature = "rfc8448")]
+pub mod rfc8448;
 pub mod server;
+#[cfg(feature = "std")]
+pub mod stream;
 pub mod time;
 pub mod trace;
 pub mod transcript;
 pub mod wire;
+pub mod x509;
 
 pub use error::Error;

@@ -2,7 +2,7 @@
 //!
 //! The server asks for a certificate (CertificateRequest); the client answers with the
 //! RFC's certificate and CertificateVerify. RFC 8448 does not publish the client's private
-//! key, so the client's key is a [`SigningKey`] that returns the RFC's signature, after
+//! key, so the client's key is a `ReplaySigner` that returns the RFC's signature, after
 //! checking it against the client certificate's public key over the content the engine
 //! asked it to sign: the engine must have built exactly the RFC's signed content. The
 //! server's ECDSA CertificateVerify is verified for real.
@@ -15,64 +15,18 @@ use common::check::{check_client_keys, check_secrets, feed_in_pieces, record};
 use common::nss::{hello_rng, nss_client_config};
 use common::vectors::{self, Trace};
 use lucid_tls::client::{ClientAuth, ClientConnection};
-use lucid_tls::connection::cert_verify::EndEntityKey;
-use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
-use lucid_tls::crypto::{CryptoError, CryptoProvider, Rng, SigningKey};
+use lucid_tls::rfc8448::endpoints::replayed_key;
 use lucid_tls::time::Time;
 use lucid_tls::trace::TraceEvent;
 use lucid_tls::wire::algorithms::SignatureScheme;
-use lucid_tls::wire::certificate::Certificate;
-use lucid_tls::wire::certificate_verify::CertificateVerify;
 
 const NOW: Time = Time::from_unix_secs(1_748_736_000);
 
-/// Signs by returning a recorded signature, which must verify over what it is asked to
-/// sign under `public_key`.
-struct ReplaySigner {
-    scheme: SignatureScheme,
-    signature: Vec<u8>,
-    public_key: Vec<u8>,
-}
-
-impl SigningKey for ReplaySigner {
-    fn schemes(&self) -> &[SignatureScheme] {
-        std::slice::from_ref(&self.scheme)
-    }
-
-    fn sign(
-        &self,
-        scheme: SignatureScheme,
-        message: &[u8],
-        _rng: &mut dyn Rng,
-    ) -> Result<Vec<u8>, CryptoError> {
-        assert_eq!(scheme, self.scheme);
-        RustCryptoProvider.verify_signature(scheme, &self.public_key, message, &self.signature)?;
-        Ok(self.signature.clone())
-    }
-}
-
 fn client_auth(trace: &Trace) -> ClientAuth {
-    let certificate = trace
-        .block("client", "construct a Certificate handshake message")
-        .get("Certificate");
-    let chain: Vec<Vec<u8>> = Certificate::decode(&certificate[4..])
-        .unwrap()
-        .certificate_list
-        .into_iter()
-        .map(|entry| entry.cert_data)
-        .collect();
-    let verify = trace
-        .block("client", "construct a CertificateVerify")
-        .get("CertificateVerify");
-    let verify = CertificateVerify::decode(&verify[4..]).unwrap();
-    let key = EndEntityKey::from_certificate(&chain[0]).unwrap();
+    let (certificate_chain, key) = replayed_key(trace, "client").unwrap();
     ClientAuth {
-        certificate_chain: chain,
-        key: Arc::new(ReplaySigner {
-            scheme: verify.algorithm,
-            signature: verify.signature,
-            public_key: key.public_key,
-        }),
+        certificate_chain,
+        key,
     }
 }
 

@@ -104,10 +104,12 @@ fn client_reports_every_rfc8448_hrr_secret_and_key() {
     let (_, _, traces) = run_client(usize::MAX);
     assert_eq!(check_secrets(&trace, &traces), 10);
     assert_eq!(check_client_keys(&trace, &traces), 4);
-    // WAIT_SH is entered twice: after ClientHello1, and (from itself) after ClientHello2.
+    // RFC 9846 Appendix A.1: the HelloRetryRequest leads back to START, then WAIT_SH again.
     assert_eq!(
         states(&traces),
         [
+            "WAIT_SH",
+            "START",
             "WAIT_SH",
             "WAIT_EE",
             "WAIT_CERT_CR",

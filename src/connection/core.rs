@@ -56,6 +56,9 @@ pub struct ConnectionCore {
     pub(super) trace_enabled: bool,
     pub(super) keylog: Option<Arc<dyn KeyLog>>,
     pub(super) client_random: Option<[u8; 32]>,
+    /// The state named by the last `StateChanged` trace, so that states a message passes
+    /// straight through (the server's RECVD_CH, NEGOTIATED, WAIT_FLIGHT2) chain correctly.
+    pub(super) traced_state: &'static str,
     pub(super) suite: Option<CipherSuite>,
 
     // Receiving.
@@ -110,6 +113,7 @@ impl ConnectionCore {
             trace_enabled,
             keylog,
             client_random: None,
+            traced_state: "START",
             suite: None,
             deframer: RecordDeframer::new(),
             decrypter: None,
@@ -222,7 +226,13 @@ impl ConnectionCore {
 
     /// Traces a move of the state machine.
     pub fn state_changed(&mut self, from: &'static str, to: &'static str) {
+        self.traced_state = to;
         self.trace(|| TraceEvent::StateChanged { from, to });
+    }
+
+    /// The state the trace last moved to.
+    pub fn traced_state(&self) -> &'static str {
+        self.traced_state
     }
 
     /// Reports a secret the key schedule derived: a trace event, and a key log line if it

@@ -1,0 +1,279 @@
+//! A small HTTPS client on lucid-tls: `GET /`, and the response body on stdout.
+//!
+//! ```text
+//! cargo run --example client -- --connect localhost:8443 --ca ca.pem
+//! ```
+//!
+//! It verifies the server's chain against `--ca` and its name (`--server-name`, by default
+//! the host of `--connect`; an IP address is checked against the certificate's iPAddress
+//! entries and not sent as SNI), sends `GET / HTTP/1.1` with `Host` and `Connection: close`,
+//! and prints the response body. One line per connection on stderr names what was
+//! negotiated, as `key=value` pairs. It exits 0 on success, and 1 with the alert or error on
+//! failure. SSLKEYLOGFILE is honoured.
+//!
+//! - `--groups x25519,secp256r1`: a key share for the first group; all are advertised, so a
+//!   server that wants another one answers with a HelloRetryRequest.
+//! - `--resume`: a second connection, resuming with a ticket from the first.
+//! - `--early-data TEXT`: `TEXT` is sent as 0-RTT data ahead of the request on the resumed
+//!   connection (implies `--resume`); if the server rejects it, it is sent again after the
+//!   handshake.
+//! - `--key-update`: a KeyUpdate asking the server to update too, before the request.
+
+mod common;
+
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+use lucid_tls::client::{ClientAuth, ClientConfig, Ticket};
+use lucid_tls::key_schedule::PskKind;
+use lucid_tls::stream::ClientStream;
+use lucid_tls::x509::WebPkiServerVerifier;
+
+#[derive(Parser, Debug)]
+#[command(about = "A small HTTPS client on lucid-tls: GET / and print the body")]
+struct Args {
+    /// The server, HOST:PORT.
+    #[arg(long, value_name = "HOST:PORT")]
+    connect: String,
+    /// The CA certificate(s) to trust (repeatable).
+    #[arg(long, value_name = "CA.pem", required = true)]
+    ca: Vec<PathBuf>,
+    /// The name to send as SNI and to check the certificate against (default: the host).
+    #[arg(long, value_name = "NAME")]
+    server_name: Option<String>,
+    /// Our certificate chain, if the server asks for one (with --key).
+    #[arg(long, value_name = "C.pem", requires = "key")]
+    cert: Option<PathBuf>,
+    /// The private key of --cert.
+    #[arg(long, value_name = "K.pem", requires = "cert")]
+    key: Option<PathBuf>,
+    /// Key exchange groups: a key share for the first, all advertised.
+    #[arg(long, value_name = "LIST")]
+    groups: Option<String>,
+    /// Cipher suites, most preferred first.
+    #[arg(long, value_name = "LIST")]
+    suites: Option<String>,
+    /// ALPN protocols, most preferred first.
+    #[arg(long, value_name = "LIST")]
+    alpn: Option<String>,
+    /// Connect a second time, resuming with a ticket from the first connection.
+    #[arg(long)]
+    resume: bool,
+    /// 0-RTT data to send on the resumed connection (implies --resume).
+    #[arg(long, value_name = "TEXT")]
+    early_data: Option<String>,
+    /// Send a KeyUpdate (requesting the server's) before the request.
+    #[arg(long)]
+    key_update: bool,
+}
+
+/// How long to wait for the server before giving up.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+fn main() {
+    let args = Args::parse();
+    if let Err(e) = run(&args) {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let config = Arc::new(client_config(args)?);
+    let host = host_of(&args.connect);
+    let server_name = args.server_name.clone().unwrap_or_else(|| host.to_string());
+    let tickets = connect(args, &config, &server_name, host, None, 1)?;
+    if args.resume || args.early_data.is_some() {
+        // RFC 9846 Appendix C.4: a ticket is best used once; take the newest.
+        let ticket = tickets
+            .into_iter()
+            .last()
+            .ok_or("the first connection received no session ticket")?;
+        connect(args, &config, &server_name, host, Some(ticket), 2)?;
+    }
+    Ok(())
+}
+
+/// The client configuration the flags describe.
+fn client_config(args: &Args) -> Result<ClientConfig, String> {
+    let provider = common::provider();
+    let verifier = Arc::new(WebPkiServerVerifier::new(common::validator(&args.ca)?));
+    let mut config = ClientConfig::new(provider.clone(), verifier);
+    config.keylog = common::keylog_from_env();
+    if let Some(groups) = &args.groups {
+        let groups = common::parse_groups(groups)?;
+        let first = *groups.first().ok_or("--groups is empty")?;
+        config.key_share_groups = vec![first];
+        config.supported_groups = groups;
+    }
+    if let Some(suites) = &args.suites {
+        config.cipher_suites = common::parse_suites(suites)?;
+    }
+    if let Some(alpn) = &args.alpn {
+        config.alpn_protocols = common::parse_alpn(alpn);
+    }
+    if let (Some(cert), Some(key)) = (&args.cert, &args.key) {
+        config.client_auth = Some(ClientAuth {
+            certificate_chain: lucid_tls::pem::load_certificates(cert)
+                .map_err(|e| e.to_string())?,
+            key: lucid_tls::pem::load_signing_key(&*provider, key).map_err(|e| e.to_string())?,
+        });
+    }
+    config.enable_early_data = args.early_data.is_some();
+    Ok(config)
+}
+
+/// The host part of `HOST:PORT` (`[v6]:PORT` too).
+fn host_of(address: &str) -> &str {
+    let host = address.rsplit_once(':').map_or(address, |(h, _)| h);
+    host.trim_start_matches('[').trim_end_matches(']')
+}
+
+/// One connection: handshake, request, response. Returns the tickets it received.
+fn connect(
+    args: &Args,
+    config: &Arc<ClientConfig>,
+    server_name: &str,
+    host: &str,
+    ticket: Option<Ticket>,
+    number: u32,
+) -> Result<Vec<Ticket>, String> {
+    let tcp = TcpStream::connect(&args.connect)
+        .map_err(|e| format!("cannot connect to {}: {e}", args.connect))?;
+    let _ = tcp.set_read_timeout(Some(TIMEOUT));
+    let _ = tcp.set_nodelay(true);
+    let resuming = ticket.is_some();
+    let mut tls = match ticket {
+        Some(ticket) => ClientStream::resume(config.clone(), Some(server_name), ticket, tcp),
+        None => ClientStream::connect(config.clone(), Some(server_name), tcp),
+    }
+    .map_err(|e| common::describe_error(&e))?;
+
+    let early = args.early_data.as_deref().filter(|_| resuming);
+    let mut early_sent = false;
+    if let Some(text) = early
+        && tls.can_write_early_data()
+    {
+        tls.write_early_data(text.as_bytes())
+            .map_err(|e| common::describe_error(&e))?;
+        early_sent = true;
+    }
+    tls.handshake().map_err(|e| common::describe_error(&e))?;
+    if let Some(text) = early
+        && tls.early_data_accepted() != Some(true)
+    {
+        // Not sent, or rejected: RFC 9846 §4.3.10 leaves it to the application to send
+        // it again as ordinary data.
+        tls.write_all(text.as_bytes())
+            .map_err(|e| common::describe_error(&e))?;
+    }
+    if args.key_update {
+        tls.key_update(true)
+            .map_err(|e| common::describe_error(&e))?;
+    }
+    let request = format!(
+        "GET / HTTP/1.1\r\nHost: {host}\r\nUser-Agent: lucid-tls\r\nConnection: close\r\n\r\n"
+    );
+    tls.write_all(request.as_bytes())
+        .map_err(|e| common::describe_error(&e))?;
+    let body = read_response(&mut tls).map_err(|e| common::describe_error(&e))?;
+    // Done: close_notify (the server may already have closed).
+    let _ = tls.close();
+    io::stdout()
+        .write_all(&body)
+        .map_err(|e| format!("stdout: {e}"))?;
+    let _ = io::stdout().flush();
+    eprintln!("{}", summary(&tls, number, early_sent));
+    Ok(tls.take_tickets())
+}
+
+/// Reads an HTTP response and returns its body: `Content-Length` bytes after the head, or
+/// everything up to the server's close_notify.
+fn read_response(tls: &mut ClientStream<TcpStream>) -> io::Result<Vec<u8>> {
+    let mut data = Vec::new();
+    let head_len = loop {
+        if let Some(len) = common::http_head_len(&data) {
+            break len;
+        }
+        read_more(
+            tls,
+            &mut data,
+            "the server closed before a whole response head",
+        )?;
+    };
+    let mut body = data.split_off(head_len);
+    match content_length(&data) {
+        Some(len) => {
+            while body.len() < len {
+                read_more(
+                    tls,
+                    &mut body,
+                    "the server closed in the middle of the body",
+                )?;
+            }
+            body.truncate(len);
+        }
+        None => {
+            tls.read_to_end(&mut body)?;
+        }
+    }
+    Ok(body)
+}
+
+/// Reads some more into `data`; the end of the stream is an error, `what`.
+fn read_more(
+    tls: &mut ClientStream<TcpStream>,
+    data: &mut Vec<u8>,
+    what: &'static str,
+) -> io::Result<()> {
+    let mut chunk = [0u8; 16 * 1024];
+    let n = tls.read(&mut chunk)?;
+    if n == 0 {
+        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, what));
+    }
+    data.extend_from_slice(&chunk[..n]);
+    Ok(())
+}
+
+/// The Content-Length of a response head, if it has one.
+fn content_length(head: &[u8]) -> Option<usize> {
+    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+    head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        (name.trim() == "content-length")
+            .then(|| value.trim().parse().ok())
+            .flatten()
+    })
+}
+
+/// What the connection negotiated, as `key=value` pairs on one line.
+fn summary(tls: &ClientStream<TcpStream>, number: u32, early_sent: bool) -> String {
+    let Some(n) = tls.negotiated() else {
+        return format!("connection={number} no-handshake");
+    };
+    let resumed = match n.psk {
+        Some(PskKind::Resumption) => "yes",
+        Some(PskKind::External) => "external-psk",
+        None => "no",
+    };
+    let early = match (early_sent, tls.early_data_accepted()) {
+        (false, _) => "none",
+        (true, Some(true)) => "accepted",
+        (true, _) => "rejected",
+    };
+    format!(
+        "connection={number} version={} suite={} group={} signature={} alpn={} resumed={resumed} \
+         early-data={early} key-updates-sent={} key-updates-received={}",
+        n.version.rfc_name().replace(' ', ""),
+        n.cipher_suite.rfc_name(),
+        common::group_name(n.key_exchange_group),
+        common::scheme_name(n.signature_scheme),
+        common::alpn_name(n.alpn.as_deref()),
+        tls.key_updates_sent(),
+        tls.key_updates_received(),
+    )
+}

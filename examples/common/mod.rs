@@ -1,0 +1,142 @@
+//! What the example client and server share: parsing the command line's lists, loading
+//! trust anchors, the key log, and naming what a handshake negotiated.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use lucid_tls::crypto::CryptoProvider;
+use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
+use lucid_tls::keylog::{KeyLog, KeyLogFile};
+use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
+use lucid_tls::x509::{CertificateValidator, TrustAnchors};
+
+/// The crypto provider both examples use.
+pub fn provider() -> Arc<dyn CryptoProvider> {
+    Arc::new(RustCryptoProvider)
+}
+
+/// The suites lucid-tls runs, by their RFC 9846 names.
+const SUITES: [CipherSuite; 3] = [
+    CipherSuite::TLS_AES_128_GCM_SHA256,
+    CipherSuite::TLS_AES_256_GCM_SHA384,
+    CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
+];
+
+/// The groups lucid-tls computes, by their RFC 9846 names (and the usual aliases).
+const GROUPS: [(NamedGroup, &str); 2] = [
+    (NamedGroup::X25519, "x25519"),
+    (NamedGroup::Secp256r1, "p-256"),
+];
+
+/// A comma-separated list, items trimmed, empty items dropped.
+pub fn split_list(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// `TLS_AES_128_GCM_SHA256,...` (case-insensitive) into suites.
+pub fn parse_suites(list: &str) -> Result<Vec<CipherSuite>, String> {
+    split_list(list)
+        .iter()
+        .map(|name| {
+            SUITES
+                .into_iter()
+                .find(|s| s.rfc_name().eq_ignore_ascii_case(name))
+                .ok_or_else(|| format!("unknown cipher suite {name:?}"))
+        })
+        .collect()
+}
+
+/// `x25519,secp256r1` (also `P-256`) into groups.
+pub fn parse_groups(list: &str) -> Result<Vec<NamedGroup>, String> {
+    split_list(list)
+        .iter()
+        .map(|name| {
+            GROUPS
+                .into_iter()
+                .find(|(g, alias)| {
+                    g.rfc_name().eq_ignore_ascii_case(name) || alias.eq_ignore_ascii_case(name)
+                })
+                .map(|(g, _)| g)
+                .ok_or_else(|| format!("unknown group {name:?}"))
+        })
+        .collect()
+}
+
+/// `h2,http/1.1` into ALPN protocol names.
+pub fn parse_alpn(list: &str) -> Vec<Vec<u8>> {
+    split_list(list)
+        .into_iter()
+        .map(String::into_bytes)
+        .collect()
+}
+
+/// A certificate validator trusting every certificate in the PEM files `paths`.
+pub fn validator(paths: &[PathBuf]) -> Result<CertificateValidator, String> {
+    let mut anchors = TrustAnchors::new();
+    for path in paths {
+        let certificates = lucid_tls::pem::load_certificates(path).map_err(|e| e.to_string())?;
+        for certificate in certificates {
+            anchors
+                .add_der_certificate(&certificate)
+                .map_err(|e| format!("{}: not a usable trust anchor: {e}", path.display()))?;
+        }
+    }
+    Ok(CertificateValidator::new(provider(), anchors))
+}
+
+/// The key log the SSLKEYLOGFILE environment variable asks for, if any.
+pub fn keylog_from_env() -> Option<Arc<dyn KeyLog>> {
+    let keylog = KeyLogFile::from_env()?;
+    Some(Arc::new(keylog))
+}
+
+/// A signature scheme's name, or `none`.
+pub fn scheme_name(scheme: Option<SignatureScheme>) -> &'static str {
+    scheme.map_or("none", SignatureScheme::rfc_name)
+}
+
+/// A group's name, or `none` (psk_ke).
+pub fn group_name(group: Option<NamedGroup>) -> &'static str {
+    group.map_or("none", NamedGroup::rfc_name)
+}
+
+/// An ALPN protocol as text, or `none`.
+pub fn alpn_name(alpn: Option<&[u8]>) -> String {
+    alpn.map_or("none".into(), |a| String::from_utf8_lossy(a).into_owned())
+}
+
+/// One line naming a failure: the TLS error and the alert it sent or received, or the I/O
+/// error.
+pub fn describe_error(e: &std::io::Error) -> String {
+    let tls = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<lucid_tls::Error>());
+    match tls {
+        Some(lucid_tls::Error::AlertReceived(alert)) => {
+            format!("TLS error: the peer sent alert {}", alert.rfc_name())
+        }
+        Some(err) => match err.alert() {
+            Some(alert) => format!("TLS error: {err}; sent alert {}", alert.rfc_name()),
+            None => format!("TLS error: {err}"),
+        },
+        None => format!("connection error: {e}"),
+    }
+}
+
+/// The length of an HTTP/1.x message head in `data`, through the first blank line
+/// (`\r\n\r\n` or `\n\n`), once it is all there.
+pub fn http_head_len(data: &[u8]) -> Option<usize> {
+    let crlf = data
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| i + 4);
+    let lf = data.windows(2).position(|w| w == b"\n\n").map(|i| i + 2);
+    match (crlf, lf) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}

@@ -1,0 +1,518 @@
+//! [`Stream`]: a blocking TLS stream over any `Read + Write` transport (a `TcpStream`, a
+//! Unix socket, a pipe), which is itself `Read + Write` (requires the `std` feature).
+//!
+//! This is the sans-IO [`Connection`] with the I/O loop written once, for programs that
+//! are happy to block a thread per connection:
+//!
+//! ```text
+//!   your code ──write()──► Stream ──conn.write()──► Connection ──take_output()──► transport
+//!   your code ◄──read()─── Stream ◄──poll_event()── Connection ◄──feed(now, ..)── transport
+//! ```
+//!
+//! - **Handshake**: runs on the first `read` or `write`, or when [`Stream::handshake`] is
+//!   called. It blocks until the handshake is complete or has failed.
+//! - **Time and randomness**: the convenience constructors ([`ClientStream::connect`],
+//!   [`ClientStream::resume`], [`ServerStream::accept`]) give the connection the OS RNG
+//!   ([`OsRng`]), and every `feed` gets [`Time::now`]. To choose your own, build the
+//!   [`Connection`] yourself and wrap it with [`Stream::new`].
+//! - **Post-handshake messages** are handled inside `read`: a KeyUpdate is answered as soon
+//!   as the record carrying it is read (the answer is written before `read` returns),
+//!   NewSessionTickets are kept for [`ClientStream::take_tickets`], and close_notify makes
+//!   `read` return 0 (end of stream). Answering the peer's close_notify with ours is the
+//!   caller's choice: call [`Stream::close`].
+//! - **Errors**: a TLS failure comes back as an [`io::Error`] whose inner error is the
+//!   crate's [`Error`] (`err.get_ref()` and `downcast_ref::<Error>()`). The alert it calls
+//!   for has already been written to the transport. Errors are sticky, like the
+//!   connection's. A transport that ends without close_notify gives
+//!   [`io::ErrorKind::UnexpectedEof`]: a truncation attack looks exactly like that
+//!   (RFC 9846 §6.1).
+//! - **Early data**: a client writes 0-RTT data with [`ClientStream::write_early_data`]
+//!   before the handshake; a server finds what it accepted in [`ServerStream::take_early_data`]
+//!   once the handshake is done, kept apart from `read`'s data because it may be a replay
+//!   (RFC 9846 §8).
+//! - **Trace events** are dropped unless a sink is set ([`Stream::set_trace_sink`]); turn
+//!   `trace` off in the config when nobody reads them.
+//!
+//! Not here: non-blocking I/O and async. A non-blocking transport's `WouldBlock` is passed up
+//! as an error, after which the stream is still usable, but an event loop is better served by
+//! the [`Connection`] API directly. The stream does not split into read and write halves.
+
+use alloc::boxed::Box;
+use alloc::collections::VecDeque;
+use alloc::sync::Arc;
+use alloc::vec;
+use alloc::vec::Vec;
+use std::io::{self, Read, Write};
+
+use crate::client::{ClientConfig, ClientConnection, ClientState, Ticket};
+use crate::connection::{Connection, Event, Negotiated, StateMachine};
+use crate::error::Error;
+use crate::os_rng::OsRng;
+use crate::server::{ServerConfig, ServerConnection, ServerState};
+use crate::time::Time;
+use crate::trace::{Direction, TraceEvent};
+
+/// A blocking TLS client stream.
+pub type ClientStream<T> = Stream<ClientState, T>;
+
+/// A blocking TLS server stream.
+pub type ServerStream<T> = Stream<ServerState, T>;
+
+/// Where trace events go, one by one, as the connection produces them.
+pub type TraceSink = Box<dyn FnMut(TraceEvent) + Send>;
+
+/// How much TLS data one `read` of the transport asks for: a whole maximal record
+/// (RFC 9846 §5.2: 5 header bytes and at most 2^14 + 256 bytes of ciphertext).
+const TRANSPORT_READ_SIZE: usize = 5 + (1 << 14) + 256;
+
+/// The most plaintext one `write` call takes: 4 full records. `write_all` loops.
+const MAX_PLAINTEXT_PER_WRITE: usize = 4 << 14;
+
+/// A TLS connection and its transport, as one blocking `Read + Write` stream.
+pub struct Stream<S, T> {
+    conn: Connection<S>,
+    transport: T,
+    /// Application data received and not yet read.
+    received: VecDeque<u8>,
+    /// 0-RTT data received (server), not yet taken.
+    early_data: Vec<u8>,
+    /// Tickets received (client), not yet taken.
+    tickets: Vec<Ticket>,
+    /// The server's verdict on our 0-RTT data (client), once known.
+    early_data_accepted: Option<bool>,
+    peer_closed: bool,
+    key_updates_sent: u64,
+    key_updates_received: u64,
+    trace_sink: Option<TraceSink>,
+    read_buffer: Vec<u8>,
+}
+
+impl<S: StateMachine, T: Read + Write> Stream<S, T> {
+    /// Wraps a connection (built with the caller's own RNG and time, for example) and its
+    /// transport. Nothing is sent until the first call that needs the peer.
+    pub fn new(conn: Connection<S>, transport: T) -> Self {
+        Self {
+            conn,
+            transport,
+            received: VecDeque::new(),
+            early_data: Vec::new(),
+            tickets: Vec::new(),
+            early_data_accepted: None,
+            peer_closed: false,
+            key_updates_sent: 0,
+            key_updates_received: 0,
+            trace_sink: None,
+            read_buffer: vec![0; TRANSPORT_READ_SIZE],
+        }
+    }
+
+    /// Runs the handshake to its end, if it is not over yet.
+    pub fn handshake(&mut self) -> io::Result<()> {
+        self.write_tls()?;
+        while self.conn.is_handshaking() {
+            if let Some(err) = self.conn.error() {
+                return Err(tls_error(err));
+            }
+            self.read_tls()?;
+        }
+        Ok(())
+    }
+
+    /// Sends close_notify (RFC 9846 §6.1): we will write nothing more. Reading may go on
+    /// until the peer's close_notify makes `read` return 0.
+    pub fn close(&mut self) -> io::Result<()> {
+        self.conn.close();
+        self.write_tls()
+    }
+
+    /// Sends a KeyUpdate (RFC 9846 §4.7.3), asking the peer to update its keys too if
+    /// `request_peer`. Runs the handshake first if needed.
+    pub fn key_update(&mut self, request_peer: bool) -> io::Result<()> {
+        self.handshake()?;
+        let result = self.conn.key_update(request_peer);
+        self.drain_events();
+        result.map_err(tls_error)?;
+        self.write_tls()
+    }
+
+    /// The negotiated parameters, once the handshake is complete.
+    pub fn negotiated(&self) -> Option<&Negotiated> {
+        self.conn.negotiated()
+    }
+
+    /// True once the peer's close_notify arrived.
+    pub fn peer_closed(&self) -> bool {
+        self.peer_closed
+    }
+
+    /// How many KeyUpdates we sent (ours and our answers to the peer's requests).
+    pub fn key_updates_sent(&self) -> u64 {
+        self.key_updates_sent
+    }
+
+    /// How many KeyUpdates the peer sent.
+    pub fn key_updates_received(&self) -> u64 {
+        self.key_updates_received
+    }
+
+    /// Hands every later trace event to `sink` (the config must enable tracing).
+    pub fn set_trace_sink(&mut self, sink: TraceSink) {
+        self.trace_sink = Some(sink);
+    }
+
+    /// The connection.
+    pub fn connection(&self) -> &Connection<S> {
+        &self.conn
+    }
+
+    /// The connection, mutably: bytes it queues are written at the stream's next call.
+    pub fn connection_mut(&mut self) -> &mut Connection<S> {
+        &mut self.conn
+    }
+
+    /// The transport.
+    pub fn get_ref(&self) -> &T {
+        &self.transport
+    }
+
+    /// The transport, mutably. Reading or writing it directly corrupts the TLS stream.
+    pub fn get_mut(&mut self) -> &mut T {
+        &mut self.transport
+    }
+
+    /// The connection and the transport.
+    pub fn into_parts(self) -> (Connection<S>, T) {
+        (self.conn, self.transport)
+    }
+
+    /// Writes everything the connection has queued to the transport.
+    fn write_tls(&mut self) -> io::Result<()> {
+        let output = self.conn.take_output();
+        if !output.is_empty() {
+            self.transport.write_all(&output)?;
+            self.transport.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Reads once from the transport, feeds what arrived to the connection, and writes
+    /// whatever that produced (the next flight, a KeyUpdate answer, or our alert).
+    fn read_tls(&mut self) -> io::Result<()> {
+        let n = loop {
+            match self.transport.read(&mut self.read_buffer) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                result => break result?,
+            }
+        };
+        if n == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the transport ended without a TLS close_notify",
+            ));
+        }
+        let input = self.read_buffer.get(..n).unwrap_or(&[]);
+        let fed = self.conn.feed(Time::now(), input);
+        self.drain_events();
+        let written = self.write_tls();
+        // The TLS error first: it says why, where a failed write of our alert would not.
+        fed.map_err(tls_error)?;
+        written
+    }
+
+    /// Takes the connection's events into the stream's state, and trace events to the sink.
+    fn drain_events(&mut self) {
+        while let Some(event) = self.conn.poll_event() {
+            match event {
+                Event::ApplicationData(data) => self.received.extend(data),
+                Event::EarlyData(data) => self.early_data.extend(data),
+                Event::NewSessionTicket(ticket) => self.tickets.push(ticket),
+                Event::EarlyDataAccepted => self.early_data_accepted = Some(true),
+                Event::EarlyDataRejected => self.early_data_accepted = Some(false),
+                Event::KeyUpdated { direction } => match direction {
+                    Direction::Sent => self.key_updates_sent += 1,
+                    Direction::Received => self.key_updates_received += 1,
+                },
+                Event::PeerClosed => self.peer_closed = true,
+                // Visible through `negotiated()` and the errors `read`/`write` return.
+                Event::HandshakeComplete(_) | Event::AlertSent(_) | Event::AlertReceived(_) => {}
+            }
+        }
+        while let Some(trace) = self.conn.poll_trace() {
+            if let Some(sink) = &mut self.trace_sink {
+                sink(trace);
+            }
+        }
+    }
+}
+
+/// A TLS error as an I/O error carrying it.
+fn tls_error(err: Error) -> io::Error {
+    let kind = match err {
+        Error::AlertReceived(_) => io::ErrorKind::ConnectionAborted,
+        Error::Misuse(_) => io::ErrorKind::InvalidInput,
+        _ => io::ErrorKind::InvalidData,
+    };
+    io::Error::new(kind, err)
+}
+
+impl<S: StateMachine, T: Read + Write> Read for Stream<S, T> {
+    /// Reads application data, running the handshake first if needed. Returns 0 once the
+    /// peer has sent close_notify and everything before it has been read.
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        self.handshake()?;
+        while self.received.is_empty() {
+            if self.peer_closed {
+                return Ok(0);
+            }
+            self.read_tls()?;
+        }
+        let n = out.len().min(self.received.len());
+        for (slot, byte) in out.iter_mut().zip(self.received.drain(..n)) {
+            *slot = byte;
+        }
+        Ok(n)
+    }
+}
+
+impl<S: StateMachine, T: Read + Write> Write for Stream<S, T> {
+    /// Encrypts and sends up to 64 KiB of `data`, running the handshake first if needed.
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.handshake()?;
+        let data = data.get(..MAX_PLAINTEXT_PER_WRITE).unwrap_or(data);
+        let result = self.conn.write(data);
+        self.drain_events();
+        result.map_err(tls_error)?;
+        self.write_tls()?;
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.write_tls()?;
+        self.transport.flush()
+    }
+}
+
+impl<T: Read + Write> Stream<ClientState, T> {
+    /// A client stream to `server_name` over `transport`, with the OS RNG. The ClientHello
+    /// is sent by the first call that needs the peer.
+    pub fn connect(
+        config: Arc<ClientConfig>,
+        server_name: Option<&str>,
+        transport: T,
+    ) -> io::Result<Self> {
+        let conn = ClientConnection::new(config, server_name, Box::new(OsRng), Time::now())
+            .map_err(tls_error)?;
+        Ok(Self::new(conn, transport))
+    }
+
+    /// Like [`ClientStream::connect`], offering `ticket` for resumption (and 0-RTT, if the
+    /// config enables it and the ticket allows it: see [`ClientStream::write_early_data`]).
+    pub fn resume(
+        config: Arc<ClientConfig>,
+        server_name: Option<&str>,
+        ticket: Ticket,
+        transport: T,
+    ) -> io::Result<Self> {
+        let conn =
+            ClientConnection::resume(config, server_name, ticket, Box::new(OsRng), Time::now())
+                .map_err(tls_error)?;
+        Ok(Self::new(conn, transport))
+    }
+
+    /// Sends `data` as 0-RTT data (RFC 9846 §2.3), before the handshake completes. Only
+    /// possible on a resumed connection whose ticket allows early data. It may be replayed
+    /// by an attacker. If the server rejects it ([`ClientStream::early_data_accepted`] is
+    /// `Some(false)` after the handshake), send it again with `write` if it still matters.
+    pub fn write_early_data(&mut self, data: &[u8]) -> io::Result<()> {
+        let result = self.conn.write_early_data(data);
+        self.drain_events();
+        result.map_err(tls_error)?;
+        self.write_tls()
+    }
+
+    /// True while 0-RTT data may be written.
+    pub fn can_write_early_data(&self) -> bool {
+        self.conn.can_write_early_data()
+    }
+
+    /// Whether the server accepted our 0-RTT data: `None` until it said.
+    pub fn early_data_accepted(&self) -> Option<bool> {
+        self.early_data_accepted
+    }
+
+    /// The session tickets received so far (oldest first), to resume with later.
+    pub fn take_tickets(&mut self) -> Vec<Ticket> {
+        core::mem::take(&mut self.tickets)
+    }
+}
+
+impl<T: Read + Write> Stream<ServerState, T> {
+    /// A server stream over `transport`, with the OS RNG. The handshake starts with the
+    /// first call that needs the peer.
+    pub fn accept(config: Arc<ServerConfig>, transport: T) -> io::Result<Self> {
+        let conn =
+            ServerConnection::new(config, Box::new(OsRng), Time::now()).map_err(tls_error)?;
+        Ok(Self::new(conn, transport))
+    }
+
+    /// The 0-RTT data the server accepted (complete once the handshake is). It may be a
+    /// replay: act on it only as RFC 9846 §8 and Appendix F.5 allow.
+    pub fn take_early_data(&mut self) -> Vec<u8> {
+        core::mem::take(&mut self.early_data)
+    }
+}
+
+impl<S: StateMachine, T: core::fmt::Debug> core::fmt::Debug for Stream<S, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Stream")
+            .field("state", &self.conn.state_name())
+            .field("transport", &self.transport)
+            .field("received", &self.received.len())
+            .field("peer_closed", &self.peer_closed)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::PinnedCertificates;
+    use crate::crypto::rustcrypto::RustCryptoProvider;
+    use crate::server::CertifiedKey;
+    use crate::wire::alert::AlertDescription;
+    use std::net::{TcpListener, TcpStream};
+    use std::string::ToString;
+    use std::thread;
+
+    /// A fresh self-signed ECDSA P-256 certificate for "localhost", and its key.
+    fn certified_key() -> CertifiedKey {
+        let generated = rcgen::generate_simple_self_signed(["localhost".to_string()]).unwrap();
+        let key = crate::pem::signing_key_from_pem(
+            &RustCryptoProvider,
+            generated.signing_key.serialize_pem().as_bytes(),
+        )
+        .unwrap();
+        CertifiedKey {
+            chain: vec![generated.cert.der().to_vec()],
+            key,
+            server_names: Vec::new(),
+        }
+    }
+
+    /// A server config with `key`, and a client config pinning `pinned`.
+    fn configs(key: CertifiedKey, pinned: Vec<u8>) -> (Arc<ServerConfig>, Arc<ClientConfig>) {
+        let provider = Arc::new(RustCryptoProvider);
+        let server = ServerConfig::new(provider.clone(), vec![key]);
+        let verifier = Arc::new(PinnedCertificates::new(vec![pinned]));
+        (
+            Arc::new(server),
+            Arc::new(ClientConfig::new(provider, verifier)),
+        )
+    }
+
+    /// Runs `serve` on a server stream in a thread; returns a connected client stream.
+    fn pair(
+        key: CertifiedKey,
+        pinned: Vec<u8>,
+        serve: impl FnOnce(ServerStream<TcpStream>) + Send + 'static,
+    ) -> (ClientStream<TcpStream>, thread::JoinHandle<()>) {
+        let (server_config, client_config) = configs(key, pinned);
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let server = thread::spawn(move || {
+            let (tcp, _) = listener.accept().unwrap();
+            serve(ServerStream::accept(server_config, tcp).unwrap());
+        });
+        let tcp = TcpStream::connect(address).unwrap();
+        let client = ClientStream::connect(client_config, Some("localhost"), tcp).unwrap();
+        (client, server)
+    }
+
+    /// The TLS error inside an I/O error.
+    fn inner(err: &io::Error) -> Error {
+        *err.get_ref().unwrap().downcast_ref::<Error>().unwrap()
+    }
+
+    #[test]
+    fn test_data_both_ways_key_update_and_close() {
+        let key = certified_key();
+        let cert = key.chain[0].clone();
+        let (mut client, server) = pair(key, cert, |mut s| {
+            // Echo until the client's close_notify, then answer it.
+            let mut buf = [0u8; 1000];
+            loop {
+                let n = s.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                s.write_all(&buf[..n]).unwrap();
+            }
+            assert!(s.peer_closed());
+            assert_eq!(s.key_updates_received(), 1);
+            // The answer to the client's request went out inside `read`.
+            assert_eq!(s.key_updates_sent(), 1);
+            s.close().unwrap();
+        });
+        client.handshake().unwrap();
+        let negotiated = client.negotiated().unwrap().clone();
+        assert_eq!(negotiated.peer_certificates.len(), 1);
+
+        let message: Vec<u8> = (0..100_000u32).map(|i| i as u8).collect();
+        client.write_all(&message).unwrap();
+        let mut echoed = vec![0; message.len()];
+        client.read_exact(&mut echoed).unwrap();
+        assert_eq!(echoed, message);
+
+        client.key_update(true).unwrap();
+        client.write_all(b"after the update").unwrap();
+        let mut echoed = [0u8; 16];
+        client.read_exact(&mut echoed).unwrap();
+        assert_eq!(&echoed, b"after the update");
+        assert_eq!(client.key_updates_received(), 1);
+
+        client.close().unwrap();
+        let mut rest = Vec::new();
+        assert_eq!(client.read_to_end(&mut rest).unwrap(), 0);
+        assert!(client.peer_closed());
+        server.join().unwrap();
+    }
+
+    #[test]
+    fn test_transport_end_without_close_notify_is_an_error() {
+        let key = certified_key();
+        let cert = key.chain[0].clone();
+        let (mut client, server) = pair(key, cert, |mut s| {
+            s.write_all(b"bye").unwrap();
+            // Dropped without close_notify.
+        });
+        let mut buf = [0u8; 3];
+        client.read_exact(&mut buf).unwrap();
+        let err = client.read(&mut buf).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
+        server.join().unwrap();
+    }
+
+    #[test]
+    fn test_refused_certificate_sends_the_alert_to_the_peer() {
+        let key = certified_key();
+        let (mut client, server) = pair(key, b"another certificate".to_vec(), |mut s| {
+            let err = s.handshake().unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::ConnectionAborted);
+            assert_eq!(
+                inner(&err),
+                Error::AlertReceived(AlertDescription::CertificateUnknown)
+            );
+        });
+        let err = client.write(b"never sent").unwrap_err();
+        assert_eq!(
+            inner(&err).alert(),
+            Some(AlertDescription::CertificateUnknown)
+        );
+        // Sticky.
+        assert_eq!(client.handshake().unwrap_err().kind(), err.kind());
+        server.join().unwrap();
+    }
+}
