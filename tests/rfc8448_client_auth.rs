@@ -11,7 +11,9 @@ mod common;
 
 use std::sync::Arc;
 
-use common::check::{check_client_keys, check_secrets, feed_in_pieces, record};
+use common::check::{
+    check_client_keys, check_secrets, feed_in_pieces, first_server_flight, record,
+};
 use common::nss::{hello_rng, nss_client_config};
 use common::vectors::{self, Trace};
 use lucid_tls::client::{ClientAuth, ClientConnection};
@@ -41,11 +43,7 @@ fn run_client(piece: usize) -> (ClientConnection, Vec<TraceEvent>) {
         client.take_output(),
         record(&trace, "client", "send handshake record", 0)
     );
-    let flight = [
-        record(&trace, "server", "send handshake record", 0),
-        record(&trace, "server", "send handshake record", 1),
-    ]
-    .concat();
+    let flight = first_server_flight(&trace);
     feed_in_pieces(&mut client, NOW, &flight, piece);
     assert_eq!(client.state_name(), "CONNECTED");
     // Certificate, CertificateVerify and Finished, in one record.
@@ -103,11 +101,7 @@ fn client_without_a_certificate_sends_an_empty_one() {
     let mut client =
         ClientConnection::new(Arc::new(config), Some("server"), Box::new(rng), NOW).unwrap();
     client.take_output();
-    let flight = [
-        record(&trace, "server", "send handshake record", 0),
-        record(&trace, "server", "send handshake record", 1),
-    ]
-    .concat();
+    let flight = first_server_flight(&trace);
     client.feed(NOW, &flight).unwrap();
     let sent: Vec<Vec<u8>> = std::iter::from_fn(|| client.poll_trace())
         .filter_map(|t| match t {

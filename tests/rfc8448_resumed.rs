@@ -11,7 +11,8 @@ mod common;
 use std::sync::Arc;
 
 use common::check::{
-    check_client_keys, check_secrets, feed_in_pieces, record, traced_secret, value,
+    check_client_keys, check_secrets, feed_in_pieces, first_server_flight, record, traced_secret,
+    value,
 };
 use common::nss::{hello_rng, nss_client_config, simple_client};
 use common::vectors;
@@ -88,11 +89,7 @@ fn run_client(piece: usize) -> (ClientConnection, Vec<Event>, Vec<TraceEvent>) {
         record(&trace, "client", "send application_data record", 0)
     );
 
-    let flight = [
-        record(&trace, "server", "send handshake record", 0),
-        record(&trace, "server", "send handshake record", 1),
-    ]
-    .concat();
+    let flight = first_server_flight(&trace);
     feed_in_pieces(&mut client, now, &flight, piece);
     assert_eq!(client.state_name(), "CONNECTED");
     assert!(!client.can_write_early_data());

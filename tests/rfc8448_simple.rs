@@ -9,7 +9,9 @@
 
 mod common;
 
-use common::check::{check_client_keys, check_secrets, feed_in_pieces, record, states, value};
+use common::check::{
+    check_client_keys, check_secrets, feed_in_pieces, first_server_flight, record, states, value,
+};
 use std::sync::{Arc, Mutex};
 
 use common::nss::{hello_rng, nss_client_config, simple_client};
@@ -45,11 +47,7 @@ fn run_client(piece: usize) -> (ClientConnection, Vec<Event>, Vec<TraceEvent>) {
     );
 
     // The server's flight: ServerHello in the clear, then EE..Finished in one record.
-    let flight = [
-        record(&trace, "server", "send handshake record", 0),
-        record(&trace, "server", "send handshake record", 1),
-    ]
-    .concat();
+    let flight = first_server_flight(&trace);
     feed_in_pieces(&mut client, NOW, &flight, piece);
     assert_eq!(client.state_name(), "CONNECTED");
     assert!(!client.is_handshaking());
@@ -234,11 +232,7 @@ fn client_key_log_has_the_five_nss_lines() {
     let mut client =
         ClientConnection::new(Arc::new(config), Some("server"), Box::new(rng), NOW).unwrap();
     client.take_output();
-    let flight = [
-        record(&trace, "server", "send handshake record", 0),
-        record(&trace, "server", "send handshake record", 1),
-    ]
-    .concat();
+    let flight = first_server_flight(&trace);
     client.feed(NOW, &flight).unwrap();
     let hello = trace
         .block("client", "construct a ClientHello")
