@@ -44,9 +44,9 @@ pub mod error;
 pub mod explain;
 pub mod key_schedule;
 pub mod keylog;
-pub mod pair;
 #[cfg(feature = "std")]
 pub mod os_rng;
+pub mod pair;
 pub mod pem;
 pub mod record;
 #[cfg(feature = "rfc8448")]
