@@ -169,27 +169,32 @@ fn resumption_with_psk_dhe_ke_and_psk_ke() {
 
 #[test]
 fn early_data_accepted() {
-    let mut client = client_config();
-    client.enable_early_data = true;
-    let ticket = first_connection(client.clone()).remove(0);
-    assert_eq!(ticket.max_early_data_size, Some(1024));
-    let mut pair = Pair::new(client, ticket_server(2, 1024), Some(ticket), 7);
-    assert!(pair.client.can_write_early_data());
-    pair.client.write_early_data(b"early bird").unwrap();
-    // More than max_early_data_size is refused locally.
-    assert!(matches!(
-        pair.client.write_early_data(&[0; 1024]),
-        Err(Error::Misuse(_))
-    ));
-    pair.run();
-    assert!(pair.client.negotiated().unwrap().early_data_accepted);
-    assert!(
-        pair.client_events()
-            .iter()
-            .any(|e| matches!(e, Event::EarlyDataAccepted))
-    );
-    assert_eq!(data(&pair.server_events()), b"early bird");
-    exercise(&mut pair);
+    // With compatibility mode, the dummy change_cipher_spec goes right after ClientHello1,
+    // before the 0-RTT records (RFC 9846 Appendix E.4).
+    for compat in [false, true] {
+        let mut client = client_config();
+        client.enable_early_data = true;
+        client.middlebox_compat = compat;
+        let ticket = first_connection(client.clone()).remove(0);
+        assert_eq!(ticket.max_early_data_size, Some(1024));
+        let mut pair = Pair::new(client, ticket_server(2, 1024), Some(ticket), 7);
+        assert!(pair.client.can_write_early_data());
+        pair.client.write_early_data(b"early bird").unwrap();
+        // More than max_early_data_size is refused locally.
+        assert!(matches!(
+            pair.client.write_early_data(&[0; 1024]),
+            Err(Error::Misuse(_))
+        ));
+        pair.run();
+        assert!(
+            pair.client.negotiated().unwrap().early_data_accepted,
+            "compat: {compat}"
+        );
+        let events = pair.client_events();
+        assert!(events.iter().any(|e| matches!(e, Event::EarlyDataAccepted)));
+        assert_eq!(data(&pair.server_events()), b"early bird");
+        exercise(&mut pair);
+    }
 }
 
 #[test]

@@ -9,9 +9,14 @@
 
 mod common;
 
+#[allow(unused_imports)]
+use common::server_replay::*;
+
 use std::sync::Arc;
 
-use common::check::{check_client_keys, check_secrets, feed_in_pieces, record};
+use common::check::{
+    check_client_keys, check_secrets, feed_in_pieces, first_server_flight, record,
+};
 use common::nss::{hello_rng, nss_client_config};
 use common::vectors::{self, Trace};
 use lucid_tls::client::{ClientAuth, ClientConnection};
@@ -41,11 +46,7 @@ fn run_client(piece: usize) -> (ClientConnection, Vec<TraceEvent>) {
         client.take_output(),
         record(&trace, "client", "send handshake record", 0)
     );
-    let flight = [
-        record(&trace, "server", "send handshake record", 0),
-        record(&trace, "server", "send handshake record", 1),
-    ]
-    .concat();
+    let flight = first_server_flight(&trace);
     feed_in_pieces(&mut client, NOW, &flight, piece);
     assert_eq!(client.state_name(), "CONNECTED");
     // Certificate, CertificateVerify and Finished, in one record.
@@ -103,11 +104,7 @@ fn client_without_a_certificate_sends_an_empty_one() {
     let mut client =
         ClientConnection::new(Arc::new(config), Some("server"), Box::new(rng), NOW).unwrap();
     client.take_output();
-    let flight = [
-        record(&trace, "server", "send handshake record", 0),
-        record(&trace, "server", "send handshake record", 1),
-    ]
-    .concat();
+    let flight = first_server_flight(&trace);
     client.feed(NOW, &flight).unwrap();
     let sent: Vec<Vec<u8>> = std::iter::from_fn(|| client.poll_trace())
         .filter_map(|t| match t {
@@ -123,4 +120,28 @@ fn client_without_a_certificate_sends_an_empty_one() {
     assert_eq!(sent.len(), 3);
     assert_eq!(sent[1], [0x0b, 0, 0, 4, 0, 0, 0, 0]);
     assert_eq!(sent[2][0], 0x14);
+}
+
+// ----- Server role ---------------------------------------------------------------------------
+
+#[test]
+fn rfc8448_client_auth_server() {
+    // §6: the server (an ECDSA P-256 certificate whose private key RFC 8448 does not
+    // publish, so its signature is replayed after being verified) asks for a client
+    // certificate and checks the client's RSA-PSS CertificateVerify.
+    for split in [usize::MAX, 1] {
+        let (mut server, rng, trace, now) = rfc_server(TraceName::ClientAuth);
+        let events = replay(&trace, &mut server, now, split);
+        assert_eq!(rng.remaining(), 0);
+        let negotiated = handshake_complete(&events);
+        assert_eq!(
+            negotiated.signature_scheme,
+            Some(lucid_tls::wire::algorithms::SignatureScheme::RsaPssRsaeSha256)
+        );
+        let client_chain = lucid_tls::rfc8448::nss::certificate_chain(&trace, "client").unwrap();
+        assert_eq!(negotiated.peer_certificates, client_chain);
+        if split == usize::MAX {
+            assert_eq!(check_server_secrets(&trace, &traces(&mut server)), 11 + 8);
+        }
+    }
 }

@@ -120,6 +120,8 @@ impl<S: StateMachine> Connection<S> {
                 return Err(self.core.fail(err));
             }
         }
+        // An idle connection keeps no receive buffer (see `RecordDeframer`).
+        self.core.deframer.release_if_empty();
         Ok(consumed)
     }
 

@@ -27,6 +27,17 @@ pub fn record<'a>(trace: &'a Trace, actor: &str, heading: &str, n: usize) -> &'a
     trace.blocks(actor, heading)[n].get("complete record")
 }
 
+/// The server's first flight of a trace without HelloRetryRequest or dummy
+/// change_cipher_spec: its first two handshake records (the ServerHello, then the
+/// encrypted flight).
+pub fn first_server_flight(trace: &Trace) -> Vec<u8> {
+    [
+        record(trace, "server", "send handshake record", 0),
+        record(trace, "server", "send handshake record", 1),
+    ]
+    .concat()
+}
+
 /// Feeds `bytes` to `client` in pieces of `piece` bytes.
 pub fn feed_in_pieces(client: &mut ClientConnection, now: Time, bytes: &[u8], piece: usize) {
     for chunk in bytes.chunks(piece) {
