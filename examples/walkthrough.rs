@@ -6,6 +6,7 @@
 //! cargo run --example walkthrough -- --trace hrr         # simple | resumed-0rtt | hrr | client-auth | compat
 //! cargo run --example walkthrough -- --keylog keys.txt   # also write an NSS key log (or set SSLKEYLOGFILE)
 //! cargo run --example walkthrough -- --pcap hs.pcap      # and the records as a capture, for Wireshark
+//! cargo run --example walkthrough -- --tamper 2          # flip the last byte of flight 2: see the alert
 //! ```
 //!
 //! Both engines are configured like the RFC's two NSS endpoints and draw the RFC's
@@ -42,15 +43,17 @@ struct Args {
     trace: TraceName,
     keylog: Option<PathBuf>,
     pcap: Option<PathBuf>,
+    tamper: Option<usize>,
 }
 
 fn usage() -> String {
     let names: Vec<&str> = TraceName::ALL.iter().map(|t| t.cli_name()).collect();
     format!(
-        "usage: walkthrough [--trace {}] [--keylog PATH] [--pcap FILE]\n\
+        "usage: walkthrough [--trace {}] [--keylog PATH] [--pcap FILE] [--tamper N]\n\
          \n  --trace NAME   the RFC 8448 trace to step through (default: simple)\
          \n  --keylog PATH  append NSS key log lines to PATH (default: $SSLKEYLOGFILE, if set)\
-         \n  --pcap FILE    write the records as one synthetic TCP stream (pcap)",
+         \n  --pcap FILE    write the records as one synthetic TCP stream (pcap)\
+         \n  --tamper N     flip the last byte of flight N on the wire, to see what goes wrong",
         names.join("|")
     )
 }
@@ -61,6 +64,7 @@ fn parse_args() -> Result<Args, String> {
         trace: TraceName::Simple,
         keylog: None,
         pcap: None,
+        tamper: None,
     };
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
@@ -73,6 +77,11 @@ fn parse_args() -> Result<Args, String> {
             }
             Long("keylog") => args.keylog = Some(parser.value().map_err(|e| e.to_string())?.into()),
             Long("pcap") => args.pcap = Some(parser.value().map_err(|e| e.to_string())?.into()),
+            Long("tamper") => {
+                let n = parser.value().map_err(|e| e.to_string())?;
+                let n = n.to_string_lossy().parse().map_err(|_| usage())?;
+                args.tamper = Some(n);
+            }
             Long("help") | Short('h') => return Err(usage()),
             other => return Err(format!("{}\n{}", other.unexpected(), usage())),
         }
@@ -98,7 +107,13 @@ fn main() -> ExitCode {
         },
         None => KeyLogFile::from_env().map(|file| (file, "$SSLKEYLOGFILE".to_string())),
     };
-    match walkthrough(args.trace, keylog, args.pcap.as_deref()) {
+    let options = Options {
+        trace: args.trace,
+        keylog,
+        pcap: args.pcap,
+        tamper: args.tamper,
+    };
+    match walkthrough(options) {
         Ok((text, all_equal)) => {
             print!("{text}");
             if all_equal {
@@ -114,20 +129,54 @@ fn main() -> ExitCode {
     }
 }
 
-/// Steps through `trace`; returns the walkthrough's text, and whether everything matched
-/// RFC 8448 and the handshake completed. With `keylog`, writes the client's key log lines;
-/// with `pcap`, the records as a capture file.
-pub fn walkthrough(
-    trace: TraceName,
-    keylog: Option<(KeyLogFile, String)>,
-    pcap: Option<&std::path::Path>,
-) -> Result<(String, bool), SetupError> {
-    let mut rfc = Rfc8448Handshake::new(trace)?;
-    let mut walk = Walk::new(keylog);
+/// What to walk through, and what to write besides the text.
+pub struct Options {
+    /// The RFC 8448 trace.
+    pub trace: TraceName,
+    /// Where the client's NSS key log lines go, and the name to print for it.
+    pub keylog: Option<(KeyLogFile, String)>,
+    /// Where to write the records as a capture.
+    pub pcap: Option<PathBuf>,
+    /// Flip the last byte of this flight (from 1) on the wire.
+    pub tamper: Option<usize>,
+}
+
+impl Options {
+    /// Just the text for `trace`.
+    pub fn trace(trace: TraceName) -> Self {
+        Self {
+            trace,
+            keylog: None,
+            pcap: None,
+            tamper: None,
+        }
+    }
+}
+
+/// Steps through the trace; returns the walkthrough's text, and whether everything matched
+/// RFC 8448 and the handshake completed.
+pub fn walkthrough(options: Options) -> Result<(String, bool), SetupError> {
+    let mut rfc = Rfc8448Handshake::new(options.trace)?;
+    let mut walk = Walk::new(options.keylog);
     let mut wire = pcap::TcpStream::new();
     walk.introduce(&rfc);
     let mut failed = None;
-    while let Some(flight) = rfc.next_flight() {
+    loop {
+        let flight = if options.tamper == Some(walk.flights + 1) {
+            walk.line("");
+            walk.line(format!(
+                "⚡ Flight {} is tampered with: its last byte is flipped on the wire.",
+                walk.flights + 1
+            ));
+            rfc.next_flight_tampered(|bytes| {
+                if let Some(last) = bytes.last_mut() {
+                    *last ^= 0x01;
+                }
+            })
+        } else {
+            rfc.next_flight()
+        };
+        let Some(flight) = flight else { break };
         match flight {
             Ok(flight) => {
                 wire.send(flight.flight.from, &flight.flight.bytes);
@@ -153,7 +202,7 @@ pub fn walkthrough(
         }
     }
     wire.close();
-    if let Some(path) = pcap {
+    if let Some(path) = &options.pcap {
         match wire.write(path) {
             Ok(()) => walk.line(format!(
                 "Capture: {} flights as one TCP stream (10.0.0.1:50000 ⇄ 10.0.0.2:443) in {}.",
@@ -583,10 +632,13 @@ impl Walk {
     fn conclude(&mut self, rfc: &Rfc8448Handshake, failed: Option<String>) -> bool {
         let mut problems = std::mem::take(&mut self.mismatches);
         problems.extend(failed);
-        for (side, rng) in [
+        // A handshake that stopped early leaves values undrawn; only a complete one must not.
+        let rngs = [
             (Side::Client, &rfc.client_rng),
             (Side::Server, &rfc.server_rng),
-        ] {
+        ];
+        let complete = problems.is_empty();
+        for (side, rng) in rngs.into_iter().filter(|_| complete) {
             let left = rng.remaining_names();
             if !left.is_empty() {
                 problems.push(format!("the {} never drew {left:?}", side.name()));

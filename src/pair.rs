@@ -237,6 +237,24 @@ impl Pair {
     }
 }
 
+/// Cuts back-to-back records at each record header's length (a truncated last record is
+/// returned as it is).
+pub fn split_records(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut records = Vec::new();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let length = match rest.get(3..RECORD_HEADER_LEN) {
+            Some(&[high, low]) => usize::from(u16::from_be_bytes([high, low])),
+            _ => rest.len(),
+        };
+        let end = (RECORD_HEADER_LEN + length).min(rest.len());
+        let (record, tail) = rest.split_at(end);
+        records.push(record);
+        rest = tail;
+    }
+    records
+}
+
 impl Flight {
     /// The handshake messages of this flight, as the receiver decoded and accepted them,
     /// in order (a message the receiver rejected is not there).
@@ -259,22 +277,9 @@ impl Flight {
             .collect()
     }
 
-    /// The flight's records, as delivered: [`Flight::bytes`] cut at each record header's
-    /// length (a truncated last record is returned as it is).
+    /// The flight's records, as delivered (see [`split_records`]).
     pub fn records(&self) -> Vec<&[u8]> {
-        let mut records = Vec::new();
-        let mut rest = self.bytes.as_slice();
-        while !rest.is_empty() {
-            let length = match rest.get(3..RECORD_HEADER_LEN) {
-                Some(&[high, low]) => usize::from(u16::from_be_bytes([high, low])),
-                _ => rest.len(),
-            };
-            let end = (RECORD_HEADER_LEN + length).min(rest.len());
-            let (record, tail) = rest.split_at(end);
-            records.push(record);
-            rest = tail;
-        }
-        records
+        split_records(&self.bytes)
     }
 
     /// The last value of the secret `label` that `side` derived during this flight.

@@ -9,11 +9,12 @@ mod walkthrough;
 
 use lucid_tls::keylog::KeyLogFile;
 use lucid_tls::rfc8448::{Rfc8448Handshake, TraceName, expected, vectors};
+use walkthrough::Options;
 
 #[test]
 fn walkthrough_matches_rfc8448_for_every_trace() {
     for trace in TraceName::ALL {
-        let (text, all_equal) = walkthrough::walkthrough(trace, None, None).unwrap();
+        let (text, all_equal) = walkthrough::walkthrough(Options::trace(trace)).unwrap();
         // The handshake completes in memory exactly when the walkthrough says all is equal.
         let completes = Rfc8448Handshake::new(trace)
             .unwrap()
@@ -39,7 +40,7 @@ fn walkthrough_matches_rfc8448_for_every_trace() {
 
 #[test]
 fn walkthrough_prints_every_rfc8448_simple_secret() {
-    let (text, all_equal) = walkthrough::walkthrough(TraceName::Simple, None, None).unwrap();
+    let (text, all_equal) = walkthrough::walkthrough(Options::trace(TraceName::Simple)).unwrap();
     assert!(all_equal);
     let simple = vectors::load("simple").unwrap();
     for label in expected::PRINTED_SECRETS {
@@ -59,8 +60,9 @@ fn walkthrough_writes_the_nss_key_log() {
     ));
     let _ = std::fs::remove_file(&path);
     let file = KeyLogFile::append_to(&path).unwrap();
-    let (_, all_equal) =
-        walkthrough::walkthrough(TraceName::Resumed, Some((file, "test".into())), None).unwrap();
+    let mut options = Options::trace(TraceName::Resumed);
+    options.keylog = Some((file, "test".into()));
+    let (_, all_equal) = walkthrough::walkthrough(options).unwrap();
     assert!(all_equal);
     let log = std::fs::read_to_string(&path).unwrap();
     let _ = std::fs::remove_file(&path);

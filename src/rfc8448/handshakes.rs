@@ -136,12 +136,25 @@ impl Rfc8448Handshake {
     /// delivery, with the sender's records checked against the RFC's. `None` after the
     /// last flight.
     pub fn next_flight(&mut self) -> Option<Result<CheckedFlight, Error>> {
-        let script = self.script.get(self.next)?.clone();
-        self.next += 1;
-        Some(self.perform(script))
+        self.next_flight_tampered(|_| {})
     }
 
-    fn perform(&mut self, script: ScriptedFlight) -> Result<CheckedFlight, Error> {
+    /// Like [`Rfc8448Handshake::next_flight`], letting `tamper` change the flight's bytes on
+    /// the wire (the record check still compares what the sender sent).
+    pub fn next_flight_tampered(
+        &mut self,
+        tamper: impl FnOnce(&mut Vec<u8>),
+    ) -> Option<Result<CheckedFlight, Error>> {
+        let script = self.script.get(self.next)?.clone();
+        self.next += 1;
+        Some(self.perform(script, tamper))
+    }
+
+    fn perform(
+        &mut self,
+        script: ScriptedFlight,
+        tamper: impl FnOnce(&mut Vec<u8>),
+    ) -> Result<CheckedFlight, Error> {
         for action in &script.actions {
             match (script.from, action) {
                 (Side::Client, AppAction::Write(data)) => self.pair.client.write(data)?,
@@ -156,8 +169,12 @@ impl Rfc8448Handshake {
                 (Side::Server, AppAction::Close) => self.pair.server.close(),
             }
         }
-        let flight = self.pair.step_from(script.from);
-        let sent = flight.records();
+        let mut sent_bytes = Vec::new();
+        let flight = self.pair.step_tampered(script.from, |bytes| {
+            sent_bytes = bytes.clone();
+            tamper(bytes);
+        });
+        let sent = crate::pair::split_records(&sent_bytes);
         let count = sent.len().max(script.records.len());
         let records = (0..count)
             .map(|i| RecordCheck {
