@@ -127,6 +127,7 @@ fn handshake_tables(res: &Results, md: &mut String) {
     writeln!(md, "Against rustls: time ÷ rustls-ring's time (below 1: lucid-tls is faster). Against the floor: time ÷ the crypto floor of the same provider (goal ≤ 1.05); rustls is set against the ring floor.\n").unwrap();
     writeln!(md, "| scenario | lucid-ring ÷ rustls-ring (equal crypto) | lucid-rustcrypto ÷ rustls-ring (default vs default) | lucid-rustcrypto ÷ floor | lucid-ring ÷ floor | rustls-ring ÷ ring floor | client: lucid-ring ÷ floor | server: lucid-ring ÷ floor |").unwrap();
     writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---:|").unwrap();
+    let mut columns: [Vec<f64>; 7] = Default::default();
     for sc in scenarios() {
         let lrc = res.total("full", "lucid-rustcrypto", &sc);
         let lr = res.total("full", "lucid-ring", &sc);
@@ -139,19 +140,34 @@ fn handshake_tables(res: &Results, md: &mut String) {
                 res.us(&format!("floor/ring/{sc}/{s}")),
             )
         };
-        writeln!(
-            md,
-            "| {sc} | {} | {} | {} | {} | {} | {} | {} |",
+        let cells = [
             r(lr, rr),
             r(lrc, rr),
             r(lrc, frc),
             r(lr, fr),
             r(rr, fr),
             side("client"),
-            side("server")
-        )
-        .unwrap();
+            side("server"),
+        ];
+        for (column, cell) in columns.iter_mut().zip(&cells) {
+            if let Ok(v) = cell.parse::<f64>() {
+                column.push(v);
+            }
+        }
+        writeln!(md, "| {sc} | {} |", cells.join(" | ")).unwrap();
     }
+    let geomean = |v: &Vec<f64>| {
+        if v.is_empty() {
+            "–".to_string()
+        } else {
+            format!(
+                "**{:.2}**",
+                (v.iter().map(|x| x.ln()).sum::<f64>() / v.len() as f64).exp()
+            )
+        }
+    };
+    let means: Vec<String> = columns.iter().map(geomean).collect();
+    writeln!(md, "| geometric mean | {} |", means.join(" | ")).unwrap();
     writeln!(md, "\n### The crypto floor (µs)\n").unwrap();
     writeln!(
         md,
@@ -316,7 +332,7 @@ fn chart(res: &Results, path: &Path) {
             ("sans-serif", 20),
         )
         .margin(10)
-        .x_label_area_size(90)
+        .x_label_area_size(50)
         .y_label_area_size(60)
         .build_cartesian_2d(
             -0.5f64..scs.len() as f64 - 0.5,
@@ -330,21 +346,14 @@ fn chart(res: &Results, path: &Path) {
         .x_label_formatter(&|x| {
             let i = x.round();
             match scs.get(i as usize) {
-                // Leading spaces keep the rotated text clear of the axis.
-                Some(sc) if (x - i).abs() < 0.01 && i >= 0.0 => format!(
-                    "    {}",
-                    sc.replace("aes128gcm", "AES128")
-                        .replace("aes256gcm", "AES256")
-                        .replace("chacha20", "ChaCha")
-                        .replace('/', " ")
-                ),
+                Some(sc) if (x - i).abs() < 0.01 && i >= 0.0 => short_name(sc),
                 _ => String::new(),
             }
         })
-        .x_label_style(
-            ("sans-serif", 10)
-                .into_font()
-                .transform(FontTransform::Rotate90),
+        .x_label_style(("sans-serif", 11))
+        .x_desc(
+            "suite (A128 = AES-128-GCM, A256 = AES-256-GCM, CC20 = ChaCha20-Poly1305), \
+             group (x = X25519, p = P-256), certificate (ecdsa, rsa = RSA-2048, ed = Ed25519)",
         )
         .y_desc("µs")
         .draw()
@@ -398,6 +407,19 @@ fn chart(res: &Results, path: &Path) {
         .draw()
         .unwrap();
     root.present().unwrap();
+}
+
+/// `aes128gcm/x25519/ecdsa` → `A128 x ecdsa`, short enough for a horizontal axis label.
+fn short_name(scenario: &str) -> String {
+    scenario
+        .replace("aes128gcm", "A128")
+        .replace("aes256gcm", "A256")
+        .replace("chacha20", "CC20")
+        .replace("x25519", "x")
+        .replace("p256", "p")
+        .replace("rsa2048", "rsa")
+        .replace("ed25519", "ed")
+        .replace('/', " ")
 }
 
 fn main() {

@@ -45,6 +45,9 @@ pub(super) struct ApplicationSecrets {
     pub(super) read: Option<ApplicationTrafficSecret>,
 }
 
+/// How many event slots an idle connection keeps.
+const RETAINED_EVENT_SLOTS: usize = 4;
+
 /// The state both roles share. See the module doc.
 pub struct ConnectionCore {
     pub(super) provider: Arc<dyn CryptoProvider>,
@@ -195,7 +198,14 @@ impl ConnectionCore {
     }
 
     pub(super) fn poll_event(&mut self) -> Option<Event> {
-        self.events.pop_front()
+        let event = self.events.pop_front();
+        // A burst of records (say 1 MiB of application data fed at once) queues one event
+        // per record; once drained, give the queue's memory back rather than keep it for
+        // the life of the connection.
+        if self.events.is_empty() && self.events.capacity() > RETAINED_EVENT_SLOTS {
+            self.events.shrink_to(RETAINED_EVENT_SLOTS);
+        }
+        event
     }
 
     pub(super) fn poll_trace(&mut self) -> Option<TraceEvent> {

@@ -96,6 +96,14 @@ impl ConnectionCore {
         if pieces.is_empty() {
             pieces.push(&[]);
         }
+        // Room for every record at once: a large write must not regrow (and recopy) the
+        // output queue record by record.
+        let overhead = RecordEncrypter::record_len(0, 0);
+        self.output.reserve(
+            content
+                .len()
+                .saturating_add(pieces.len().saturating_mul(overhead)),
+        );
         for piece in pieces {
             let start = self.output.len();
             match self.encrypter.as_mut() {
