@@ -5,6 +5,7 @@
 //! ```text
 //! cargo run --example illustrate -- --trace simple --out handshake.html
 //! cargo run --example illustrate -- --trace hrr --out hrr.html --pcap hrr.pcap
+//! cargo run --example illustrate -- --connect localhost:4433 --ca ca.pem --out live.html
 //! ```
 //!
 //! `--trace` takes an RFC 8448 trace (`simple`, `resumed-0rtt`, `hrr`, `client-auth`,
@@ -13,6 +14,11 @@
 //! trace events alone (lucid_tls::trace), so the same rendering works for any connection a
 //! client makes: the client sees every record both ways, and every key. Protected records
 //! are decrypted here, with the keys the trace reports, by the library's own record layer.
+//!
+//! `--connect HOST:PORT --ca CA.pem [--server-name NAME]` makes a live handshake instead,
+//! as a client trusting the CA certificates in the PEM file, sends one HTTP/1.0 request
+//! (`openssl s_server -www` answers it), reads for up to two seconds, and closes. The key
+//! log (SSLKEYLOGFILE) and `--pcap` work for live handshakes too.
 //!
 //! The page loads nothing from the network: styles and the little script are inline.
 
@@ -34,11 +40,23 @@ use lucid_tls::wire::handshake::HandshakeMessage;
 #[path = "common/pcap.rs"]
 mod pcap;
 
+#[allow(dead_code)]
+#[path = "common/mod.rs"]
+mod common;
+
 /// AEAD tags are 16 bytes for every TLS 1.3 suite (RFC 9846 §5.2).
 const TAG_LEN: usize = 16;
 
+/// A live peer to connect to.
+struct Live {
+    address: String,
+    ca: PathBuf,
+    server_name: Option<String>,
+}
+
 struct Args {
     trace: TraceName,
+    live: Option<Live>,
     out: PathBuf,
     pcap: Option<PathBuf>,
 }
@@ -46,7 +64,8 @@ struct Args {
 fn usage() -> String {
     let names: Vec<&str> = TraceName::ALL.iter().map(|t| t.cli_name()).collect();
     format!(
-        "usage: illustrate --trace {} --out FILE.html [--pcap FILE]",
+        "usage: illustrate (--trace {} | --connect HOST:PORT --ca CA.pem [--server-name NAME]) \
+         --out FILE.html [--pcap FILE]",
         names.join("|")
     )
 }
@@ -54,6 +73,7 @@ fn usage() -> String {
 fn parse_args() -> Result<Args, String> {
     use lexopt::prelude::*;
     let (mut trace, mut out, mut pcap) = (None, None, None);
+    let (mut address, mut ca, mut server_name) = (None, None, None);
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
@@ -67,22 +87,40 @@ fn parse_args() -> Result<Args, String> {
             }
             Long("out") | Short('o') => out = Some(parser.value().map_err(|e| e.to_string())?),
             Long("pcap") => pcap = Some(parser.value().map_err(|e| e.to_string())?.into()),
-            Long("connect") => {
-                return Err(
-                    "--connect (a live handshake) needs the std stream adapter, which is not \
-                     merged yet; use --trace"
-                        .to_string(),
-                );
-            }
+            Long("connect") => address = Some(value(&mut parser)?),
+            Long("ca") => ca = Some(PathBuf::from(value(&mut parser)?)),
+            Long("server-name") => server_name = Some(value(&mut parser)?),
             Long("help") | Short('h') => return Err(usage()),
             other => return Err(format!("{}\n{}", other.unexpected(), usage())),
         }
     }
+    let live = match (address, ca) {
+        (Some(address), Some(ca)) => Some(Live {
+            address,
+            ca,
+            server_name,
+        }),
+        (None, None) => None,
+        _ => {
+            return Err(format!(
+                "--connect needs --ca (and --ca needs --connect)\n{}",
+                usage()
+            ));
+        }
+    };
     Ok(Args {
         trace: trace.unwrap_or(TraceName::Simple),
+        live,
         out: out.ok_or_else(usage)?.into(),
         pcap,
     })
+}
+
+fn value(parser: &mut lexopt::Parser) -> Result<String, String> {
+    let value = parser.value().map_err(|e| e.to_string())?;
+    value
+        .into_string()
+        .map_err(|v| format!("not UTF-8: {}", v.to_string_lossy()))
 }
 
 fn main() -> ExitCode {
@@ -93,10 +131,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let page = match illustrate_trace(args.trace) {
+    let page = match &args.live {
+        Some(live) => illustrate_live(live),
+        None => illustrate_trace(args.trace)
+            .map_err(|e| format!("cannot run RFC 8448 {}: {e}", args.trace.section())),
+    };
+    let page = match page {
         Ok(page) => page,
         Err(e) => {
-            eprintln!("cannot run RFC 8448 {}: {e}", args.trace.section());
+            eprintln!("{e}");
             return ExitCode::FAILURE;
         }
     };
@@ -155,6 +198,100 @@ pub fn illustrate_trace(name: TraceName) -> Result<Page, SetupError> {
         html,
         wire,
         all_equal: complete && page.mismatches == 0,
+    })
+}
+
+/// Connects to a live server as a client, sends one HTTP/1.0 request, reads for up to two
+/// seconds, closes, and renders what the client's trace shows.
+fn illustrate_live(live: &Live) -> Result<Page, String> {
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use lucid_tls::client::{ClientConfig, ClientConnection};
+    use lucid_tls::connection::Event;
+    use lucid_tls::time::Time;
+    use lucid_tls::x509::WebPkiServerVerifier;
+
+    let host = live
+        .address
+        .rsplit_once(':')
+        .map_or(live.address.as_str(), |(h, _)| h);
+    let server_name = live.server_name.clone().unwrap_or_else(|| host.to_string());
+    let validator = common::validator(std::slice::from_ref(&live.ca))?;
+    let mut config = ClientConfig::new(
+        common::provider(),
+        Arc::new(WebPkiServerVerifier::new(validator)),
+    );
+    config.trace = true;
+    config.keylog = common::keylog_from_env();
+    let mut client = ClientConnection::new(
+        Arc::new(config),
+        Some(&server_name),
+        Box::new(lucid_tls::os_rng::OsRng),
+        Time::now(),
+    )
+    .map_err(|e| format!("cannot start: {e:?}"))?;
+    let mut tcp = std::net::TcpStream::connect(&live.address)
+        .map_err(|e| format!("cannot connect to {}: {e}", live.address))?;
+    tcp.set_read_timeout(Some(Duration::from_secs(2)))
+        .map_err(|e| e.to_string())?;
+    let mut wire = Vec::new();
+    let mut trace = Vec::new();
+    let mut requested = false;
+    let mut buffer = [0u8; 16384];
+    let outcome = loop {
+        let output = client.take_output();
+        if !output.is_empty() {
+            tcp.write_all(&output).map_err(|e| e.to_string())?;
+            wire.push((Side::Client, output));
+        }
+        trace.extend(std::iter::from_fn(|| client.poll_trace()));
+        let events: Vec<Event> = std::iter::from_fn(|| client.poll_event()).collect();
+        if events.iter().any(|e| matches!(e, Event::PeerClosed)) {
+            break Ok(());
+        }
+        if let Some(e) = client.error() {
+            break Err(format!("the handshake failed: {e:?}"));
+        }
+        if !client.is_handshaking() && !requested {
+            requested = true;
+            let request = format!("GET / HTTP/1.0\r\nHost: {server_name}\r\n\r\n");
+            client
+                .write(request.as_bytes())
+                .map_err(|e| format!("{e:?}"))?;
+            continue;
+        }
+        match tcp.read(&mut buffer) {
+            Ok(0) => break Ok(()),
+            Ok(n) => {
+                wire.push((Side::Server, buffer[..n].to_vec()));
+                // An error is reported by client.error() on the next turn.
+                let _ = client.feed(Time::now(), &buffer[..n]);
+            }
+            // Nothing more within the timeout: done.
+            Err(_) => break Ok(()),
+        }
+    };
+    if client.error().is_none() {
+        client.close();
+        let output = client.take_output();
+        if tcp.write_all(&output).is_ok() && !output.is_empty() {
+            wire.push((Side::Client, output));
+        }
+    }
+    trace.extend(std::iter::from_fn(|| client.poll_trace()));
+    let title = format!("TLS 1.3 handshake with {} ({server_name})", live.address);
+    let summary = match &outcome {
+        Ok(()) => "A live handshake, as lucid-tls's client saw it.".to_string(),
+        Err(e) => format!("A live handshake, as lucid-tls's client saw it: {e}."),
+    };
+    let mut renderer = Renderer::new(None);
+    let html = renderer.render(&title, &summary, &trace);
+    Ok(Page {
+        html,
+        wire,
+        all_equal: outcome.is_ok() && renderer.mismatches == 0,
     })
 }
 

@@ -27,6 +27,17 @@
 //! | time as an input (§4.3.11.1, §8.3)         | [`time`]                    |
 //! | std only: PEM loading, the OS RNG, blocking streams | `pem`, `os_rng`, `stream` |
 //!
+//! ## Learning and testing
+//!
+//! | what                                                         | module          |
+//! |--------------------------------------------------------------|-----------------|
+//! | drive a client/server pair one flight at a time              | [`pair`]        |
+//! | RFC 8448's five handshakes: vectors, configs, replayed randomness (feature `rfc8448`) | `rfc8448` |
+//! | decoded message fields, secret derivations, certificate summaries | [`explain`] |
+//!
+//! `cargo run --example walkthrough` steps through an RFC 8448 handshake with both engines;
+//! `docs/learn/` has ten chapters built on its output.
+//!
 //! Each module's own documentation says what it implements and what it does not.
 #![no_std]
 #![forbid(unsafe_code)]
