@@ -412,9 +412,11 @@ impl ConnectionCore {
         }
     }
 
-    /// The limit on records we receive: what we advertised.
+    /// The limit on records we receive: what we advertised. The deframer then refuses a
+    /// longer record by its header, and never buffers more than one such record.
     pub fn set_receive_limit(&mut self, limit: RecordSizeLimit) {
         self.receive_limit = limit;
+        self.deframer.set_size_limit(limit);
         if let Some(decrypter) = self.decrypter.as_mut() {
             decrypter.set_size_limit(limit);
         }

@@ -286,8 +286,8 @@ fn test_emit_rfc8448_client_application_data_record() {
     assert!(matches!(events(&mut server).as_slice(), [Event::ApplicationData(d)] if *d == payload));
 }
 
-#[test]
-fn test_emit_coalesced_and_split_handshake_records() {
+/// A sender and a receiver of records under RFC 8448 §3's server handshake key.
+fn handshake_key_pair() -> (Connection<Collect>, Connection<Collect>) {
     let (traffic, _) = rfc8448_secrets();
     let mut sender = connection();
     let mut receiver = connection();
@@ -299,6 +299,12 @@ fn test_emit_coalesced_and_split_handshake_records() {
         .core_mut()
         .install_read_key(&traffic.server, Epoch::Handshake)
         .unwrap();
+    (sender, receiver)
+}
+
+#[test]
+fn test_emit_coalesced_and_split_handshake_records() {
+    let (mut sender, mut receiver) = handshake_key_pair();
     let eoed = HandshakeMessage::EndOfEarlyData(EndOfEarlyData);
     let fin = HandshakeMessage::Finished(Finished {
         verify_data: vec![7; 32],
@@ -327,6 +333,24 @@ fn test_emit_coalesced_and_split_handshake_records() {
     // decode error, which proves the two records were joined into one message.
     let err = receiver.feed(NOW, &out).unwrap_err();
     assert_eq!(err.alert(), Some(AlertDescription::DecodeError));
+}
+
+#[test]
+fn test_parse_record_over_our_limit_refused_by_its_header() {
+    let (mut sender, mut receiver) = handshake_key_pair();
+    // We advertised 64 bytes; the peer ignores it and sends a 100-byte message whole.
+    receiver
+        .core_mut()
+        .set_receive_limit(RecordSizeLimit::from_record_size_limit(64).unwrap());
+    let big = HandshakeMessage::Finished(Finished {
+        verify_data: vec![9; 96],
+    });
+    sender.core_mut().send_handshake(&big, None).unwrap();
+    let out = sender.take_output();
+    assert_eq!(out.len(), 5 + 101 + 16);
+    // The header alone is enough to refuse it: nothing of the body is buffered.
+    let err = receiver.feed(NOW, &out[..5]).unwrap_err();
+    assert_eq!(err.alert(), Some(AlertDescription::RecordOverflow));
 }
 
 #[test]

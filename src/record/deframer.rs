@@ -7,18 +7,22 @@
 //!
 //! A header is judged as soon as its five bytes are in, before the body is waited for: an
 //! unknown record type or an impossible length ends the connection without buffering up
-//! to 64 KiB of garbage. The buffer never grows beyond [`MAX_CIPHERTEXT_RECORD_LEN`].
+//! to 64 KiB of garbage. The buffer never grows beyond one largest record: at most
+//! [`MAX_CIPHERTEXT_RECORD_LEN`], and less once a smaller record size limit was negotiated
+//! ([`RecordDeframer::set_size_limit`], RFC 8449 or RFC 6066), so a small device that
+//! advertised a small limit never needs a receive buffer larger than that.
 //!
 //! Memory: the buffer grows as bytes arrive (doubling, up to one largest record), and
 //! [`RecordDeframer::release_if_empty`] gives it back when no partial record is held, so an
 //! idle connection keeps no receive buffer (the engine calls it at the end of each `feed`).
 //!
 //! Not here: what a record means (the engine), deprotection
-//! ([`crate::record::decrypter`]), the negotiated size limit (checked by the decrypter).
+//! ([`crate::record::decrypter`], which checks the limit on the decrypted plaintext).
 
 use alloc::vec::Vec;
 
 use crate::error::Error;
+use crate::record::limits::RecordSizeLimit;
 use crate::wire::alert::AlertDescription;
 use crate::wire::codes::ContentType;
 use crate::wire::record::{
@@ -42,6 +46,8 @@ pub struct RecordDeframer {
     /// Received bytes; `buf[start..]` have not been handed out yet.
     buf: Vec<u8>,
     start: usize,
+    /// The longest record accepted, header included: one record within the receive limit.
+    max_record_len: usize,
 }
 
 impl Default for RecordDeframer {
@@ -51,7 +57,8 @@ impl Default for RecordDeframer {
 }
 
 impl RecordDeframer {
-    /// How many bytes the deframer holds at most: one largest legal record.
+    /// How many bytes the deframer holds at most without a negotiated limit: one largest
+    /// legal record.
     pub const CAPACITY: usize = MAX_CIPHERTEXT_RECORD_LEN;
 
     /// An empty deframer; its buffer is allocated when the first bytes arrive.
@@ -59,7 +66,20 @@ impl RecordDeframer {
         Self {
             buf: Vec::new(),
             start: 0,
+            max_record_len: Self::CAPACITY,
         }
+    }
+
+    /// Accepts only records within `limit`, the limit we advertised and the peer agreed to
+    /// (the engine calls it when it sets the decrypter's limit). From now on the buffer
+    /// holds at most one such record, and a longer one is refused by its header.
+    pub fn set_size_limit(&mut self, limit: RecordSizeLimit) {
+        self.max_record_len = RECORD_HEADER_LEN + limit.max_ciphertext_len();
+    }
+
+    /// How many bytes the deframer holds at most: one record within the current limit.
+    pub fn capacity(&self) -> usize {
+        self.max_record_len
     }
 
     /// Frees the buffer if it holds no bytes that were not handed out yet.
@@ -79,15 +99,15 @@ impl RecordDeframer {
         // Forget the records already handed out, moving what is left to the front.
         self.buf.drain(..self.start.min(self.buf.len()));
         self.start = 0;
-        let room = Self::CAPACITY.saturating_sub(self.buf.len());
+        let room = self.max_record_len.saturating_sub(self.buf.len());
         let taken = data.len().min(room);
         let needed = self.buf.len() + taken;
         if needed > self.buf.capacity() {
             // Grow by doubling, capped at one largest record: a handshake's small records
-            // never cost a full-size buffer, and bulk data settles at CAPACITY.
+            // never cost a full-size buffer, and bulk data settles at one record.
             let target = needed
                 .max(self.buf.capacity() * 2)
-                .min(Self::CAPACITY)
+                .min(self.max_record_len)
                 .max(needed);
             self.buf.reserve_exact(target - self.buf.len());
         }
@@ -110,6 +130,14 @@ impl RecordDeframer {
         let header = RecordHeader::parse(pending)?;
         check_header(&header)?;
         let record_len = RECORD_HEADER_LEN + usize::from(header.length);
+        // RFC 8449 §4: "A TLS endpoint that receives a record larger than its advertised
+        // limit MUST generate a fatal "record_overflow" alert". Judged by the header: a
+        // protected record within the limit is at most the limit plus the AEAD's tag.
+        if record_len > self.max_record_len {
+            return Err(record_overflow(
+                "record longer than the record size limit we advertised",
+            ));
+        }
         if pending.len() < record_len {
             return Ok(None);
         }
@@ -248,6 +276,40 @@ mod tests {
         assert_eq!(r.bytes.len(), MAX_CIPHERTEXT_RECORD_LEN);
         assert_eq!(d.feed(&big[MAX_CIPHERTEXT_RECORD_LEN..]), 1);
         assert_eq!(d.buffered_len(), 1);
+    }
+
+    #[test]
+    fn test_parse_negotiated_limit_bounds_records_and_buffer() {
+        // record_size_limit 513 (RFC 8449): 513 bytes of TLSInnerPlaintext, plus the tag.
+        let limit = RecordSizeLimit::from_record_size_limit(513).unwrap();
+        let mut d = RecordDeframer::new();
+        d.set_size_limit(limit);
+        assert_eq!(d.capacity(), 5 + 513 + 16);
+        // The longest record within the limit, fed in 100-byte pieces, then one more byte.
+        let mut record = vec![0x17, 0x03, 0x03, 0x02, 0x11]; // length 529
+        record.resize(5 + 529, 0x42);
+        record.push(0x17);
+        let mut fed = 0;
+        while fed < 5 + 529 {
+            fed += d.feed(&record[fed..(fed + 100).min(5 + 529)]);
+            assert!(
+                d.buf.capacity() <= d.capacity(),
+                "never more than one record"
+            );
+        }
+        assert_eq!(d.feed(&record[fed..]), 0, "full until drained");
+        assert_eq!(d.next_record().unwrap().unwrap().bytes.len(), 5 + 529);
+        // One byte longer: refused as soon as the header is in, whatever its type.
+        for header in [
+            [0x17, 0x03, 0x03, 0x02, 0x12],
+            [0x16, 0x03, 0x03, 0x02, 0x12],
+        ] {
+            let mut d = RecordDeframer::new();
+            d.set_size_limit(limit);
+            assert_eq!(d.feed(&header), 5);
+            let err = d.next_record().unwrap_err();
+            assert_eq!(err.alert(), Some(AlertDescription::RecordOverflow));
+        }
     }
 
     #[test]
