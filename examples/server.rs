@@ -36,6 +36,7 @@ use clap::Parser;
 use lucid_tls::crypto::{CryptoProvider, HashAlgorithm, Rng, Secret};
 use lucid_tls::key_schedule::PskKind;
 use lucid_tls::os_rng::OsRng;
+use lucid_tls::server::config::MAX_RECORD_SIZE_LIMIT;
 use lucid_tls::server::{
     AntiReplay, CertifiedKey, ClientAuth, EarlyDataConfig, ExternalPsk, Sealer, ServerConfig,
     TicketConfig,
@@ -90,6 +91,10 @@ struct Args {
     /// Cipher suites, most preferred first (default: all three).
     #[arg(long, value_name = "LIST")]
     suites: Option<String>,
+    /// The record_size_limit (RFC 8449) sent to a client that sends one: the largest
+    /// record plaintext we accept (64 to 16385; the default takes any size).
+    #[arg(long, value_name = "BYTES", default_value_t = MAX_RECORD_SIZE_LIMIT)]
+    record_size_limit: u16,
 }
 
 /// The largest request head accepted (request line and headers).
@@ -176,6 +181,12 @@ fn server_config(args: &Args) -> Result<ServerConfig, String> {
     if let Some(alpn) = &args.alpn {
         config.alpn_protocols = common::parse_alpn(alpn);
     }
+    // The client's record_size_limit is honoured whether or not we answer it; answering
+    // tells the client so. RFC 8449 §4: "Endpoints SHOULD advertise the
+    // "record_size_limit" extension, even if they have no need to limit the size of
+    // records. [...] For servers, this allows clients to know that their limit will be
+    // respected."
+    config.record_size_limit = Some(args.record_size_limit);
     if !args.client_cas.is_empty() {
         let verifier = Arc::new(WebPkiClientVerifier::new(common::validator(
             &args.client_cas,
@@ -467,6 +478,7 @@ fn page(
          resumed: {resumed}\n\
          early data: {early}\n\
          key updates: received {}, sent {}\n\
+         client record_size_limit: {}\n\
          request body: {body_len} bytes\n",
         n.version.rfc_name(),
         n.cipher_suite.rfc_name(),
@@ -479,6 +491,8 @@ fn page(
         common::scheme_name(n.signature_scheme),
         tls.key_updates_received(),
         tls.key_updates_sent(),
+        n.peer_record_size_limit
+            .map_or("none".into(), |limit| limit.to_string()),
     )
 }
 
