@@ -168,6 +168,7 @@ fn report_memory() -> bool {
     figure("heap peak live bytes", heap.peak_live);
     figure("heap high-water bytes", heap.high_water);
     figure("heap allocations", heap.allocations);
+    figure("heap largest allocation bytes", heap.largest);
     figure("heap failed allocations", heap.failures);
     figure("stack reserve bytes", stack.reserve);
     figure("stack high-water bytes", stack.high_water);

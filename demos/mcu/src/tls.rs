@@ -1,5 +1,6 @@
 //! The TLS 1.3 client on UART0: a handshake with the server the host's peer relays to
-//! (`openssl s_server`), an HTTP/1.0 GET, the response, close_notify.
+//! (`openssl s_server`, or lucid-tls's own `examples/server`), an HTTP/1.0 GET, the
+//! response, close_notify.
 //!
 //! The loop is the sans-IO pattern of `lucid_tls::connection`: send what `take_output`
 //! returns, `feed` what the UART received, and act on `poll_event`. Only the time spent
@@ -8,8 +9,12 @@
 //!
 //! Settings chosen for a small MCU: one suite (TLS_AES_128_GCM_SHA256), one key share
 //! (X25519), one signature scheme (ecdsa_secp256r1_sha256, which the demo's P-256
-//! certificates use), no PSK modes (no tickets to store), and max_fragment_length 2^9
-//! (RFC 6066), so that records stay within 512 bytes of plaintext both ways.
+//! certificates use), no PSK modes (no tickets to store), and small records both ways:
+//! max_fragment_length 2^9 (RFC 6066), which OpenSSL honours, and record_size_limit 513
+//! (RFC 8449: 512 bytes of content and the content type byte), which lucid-tls's server
+//! honours. A server that knows record_size_limit ignores max_fragment_length (RFC 8449
+//! §5), so each server picks the one it knows. Either way the client then receives no
+//! record longer than 5 + 513 + 16 bytes, and its receive buffer stays within that.
 //!
 //! The server's certificate chain is validated in full (`lucid_tls::x509`, on
 //! rustls-webpki): signatures up to the demo CA that `./run` made (the only trust anchor,
@@ -31,10 +36,11 @@ use lucid_tls::client::{ClientConfig, ClientConnection};
 use lucid_tls::connection::{Event, Negotiated};
 use lucid_tls::crypto::Rng;
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
-use lucid_tls::record::deframer::RecordDeframer;
+use lucid_tls::record::limits::RecordSizeLimit;
 use lucid_tls::wire::alert::AlertDescription;
 use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use lucid_tls::wire::extensions::MaxFragmentLength;
+use lucid_tls::wire::record::RECORD_HEADER_LEN;
 use lucid_tls::x509::{CertificateValidator, TrustAnchors, WebPkiServerVerifier};
 
 use crate::HEAP;
@@ -54,8 +60,12 @@ mod pki {
 pub const SERVER_NAME: &str = "server.lucid.test";
 /// What the client asks for; `./run` serves this file with `openssl s_server -WWW`.
 const REQUEST: &[u8] = b"GET /hello.txt HTTP/1.0\r\nHost: server.lucid.test\r\n\r\n";
-/// The status line a successful response starts with.
+/// The status line a successful response starts with (OpenSSL says `ok`, lucid-tls `OK`:
+/// compared without case).
 const EXPECTED_STATUS: &[u8] = b"HTTP/1.0 200 ok";
+/// The record_size_limit we advertise: the same 512 bytes of content as
+/// max_fragment_length 2^9, plus the content type byte that RFC 8449 §4 counts.
+const RECORD_SIZE_LIMIT: u16 = 513;
 /// How much the firmware reads from the UART before feeding the connection.
 const RECEIVE_CHUNK: usize = 256;
 /// How long the whole exchange may take: 3 × 10^10 instructions, 30 s of virtual time.
@@ -125,6 +135,7 @@ fn config() -> Result<ClientConfig, lucid_tls::Error> {
     config.signature_schemes_cert = None;
     config.psk_modes = Vec::new();
     config.max_fragment_length = Some(MaxFragmentLength::Len512);
+    config.record_size_limit = Some(RECORD_SIZE_LIMIT);
     Ok(config)
 }
 
@@ -260,7 +271,10 @@ fn report(outcome: &Outcome, elapsed: u64) -> usize {
     }
     failures += usize::from(!check(
         "http get",
-        if status_line.starts_with(EXPECTED_STATUS) {
+        if status_line
+            .get(..EXPECTED_STATUS.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(EXPECTED_STATUS))
+        {
             Ok(())
         } else {
             Err("no \"200 ok\" response")
@@ -279,7 +293,20 @@ fn report(outcome: &Outcome, elapsed: u64) -> usize {
     figure("tls elapsed instructions (including waiting)", elapsed);
     let heap = HEAP.figures();
     figure("tls heap peak live bytes", heap.peak_live);
-    figure("record deframer capacity bytes", RecordDeframer::CAPACITY);
+    // What the connection's receive buffer may hold at most: one record within the limit
+    // we advertised (the deframer is sized from it once the server agreed to it).
+    let negotiated = outcome.negotiated.as_ref();
+    let limit = match negotiated.and_then(|n| n.max_fragment_length) {
+        Some(len) => RecordSizeLimit::max_fragment_length_for_receiving(len),
+        None if negotiated.is_some_and(|n| n.peer_record_size_limit.is_some()) => {
+            RecordSizeLimit::from_record_size_limit(RECORD_SIZE_LIMIT).unwrap_or_default()
+        }
+        None => RecordSizeLimit::PROTOCOL_MAX,
+    };
+    figure(
+        "tls receive buffer limit bytes (one record)",
+        RECORD_HEADER_LEN + limit.max_ciphertext_len(),
+    );
     figure(
         "client connection struct bytes",
         core::mem::size_of::<ClientConnection>(),

@@ -51,6 +51,7 @@ pub struct CountingHeap {
     peak_end: AtomicUsize,
     allocations: AtomicUsize,
     failures: AtomicUsize,
+    largest: AtomicUsize,
 }
 
 /// The heap's figures, in bytes.
@@ -66,6 +67,8 @@ pub struct HeapFigures {
     pub allocations: usize,
     /// How many allocations failed for lack of room.
     pub failures: usize,
+    /// The largest single allocation: the contiguous block the heap must be able to find.
+    pub largest: usize,
 }
 
 impl CountingHeap {
@@ -79,6 +82,7 @@ impl CountingHeap {
             peak_end: AtomicUsize::new(0),
             allocations: AtomicUsize::new(0),
             failures: AtomicUsize::new(0),
+            largest: AtomicUsize::new(0),
         }
     }
 
@@ -108,6 +112,7 @@ impl CountingHeap {
             high_water: self.peak_end.load(Ordering::Relaxed) - start,
             allocations: self.allocations.load(Ordering::Relaxed),
             failures: self.failures.load(Ordering::Relaxed),
+            largest: self.largest.load(Ordering::Relaxed),
         }
     }
 
@@ -123,6 +128,7 @@ impl CountingHeap {
             return;
         }
         self.allocations.fetch_add(1, Ordering::Relaxed);
+        self.largest.fetch_max(size, Ordering::Relaxed);
         let live = self.live.fetch_add(size, Ordering::Relaxed) + size;
         self.peak_live.fetch_max(live, Ordering::Relaxed);
         self.peak_end
