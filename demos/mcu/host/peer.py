@@ -5,8 +5,9 @@ QEMU's `-serial tcp:127.0.0.1:PORT` makes the board's UART0 a TCP client of this
 It accepts one connection, tells the firmware what to do with one line, and then:
 
   echo                 sends back every byte it receives (the transport test);
-  proxy HOST:PORT MODE relays bytes both ways to a TCP server, e.g. `openssl s_server`
-                       (the TLS tests), and logs the byte counts. MODE is what the
+  proxy HOST:PORT MODE relays bytes both ways to a TCP server, `openssl s_server` or
+                       lucid-tls's `examples/server` (the TLS tests), and logs the byte
+                       counts. MODE is what the
                        firmware should expect: tls (a trusted server) or tls-untrusted.
 
 The line is "lucid-mcu MODE\\n" (MODE: echo, tls or tls-untrusted). It ends when the
