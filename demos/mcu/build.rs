@@ -344,7 +344,11 @@ fn main() {
         Ok(dir) => {
             let dir = PathBuf::from(dir);
             let mut code = String::new();
-            for (name, file) in [("CA_CERT", "ca.der"), ("SERVER_CERT", "server.der")] {
+            for (name, file) in [
+                ("CA_CERT", "ca.der"),
+                ("SERVER_CERT", "server.der"),
+                ("SERVER_KEY", "server-key.der"),
+            ] {
                 let path = dir.join(file);
                 assert!(path.is_file(), "MCU_PKI_DIR: {} is missing", path.display());
                 println!("cargo:rerun-if-changed={}", path.display());
@@ -357,7 +361,9 @@ fn main() {
             }
             code
         }
-        Err(_) => "pub const CA_CERT: &[u8] = &[];\npub const SERVER_CERT: &[u8] = &[];\n".into(),
+        Err(_) => "pub const CA_CERT: &[u8] = &[];\npub const SERVER_CERT: &[u8] = &[];\n\
+                   pub const SERVER_KEY: &[u8] = &[];\n"
+            .into(),
     };
     fs::write(out.join("pki.rs"), pki).unwrap();
 

@@ -23,6 +23,7 @@ mod echo;
 mod report;
 mod selftest;
 mod tls;
+mod tls_server;
 
 /// The build's constants: build time, RAM budget, stack reserve (written by build.rs).
 mod build_info {
@@ -99,6 +100,7 @@ fn main() -> ! {
         }
         Some(Mode::Tls) => tls::run(&mut uart, &counter, rng, tls::Expect::Trusted),
         Some(Mode::TlsUntrusted) => tls::run(&mut uart, &counter, rng, tls::Expect::Untrusted),
+        Some(Mode::TlsServer { first }) => tls_server::run(&mut uart, &counter, rng, first),
         None => {
             figure(
                 "uart0 mode line",
@@ -123,7 +125,14 @@ enum Mode {
     Tls,
     /// TLS client: the peer relays to a server whose certificate must be refused.
     TlsUntrusted,
+    /// TLS server: a TLS client (`openssl s_client`) connected to QEMU's UART0 socket and
+    /// sent its ClientHello, which starts with `first`.
+    TlsServer { first: u8 },
 }
+
+/// The first byte of a handshake record (ContentType handshake, RFC 9846 §5.1): a client
+/// speaking first rather than the host's peer.
+const HANDSHAKE_RECORD: u8 = 0x16;
 
 /// The longest mode line accepted.
 const MODE_LINE_MAX: usize = 32;
@@ -131,7 +140,7 @@ const MODE_LINE_MAX: usize = 32;
 const MODE_TIMEOUT_INSTRUCTIONS: u64 = 10_000_000_000;
 
 /// Reads the peer's first line: `lucid-mcu echo`, `lucid-mcu tls` or
-/// `lucid-mcu tls-untrusted`.
+/// `lucid-mcu tls-untrusted`; or, if a TLS client speaks first, the server mode.
 fn read_mode(uart: &mut Uart0, counter: &Counter) -> Option<Mode> {
     let start = counter.now();
     let mut line = [0u8; MODE_LINE_MAX];
@@ -140,6 +149,9 @@ fn read_mode(uart: &mut Uart0, counter: &Counter) -> Option<Mode> {
         let Some(byte) = uart.try_read_byte() else {
             continue;
         };
+        if len == 0 && byte == HANDSHAKE_RECORD {
+            return Some(Mode::TlsServer { first: byte });
+        }
         if byte == b'\n' {
             return match &line[..len] {
                 b"lucid-mcu echo" => Some(Mode::Echo),

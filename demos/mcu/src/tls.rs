@@ -49,10 +49,9 @@ use crate::board::counter::Counter;
 use crate::board::uart::Uart0;
 use crate::report::{check, figure};
 
-/// `CA_CERT` is the trust anchor; `SERVER_CERT` is what the server should present (not
-/// needed by the client: it comes in the handshake).
-#[allow(dead_code)]
-mod pki {
+/// `CA_CERT` is the trust anchor; `SERVER_CERT` and `SERVER_KEY` (PKCS#8) are what the
+/// server presents and signs with (the board's own server mode, [`crate::tls_server`]).
+pub mod pki {
     include!(concat!(env!("OUT_DIR"), "/pki.rs"));
 }
 
