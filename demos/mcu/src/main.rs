@@ -3,11 +3,13 @@
 //! Run it with `demos/mcu/run`, which builds this firmware, starts the host's peer and
 //! runs QEMU. The firmware:
 //!
-//! 1. reads the host's first line on UART0, which says what this run is for;
+//! 1. reads the host's first line on UART0, which says what this run is for (or, if the
+//!    first byte starts a TLS handshake record, knows that a TLS client connected);
 //! 2. either (`echo`) runs known-answer tests of lucid-tls's primitives and layers
 //!    ([`selftest`]), reporting what each costs in instructions, and exchanges bytes with
 //!    the host's echo peer ([`echo`]); or (`tls`) runs lucid-tls's TLS 1.3 client against
-//!    the server the host relays to ([`tls`]);
+//!    the server the host relays to ([`tls`]); or runs lucid-tls's TLS 1.3 server for the
+//!    client that connected ([`tls_server`]);
 //! 3. reports its flash and RAM figures, and exits through semihosting with status 0 only
 //!    if everything passed.
 //!
