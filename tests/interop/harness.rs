@@ -9,7 +9,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::thread;
+use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 /// How long any one peer run may take.
@@ -61,10 +61,12 @@ pub struct Proc {
     stdin: Option<ChildStdin>,
     stdout: Arc<Mutex<Vec<u8>>>,
     stderr: Arc<Mutex<Vec<u8>>>,
+    /// The threads collecting the output, joined once the process has exited.
+    readers: Vec<JoinHandle<()>>,
 }
 
-/// Copies everything `from` produces into `into`, in a thread.
-fn collect(mut from: impl Read + Send + 'static, into: Arc<Mutex<Vec<u8>>>) {
+/// Copies everything `from` produces into `into`, in a thread that ends at end of file.
+fn collect(mut from: impl Read + Send + 'static, into: Arc<Mutex<Vec<u8>>>) -> JoinHandle<()> {
     thread::spawn(move || {
         let mut buffer = [0u8; 64 * 1024];
         while let Ok(n) = from.read(&mut buffer) {
@@ -73,7 +75,7 @@ fn collect(mut from: impl Read + Send + 'static, into: Arc<Mutex<Vec<u8>>>) {
             }
             into.lock().unwrap().extend_from_slice(&buffer[..n]);
         }
-    });
+    })
 }
 
 impl Proc {
@@ -88,14 +90,17 @@ impl Proc {
             .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
         let stdout = Arc::new(Mutex::new(Vec::new()));
         let stderr = Arc::new(Mutex::new(Vec::new()));
-        collect(child.stdout.take().unwrap(), stdout.clone());
-        collect(child.stderr.take().unwrap(), stderr.clone());
+        let readers = vec![
+            collect(child.stdout.take().unwrap(), stdout.clone()),
+            collect(child.stderr.take().unwrap(), stderr.clone()),
+        ];
         Proc {
             name,
             stdin: child.stdin.take(),
             child,
             stdout,
             stderr,
+            readers,
         }
     }
 
@@ -201,8 +206,7 @@ impl Proc {
         let deadline = Instant::now() + timeout;
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
-                // Let the output threads drain the pipes.
-                thread::sleep(Duration::from_millis(20));
+                self.join_readers();
                 return Some(status);
             }
             if Instant::now() > deadline {
@@ -217,6 +221,15 @@ impl Proc {
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        self.join_readers();
+    }
+
+    /// Waits for the output threads to read the pipes to their end (the process has exited,
+    /// so the pipes end).
+    fn join_readers(&mut self) {
+        for reader in self.readers.drain(..) {
+            let _ = reader.join();
+        }
     }
 }
 
