@@ -8,57 +8,17 @@
 //! This shows the foundation on its own; `cargo run --example walkthrough` drives the whole
 //! handshake through the client and server engines.
 
-#[path = "../tests/common/vectors.rs"]
-mod vectors;
-
 use std::process::ExitCode;
 
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
-use lucid_tls::crypto::{AeadAlgorithm, CryptoError, CryptoProvider, HashAlgorithm, Rng, Secret};
+use lucid_tls::crypto::{AeadAlgorithm, CryptoProvider, HashAlgorithm, Secret};
 use lucid_tls::key_schedule::{EarlySecret, SecretLabel};
+use lucid_tls::rfc8448::{ReplayRng, expected, vectors};
 use lucid_tls::transcript::Transcript;
 use lucid_tls::wire::algorithms::NamedGroup;
 
-/// An `Rng` that hands out one fixed value: here, the client's X25519 private key. The
-/// library draws every private key from the caller's RNG, which is what makes this possible.
-struct Replay(Vec<u8>);
-
-impl Rng for Replay {
-    fn fill(&mut self, dest: &mut [u8]) -> Result<(), CryptoError> {
-        if dest.len() > self.0.len() {
-            return Err(CryptoError::RngFailure);
-        }
-        let rest = self.0.split_off(dest.len());
-        dest.copy_from_slice(&self.0);
-        self.0 = rest;
-        Ok(())
-    }
-}
-
-/// Where RFC 8448 §3 prints each secret: the block heading and the value's label.
-fn rfc_location(label: SecretLabel) -> Option<(&'static str, &'static str)> {
-    Some(match label {
-        SecretLabel::EarlySecret => ("extract secret \"early\"", "secret"),
-        SecretLabel::DerivedForHandshake => ("derive secret for handshake", "expanded"),
-        SecretLabel::HandshakeSecret => ("extract secret \"handshake\"", "secret"),
-        SecretLabel::ClientHandshakeTraffic => ("derive secret \"tls13 c hs traffic\"", "expanded"),
-        SecretLabel::ServerHandshakeTraffic => ("derive secret \"tls13 s hs traffic\"", "expanded"),
-        SecretLabel::DerivedForMain => ("derive secret for master", "expanded"),
-        SecretLabel::MainSecret => ("extract secret \"master\"", "secret"),
-        SecretLabel::ClientApplicationTraffic(0) => {
-            ("derive secret \"tls13 c ap traffic\"", "expanded")
-        }
-        SecretLabel::ServerApplicationTraffic(0) => {
-            ("derive secret \"tls13 s ap traffic\"", "expanded")
-        }
-        SecretLabel::Exporter => ("derive secret \"tls13 exp master\"", "expanded"),
-        SecretLabel::Resumption => ("derive secret \"tls13 res master\"", "expanded"),
-        _ => return None,
-    })
-}
-
 fn main() -> ExitCode {
-    let trace = vectors::load("simple");
+    let trace = vectors::load("simple").expect("RFC 8448 §3's vectors are embedded");
     let provider = RustCryptoProvider;
     let hash = HashAlgorithm::Sha256; // TLS_AES_128_GCM_SHA256, chosen by the ServerHello
     let mut mismatches = 0;
@@ -66,13 +26,7 @@ fn main() -> ExitCode {
     // Every secret the schedule derives comes through this observer, in RFC order.
     let mut report = |label: SecretLabel, secret: &Secret| {
         // The RFC prints each value once, under whichever side it shows first.
-        let expected = rfc_location(label).and_then(|(heading, value)| {
-            trace
-                .blocks
-                .iter()
-                .filter(|b| b.heading.starts_with(heading))
-                .find_map(|b| b.try_get(value).map(<[u8]>::to_vec))
-        });
+        let expected = expected::secret(&trace, label).map(<[u8]>::to_vec);
         let mark = match &expected {
             Some(v) if v == secret.as_bytes() => "✓ RFC 8448",
             Some(_) => {
@@ -95,7 +49,9 @@ fn main() -> ExitCode {
     let server_public = trace
         .block("server", "create an ephemeral x25519")
         .get("public key");
-    let mut rng = Replay(client_key.to_vec());
+    // The library draws every private key from the caller's RNG: replaying the trace's
+    // value through it gives the trace's key.
+    let mut rng = ReplayRng::new(&[("client x25519 private key", client_key)]);
     let shared = provider
         .start_key_exchange(NamedGroup::X25519, &mut rng)
         .and_then(|kx| kx.complete(server_public))

@@ -10,18 +10,35 @@
 //!
 //! ## Where each part of RFC 9846 lives
 //!
-//! | RFC 9846                          | module                  |
-//! |-----------------------------------|-------------------------|
-//! | §3 presentation language          | [`codec`]               |
-//! | §4 handshake messages, §6 alerts  | [`wire`]                |
-//! | crypto primitives (§5.2, §7, §4.5.3) | [`crypto`]           |
-//! | transcript hash (§4.1)            | [`transcript`]          |
-//! | key schedule (§7.1–§7.3, §7.5)    | [`key_schedule`]        |
-//! | error → alert mapping (§6.2)       | [`error`]               |
-//! | the sans-IO connection: records in and out, KeyUpdate (§4.7.3), exporters (§7.5) | [`connection`] |
-//! | client state machine (Appendix A.1) | [`client`]             |
-//! | trace events, NSS key log          | [`trace`], [`keylog`]   |
-//! | time as an input (§4.3.11.1, §8.3)  | [`time`]                |
+//! | RFC 9846                                   | module                      |
+//! |--------------------------------------------|-----------------------------|
+//! | §3 presentation language                   | [`codec`]                   |
+//! | §4 handshake messages and extensions       | [`wire`], [`wire::extensions`] |
+//! | §5 record layer: framing                   | [`wire::record`]            |
+//! | §5 record layer: protection, limits        | [`record`]                  |
+//! | §6 alerts                                  | [`wire::alert`], [`error`]  |
+//! | §4.1 transcript hash, §4.5.1 message_hash  | [`transcript`]              |
+//! | §7.1–§7.3, §7.5 key schedule, exporters    | [`key_schedule`]            |
+//! | primitives: §5.2 AEAD, §7.1 HKDF, §4.3.8 (EC)DHE, §4.5.2 signatures | [`crypto`] |
+//! | the sans-IO connection both roles share: records in and out, KeyUpdate (§4.7.3), exporters (§7.5), CertificateVerify (§4.5.2) | [`connection`] |
+//! | client state machine (Appendix A.1)        | [`client`]                  |
+//! | server state machine (Appendix A.2)        | [`server`]                  |
+//! | trace events, NSS key log                  | [`trace`], [`keylog`]       |
+//! | time as an input (§4.3.11.1, §8.3)         | [`time`]                    |
+//! | std only: PEM loading, the OS RNG, blocking streams | `pem`, `os_rng`, `stream` |
+//!
+//! ## Learning and testing
+//!
+//! | what                                                         | module          |
+//! |--------------------------------------------------------------|-----------------|
+//! | drive a client/server pair one flight at a time              | [`pair`]        |
+//! | RFC 8448's five handshakes: vectors, configs, replayed randomness (feature `rfc8448`) | `rfc8448` |
+//! | decoded message fields, secret derivations, certificate summaries | [`explain`] |
+//!
+//! `cargo run --example walkthrough` steps through an RFC 8448 handshake with both engines;
+//! `docs/learn/` has ten chapters built on its output.
+//!
+//! Each module's own documentation says what it implements and what it does not.
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -35,12 +52,16 @@ pub mod codec;
 pub mod connection;
 pub mod crypto;
 pub mod error;
+pub mod explain;
 pub mod key_schedule;
 pub mod keylog;
 #[cfg(feature = "std")]
 pub mod os_rng;
+pub mod pair;
 pub mod pem;
 pub mod record;
+#[cfg(feature = "rfc8448")]
+pub mod rfc8448;
 pub mod server;
 #[cfg(feature = "std")]
 pub mod stream;

@@ -250,14 +250,16 @@ fn client_checks_the_encrypted_flight() {
             AlertDescription::DecodeError,
         ),
         (
-            "certificate not pinned",
+            // One bit flipped inside the signed part of the certificate: its signature no
+            // longer verifies under the trusted anchor (RFC 9846 §6.2 bad_certificate).
+            "certificate altered",
             1,
             Box::new(|m| {
                 if let HandshakeMessage::Certificate(c) = m {
                     c.certificate_list[0].cert_data[100] ^= 1;
                 }
             }),
-            AlertDescription::CertificateUnknown,
+            AlertDescription::BadCertificate,
         ),
         (
             "CertificateVerify signature altered",

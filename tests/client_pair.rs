@@ -9,53 +9,25 @@ mod common;
 use std::sync::Arc;
 
 use common::pair::{
-    Pair, Split, client_config, data, rfc_certificate, rfc_certified_key, server_config, tickets,
+    Pair, Split, client_config, data, rfc_certificate, rfc_certified_key, saw_hello_retry, sealer,
+    server_config, ticket_server, tickets,
 };
 use lucid_tls::client::{ClientAuth, ClientConfig, ExternalPsk, Ticket};
 use lucid_tls::connection::Event;
-use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::crypto::{HashAlgorithm, Secret};
 use lucid_tls::error::Error;
 use lucid_tls::key_schedule::PskKind;
-use lucid_tls::server::Sealer;
-use lucid_tls::server::anti_replay::MemoryReplayStore;
-use lucid_tls::server::{
-    AntiReplay, ClientCertVerifier, CookieConfig, EarlyDataConfig, ServerConfig, TicketConfig,
-};
+use lucid_tls::server::{ClientCertVerifier, CookieConfig, ServerConfig};
 use lucid_tls::trace::{Direction, TraceEvent};
 use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup};
 use lucid_tls::wire::codes::PskKeyExchangeMode;
 use lucid_tls::wire::extensions::MaxFragmentLength;
-use lucid_tls::wire::handshake::HandshakeMessage;
 
 const SUITES: [CipherSuite; 3] = [
     CipherSuite::TLS_AES_128_GCM_SHA256,
     CipherSuite::TLS_AES_256_GCM_SHA384,
     CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
 ];
-
-fn sealer() -> Arc<Sealer> {
-    Sealer::new(&RustCryptoProvider, *b"key1", &[0x42; 32])
-        .unwrap()
-        .into_arc()
-}
-
-/// A server that issues two tickets allowing 1024 bytes of 0-RTT.
-fn ticket_server() -> ServerConfig {
-    let mut config = server_config();
-    config.tickets = Some(TicketConfig {
-        issuer: sealer(),
-        count: 2,
-        lifetime_secs: 3600,
-        nonce_len: 1,
-    });
-    config.early_data = Some(EarlyDataConfig {
-        max_early_data_size: 1024,
-        anti_replay: AntiReplay::SingleUseTickets(Arc::new(MemoryReplayStore::new(0, 64))),
-        freshness_window_ms: 10_000,
-    });
-    config
-}
 
 /// Application data and a KeyUpdate each way, and the same exporter on both sides.
 fn exercise(pair: &mut Pair) {
@@ -138,20 +110,6 @@ fn full_handshake_with_input_in_single_bytes_and_random_pieces() {
     }
 }
 
-/// True if the client received a HelloRetryRequest.
-fn saw_hello_retry(pair: &mut Pair) -> bool {
-    std::iter::from_fn(|| pair.client.poll_trace()).any(|t| {
-        matches!(
-            t,
-            TraceEvent::HandshakeMessage {
-                direction: Direction::Received,
-                message: HandshakeMessage::HelloRetryRequest(_),
-                ..
-            }
-        )
-    })
-}
-
 #[test]
 fn hello_retry_request_for_the_servers_group() {
     for cookies in [false, true] {
@@ -167,7 +125,12 @@ fn hello_retry_request_for_the_servers_group() {
             });
         }
         let mut pair = handshake(client, server, 4);
-        assert!(saw_hello_retry(&mut pair), "cookies: {cookies}");
+        // RFC 9846 Appendix A.1: the HelloRetryRequest takes the client back to START.
+        assert_eq!(
+            state_path(&mut pair.client)[..5],
+            ["START", "WAIT_SH", "START", "WAIT_SH", "WAIT_EE"],
+            "cookies: {cookies}"
+        );
         assert_eq!(
             pair.client.negotiated().unwrap().key_exchange_group,
             Some(NamedGroup::Secp256r1)
@@ -178,7 +141,7 @@ fn hello_retry_request_for_the_servers_group() {
 
 /// A full handshake with a ticket server; returns the client's tickets.
 fn first_connection(client: ClientConfig) -> Vec<Ticket> {
-    let mut pair = handshake(client, ticket_server(), 5);
+    let mut pair = handshake(client, ticket_server(2, 1024), 5);
     let tickets = tickets(&pair.client_events());
     assert_eq!(tickets.len(), 2);
     tickets
@@ -190,7 +153,9 @@ fn resumption_with_psk_dhe_ke_and_psk_ke() {
         let mut client = client_config();
         client.psk_modes = vec![mode];
         let ticket = first_connection(client.clone()).remove(0);
-        let mut pair = Pair::new(client, ticket_server(), Some(ticket), 6);
+        // The ticket survives a trip through storage.
+        let ticket = Ticket::from_bytes(&ticket.to_bytes().unwrap()).unwrap();
+        let mut pair = Pair::new(client, ticket_server(2, 1024), Some(ticket), 6);
         pair.run();
         let negotiated = pair.client.negotiated().unwrap().clone();
         assert_eq!(negotiated.psk, Some(PskKind::Resumption), "{mode:?}");
@@ -204,27 +169,32 @@ fn resumption_with_psk_dhe_ke_and_psk_ke() {
 
 #[test]
 fn early_data_accepted() {
-    let mut client = client_config();
-    client.enable_early_data = true;
-    let ticket = first_connection(client.clone()).remove(0);
-    assert_eq!(ticket.max_early_data_size, Some(1024));
-    let mut pair = Pair::new(client, ticket_server(), Some(ticket), 7);
-    assert!(pair.client.can_write_early_data());
-    pair.client.write_early_data(b"early bird").unwrap();
-    // More than max_early_data_size is refused locally.
-    assert!(matches!(
-        pair.client.write_early_data(&[0; 1024]),
-        Err(Error::Misuse(_))
-    ));
-    pair.run();
-    assert!(pair.client.negotiated().unwrap().early_data_accepted);
-    assert!(
-        pair.client_events()
-            .iter()
-            .any(|e| matches!(e, Event::EarlyDataAccepted))
-    );
-    assert_eq!(data(&pair.server_events()), b"early bird");
-    exercise(&mut pair);
+    // With compatibility mode, the dummy change_cipher_spec goes right after ClientHello1,
+    // before the 0-RTT records (RFC 9846 Appendix E.4).
+    for compat in [false, true] {
+        let mut client = client_config();
+        client.enable_early_data = true;
+        client.middlebox_compat = compat;
+        let ticket = first_connection(client.clone()).remove(0);
+        assert_eq!(ticket.max_early_data_size, Some(1024));
+        let mut pair = Pair::new(client, ticket_server(2, 1024), Some(ticket), 7);
+        assert!(pair.client.can_write_early_data());
+        pair.client.write_early_data(b"early bird").unwrap();
+        // More than max_early_data_size is refused locally.
+        assert!(matches!(
+            pair.client.write_early_data(&[0; 1024]),
+            Err(Error::Misuse(_))
+        ));
+        pair.run();
+        assert!(
+            pair.client.negotiated().unwrap().early_data_accepted,
+            "compat: {compat}"
+        );
+        let events = pair.client_events();
+        assert!(events.iter().any(|e| matches!(e, Event::EarlyDataAccepted)));
+        assert_eq!(data(&pair.server_events()), b"early bird");
+        exercise(&mut pair);
+    }
 }
 
 #[test]
@@ -232,7 +202,7 @@ fn early_data_rejected_when_a_single_use_ticket_comes_back() {
     let mut client = client_config();
     client.enable_early_data = true;
     let ticket = first_connection(client.clone()).remove(0);
-    let server = ticket_server();
+    let server = ticket_server(2, 1024);
     // The first use of the ticket gets its 0-RTT accepted...
     let mut first = Pair::new(client.clone(), server.clone(), Some(ticket.clone()), 8);
     first.client.write_early_data(b"once").unwrap();
@@ -260,12 +230,12 @@ fn early_data_rejected_by_a_hello_retry_request() {
     client.enable_early_data = true;
     client.supported_groups = vec![NamedGroup::X25519, NamedGroup::Secp256r1];
     let ticket = first_connection(client.clone()).remove(0);
-    let mut server = ticket_server();
+    let mut server = ticket_server(2, 1024);
     server.key_share_groups = vec![NamedGroup::Secp256r1];
     let mut pair = Pair::new(client, server, Some(ticket), 9);
     pair.client.write_early_data(b"lost in the retry").unwrap();
     pair.run();
-    assert!(saw_hello_retry(&mut pair));
+    assert!(saw_hello_retry(&mut pair.client));
     assert!(!pair.client.negotiated().unwrap().early_data_accepted);
     assert!(data(&pair.server_events()).is_empty());
     exercise(&mut pair);
@@ -395,7 +365,53 @@ fn client_authentication() {
         pair.server.negotiated().unwrap().peer_certificates,
         vec![rfc_certificate()]
     );
+    // RFC 9846 Appendix A: each side walks its state machine, including the server states
+    // a message passes straight through (RECVD_CH, NEGOTIATED, WAIT_FLIGHT2).
+    assert_eq!(
+        state_path(&mut pair.client),
+        [
+            "START",
+            "WAIT_SH",
+            "WAIT_EE",
+            "WAIT_CERT_CR",
+            "WAIT_CERT",
+            "WAIT_CV",
+            "WAIT_FINISHED",
+            "CONNECTED"
+        ]
+    );
+    assert_eq!(
+        state_path(&mut pair.server),
+        [
+            "START",
+            "RECVD_CH",
+            "NEGOTIATED",
+            "WAIT_FLIGHT2",
+            "WAIT_CERT",
+            "WAIT_CV",
+            "WAIT_FINISHED",
+            "CONNECTED"
+        ]
+    );
     exercise(&mut pair);
+}
+
+/// The states a connection's trace walked through, checking that each move starts where
+/// the previous one ended.
+fn state_path<S: lucid_tls::connection::StateMachine>(
+    connection: &mut lucid_tls::connection::Connection<S>,
+) -> Vec<&'static str> {
+    let mut path: Vec<&'static str> = Vec::new();
+    while let Some(event) = connection.poll_trace() {
+        if let lucid_tls::trace::TraceEvent::StateChanged { from, to } = event {
+            match path.last() {
+                Some(last) => assert_eq!(*last, from, "state trace jumps"),
+                None => path.push(from),
+            }
+            path.push(to);
+        }
+    }
+    path
 }
 
 #[test]

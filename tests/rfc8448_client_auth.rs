@@ -2,77 +2,36 @@
 //!
 //! The server asks for a certificate (CertificateRequest); the client answers with the
 //! RFC's certificate and CertificateVerify. RFC 8448 does not publish the client's private
-//! key, so the client's key is a [`SigningKey`] that returns the RFC's signature, after
+//! key, so the client's key is a `ReplaySigner` that returns the RFC's signature, after
 //! checking it against the client certificate's public key over the content the engine
 //! asked it to sign: the engine must have built exactly the RFC's signed content. The
 //! server's ECDSA CertificateVerify is verified for real.
 
 mod common;
 
+#[allow(unused_imports)]
+use common::server_replay::*;
+
 use std::sync::Arc;
 
-use common::check::{check_client_keys, check_secrets, feed_in_pieces, record};
+use common::check::{
+    check_client_keys, check_secrets, feed_in_pieces, first_server_flight, record,
+};
 use common::nss::{hello_rng, nss_client_config};
 use common::vectors::{self, Trace};
 use lucid_tls::client::{ClientAuth, ClientConnection};
-use lucid_tls::connection::cert_verify::EndEntityKey;
-use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
-use lucid_tls::crypto::{CryptoError, CryptoProvider, Rng, SigningKey};
+use lucid_tls::rfc8448::endpoints::replayed_key;
 use lucid_tls::time::Time;
 use lucid_tls::trace::TraceEvent;
 use lucid_tls::wire::algorithms::SignatureScheme;
-use lucid_tls::wire::certificate::Certificate;
-use lucid_tls::wire::certificate_verify::CertificateVerify;
 
 const NOW: Time = Time::from_unix_secs(1_748_736_000);
 
-/// Signs by returning a recorded signature, which must verify over what it is asked to
-/// sign under `public_key`.
-struct ReplaySigner {
-    scheme: SignatureScheme,
-    signature: Vec<u8>,
-    public_key: Vec<u8>,
-}
-
-impl SigningKey for ReplaySigner {
-    fn schemes(&self) -> &[SignatureScheme] {
-        std::slice::from_ref(&self.scheme)
-    }
-
-    fn sign(
-        &self,
-        scheme: SignatureScheme,
-        message: &[u8],
-        _rng: &mut dyn Rng,
-    ) -> Result<Vec<u8>, CryptoError> {
-        assert_eq!(scheme, self.scheme);
-        RustCryptoProvider.verify_signature(scheme, &self.public_key, message, &self.signature)?;
-        Ok(self.signature.clone())
-    }
-}
-
 fn client_auth(trace: &Trace) -> ClientAuth {
-    let certificate = trace
-        .block("client", "construct a Certificate handshake message")
-        .get("Certificate");
-    let chain: Vec<Vec<u8>> = Certificate::decode(&certificate[4..])
-        .unwrap()
-        .certificate_list
-        .into_iter()
-        .map(|entry| entry.cert_data)
-        .collect();
-    let verify = trace
-        .block("client", "construct a CertificateVerify")
-        .get("CertificateVerify");
-    let verify = CertificateVerify::decode(&verify[4..]).unwrap();
-    let key = EndEntityKey::from_certificate(&chain[0]).unwrap();
+    let (certificate_chain, key) = replayed_key(trace, "client").unwrap();
     ClientAuth {
-        certificate_chain: chain,
-        key: Arc::new(ReplaySigner {
-            scheme: verify.algorithm,
-            signature: verify.signature,
-            public_key: key.public_key,
-        }),
+        certificate_chain,
+        key,
     }
 }
 
@@ -87,11 +46,7 @@ fn run_client(piece: usize) -> (ClientConnection, Vec<TraceEvent>) {
         client.take_output(),
         record(&trace, "client", "send handshake record", 0)
     );
-    let flight = [
-        record(&trace, "server", "send handshake record", 0),
-        record(&trace, "server", "send handshake record", 1),
-    ]
-    .concat();
+    let flight = first_server_flight(&trace);
     feed_in_pieces(&mut client, NOW, &flight, piece);
     assert_eq!(client.state_name(), "CONNECTED");
     // Certificate, CertificateVerify and Finished, in one record.
@@ -149,11 +104,7 @@ fn client_without_a_certificate_sends_an_empty_one() {
     let mut client =
         ClientConnection::new(Arc::new(config), Some("server"), Box::new(rng), NOW).unwrap();
     client.take_output();
-    let flight = [
-        record(&trace, "server", "send handshake record", 0),
-        record(&trace, "server", "send handshake record", 1),
-    ]
-    .concat();
+    let flight = first_server_flight(&trace);
     client.feed(NOW, &flight).unwrap();
     let sent: Vec<Vec<u8>> = std::iter::from_fn(|| client.poll_trace())
         .filter_map(|t| match t {
@@ -169,4 +120,28 @@ fn client_without_a_certificate_sends_an_empty_one() {
     assert_eq!(sent.len(), 3);
     assert_eq!(sent[1], [0x0b, 0, 0, 4, 0, 0, 0, 0]);
     assert_eq!(sent[2][0], 0x14);
+}
+
+// ----- Server role ---------------------------------------------------------------------------
+
+#[test]
+fn rfc8448_client_auth_server() {
+    // §6: the server (an ECDSA P-256 certificate whose private key RFC 8448 does not
+    // publish, so its signature is replayed after being verified) asks for a client
+    // certificate and checks the client's RSA-PSS CertificateVerify.
+    for split in [usize::MAX, 1] {
+        let (mut server, rng, trace, now) = rfc_server(TraceName::ClientAuth);
+        let events = replay(&trace, &mut server, now, split);
+        assert_eq!(rng.remaining(), 0);
+        let negotiated = handshake_complete(&events);
+        assert_eq!(
+            negotiated.signature_scheme,
+            Some(lucid_tls::wire::algorithms::SignatureScheme::RsaPssRsaeSha256)
+        );
+        let client_chain = lucid_tls::rfc8448::nss::certificate_chain(&trace, "client").unwrap();
+        assert_eq!(negotiated.peer_certificates, client_chain);
+        if split == usize::MAX {
+            assert_eq!(check_server_secrets(&trace, &traces(&mut server)), 11 + 8);
+        }
+    }
 }

@@ -7,6 +7,9 @@
 
 mod common;
 
+#[allow(unused_imports)]
+use common::server_replay::*;
+
 use std::sync::Arc;
 
 use common::check::{check_client_keys, check_secrets, feed_in_pieces, record};
@@ -99,4 +102,28 @@ fn client_reports_every_rfc8448_compat_secret_and_key() {
     let (_, traces) = run_client(usize::MAX);
     assert_eq!(check_secrets(&trace, &traces), 10);
     assert_eq!(check_client_keys(&trace, &traces), 4);
+}
+
+// ----- Server role ---------------------------------------------------------------------------
+
+#[test]
+fn rfc8448_compatibility_mode_server() {
+    // §7: the client sends a 32-byte legacy_session_id; the server echoes it and sends a
+    // dummy change_cipher_spec right after its ServerHello (RFC 9846 Appendix E.4), and
+    // drops the client's.
+    for split in [usize::MAX, 1] {
+        let (mut server, rng, compat, now) = rfc_server(TraceName::Compat);
+        let events = replay(&compat, &mut server, now, split);
+        assert_eq!(rng.remaining(), 0);
+        handshake_complete(&events);
+        if split == usize::MAX {
+            let traces = traces(&mut server);
+            assert_eq!(check_server_secrets(&compat, &traces), 11 + 8);
+            let dummies = traces
+                .iter()
+                .filter(|t| matches!(t, TraceEvent::ChangeCipherSpec { .. }))
+                .count();
+            assert_eq!(dummies, 2, "one sent, one received and dropped");
+        }
+    }
 }

@@ -7,6 +7,9 @@
 
 mod common;
 
+#[allow(unused_imports)]
+use common::server_replay::*;
+
 use std::sync::Arc;
 
 use common::check::{check_client_keys, check_secrets, feed_in_pieces, record, states};
@@ -104,10 +107,12 @@ fn client_reports_every_rfc8448_hrr_secret_and_key() {
     let (_, _, traces) = run_client(usize::MAX);
     assert_eq!(check_secrets(&trace, &traces), 10);
     assert_eq!(check_client_keys(&trace, &traces), 4);
-    // WAIT_SH is entered twice: after ClientHello1, and (from itself) after ClientHello2.
+    // RFC 9846 Appendix A.1: the HelloRetryRequest leads back to START, then WAIT_SH again.
     assert_eq!(
         states(&traces),
         [
+            "WAIT_SH",
+            "START",
             "WAIT_SH",
             "WAIT_EE",
             "WAIT_CERT_CR",
@@ -116,4 +121,22 @@ fn client_reports_every_rfc8448_hrr_secret_and_key() {
             "CONNECTED"
         ]
     );
+}
+
+// ----- Server role ---------------------------------------------------------------------------
+
+#[test]
+fn rfc8448_hello_retry_request_server() {
+    // NSS in §5 prefers secp256r1 and asks for it (with a cookie) even though an X25519
+    // share came.
+    for split in [usize::MAX, 1] {
+        let (mut server, rng, hrr, now) = rfc_server(TraceName::Hrr);
+        let events = replay(&hrr, &mut server, now, split);
+        assert_eq!(rng.remaining(), 0);
+        let negotiated = handshake_complete(&events);
+        assert_eq!(negotiated.key_exchange_group, Some(NamedGroup::Secp256r1));
+        if split == usize::MAX {
+            assert_eq!(check_server_secrets(&hrr, &traces(&mut server)), 11 + 8);
+        }
+    }
 }

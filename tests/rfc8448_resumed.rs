@@ -8,10 +8,14 @@
 
 mod common;
 
+#[allow(unused_imports)]
+use common::server_replay::*;
+
 use std::sync::Arc;
 
 use common::check::{
-    check_client_keys, check_secrets, feed_in_pieces, record, traced_secret, value,
+    check_client_keys, check_secrets, feed_in_pieces, first_server_flight, record, traced_secret,
+    value,
 };
 use common::nss::{hello_rng, nss_client_config, simple_client};
 use common::vectors;
@@ -88,11 +92,7 @@ fn run_client(piece: usize) -> (ClientConnection, Vec<Event>, Vec<TraceEvent>) {
         record(&trace, "client", "send application_data record", 0)
     );
 
-    let flight = [
-        record(&trace, "server", "send handshake record", 0),
-        record(&trace, "server", "send handshake record", 1),
-    ]
-    .concat();
+    let flight = first_server_flight(&trace);
     feed_in_pieces(&mut client, now, &flight, piece);
     assert_eq!(client.state_name(), "CONNECTED");
     assert!(!client.can_write_early_data());
@@ -167,4 +167,41 @@ fn client_reports_every_rfc8448_resumed_secret_and_key() {
         binder_key.as_deref(),
         Some(value(&trace, "calculate PSK binder", "PRK"))
     );
+}
+
+// ----- Server role ---------------------------------------------------------------------------
+
+#[test]
+fn rfc8448_resumed_0rtt_server() {
+    // §4 resumes with the ticket §3's server issued: the §4 server shares §3's ticket store
+    // and runs as much later as the §4 ClientHello's ticket age says.
+    for split in [usize::MAX, 1] {
+        let (mut server, rng, resumed, now) = rfc_server(TraceName::Resumed);
+        let events = replay(&resumed, &mut server, now, split);
+        assert_eq!(rng.remaining(), 0);
+        let early = resumed
+            .block("client", "send application_data")
+            .get("payload");
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e, Event::EarlyData(d) if d == early))
+        );
+        let negotiated = handshake_complete(&events);
+        assert!(negotiated.early_data_accepted);
+        assert_eq!(negotiated.psk, Some(PskKind::Resumption));
+        if split == usize::MAX {
+            let traces = traces(&mut server);
+            assert_eq!(
+                check_server_secrets(&resumed, &traces),
+                11 + 10,
+                "with the 0-RTT read key"
+            );
+            for label in [SecretLabel::ClientEarlyTraffic, SecretLabel::EarlyExporter] {
+                let rfc_value = expected::secret(&resumed, label).unwrap();
+                assert!(traces.iter().any(|t| matches!(t,
+                    TraceEvent::SecretDerived { label: l, secret } if *l == label && secret.as_bytes() == rfc_value)));
+            }
+        }
+    }
 }

@@ -9,12 +9,23 @@
 
 mod common;
 
-use common::check::{check_client_keys, check_secrets, feed_in_pieces, record, states, value};
-use common::nss::simple_client;
+#[allow(unused_imports)]
+use common::server_replay::*;
+
+use common::check::{
+    check_client_keys, check_secrets, feed_in_pieces, first_server_flight, record, states, value,
+};
+use std::sync::{Arc, Mutex};
+
+use common::nss::{hello_rng, nss_client_config, simple_client};
 use common::vectors;
 use lucid_tls::client::ClientConnection;
 use lucid_tls::connection::Event;
+use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
+use lucid_tls::crypto::{CryptoProvider, HashAlgorithm, Secret};
 use lucid_tls::key_schedule::SecretLabel;
+use lucid_tls::key_schedule::{derive_secret, empty_transcript_hash, hkdf_expand_label};
+use lucid_tls::keylog::KeyLog;
 use lucid_tls::time::Time;
 use lucid_tls::trace::TraceEvent;
 use lucid_tls::wire::alert::AlertDescription;
@@ -39,11 +50,7 @@ fn run_client(piece: usize) -> (ClientConnection, Vec<Event>, Vec<TraceEvent>) {
     );
 
     // The server's flight: ServerHello in the clear, then EE..Finished in one record.
-    let flight = [
-        record(&trace, "server", "send handshake record", 0),
-        record(&trace, "server", "send handshake record", 1),
-    ]
-    .concat();
+    let flight = first_server_flight(&trace);
     feed_in_pieces(&mut client, NOW, &flight, piece);
     assert_eq!(client.state_name(), "CONNECTED");
     assert!(!client.is_handshaking());
@@ -169,37 +176,123 @@ fn client_reports_every_rfc8448_simple_secret_and_key() {
 }
 
 #[test]
-fn client_exporter_and_keylog_follow_the_trace() {
+fn client_exporter_follows_the_trace() {
+    // RFC 8448 prints exporter_secret; TLS-Exporter (RFC 9846 §7.5) computed from it by
+    // hand must equal what the connection exports.
     let trace = vectors::load("simple");
-    let (client, _, traces) = run_client(usize::MAX);
+    let (client, _, _) = run_client(usize::MAX);
+    let provider = RustCryptoProvider;
+    let hash = HashAlgorithm::Sha256;
+    let exporter_secret = Secret::new(value(
+        &trace,
+        "derive secret \"tls13 exp master\"",
+        "expanded",
+    ));
+    let empty = empty_transcript_hash(&provider, hash);
+    let per_label =
+        derive_secret(&provider, hash, &exporter_secret, b"EXPORTER-test", &empty).unwrap();
+    let mut context = provider.hash(hash);
+    context.update(b"ctx");
+    let mut expected = [0u8; 32];
+    hkdf_expand_label(
+        &provider,
+        hash,
+        &per_label,
+        b"exporter",
+        context.current().as_bytes(),
+        &mut expected,
+    )
+    .unwrap();
     let mut out = [0u8; 32];
     client
         .export_keying_material(b"EXPORTER-test", Some(b"ctx"), &mut out)
         .unwrap();
-    assert_ne!(out, [0u8; 32]);
-    // The key log lines are keyed by the ClientHello's random.
+    assert_eq!(out, expected);
+}
+
+/// Collects key log lines.
+#[derive(Default)]
+struct Lines(Mutex<Vec<String>>);
+
+impl KeyLog for Lines {
+    fn log(&self, label: &str, client_random: &[u8; 32], secret: &[u8]) {
+        let line = format!(
+            "{label} {} {}",
+            hex::encode(client_random),
+            hex::encode(secret)
+        );
+        self.0.lock().unwrap().push(line);
+    }
+}
+
+#[test]
+fn client_key_log_has_the_five_nss_lines() {
+    let trace = vectors::load("simple");
+    let lines = Arc::new(Lines::default());
+    let mut config = nss_client_config(&trace, true);
+    config.keylog = Some(lines.clone());
+    let rng = hello_rng(&trace);
+    let mut client =
+        ClientConnection::new(Arc::new(config), Some("server"), Box::new(rng), NOW).unwrap();
+    client.take_output();
+    let flight = first_server_flight(&trace);
+    client.feed(NOW, &flight).unwrap();
     let hello = trace
         .block("client", "construct a ClientHello")
         .get("ClientHello");
-    let random: [u8; 32] = hello[6..38].try_into().unwrap();
-    let lines: Vec<String> = traces
-        .iter()
-        .filter_map(|t| match t {
-            TraceEvent::SecretDerived { label, secret } => {
-                lucid_tls::keylog::keylog_line(*label, &random, secret)
-            }
-            _ => None,
-        })
-        .collect();
-    assert_eq!(lines.len(), 5);
-    let expected = format!(
-        "CLIENT_HANDSHAKE_TRAFFIC_SECRET {} {}",
-        hex::encode(random),
-        hex::encode(value(
-            &trace,
-            "derive secret \"tls13 c hs traffic\"",
-            "expanded"
-        ))
-    );
-    assert!(lines.contains(&expected));
+    let random = hex::encode(&hello[6..38]);
+    let secret = |heading: &str| hex::encode(value(&trace, heading, "expanded"));
+    let expected = vec![
+        format!(
+            "CLIENT_HANDSHAKE_TRAFFIC_SECRET {random} {}",
+            secret("derive secret \"tls13 c hs traffic\"")
+        ),
+        format!(
+            "SERVER_HANDSHAKE_TRAFFIC_SECRET {random} {}",
+            secret("derive secret \"tls13 s hs traffic\"")
+        ),
+        format!(
+            "CLIENT_TRAFFIC_SECRET_0 {random} {}",
+            secret("derive secret \"tls13 c ap traffic\"")
+        ),
+        format!(
+            "SERVER_TRAFFIC_SECRET_0 {random} {}",
+            secret("derive secret \"tls13 s ap traffic\"")
+        ),
+        format!(
+            "EXPORTER_SECRET {random} {}",
+            secret("derive secret \"tls13 exp master\"")
+        ),
+    ];
+    assert_eq!(*lines.0.lock().unwrap(), expected);
+}
+
+// ----- Server role ---------------------------------------------------------------------------
+
+#[test]
+fn rfc8448_simple_1rtt_server() {
+    for split in [usize::MAX, 1, 7] {
+        let (mut server, rng, simple, now) = rfc_server(TraceName::Simple);
+        let events = replay(&simple, &mut server, now, split);
+        assert_eq!(rng.remaining(), 0, "every replayed value was drawn");
+        let payload = simple
+            .block("client", "send application_data")
+            .get("payload");
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e, Event::ApplicationData(d) if d == payload))
+        );
+        assert!(events.iter().any(|e| matches!(e, Event::PeerClosed)));
+        let negotiated = handshake_complete(&events);
+        assert_eq!(negotiated.cipher_suite, CipherSuite::TLS_AES_128_GCM_SHA256);
+        assert_eq!(negotiated.key_exchange_group, Some(NamedGroup::X25519));
+        assert_eq!(negotiated.server_name.as_deref(), Some("server"));
+        assert_eq!(negotiated.peer_record_size_limit, Some(0x4001));
+        assert_eq!(server.state_name(), "CONNECTED");
+        if split == usize::MAX {
+            let checked = check_server_secrets(&simple, &traces(&mut server));
+            assert_eq!(checked, 12 + 8, "secrets and keys compared");
+        }
+    }
 }

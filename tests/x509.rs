@@ -375,14 +375,7 @@ fn test_ca_as_end_entity() {
 
 #[test]
 fn test_path_length_exceeded() {
-    let root = pki::self_signed(pki::ca_params("Root CA"), Alg::P256);
-    let upper = pki::issue(
-        pki::ca_params_with_path_len("Upper CA", 0),
-        Alg::P256,
-        &root,
-    );
-    let lower = pki::issue(pki::ca_params("Lower CA"), Alg::P256, &upper);
-    let leaf = pki::issue(pki::server_params(&[HOST]), Alg::P256, &lower);
+    let (root, upper, lower, leaf) = pki::path_len_zero_chain(HOST);
     assert_alert(
         check_server(&[&root], &leaf, &[&lower, &upper], HOST),
         AlertDescription::BadCertificate,
@@ -834,17 +827,6 @@ fn test_client_chain() {
 
 // ---- RFC 8448's certificates ----
 
-/// The certificates of RFC 8448's Certificate messages: (trace, actor) → DER.
-fn rfc8448_certificate(trace: &str, actor: &str) -> Vec<u8> {
-    let message = common::vectors::load(trace)
-        .block(actor, "construct a Certificate handshake message")
-        .get("Certificate")
-        .to_vec();
-    // Handshake header (4), empty context (1), list length (3), cert_data length (3).
-    let len = u32::from_be_bytes([0, message[8], message[9], message[10]]) as usize;
-    message[11..11 + len].to_vec()
-}
-
 /// 2019-01-01T00:00:00Z: RFC 8448 was published this month.
 const RFC8448_TIME: Time = Time::from_unix_secs(1_546_300_800);
 
@@ -863,9 +845,9 @@ fn test_rfc8448_certificates_validate_as_their_own_anchors() {
     // fullest validation they allow is to trust each as its own anchor: its self-signature
     // is then checked with its own key, its validity at the given time, its
     // basicConstraints, keyUsage and EKU.
-    let server_rsa = rfc8448_certificate("simple", "server");
-    let server_ecdsa = rfc8448_certificate("client_auth", "server");
-    let client_rsa = rfc8448_certificate("client_auth", "client");
+    let server_rsa = pki::rfc8448_certificate("simple", "server");
+    let server_ecdsa = pki::rfc8448_certificate("client_auth", "server");
+    let client_rsa = pki::rfc8448_certificate("client_auth", "client");
     assert!(validate_self(&server_rsa, Purpose::ServerAuth, RFC8448_TIME).is_ok());
     assert!(validate_self(&server_ecdsa, Purpose::ServerAuth, RFC8448_TIME).is_ok());
     assert!(validate_self(&client_rsa, Purpose::ClientAuth, RFC8448_TIME).is_ok());
@@ -898,8 +880,8 @@ fn test_rfc8448_certificates_validate_as_their_own_anchors() {
 
 #[test]
 fn test_rfc8448_certificates_other_failures() {
-    let server_rsa = rfc8448_certificate("simple", "server");
-    let client_rsa = rfc8448_certificate("client_auth", "client");
+    let server_rsa = pki::rfc8448_certificate("simple", "server");
+    let client_rsa = pki::rfc8448_certificate("client_auth", "client");
     // With the default 2048-bit RSA floor, their 1024-bit keys are refused.
     let anchors = TrustAnchors::from_der_certificates([&server_rsa]).unwrap();
     let strict = CertificateValidator::new(Arc::new(RustCryptoProvider), anchors);

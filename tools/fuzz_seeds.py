@@ -8,7 +8,8 @@ tool prefixes each RFC 8448 value with the selector that makes sense for it:
 - extensions: the extension list of every ClientHello, ServerHello/HelloRetryRequest and
   EncryptedExtensions, with the selector of its message context;
 - record_layer: each trace's server records, concatenated (selector = split size);
-- client_engine / server_engine: the records each engine would receive.
+- client_engine / server_engine: the records each engine would receive in each trace
+  (selector: trace index in the low nibble, input split size in the high one).
 
 Usage: python3 tools/fuzz_seeds.py [OUT_DIR]   (default: fuzz/corpus)
 """
@@ -84,8 +85,9 @@ def main():
         for split in (1, 7, 255):
             write(out, "record_layer", bytes([split]) + records["server"])
             count += 1
-        write(out, "client_engine", b"\x00" + records["server"])
-        write(out, "server_engine", b"\x00" + records["client"])
+        selector = bytes([TRACES.index(trace) | 0xf0])  # whole records at once
+        write(out, "client_engine", selector + records["server"])
+        write(out, "server_engine", selector + records["client"])
         count += 2
     print(f"wrote {count} seeds under {out}")
 

@@ -27,6 +27,10 @@ fuzz_target!(|data: &[u8]| {
         let mut w = Writer::new();
         encode_extensions(&mut w, &list);
         let encoded = w.finish().expect("a decoded list re-encodes");
-        assert_eq!(encoded, &bytes[..consumed], "re-encoding differs from the input");
+        assert_eq!(
+            encoded,
+            &bytes[..consumed],
+            "re-encoding differs from the input"
+        );
     }
 });

@@ -28,7 +28,8 @@ use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::crypto::{CryptoProvider, Secret, SigningKey};
+use crate::crypto::{CryptoProvider, Secret, SigningKey, suite_algorithms};
+use crate::error::Error;
 use crate::keylog::KeyLog;
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use crate::wire::codes::{ExtensionType, PskKeyExchangeMode};
@@ -160,6 +161,63 @@ impl ClientConfig {
         }
     }
 
+    /// Checks the rules a configuration must follow; every new connection runs it.
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.cipher_suites.is_empty() {
+            return Err(Error::Misuse("ClientConfig: no cipher suites"));
+        }
+        if self
+            .cipher_suites
+            .iter()
+            .any(|s| suite_algorithms(*s).is_none())
+        {
+            return Err(Error::Misuse(
+                "ClientConfig: a cipher suite this library cannot run",
+            ));
+        }
+        let computable = self.provider.groups();
+        if self
+            .key_share_groups
+            .iter()
+            .any(|g| !computable.contains(g))
+        {
+            return Err(Error::Misuse(
+                "ClientConfig: a key share group the provider cannot compute",
+            ));
+        }
+        // RFC 9846 §4.3.8: "Each KeyShareEntry value MUST correspond to a group offered in
+        // the "supported_groups" extension and MUST appear in the same order."
+        let mut advertised = self.advertised_groups().iter();
+        if !self
+            .key_share_groups
+            .iter()
+            .all(|g| advertised.any(|a| a == g))
+        {
+            return Err(Error::Misuse(
+                "ClientConfig: key share groups must be supported_groups, in the same order",
+            ));
+        }
+        if let Some(limit) = self.record_size_limit {
+            // RFC 8449 §4: "Endpoints MUST NOT send a "record_size_limit" extension with a
+            // value smaller than 64", and a TLS 1.3 endpoint's value is at most 2^14 + 1.
+            if !(64..=(1 << 14) + 1).contains(&limit) {
+                return Err(Error::Misuse(
+                    "ClientConfig: record_size_limit outside 64..=16385",
+                ));
+            }
+        }
+        if self
+            .external_psks
+            .iter()
+            .any(|p| suite_algorithms(p.cipher_suite).is_none())
+        {
+            return Err(Error::Misuse(
+                "ClientConfig: an external PSK with an unknown suite",
+            ));
+        }
+        Ok(())
+    }
+
     /// The groups advertised in supported_groups.
     pub(crate) fn advertised_groups(&self) -> &[NamedGroup] {
         if self.supported_groups.is_empty() {
@@ -180,5 +238,39 @@ impl core::fmt::Debug for ClientConfig {
             .field("middlebox_compat", &self.middlebox_compat)
             .field("enable_early_data", &self.enable_early_data)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::danger::AcceptAnyServerCert;
+    use crate::crypto::rustcrypto::RustCryptoProvider;
+
+    fn config() -> ClientConfig {
+        ClientConfig::new(Arc::new(RustCryptoProvider), Arc::new(AcceptAnyServerCert))
+    }
+
+    #[test]
+    fn test_default_config_is_valid() {
+        assert_eq!(config().validate(), Ok(()));
+    }
+
+    #[test]
+    fn test_validate_refuses_broken_configs() {
+        let broken: [fn(&mut ClientConfig); 6] = [
+            |c| c.cipher_suites.clear(),
+            |c| c.cipher_suites = vec![CipherSuite::from_u16(0x1304)],
+            |c| c.key_share_groups = vec![NamedGroup::Ffdhe2048],
+            |c| c.key_share_groups = vec![NamedGroup::Secp256r1, NamedGroup::X25519],
+            |c| c.record_size_limit = Some(63),
+            |c| c.record_size_limit = Some(16386),
+        ];
+        for (i, breaks) in broken.iter().enumerate() {
+            let mut c = config();
+            c.supported_groups.push(NamedGroup::Ffdhe2048);
+            breaks(&mut c);
+            assert!(matches!(c.validate(), Err(Error::Misuse(_))), "case {i}");
+        }
     }
 }

@@ -210,6 +210,8 @@ fn generated_extensions(
 /// Adds a padding extension so that a hello whose encoding would be 256 to 511 bytes long
 /// becomes exactly 512 (the padding extension is RFC 7685's; the 256..511 rule is the
 /// widespread workaround for servers that hang on such hellos, as NSS sends in RFC 8448).
+/// A hello of 509 to 511 bytes, too close to 512 for a 4-byte extension header, gets an
+/// empty padding extension and ends just past 512, which is as good.
 ///
 /// The pre_shared_key extension is not in `hello` yet; `psk_len` is its encoded size (which
 /// does not depend on the binder values).
@@ -285,4 +287,95 @@ pub fn fill_binders(
         offered.binders = binders;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::danger::AcceptAnyServerCert;
+    use crate::crypto::rustcrypto::RustCryptoProvider;
+    use alloc::sync::Arc;
+
+    fn config(padding: ClientHelloPadding) -> ClientConfig {
+        let mut config =
+            ClientConfig::new(Arc::new(RustCryptoProvider), Arc::new(AcceptAnyServerCert));
+        config.client_hello_padding = padding;
+        config
+    }
+
+    fn params(name_len: usize) -> HelloParams {
+        HelloParams {
+            random: [1; 32],
+            session_id: Vec::new(),
+            key_shares: vec![KeyShareEntry {
+                group: crate::wire::algorithms::NamedGroup::X25519,
+                key_exchange: vec![2; 32],
+            }],
+            server_name: Some(String::from_utf8(vec![b'a'; name_len]).unwrap()),
+            cookie: None,
+            early_data: false,
+        }
+    }
+
+    fn encoded_len(config: &ClientConfig, params: &HelloParams) -> usize {
+        let hello = build_client_hello(config, params, &[]).unwrap();
+        HandshakeMessage::ClientHello(hello).encode().unwrap().len()
+    }
+
+    #[test]
+    fn test_emit_padding_only_between_256_and_511() {
+        let plain = config(ClientHelloPadding::None);
+        let padded = config(ClientHelloPadding::To512WhenBetween256And511);
+        for name_len in [1, 60, 100, 200, 250, 300, 400] {
+            let unpadded = encoded_len(&plain, &params(name_len));
+            let len = encoded_len(&padded, &params(name_len));
+            match unpadded {
+                0..=255 => assert_eq!(len, unpadded, "{unpadded}"),
+                256..=508 => assert_eq!(len, 512, "{unpadded}"),
+                509..=511 => assert_eq!(len, unpadded + 4, "{unpadded}"),
+                _ => assert_eq!(len, unpadded, "{unpadded}"),
+            }
+        }
+    }
+
+    #[test]
+    fn test_emit_padding_near_512() {
+        let plain = config(ClientHelloPadding::None);
+        let padded = config(ClientHelloPadding::To512WhenBetween256And511);
+        // Find server names that bring the unpadded hello to 508..=511 bytes.
+        let base = encoded_len(&plain, &params(1));
+        for target in 508..=511 {
+            let p = params(1 + target - base);
+            assert_eq!(encoded_len(&plain, &p), target);
+            let len = encoded_len(&padded, &p);
+            assert!(len >= 512, "{target} -> {len}");
+        }
+    }
+
+    #[test]
+    fn test_emit_pre_shared_key_stays_last() {
+        let mut config = config(ClientHelloPadding::None);
+        // An order that names pre_shared_key first must not move it.
+        config.extension_order = Some(vec![ExtensionType::PreSharedKey, ExtensionType::ServerName]);
+        let psk = OfferedPsk {
+            identity: PskIdentity {
+                identity: vec![9; 8],
+                obfuscated_ticket_age: 0,
+            },
+            secret: Secret::new(&[3; 32]),
+            kind: PskKind::External,
+            cipher_suite: CipherSuite::TLS_AES_128_GCM_SHA256,
+            max_early_data_size: None,
+            alpn: None,
+            ticket: None,
+        };
+        let hello = build_client_hello(&config, &params(5), &[psk]).unwrap();
+        let types: Vec<ExtensionType> = hello
+            .extensions
+            .iter()
+            .map(|e| e.extension_type())
+            .collect();
+        assert_eq!(types.first(), Some(&ExtensionType::ServerName));
+        assert_eq!(types.last(), Some(&ExtensionType::PreSharedKey));
+    }
 }

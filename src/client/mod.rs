@@ -158,6 +158,8 @@ impl Connection<ClientState> {
     /// Starts a connection to `server_name` (sent as SNI, and given to the certificate
     /// verifier): the ClientHello is ready in [`Connection::take_output`] on return.
     ///
+    /// Fails with [`Error::Misuse`] if `config` breaks a rule ([`ClientConfig::validate`]).
+    ///
     /// The connection owns `rng`; see the START state (`start.rs`) and
     /// `docs/determinism.md` for the order in which it draws.
     pub fn new(
@@ -188,6 +190,7 @@ impl Connection<ClientState> {
         rng: Box<dyn Rng + Send>,
         now: Time,
     ) -> Result<Self, Error> {
+        config.validate()?;
         let mut core = ConnectionCore::new(
             config.provider.clone(),
             rng,

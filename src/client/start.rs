@@ -31,9 +31,10 @@ use crate::connection::ccs::CcsWindow;
 use crate::crypto::{KeyExchange, suite_algorithms};
 use crate::error::Error;
 use crate::key_schedule::{EarlySecret, PskKind};
+use crate::time::Time;
 use crate::trace::Epoch;
 use crate::transcript::{PendingTranscript, Transcript};
-use crate::wire::algorithms::NamedGroup;
+use crate::wire::algorithms::{CipherSuite, NamedGroup};
 use crate::wire::client_hello::ClientHello;
 use crate::wire::extensions::{KeyShareEntry, PskIdentity};
 use crate::wire::handshake::HandshakeMessage;
@@ -241,7 +242,7 @@ pub(super) fn share_entries(key_shares: &[Box<dyn KeyExchange>]) -> Vec<KeyShare
 /// cookie.
 pub struct RetryRequest {
     /// The suite the HelloRetryRequest chose; the ServerHello must repeat it.
-    pub cipher_suite: crate::wire::algorithms::CipherSuite,
+    pub cipher_suite: CipherSuite,
     /// key_share's selected_group, if the HelloRetryRequest had one.
     pub selected_group: Option<NamedGroup>,
     /// The cookie to echo, if any.
@@ -316,7 +317,7 @@ pub fn send_second_client_hello(
 }
 
 /// `obfuscated_ticket_age` of `psk` at `now` (external PSKs keep 0).
-fn refreshed_age(psk: &OfferedPsk, now: crate::time::Time) -> u32 {
+fn refreshed_age(psk: &OfferedPsk, now: Time) -> u32 {
     match &psk.ticket {
         Some(ticket) => ticket.obfuscated_age(now),
         None => psk.identity.obfuscated_ticket_age,

@@ -6,13 +6,19 @@
 //!   obfuscated_ticket_age = (age in milliseconds + ticket_age_add) mod 2^32   (§4.3.11.1)
 //! ```
 //!
-//! Not here: storing tickets (the application decides where, and how many; RFC 9846 Appendix C.4
-//! recommends using each ticket only once) and serializing them.
+//! [`Ticket::to_bytes`] and [`Ticket::from_bytes`] turn a ticket into bytes and back, for
+//! an application that keeps tickets across restarts. Not here: where to store them and
+//! how many (the application decides; RFC 9846 Appendix C.4: "Clients SHOULD NOT reuse a
+//! ticket for multiple connections").
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::crypto::Secret;
+use zeroize::Zeroizing;
+
+use crate::codec::{DecodeError, Reader, Writer};
+use crate::crypto::{MAX_HASH_LEN, Secret};
+use crate::error::Error;
 use crate::time::Time;
 use crate::wire::algorithms::CipherSuite;
 
@@ -62,6 +68,78 @@ impl Ticket {
     }
 }
 
+/// The first bytes of a serialized ticket: a name and a format version.
+const TICKET_FORMAT: &[u8; 5] = b"LTTK\x01";
+
+impl Ticket {
+    /// The ticket as bytes, to store. They hold the resumption PSK: keep them as secret as
+    /// a key (they are zeroized when dropped).
+    ///
+    /// ```text
+    ///   "LTTK" 01 | server_name<0..2^16-1> (with a presence byte) | cipher_suite u16
+    ///   | psk<1..48> | ticket<1..2^16-1> | ticket_age_add u32 | lifetime u32
+    ///   | received_at u64 (ms) | max_early_data_size (presence byte, u32) | alpn (presence byte, <1..255>)
+    /// ```
+    pub fn to_bytes(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
+        let mut w = Writer::new();
+        w.bytes(TICKET_FORMAT);
+        w.u8(u8::from(self.server_name.is_some()));
+        w.vec_u16(self.server_name.as_deref().unwrap_or("").as_bytes());
+        w.u16(self.cipher_suite.to_u16());
+        w.vec_u8(self.psk.as_bytes());
+        w.vec_u16(&self.ticket);
+        w.u32(self.ticket_age_add);
+        w.u32(self.lifetime_secs);
+        w.bytes(&self.received_at.as_unix_millis().to_be_bytes());
+        w.u8(u8::from(self.max_early_data_size.is_some()));
+        w.u32(self.max_early_data_size.unwrap_or(0));
+        w.u8(u8::from(self.alpn.is_some()));
+        w.vec_u8(self.alpn.as_deref().unwrap_or(&[]));
+        Ok(Zeroizing::new(w.finish()?))
+    }
+
+    /// A ticket from [`Ticket::to_bytes`]'s bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let mut r = Reader::new(bytes);
+        if r.take(TICKET_FORMAT.len())? != TICKET_FORMAT {
+            return Err(DecodeError::decode(
+                "not a lucid-tls ticket (or another format version)",
+            ));
+        }
+        let has_name = r.u8()? == 1;
+        let name = r.vec_u16(0, 0xffff)?;
+        let server_name = match has_name {
+            true => Some(
+                String::from_utf8(name.to_vec())
+                    .map_err(|_| DecodeError::decode("ticket server name is not UTF-8"))?,
+            ),
+            false => None,
+        };
+        let cipher_suite = CipherSuite::from_u16(r.u16()?);
+        let psk = Secret::new(r.vec_u8(1, MAX_HASH_LEN)?);
+        let ticket = r.vec_u16(1, 0xffff)?.to_vec();
+        let ticket_age_add = r.u32()?;
+        let lifetime_secs = r.u32()?;
+        let received_at = Time::from_unix_millis(u64::from_be_bytes(r.array::<8>()?));
+        let has_max = r.u8()? == 1;
+        let max = r.u32()?;
+        let has_alpn = r.u8()? == 1;
+        let alpn = r.vec_u8(0, 0xff)?.to_vec();
+        r.finish()?;
+        Ok(Self {
+            server_name,
+            cipher_suite,
+            psk,
+            ticket,
+            ticket_age_add,
+            lifetime_secs,
+            received_at,
+            max_early_data_size: has_max.then_some(max),
+            alpn: has_alpn.then_some(alpn),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +170,34 @@ mod tests {
         let t = ticket(Time::from_unix_secs(100));
         assert!(!t.is_expired(Time::from_unix_millis(109_999)));
         assert!(t.is_expired(Time::from_unix_secs(110)));
+    }
+
+    #[test]
+    fn test_emit_and_parse_ticket_bytes() {
+        let ticket = Ticket {
+            server_name: Some(String::from("server")),
+            cipher_suite: CipherSuite::TLS_AES_256_GCM_SHA384,
+            psk: Secret::new(&[5; 48]),
+            ticket: alloc::vec![6; 178],
+            ticket_age_add: 0xfad6_aac5,
+            lifetime_secs: 30,
+            received_at: Time::from_unix_millis(1_748_736_000_123),
+            max_early_data_size: Some(0x400),
+            alpn: Some(b"h2".to_vec()),
+        };
+        let bytes = ticket.to_bytes().unwrap();
+        let back = Ticket::from_bytes(&bytes).unwrap();
+        assert_eq!(back.to_bytes().unwrap(), bytes);
+        assert_eq!(back.psk.as_bytes(), ticket.psk.as_bytes());
+        assert_eq!(back.server_name.as_deref(), Some("server"));
+        assert_eq!(back.alpn.as_deref(), Some(&b"h2"[..]));
+        assert_eq!(back.received_at, ticket.received_at);
+        // Every truncation, and a trailing byte, are refused.
+        for len in 0..bytes.len() {
+            assert!(Ticket::from_bytes(&bytes[..len]).is_err(), "{len}");
+        }
+        let mut longer = bytes.to_vec();
+        longer.push(0);
+        assert!(Ticket::from_bytes(&longer).is_err());
     }
 }

@@ -187,6 +187,9 @@ impl WaitSh {
         };
         transcript.add(bytes);
         core.set_cipher_suite(retry.cipher_suite);
+        // RFC 9846 Appendix A.1: "Recv HelloRetryRequest" leads back to START, which sends
+        // the second ClientHello and moves to WAIT_SH again.
+        core.state_changed("WAIT_SH", "START");
         let request = RetryRequest {
             cipher_suite: retry.cipher_suite,
             selected_group,

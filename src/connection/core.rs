@@ -45,6 +45,9 @@ pub(super) struct ApplicationSecrets {
     pub(super) read: Option<ApplicationTrafficSecret>,
 }
 
+/// How many event slots an idle connection keeps.
+const RETAINED_EVENT_SLOTS: usize = 4;
+
 /// The state both roles share. See the module doc.
 pub struct ConnectionCore {
     pub(super) provider: Arc<dyn CryptoProvider>,
@@ -53,6 +56,9 @@ pub struct ConnectionCore {
     pub(super) trace_enabled: bool,
     pub(super) keylog: Option<Arc<dyn KeyLog>>,
     pub(super) client_random: Option<[u8; 32]>,
+    /// The state named by the last `StateChanged` trace, so that states a message passes
+    /// straight through (the server's RECVD_CH, NEGOTIATED, WAIT_FLIGHT2) chain correctly.
+    pub(super) traced_state: &'static str,
     pub(super) suite: Option<CipherSuite>,
 
     // Receiving.
@@ -107,6 +113,7 @@ impl ConnectionCore {
             trace_enabled,
             keylog,
             client_random: None,
+            traced_state: "START",
             suite: None,
             deframer: RecordDeframer::new(),
             decrypter: None,
@@ -191,7 +198,14 @@ impl ConnectionCore {
     }
 
     pub(super) fn poll_event(&mut self) -> Option<Event> {
-        self.events.pop_front()
+        let event = self.events.pop_front();
+        // A burst of records (say 1 MiB of application data fed at once) queues one event
+        // per record; once drained, give the queue's memory back rather than keep it for
+        // the life of the connection.
+        if self.events.is_empty() && self.events.capacity() > RETAINED_EVENT_SLOTS {
+            self.events.shrink_to(RETAINED_EVENT_SLOTS);
+        }
+        event
     }
 
     pub(super) fn poll_trace(&mut self) -> Option<TraceEvent> {
@@ -212,7 +226,13 @@ impl ConnectionCore {
 
     /// Traces a move of the state machine.
     pub fn state_changed(&mut self, from: &'static str, to: &'static str) {
+        self.traced_state = to;
         self.trace(|| TraceEvent::StateChanged { from, to });
+    }
+
+    /// The state the trace last moved to.
+    pub fn traced_state(&self) -> &'static str {
+        self.traced_state
     }
 
     /// Reports a secret the key schedule derived: a trace event, and a key log line if it

@@ -120,6 +120,8 @@ impl<S: StateMachine> Connection<S> {
                 return Err(self.core.fail(err));
             }
         }
+        // An idle connection keeps no receive buffer (see `RecordDeframer`).
+        self.core.deframer.release_if_empty();
         Ok(consumed)
     }
 
@@ -130,13 +132,15 @@ impl<S: StateMachine> Connection<S> {
                 .state
                 .take()
                 .ok_or(Error::Misuse("connection has no state"))?;
-            let from = state.name();
             let next = match input {
                 Input::Handshake(message) => state.handle_handshake(&mut self.core, message)?,
                 Input::ApplicationData(data) => {
                     state.handle_application_data(&mut self.core, data)?
                 }
             };
+            // States a message passes straight through report themselves; this closes the
+            // chain from the last reported state to where the machine now rests.
+            let from = self.core.traced_state();
             if next.name() != from {
                 self.core.state_changed(from, next.name());
             }

@@ -16,7 +16,9 @@ use crate::trace::{Direction, Epoch, TraceEvent};
 use crate::transcript::Transcript;
 use crate::wire::codes::ContentType;
 use crate::wire::handshake::HandshakeMessage;
-use crate::wire::record::{MAX_PLAINTEXT_LEN, TLSPlaintext};
+use crate::wire::record::{
+    MAX_CIPHERTEXT_RECORD_LEN, MAX_PLAINTEXT_LEN, RECORD_HEADER_LEN, TLSPlaintext,
+};
 
 use super::ccs::DUMMY_CHANGE_CIPHER_SPEC_RECORD;
 use super::core::ConnectionCore;
@@ -94,22 +96,58 @@ impl ConnectionCore {
         if pieces.is_empty() {
             pieces.push(&[]);
         }
+        // Room for every record at once: a large write must not regrow (and recopy) the
+        // output queue record by record.
+        let overhead = RecordEncrypter::record_len(0, 0);
+        self.output.reserve(
+            content
+                .len()
+                .saturating_add(pieces.len().saturating_mul(overhead)),
+        );
         for piece in pieces {
-            let record = match self.encrypter.as_mut() {
-                Some(encrypter) => encrypter.encrypt(content_type, piece, Padding::None)?,
-                None => TLSPlaintext {
-                    content_type,
-                    legacy_record_version: self.plaintext_record_version,
-                    fragment: piece,
+            let start = self.output.len();
+            match self.encrypter.as_mut() {
+                // Protected records are built in place at the end of the output queue: no
+                // record-sized temporary, and the content is copied once.
+                Some(encrypter) => {
+                    let len =
+                        RecordEncrypter::record_len(piece.len(), 0).min(MAX_CIPHERTEXT_RECORD_LEN);
+                    self.output.reserve(len);
+                    self.output.extend_from_slice(&[0; RECORD_HEADER_LEN]);
+                    self.output.extend_from_slice(piece);
+                    self.output.resize(start + len, 0);
+                    let record = self.output.get_mut(start..).unwrap_or_default();
+                    match encrypter.encrypt_in_place(
+                        content_type,
+                        record,
+                        piece.len(),
+                        Padding::None,
+                    ) {
+                        Ok(written) => self.output.truncate(start + written),
+                        Err(err) => {
+                            self.output.truncate(start);
+                            return Err(err);
+                        }
+                    }
                 }
-                .to_bytes()?,
-            };
-            self.output.extend_from_slice(&record);
-            self.trace(|| TraceEvent::Record {
-                direction: Direction::Sent,
-                content_type: ContentType::from_u8(record.first().copied().unwrap_or(0)),
-                bytes: record,
-            });
+                None => {
+                    let record = TLSPlaintext {
+                        content_type,
+                        legacy_record_version: self.plaintext_record_version,
+                        fragment: piece,
+                    }
+                    .to_bytes()?;
+                    self.output.extend_from_slice(&record);
+                }
+            }
+            if self.trace_enabled {
+                let bytes = self.output.get(start..).unwrap_or_default().to_vec();
+                self.traces.push_back(TraceEvent::Record {
+                    direction: Direction::Sent,
+                    content_type: ContentType::from_u8(bytes.first().copied().unwrap_or(0)),
+                    bytes,
+                });
+            }
         }
         Ok(())
     }

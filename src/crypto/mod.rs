@@ -26,6 +26,8 @@ use zeroize::Zeroize;
 
 use crate::wire::algorithms::{NamedGroup, SignatureScheme};
 
+#[cfg(feature = "ring-provider")]
+pub mod ring_provider;
 pub mod rustcrypto;
 
 /// The longest hash output TLS 1.3's suites use (SHA-384).

@@ -9,6 +9,10 @@
 //! unknown record type or an impossible length ends the connection without buffering up
 //! to 64 KiB of garbage. The buffer never grows beyond [`MAX_CIPHERTEXT_RECORD_LEN`].
 //!
+//! Memory: the buffer grows as bytes arrive (doubling, up to one largest record), and
+//! [`RecordDeframer::release_if_empty`] gives it back when no partial record is held, so an
+//! idle connection keeps no receive buffer (the engine calls it at the end of each `feed`).
+//!
 //! Not here: what a record means (the engine), deprotection
 //! ([`crate::record::decrypter`]), the negotiated size limit (checked by the decrypter).
 
@@ -50,11 +54,19 @@ impl RecordDeframer {
     /// How many bytes the deframer holds at most: one largest legal record.
     pub const CAPACITY: usize = MAX_CIPHERTEXT_RECORD_LEN;
 
-    /// An empty deframer, with its buffer allocated once.
+    /// An empty deframer; its buffer is allocated when the first bytes arrive.
     pub fn new() -> Self {
         Self {
-            buf: Vec::with_capacity(Self::CAPACITY),
+            buf: Vec::new(),
             start: 0,
+        }
+    }
+
+    /// Frees the buffer if it holds no bytes that were not handed out yet.
+    pub fn release_if_empty(&mut self) {
+        if self.buffered_len() == 0 {
+            self.buf = Vec::new();
+            self.start = 0;
         }
     }
 
@@ -69,6 +81,16 @@ impl RecordDeframer {
         self.start = 0;
         let room = Self::CAPACITY.saturating_sub(self.buf.len());
         let taken = data.len().min(room);
+        let needed = self.buf.len() + taken;
+        if needed > self.buf.capacity() {
+            // Grow by doubling, capped at one largest record: a handshake's small records
+            // never cost a full-size buffer, and bulk data settles at CAPACITY.
+            let target = needed
+                .max(self.buf.capacity() * 2)
+                .min(Self::CAPACITY)
+                .max(needed);
+            self.buf.reserve_exact(target - self.buf.len());
+        }
         self.buf.extend_from_slice(data.get(..taken).unwrap_or(&[]));
         taken
     }
@@ -226,6 +248,21 @@ mod tests {
         assert_eq!(r.bytes.len(), MAX_CIPHERTEXT_RECORD_LEN);
         assert_eq!(d.feed(&big[MAX_CIPHERTEXT_RECORD_LEN..]), 1);
         assert_eq!(d.buffered_len(), 1);
+    }
+
+    #[test]
+    fn test_parse_buffer_is_released_only_when_empty() {
+        let stream = stream();
+        let mut d = RecordDeframer::new();
+        assert_eq!(d.buf.capacity(), 0, "nothing allocated before bytes arrive");
+        d.feed(&stream[..3]);
+        d.release_if_empty();
+        assert_eq!(d.buffered_len(), 3, "a partial header is kept");
+        d.feed(&stream[3..]);
+        while d.next_record().unwrap().is_some() {}
+        d.release_if_empty();
+        assert_eq!((d.buf.capacity(), d.buffered_len()), (0, 0));
+        assert_eq!(deframe(&stream, 7), deframe(&stream, stream.len()));
     }
 
     #[test]

@@ -86,6 +86,18 @@ pub trait ClientCertVerifier: Send + Sync {
     /// [`Error::PeerMisbehaved`] naming a certificate alert (RFC 9846 §6.2: bad_certificate,
     /// unknown_ca, certificate_expired...).
     fn verify(&self, end_entity: &[u8], intermediates: &[&[u8]], now_ms: u64) -> Result<(), Error>;
+
+    /// The DER names of the CAs this verifier trusts, sent in the CertificateRequest's
+    /// certificate_authorities extension (RFC 9846 §4.3.4) when not empty.
+    fn acceptable_issuers(&self) -> Vec<Vec<u8>> {
+        Vec::new()
+    }
+
+    /// The signature schemes accepted in client certificates, sent in the
+    /// CertificateRequest's signature_algorithms_cert (RFC 9846 §4.3.3) when `Some`.
+    fn certificate_schemes(&self) -> Option<Vec<SignatureScheme>> {
+        None
+    }
 }
 
 /// Whether the server asks the client for a certificate (RFC 9846 §4.4.2).

@@ -46,8 +46,8 @@ use crate::wire::client_hello::ClientHello;
 use crate::wire::codes::{ExtensionType, ProtocolVersion};
 use crate::wire::encrypted_extensions::EncryptedExtensions;
 use crate::wire::extensions::{
-    Extension, KeyShareEntry, KeyShareServerHello, NamedGroupList, ProtocolName,
-    SignatureSchemeList,
+    CertificateAuthoritiesExtension, DistinguishedName, Extension, KeyShareEntry,
+    KeyShareServerHello, NamedGroupList, ProtocolName, SignatureSchemeList,
 };
 use crate::wire::finished::Finished;
 use crate::wire::handshake::HandshakeMessage;
@@ -191,11 +191,16 @@ impl Negotiated {
                 // certificate_request_context "SHALL be zero length unless used for the
                 // post-handshake authentication exchanges".
                 let schemes = self.config.client_auth_schemes.clone();
+                let mut extensions =
+                    alloc::vec![Extension::SignatureAlgorithms(SignatureSchemeList {
+                        supported_signature_algorithms: schemes,
+                    })];
+                if let Some(verifier) = self.config.client_auth.verifier() {
+                    extensions.extend(certificate_request_hints(verifier.as_ref()));
+                }
                 let request = CertificateRequest {
                     certificate_request_context: Vec::new(),
-                    extensions: alloc::vec![Extension::SignatureAlgorithms(SignatureSchemeList {
-                        supported_signature_algorithms: schemes,
-                    })],
+                    extensions,
                 };
                 core.send_handshake(
                     &HandshakeMessage::CertificateRequest(request),
@@ -407,4 +412,28 @@ fn send_certificate_verify(
         Some(transcript),
     )?;
     Ok(())
+}
+
+/// What a client-certificate verifier asks for beyond signature_algorithms: the schemes it
+/// accepts in certificates (RFC 9846 §4.3.3, signature_algorithms_cert) and the CAs it trusts
+/// (§4.3.4, certificate_authorities: "The "certificate_authorities" extension is used to
+/// indicate the certificate authorities (CAs) which an endpoint supports").
+fn certificate_request_hints(verifier: &dyn super::config::ClientCertVerifier) -> Vec<Extension> {
+    let mut extensions = Vec::new();
+    if let Some(schemes) = verifier.certificate_schemes() {
+        extensions.push(Extension::SignatureAlgorithmsCert(SignatureSchemeList {
+            supported_signature_algorithms: schemes,
+        }));
+    }
+    let authorities: Vec<DistinguishedName> = verifier
+        .acceptable_issuers()
+        .into_iter()
+        .map(DistinguishedName)
+        .collect();
+    if !authorities.is_empty() {
+        extensions.push(Extension::CertificateAuthorities(
+            CertificateAuthoritiesExtension { authorities },
+        ));
+    }
+    extensions
 }

@@ -401,6 +401,19 @@ fn select_certificate(
     let indexes = 0..config.certificates.len();
     let mut candidates: Vec<usize> = indexes.clone().filter(named).collect();
     candidates.extend(indexes.filter(|i| config.certificates[*i].server_names.is_empty()));
+    // RFC 9846 §4.5.1.2: "All certificates provided by the sender MUST be signed by a
+    // signature algorithm advertised by the peer, if it is able to provide such a chain";
+    // the peer's list is signature_algorithms_cert, or signature_algorithms without it
+    // (§4.3.3). Chains that fit come first; the others stay as fallbacks.
+    let certificate_schemes = match hello.extension(ExtensionType::SignatureAlgorithmsCert) {
+        Some(Extension::SignatureAlgorithmsCert(cert_list)) => {
+            &cert_list.supported_signature_algorithms
+        }
+        _ => &list.supported_signature_algorithms,
+    };
+    candidates.sort_by_key(|i| {
+        !crate::x509::chain_schemes::chain_fits(&config.certificates[*i].chain, certificate_schemes)
+    });
     if candidates.is_empty() {
         // RFC 6066 §3: a server that "does not recognize the server name" may "abort the
         // handshake by sending a fatal-level unrecognized_name(112) alert".

@@ -103,6 +103,7 @@ impl WaitFlight2 {
         input: HandshakeInput,
     ) -> Result<ServerState, Error> {
         if self.flight.certificate_requested {
+            core.state_changed("WAIT_FLIGHT2", "WAIT_CERT");
             WaitCert::new(self.flight).handle(core, input)
         } else {
             WaitFinished::new(self.flight).handle(core, input)

@@ -14,6 +14,7 @@
 //! | [`names`]       | server name against subjectAltName |
 //! | [`revocation`]  | caller-supplied CRLs and the unknown-status policy |
 //! | [`alerts`]      | every webpki error → its RFC 9846 §6.2 alert |
+//! | [`chain_schemes`] | which schemes a chain is signed with (signature_algorithms_cert) |
 //! | [`server_verifier`] | [`WebPkiServerVerifier`]: the client's check of a server chain and name |
 //! | [`client_verifier`] | [`WebPkiClientVerifier`]: the server's check of a client chain |
 //!
@@ -68,6 +69,7 @@
 
 pub mod alerts;
 pub mod anchors;
+pub mod chain_schemes;
 pub mod client_verifier;
 pub mod key_usage;
 pub mod names;

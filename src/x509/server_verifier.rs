@@ -12,10 +12,19 @@
 //! refused as [`Error::Misuse`]. The one exception is explicit:
 //! [`WebPkiServerVerifier::without_name_check`], for certificates that name no host at all,
 //! like RFC 8448's.
+//!
+//! [`WebPkiServerVerifier::into_client_config`] builds a client configuration around the
+//! verifier that also advertises, in signature_algorithms_cert, exactly the certificate
+//! signatures the verifier accepts (RFC 9846 §4.3.3), so that a server can pick a chain the
+//! client will take.
 
-use crate::client::ServerCertVerifier;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use crate::client::{ClientConfig, ServerCertVerifier};
 use crate::error::Error;
 use crate::time::Time;
+use crate::wire::algorithms::SignatureScheme;
 
 use super::names::{self, ReferenceIdentity};
 use super::validator::{CertificateValidator, Purpose, ValidatedPath};
@@ -61,6 +70,19 @@ impl WebPkiServerVerifier {
         &self.validator
     }
 
+    /// A [`ClientConfig::new`] default that validates servers with this verifier and
+    /// advertises what it accepts: signature_algorithms_cert is sent when the certificate
+    /// signatures accepted differ from signature_algorithms (they do by default: certificates
+    /// may be signed with rsa_pkcs1_*, CertificateVerify may not).
+    pub fn into_client_config(self) -> ClientConfig {
+        let provider = self.validator.provider().clone();
+        let accepted = self.validator.signature_schemes().to_vec();
+        let mut config = ClientConfig::new(provider, Arc::new(self));
+        config.signature_schemes_cert =
+            signature_algorithms_cert(&config.signature_schemes, &accepted);
+        config
+    }
+
     /// Validates the chain and the name, and returns the path that validated.
     pub fn validate(
         &self,
@@ -101,4 +123,15 @@ impl ServerCertVerifier for WebPkiServerVerifier {
         self.validate(end_entity, intermediates, server_name, now)
             .map(|_| ())
     }
+}
+
+/// What to send in signature_algorithms_cert when signature_algorithms says
+/// `signature_algorithms` and certificates are accepted signed with `accepted`: nothing when
+/// the two agree, as RFC 9846 §4.3.3 allows ("Implementations which have the same policy in
+/// both cases MAY omit the "signature_algorithms_cert" extension"), else `accepted`.
+pub fn signature_algorithms_cert(
+    signature_algorithms: &[SignatureScheme],
+    accepted: &[SignatureScheme],
+) -> Option<Vec<SignatureScheme>> {
+    (signature_algorithms != accepted).then(|| accepted.to_vec())
 }

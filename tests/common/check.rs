@@ -4,6 +4,8 @@
 
 use lucid_tls::client::ClientConnection;
 use lucid_tls::key_schedule::SecretLabel;
+use lucid_tls::pair::Side;
+use lucid_tls::rfc8448::expected;
 use lucid_tls::time::Time;
 use lucid_tls::trace::{Direction, Epoch, TraceEvent};
 
@@ -17,15 +19,23 @@ pub fn value<'a>(trace: &'a Trace, heading: &str, label: &str) -> &'a [u8] {
 
 /// Like [`value`], `None` if the trace has no such value.
 pub fn try_value<'a>(trace: &'a Trace, heading: &str, label: &str) -> Option<&'a [u8]> {
-    ["client", "server"]
-        .iter()
-        .flat_map(|actor| trace.blocks(actor, heading))
-        .find_map(|block| block.try_get(label))
+    trace.value(heading, label)
 }
 
 /// The `n`th (from 0) record `actor` sends under `heading`.
 pub fn record<'a>(trace: &'a Trace, actor: &str, heading: &str, n: usize) -> &'a [u8] {
     trace.blocks(actor, heading)[n].get("complete record")
+}
+
+/// The server's first flight of a trace without HelloRetryRequest or dummy
+/// change_cipher_spec: its first two handshake records (the ServerHello, then the
+/// encrypted flight).
+pub fn first_server_flight(trace: &Trace) -> Vec<u8> {
+    [
+        record(trace, "server", "send handshake record", 0),
+        record(trace, "server", "send handshake record", 1),
+    ]
+    .concat()
 }
 
 /// Feeds `bytes` to `client` in pieces of `piece` bytes.
@@ -35,68 +45,18 @@ pub fn feed_in_pieces(client: &mut ClientConnection, now: Time, bytes: &[u8], pi
     }
 }
 
-/// Every secret an RFC 8448 trace may print, and where.
-pub fn printed_secrets() -> Vec<(SecretLabel, &'static str, &'static str)> {
-    use SecretLabel as L;
-    vec![
-        (
-            L::ClientEarlyTraffic,
-            "derive secret \"tls13 c e traffic\"",
-            "expanded",
-        ),
-        (
-            L::EarlyExporter,
-            "derive secret \"tls13 e exp master\"",
-            "expanded",
-        ),
-        (
-            L::DerivedForHandshake,
-            "derive secret for handshake \"tls13 derived\"",
-            "expanded",
-        ),
-        (L::HandshakeSecret, "extract secret \"handshake\"", "secret"),
-        (
-            L::ClientHandshakeTraffic,
-            "derive secret \"tls13 c hs traffic\"",
-            "expanded",
-        ),
-        (
-            L::ServerHandshakeTraffic,
-            "derive secret \"tls13 s hs traffic\"",
-            "expanded",
-        ),
-        (
-            L::DerivedForMain,
-            "derive secret for master \"tls13 derived\"",
-            "expanded",
-        ),
-        (L::MainSecret, "extract secret \"master\"", "secret"),
-        (
-            L::ClientApplicationTraffic(0),
-            "derive secret \"tls13 c ap traffic\"",
-            "expanded",
-        ),
-        (
-            L::ServerApplicationTraffic(0),
-            "derive secret \"tls13 s ap traffic\"",
-            "expanded",
-        ),
-        (
-            L::Exporter,
-            "derive secret \"tls13 exp master\"",
-            "expanded",
-        ),
-        (
-            L::Resumption,
-            "derive secret \"tls13 res master\"",
-            "expanded",
-        ),
-        (
-            L::ResumptionPsk,
-            "generate resumption secret \"tls13 resumption\"",
-            "expanded",
-        ),
-    ]
+/// Every secret an RFC 8448 trace may print, except the Early Secret and the binder key
+/// (checked separately: a PSK trace prints two Early Secrets).
+pub fn printed_secrets() -> Vec<SecretLabel> {
+    expected::PRINTED_SECRETS
+        .into_iter()
+        .filter(|l| {
+            !matches!(
+                l,
+                SecretLabel::EarlySecret | SecretLabel::ResumptionBinderKey
+            )
+        })
+        .collect()
 }
 
 /// The last secret reported under `label`.
@@ -113,8 +73,8 @@ pub fn traced_secret(traces: &[TraceEvent], label: SecretLabel) -> Option<Vec<u8
 /// were checked. The Early Secret is checked separately (a PSK trace prints two).
 pub fn check_secrets(trace: &Trace, traces: &[TraceEvent]) -> usize {
     let mut checked = 0;
-    for (label, heading, field) in printed_secrets() {
-        if let Some(expected) = try_value(trace, heading, field) {
+    for label in printed_secrets() {
+        if let Some(expected) = expected::secret(trace, label) {
             assert_eq!(
                 traced_secret(traces, label).as_deref(),
                 Some(expected),
@@ -126,56 +86,26 @@ pub fn check_secrets(trace: &Trace, traces: &[TraceEvent]) -> usize {
     checked
 }
 
-/// The client's traffic keys, per direction and epoch, and what the RFC calls the data
-/// they protect.
-pub fn client_printed_keys() -> Vec<(Direction, Epoch, &'static str)> {
+/// The client's traffic keys, per direction and epoch.
+pub fn client_printed_keys() -> Vec<(Direction, Epoch)> {
     vec![
-        (Direction::Sent, Epoch::Early, "early application data"),
-        (Direction::Received, Epoch::Handshake, "handshake data"),
-        (Direction::Sent, Epoch::Handshake, "handshake data"),
-        (
-            Direction::Received,
-            Epoch::Application(0),
-            "application data",
-        ),
-        (Direction::Sent, Epoch::Application(0), "application data"),
+        (Direction::Sent, Epoch::Early),
+        (Direction::Received, Epoch::Handshake),
+        (Direction::Sent, Epoch::Handshake),
+        (Direction::Received, Epoch::Application(0)),
+        (Direction::Sent, Epoch::Application(0)),
     ]
-}
-
-/// The key and IV the trace prints for what `writer` sends: under the writer's "derive
-/// write traffic keys for ..." or the other side's "derive read traffic keys for ...".
-fn printed_key(trace: &Trace, writer: &str, data: &str) -> Option<(Vec<u8>, Vec<u8>)> {
-    let reader = if writer == "client" {
-        "server"
-    } else {
-        "client"
-    };
-    let write_heading = format!("derive write traffic keys for {data}");
-    let read_heading = format!("derive read traffic keys for {data}");
-    let blocks = trace.blocks(writer, &write_heading).into_iter();
-    blocks
-        .chain(trace.blocks(reader, &read_heading))
-        .find_map(|block| {
-            Some((
-                block.try_get("key expanded")?.to_vec(),
-                block.try_get("iv expanded")?.to_vec(),
-            ))
-        })
 }
 
 /// Asserts that every traffic key the trace prints for the client was installed, equal,
 /// and returns how many were checked.
 pub fn check_client_keys(trace: &Trace, traces: &[TraceEvent]) -> usize {
     let mut checked = 0;
-    for (direction, epoch, data) in client_printed_keys() {
-        let writer = if direction == Direction::Sent {
-            "client"
-        } else {
-            "server"
-        };
-        let Some(expected) = printed_key(trace, writer, data) else {
+    for (direction, epoch) in client_printed_keys() {
+        let Some((key, iv)) = expected::installed_key(trace, Side::Client, direction, epoch) else {
             continue;
         };
+        let expected = (key.to_vec(), iv.to_vec());
         let installed = traces.iter().find_map(|t| match t {
             TraceEvent::KeyInstalled {
                 direction: d,

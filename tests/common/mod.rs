@@ -6,4 +6,5 @@ pub mod nss;
 pub mod pair;
 pub mod replay_rng;
 pub mod reseal;
+pub mod server_replay;
 pub mod vectors;

@@ -7,10 +7,14 @@ use std::sync::Arc;
 use lucid_tls::client::{ClientConfig, ClientConnection, PinnedCertificates, Ticket};
 use lucid_tls::connection::Event;
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
-use lucid_tls::crypto::{CryptoError, CryptoProvider, Rng};
-use lucid_tls::server::{CertifiedKey, ServerConfig, ServerConnection};
+use lucid_tls::crypto::{CryptoError, Rng};
+use lucid_tls::server::anti_replay::MemoryReplayStore;
+use lucid_tls::server::{
+    AntiReplay, CertifiedKey, EarlyDataConfig, Sealer, ServerConfig, ServerConnection, TicketConfig,
+};
 use lucid_tls::time::Time;
-use lucid_tls::wire::certificate::Certificate;
+use lucid_tls::trace::{Direction, TraceEvent};
+use lucid_tls::wire::handshake::HandshakeMessage;
 
 use super::vectors;
 
@@ -53,35 +57,12 @@ pub enum Split {
 
 /// RFC 8448's server certificate and RSA key (§2, §3): what the in-memory server presents.
 pub fn rfc_certified_key() -> CertifiedKey {
-    use rsa::pkcs1::EncodeRsaPrivateKey;
-    let keys = vectors::load("keys");
-    let block = keys.block("server", "RSA certificate private key");
-    let int = |label: &str| rsa::BoxedUint::from_be_slice_vartime(block.get(label));
-    let private = rsa::PrivateKey::from_components(
-        int("modulus (public)"),
-        int("public exponent"),
-        int("private exponent"),
-        vec![int("prime1"), int("prime2")],
-    )
-    .unwrap();
-    let der = private.to_pkcs1_der().unwrap();
-    let key = RustCryptoProvider.load_signing_key(der.as_bytes()).unwrap();
-    CertifiedKey {
-        chain: vec![rfc_certificate()],
-        key: Arc::from(key),
-        server_names: Vec::new(),
-    }
+    lucid_tls::rfc8448::server_key::rsa_certified_key(&vectors::load("simple")).unwrap()
 }
 
 /// RFC 8448 §3's server certificate (DER).
 pub fn rfc_certificate() -> Vec<u8> {
-    let simple = vectors::load("simple");
-    let message = simple
-        .block("server", "construct a Certificate handshake message")
-        .get("Certificate");
-    Certificate::decode(&message[4..]).unwrap().certificate_list[0]
-        .cert_data
-        .clone()
+    lucid_tls::rfc8448::nss::server_certificate(&vectors::load("simple")).unwrap()
 }
 
 /// A default client config trusting the RFC's certificate, with tracing on.
@@ -95,6 +76,45 @@ pub fn client_config() -> ClientConfig {
 /// A default server config with the RFC's certificate.
 pub fn server_config() -> ServerConfig {
     ServerConfig::new(Arc::new(RustCryptoProvider), vec![rfc_certified_key()])
+}
+
+/// A server with tickets (`count` per connection, an hour long) and single-use-ticket
+/// 0-RTT of up to `max_early_data_size` bytes.
+pub fn ticket_server(count: u8, max_early_data_size: u32) -> ServerConfig {
+    let mut config = server_config();
+    config.tickets = Some(TicketConfig {
+        issuer: sealer(),
+        count,
+        lifetime_secs: 3600,
+        nonce_len: 1,
+    });
+    config.early_data = Some(EarlyDataConfig {
+        max_early_data_size,
+        anti_replay: AntiReplay::SingleUseTickets(Arc::new(MemoryReplayStore::new(0, 64))),
+        freshness_window_ms: 10_000,
+    });
+    config
+}
+
+/// The sealer for tickets and cookies (a fixed test key).
+pub fn sealer() -> Arc<Sealer> {
+    Sealer::new(&RustCryptoProvider, *b"key1", &[0x42; 32])
+        .unwrap()
+        .into_arc()
+}
+
+/// True if `client` received a HelloRetryRequest (from its trace events, which it drains).
+pub fn saw_hello_retry(client: &mut ClientConnection) -> bool {
+    std::iter::from_fn(|| client.poll_trace()).any(|t| {
+        matches!(
+            t,
+            TraceEvent::HandshakeMessage {
+                direction: Direction::Received,
+                message: HandshakeMessage::HelloRetryRequest(_),
+                ..
+            }
+        )
+    })
 }
 
 /// A client and a server talking in memory.

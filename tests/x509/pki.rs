@@ -219,6 +219,16 @@ pub fn issue(params: CertificateParams, alg: Alg, issuer: &Cert) -> Cert {
     issue_seeded(params, alg, 2, issuer)
 }
 
+/// root → "Upper CA" (pathLenConstraint 0) → "Lower CA" → a server leaf for `host`: one
+/// intermediate too many for the upper CA. Returns (root, upper, lower, leaf).
+pub fn path_len_zero_chain(host: &str) -> (Cert, Cert, Cert, Cert) {
+    let root = self_signed(ca_params("Root CA"), Alg::P256);
+    let upper = issue(ca_params_with_path_len("Upper CA", 0), Alg::P256, &root);
+    let lower = issue(ca_params("Lower CA"), Alg::P256, &upper);
+    let leaf = issue(server_params(&[host]), Alg::P256, &lower);
+    (root, upper, lower, leaf)
+}
+
 /// A CRL from `issuer` revoking `serials`, valid from 2027-01-01 to `next_update`.
 pub fn crl(issuer: &Cert, serials: &[u64], next_update: (i32, u8, u8)) -> Vec<u8> {
     let (y, m, d) = next_update;
@@ -249,6 +259,19 @@ pub fn corrupt_signature(der: &[u8]) -> Vec<u8> {
     let mut out = der.to_vec();
     *out.last_mut().unwrap() ^= 0x01;
     out
+}
+
+/// The end-entity certificate of one of RFC 8448's Certificate messages (`trace` "simple" or
+/// "client_auth", `actor` "server" or "client"). The crate including this module must also
+/// include `tests/common`.
+pub fn rfc8448_certificate(trace: &str, actor: &str) -> Vec<u8> {
+    let message = crate::common::vectors::load(trace)
+        .block(actor, "construct a Certificate handshake message")
+        .get("Certificate")
+        .to_vec();
+    // Handshake header (4), empty context (1), list length (3), cert_data length (3).
+    let len = u32::from_be_bytes([0, message[8], message[9], message[10]]) as usize;
+    message[11..11 + len].to_vec()
 }
 
 // ---- RSA-PSS re-signing (DER surgery on a certificate rcgen signed with PKCS#1) ----

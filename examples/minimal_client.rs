@@ -1,0 +1,29 @@
+//! The smallest useful lucid-tls client: the README's quick start, kept here so that CI
+//! compiles it. It trusts the roots in `ca.pem`, connects to localhost:8443 (for example
+//! `cargo run --example server -- --listen 127.0.0.1:8443 --cert chain.pem --key key.pem`),
+//! validates the server's chain and name, and prints the page it serves.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
+
+use lucid_tls::client::ClientConfig;
+use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
+use lucid_tls::stream::ClientStream;
+use lucid_tls::x509::{CertificateValidator, TrustAnchors, WebPkiServerVerifier};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let roots = lucid_tls::pem::load_certificates("ca.pem")?;
+    let provider = Arc::new(RustCryptoProvider);
+    let anchors = TrustAnchors::from_der_certificates(&roots)?;
+    let verifier = WebPkiServerVerifier::new(CertificateValidator::new(provider.clone(), anchors));
+    let config = Arc::new(ClientConfig::new(provider, Arc::new(verifier)));
+
+    let tcp = TcpStream::connect("localhost:8443")?;
+    let mut tls = ClientStream::connect(config, Some("localhost"), tcp)?;
+    tls.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
+    let mut page = String::new();
+    tls.read_to_string(&mut page)?;
+    println!("{page}");
+    Ok(())
+}

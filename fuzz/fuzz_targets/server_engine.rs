@@ -1,0 +1,22 @@
+//! The server engine, set up exactly as in an RFC 8448 trace (its configuration and replayed
+//! randomness), receives arbitrary bytes as if from the client, in arbitrary splits. Seeded
+//! with the RFC's client records, mutations reach every state. Errors are fine (they must
+//! be sticky); panics are not.
+#![no_main]
+
+#[path = "common/engine.rs"]
+mod engine;
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, bytes)) = data.split_first() else {
+        return;
+    };
+    let Some((endpoints, split)) = engine::endpoints(selector) else {
+        return;
+    };
+    let now = endpoints.now;
+    let mut server = endpoints.server;
+    engine::drive(&mut server, now, bytes, split);
+});

@@ -1,0 +1,213 @@
+//! The client and server engines against each other, in memory, over the whole matrix:
+//! every suite × key share group × (HelloRetryRequest forced or not) × (full handshake,
+//! resumption, 0-RTT accepted, 0-RTT rejected, external PSK). Every run ends with
+//! application data and a KeyUpdate each way and the same exported keying material on both
+//! sides; input is cut into random pieces.
+//!
+//! A HelloRetryRequest always rejects 0-RTT (RFC 9846 §4.3.10: "A client MUST NOT include
+//! the "early_data" extension in its followup ClientHello"), so "0-RTT accepted" with a
+//! forced HelloRetryRequest expects the rejection.
+
+mod common;
+
+use common::pair::{Pair, Split, client_config, data, saw_hello_retry, ticket_server, tickets};
+use lucid_tls::client::{ClientConfig, ExternalPsk};
+use lucid_tls::connection::Event;
+use lucid_tls::crypto::{Secret, suite_algorithms};
+use lucid_tls::key_schedule::PskKind;
+use lucid_tls::server::ServerConfig;
+use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup};
+
+const SUITES: [CipherSuite; 3] = [
+    CipherSuite::TLS_AES_128_GCM_SHA256,
+    CipherSuite::TLS_AES_256_GCM_SHA384,
+    CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
+];
+const GROUPS: [NamedGroup; 2] = [NamedGroup::X25519, NamedGroup::Secp256r1];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Full,
+    Resumption,
+    EarlyDataAccepted,
+    EarlyDataRejected,
+    ExternalPsk,
+}
+
+const MODES: [Mode; 5] = [
+    Mode::Full,
+    Mode::Resumption,
+    Mode::EarlyDataAccepted,
+    Mode::EarlyDataRejected,
+    Mode::ExternalPsk,
+];
+
+/// One cell of the matrix.
+#[derive(Clone, Copy, Debug)]
+struct Case {
+    suite: CipherSuite,
+    group: NamedGroup,
+    retry: bool,
+    mode: Mode,
+}
+
+impl Case {
+    /// The client: one suite; a share for `group`, or, to force a HelloRetryRequest, a
+    /// share for the other group while `group` is still supported.
+    fn client(&self) -> ClientConfig {
+        let mut config = client_config();
+        config.cipher_suites = vec![self.suite];
+        let other = if self.group == NamedGroup::X25519 {
+            NamedGroup::Secp256r1
+        } else {
+            NamedGroup::X25519
+        };
+        config.key_share_groups = vec![if self.retry { other } else { self.group }];
+        config.supported_groups = vec![
+            config.key_share_groups[0],
+            if self.retry { self.group } else { other },
+        ];
+        config.enable_early_data =
+            matches!(self.mode, Mode::EarlyDataAccepted | Mode::EarlyDataRejected);
+        if self.mode == Mode::ExternalPsk {
+            config.external_psks = vec![ExternalPsk {
+                identity: b"matrix".to_vec(),
+                secret: Secret::new(&[0x33; 32]),
+                cipher_suite: self.suite,
+            }];
+        }
+        config
+    }
+
+    /// The server: only `group` for key exchange, tickets allowing 0-RTT, the external PSK.
+    fn server(&self) -> ServerConfig {
+        let mut config = ticket_server(1, 4096);
+        config.key_share_groups = vec![self.group];
+        if self.mode == Mode::ExternalPsk {
+            let (_, hash) = suite_algorithms(self.suite).unwrap();
+            config.external_psks = vec![lucid_tls::server::ExternalPsk {
+                identity: b"matrix".to_vec(),
+                secret: Secret::new(&[0x33; 32]),
+                hash,
+            }];
+        }
+        config
+    }
+
+    fn seed(&self) -> u64 {
+        let suite = u64::from(self.suite.to_u16());
+        suite * 1000 + u64::from(self.group.to_u16()) * 10 + u64::from(self.retry)
+    }
+}
+
+fn run(case: Case) {
+    let server = case.server();
+    // Resumption and 0-RTT need a ticket from a first, full handshake (without retry).
+    let ticket = match case.mode {
+        Mode::Resumption | Mode::EarlyDataAccepted | Mode::EarlyDataRejected => {
+            let mut first = Case {
+                retry: false,
+                ..case
+            }
+            .client();
+            first.enable_early_data = false;
+            let mut pair = Pair::new(first, server.clone(), None, case.seed() + 1);
+            pair.run();
+            tickets(&pair.client_events()).into_iter().next()
+        }
+        Mode::Full | Mode::ExternalPsk => None,
+    };
+    if let (Mode::EarlyDataRejected, Some(ticket)) = (case.mode, &ticket) {
+        // Spend the single-use ticket once, so that the run below is a replay.
+        let mut spend = Pair::new(
+            case.client(),
+            server.clone(),
+            Some(ticket.clone()),
+            case.seed() + 2,
+        );
+        spend.run();
+    }
+    let mut pair = Pair::new(case.client(), server, ticket, case.seed())
+        .with_split(Split::Random(case.seed()));
+    let early = matches!(case.mode, Mode::EarlyDataAccepted | Mode::EarlyDataRejected);
+    if early {
+        pair.client.write_early_data(b"zero round trips").unwrap();
+    }
+    pair.run();
+    assert_eq!(saw_hello_retry(&mut pair.client), case.retry, "{case:?}");
+
+    let negotiated = pair.client.negotiated().unwrap().clone();
+    assert_eq!(negotiated.cipher_suite, case.suite, "{case:?}");
+    assert_eq!(negotiated.key_exchange_group, Some(case.group), "{case:?}");
+    let expected_psk = match case.mode {
+        Mode::Full => None,
+        Mode::ExternalPsk => Some(PskKind::External),
+        Mode::Resumption | Mode::EarlyDataAccepted => Some(PskKind::Resumption),
+        // The replayed single-use ticket is refused: a full handshake.
+        Mode::EarlyDataRejected => None,
+    };
+    assert_eq!(negotiated.psk, expected_psk, "{case:?}");
+    let accepted = case.mode == Mode::EarlyDataAccepted && !case.retry;
+    assert_eq!(negotiated.early_data_accepted, accepted, "{case:?}");
+    let client_events = pair.client_events();
+    let server_events = pair.server_events();
+    if early {
+        let told = client_events.iter().any(|e| match e {
+            Event::EarlyDataAccepted => accepted,
+            Event::EarlyDataRejected => !accepted,
+            _ => false,
+        });
+        assert!(told, "{case:?}");
+        let expected: &[u8] = if accepted { b"zero round trips" } else { b"" };
+        assert_eq!(data(&server_events), expected, "{case:?}");
+    }
+
+    // Application data and a KeyUpdate each way, then the exporters.
+    pair.client.key_update(true).unwrap();
+    pair.client.write(b"from the client").unwrap();
+    pair.run();
+    assert_eq!(data(&pair.server_events()), b"from the client", "{case:?}");
+    pair.server.key_update(true).unwrap();
+    pair.server.write(b"from the server").unwrap();
+    pair.run();
+    let events = pair.client_events();
+    assert_eq!(data(&events), b"from the server", "{case:?}");
+    let updates = events
+        .iter()
+        .filter(|e| matches!(e, Event::KeyUpdated { .. }))
+        .count();
+    assert!(
+        updates >= 2,
+        "{case:?}: the client took the server's update and answered it"
+    );
+    let mut client_out = [0u8; 32];
+    let mut server_out = [0u8; 32];
+    pair.client
+        .export_keying_material(b"EXPORTER-matrix", Some(b"c"), &mut client_out)
+        .unwrap();
+    pair.server
+        .export_keying_material(b"EXPORTER-matrix", Some(b"c"), &mut server_out)
+        .unwrap();
+    assert_eq!(client_out, server_out, "{case:?}");
+}
+
+#[test]
+fn every_suite_group_retry_and_mode() {
+    let mut runs = 0;
+    for suite in SUITES {
+        for group in GROUPS {
+            for retry in [false, true] {
+                for mode in MODES {
+                    run(Case {
+                        suite,
+                        group,
+                        retry,
+                        mode,
+                    });
+                    runs += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(runs, 60);
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# A live handshake with `openssl s_server -www`: illustrate --connect renders it, and tshark
+# decrypts the capture with the key log (the Finished messages and the HTTP request).
+# Needs openssl and Debian's tshark.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp -d)
+server_pid=
+trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$out"' EXIT
+cargo build --quiet --example illustrate
+bin="${CARGO_TARGET_DIR:-target}/debug/examples/illustrate"
+(
+  cd "$out"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
+    -days 2 -subj "/CN=lucid-tls test CA" -addext "basicConstraints=critical,CA:TRUE" \
+    -addext "keyUsage=critical,keyCertSign" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr \
+    -subj "/CN=localhost" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\nbasicConstraints=CA:FALSE\n' >ext.cnf
+  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 \
+    -extfile ext.cnf 2>/dev/null
+)
+port=$((20000 + RANDOM % 20000))
+openssl s_server -www -tls1_3 -accept "$port" -cert "$out/server.pem" -key "$out/server.key" \
+  >"$out/s_server.log" 2>&1 &
+server_pid=$!
+sleep 1
+SSLKEYLOGFILE="$out/keys" "$bin" --connect "localhost:$port" --ca "$out/ca.pem" \
+  --out "$out/live.html" --pcap "$out/live.pcap"
+fields=$(tshark -r "$out/live.pcap" -o "tls.keylog_file:$out/keys" -Y tls \
+  -T fields -e tls.handshake.type -e http.request.method 2>/dev/null | tr '\t,' '\n\n')
+finished=$(grep -cx 20 <<<"$fields" || true)
+gets=$(grep -cx GET <<<"$fields" || true)
+if [ "$finished" -ne 2 ] || [ "$gets" -ne 1 ]; then
+  echo "tshark: live handshake: $finished Finished, $gets GET decrypted (want 2 and 1)"
+  exit 1
+fi
+echo "live handshake with openssl s_server: page rendered, tshark decrypts 2 Finished and the GET"
