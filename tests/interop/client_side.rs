@@ -34,6 +34,8 @@ enum Setup {
     Echo,
     /// Answers HTTP; accepts 0-RTT.
     EarlyData,
+    /// Answers HTTP after a KeyUpdate asking for ours (rustls only).
+    PeerKeyUpdate,
 }
 
 /// A running peer server (stopped when dropped).
@@ -63,7 +65,7 @@ fn start(peer: Peer, cert: CertKind, setup: Setup) -> Option<(Running, u16)> {
                 .map(String::from)
                 .to_vec();
             let extra: &[&str] = match setup {
-                Setup::Http => &["-www"],
+                Setup::Http | Setup::PeerKeyUpdate => &["-www"],
                 Setup::P256Only => &["-www", "-groups", "P-256"],
                 Setup::RequireClientCert => &["-www", "-Verify", "1", "-CAfile", &ca],
                 Setup::Alpn => &["-www", "-alpn", "http/1.1"],
@@ -83,7 +85,7 @@ fn start(peer: Peer, cert: CertKind, setup: Setup) -> Option<(Running, u16)> {
         Peer::GnutlsServer => {
             let gnutls = require("gnutls-serv")?;
             let extra: &[&str] = match setup {
-                Setup::Http => &["--http"],
+                Setup::Http | Setup::PeerKeyUpdate => &["--http"],
                 Setup::P256Only => &["--http", "--priority", "NORMAL:-GROUP-ALL:+GROUP-SECP256R1"],
                 Setup::RequireClientCert => &[
                     "--http",
@@ -118,6 +120,7 @@ fn start(peer: Peer, cert: CertKind, setup: Setup) -> Option<(Running, u16)> {
                 require_client_cert: setup == Setup::RequireClientCert,
                 early_data: setup == Setup::EarlyData,
                 echo: setup == Setup::Echo,
+                key_update: setup == Setup::PeerKeyUpdate,
             };
             let server = RustlsServer::start(cert, options);
             let port = server.port;
@@ -303,6 +306,20 @@ fn features_against(peer: Peer) {
     );
     drop(server);
 
+    if peer == Peer::RustlsServer {
+        let (server, port) = start(peer, cert, Setup::PeerKeyUpdate).unwrap();
+        let run = our_client(port, &[], &[]);
+        let result = summary(
+            &run,
+            1,
+            &[("key-updates-received", "1"), ("key-updates-sent", "1")],
+        );
+        failures.check(
+            peer,
+            case::KEY_UPDATE_PEERS,
+            result.map_err(|e| format!("{e}\n{}", server.output())),
+        );
+    }
     if peer != Peer::OpensslServer {
         // s_server has no echo mode: see client_vs_openssl_driven.
         let (server, port) = start(peer, cert, Setup::Echo).unwrap();

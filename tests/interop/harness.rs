@@ -294,7 +294,15 @@ pub fn example(name: &str) -> PathBuf {
         let target_dir = profile_dir.parent().unwrap();
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let status = Command::new(cargo)
-            .args(["build", "--quiet", "--examples", "--profile", &profile])
+            .args([
+                "build",
+                "--quiet",
+                "--example",
+                "server",
+                "--example",
+                "client",
+            ])
+            .args(["--profile", &profile])
             .arg("--manifest-path")
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
             .env("CARGO_TARGET_DIR", target_dir)

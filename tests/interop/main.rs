@@ -102,6 +102,7 @@ pub mod case {
     pub const EARLY_DATA: &str = "0-RTT accepted";
     pub const KEY_UPDATE_OURS: &str = "KeyUpdate from lucid-tls, answered";
     pub const KEY_UPDATE_PEERS: &str = "KeyUpdate from the peer, answered";
+    pub const ONE_RECORD: &str = "the 200 page comes in a single record";
     pub const ALPN: &str = "ALPN";
     pub const ALPN_MISMATCH: &str = "ALPN: nothing in common, no_application_protocol";
     pub const MIB: &str = "1 MiB each way";
@@ -109,5 +110,4 @@ pub mod case {
     pub const KEYLOG: &str = "SSLKEYLOGFILE lines match the peer's key log";
     pub const EXTERNAL_PSK: &str = "external PSK";
     pub const GARBAGE: &str = "not TLS: alert, one log line, next connection served";
-    pub const DEFAULT_PORT: &str = "curl --cacert ca.pem https://localhost:8443/";
 }

@@ -68,6 +68,8 @@ pub struct ServerOptions {
     pub require_client_cert: bool,
     pub early_data: bool,
     pub echo: bool,
+    /// Send a KeyUpdate (asking for the client's) before the answer.
+    pub key_update: bool,
 }
 
 /// A rustls server on a loopback port, one thread per connection; stopped on drop.
@@ -108,7 +110,7 @@ impl RustlsServer {
         let port = listener.local_addr().unwrap().port();
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = stop.clone();
-        let echo = options.echo;
+        let (echo, key_update) = (options.echo, options.key_update);
         thread::spawn(move || {
             for tcp in listener.incoming() {
                 if stopped.load(Ordering::SeqCst) {
@@ -117,7 +119,7 @@ impl RustlsServer {
                 let Ok(tcp) = tcp else { continue };
                 let config = config.clone();
                 thread::spawn(move || {
-                    let _ = serve(config, tcp, echo);
+                    let _ = serve(config, tcp, echo, key_update);
                 });
             }
         });
@@ -133,8 +135,13 @@ impl Drop for RustlsServer {
 }
 
 /// Serves one connection: the handshake (collecting 0-RTT data), then echo, or one HTTP
-/// answer naming the negotiated parameters.
-fn serve(config: Arc<rustls::ServerConfig>, mut tcp: TcpStream, echo: bool) -> std::io::Result<()> {
+/// answer naming the negotiated parameters (after a KeyUpdate if `key_update`).
+fn serve(
+    config: Arc<rustls::ServerConfig>,
+    mut tcp: TcpStream,
+    echo: bool,
+    key_update: bool,
+) -> std::io::Result<()> {
     tcp.set_read_timeout(Some(Duration::from_secs(30)))?;
     let mut conn = rustls::ServerConnection::new(config).map_err(std::io::Error::other)?;
     let mut early = Vec::new();
@@ -163,6 +170,11 @@ fn serve(config: Arc<rustls::ServerConfig>, mut tcp: TcpStream, echo: bool) -> s
                 break;
             }
             request.extend_from_slice(&buffer[..n]);
+        }
+        if key_update {
+            tls.conn
+                .refresh_traffic_keys()
+                .map_err(std::io::Error::other)?;
         }
         let page = describe_server(&tls.conn, early.len());
         let response = format!(
