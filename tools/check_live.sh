@@ -9,17 +9,7 @@ server_pid=
 trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$out"' EXIT
 cargo build --quiet --example illustrate
 bin="${CARGO_TARGET_DIR:-target}/debug/examples/illustrate"
-(
-  cd "$out"
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
-    -days 2 -subj "/CN=lucid-tls test CA" -addext "basicConstraints=critical,CA:TRUE" \
-    -addext "keyUsage=critical,keyCertSign" 2>/dev/null
-  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr \
-    -subj "/CN=localhost" 2>/dev/null
-  printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\nbasicConstraints=CA:FALSE\n' >ext.cnf
-  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 \
-    -extfile ext.cnf 2>/dev/null
-)
+bash tools/test_ca.sh "$out"
 port=$((20000 + RANDOM % 20000))
 openssl s_server -www -tls1_3 -accept "$port" -cert "$out/server.pem" -key "$out/server.key" \
   >"$out/s_server.log" 2>&1 &
