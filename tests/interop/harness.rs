@@ -15,9 +15,10 @@ use std::time::{Duration, Instant};
 /// How long any one peer run may take.
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 
-/// True when running in CI (`CI=true`): a missing peer then fails instead of skipping.
+/// True when running in CI (`CI` set to anything but empty, `0` or `false`): a missing
+/// peer then fails instead of skipping.
 pub fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+    std::env::var("CI").is_ok_and(|v| !["", "0", "false"].contains(&v.as_str()))
 }
 
 /// The path of `program` on PATH.
@@ -279,7 +280,8 @@ pub fn run(command: &mut Command, stdin: &[u8], timeout: Duration) -> Run {
 }
 
 /// The example binaries (`server`, `client`), built once per test run by the cargo that
-/// runs the tests (a no-op when `cargo test` has built them already).
+/// runs the tests, in the environment it builds in (a no-op when `cargo test` has built
+/// them already).
 pub fn example(name: &str) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     let dir = BUILT.get_or_init(|| {
@@ -293,7 +295,31 @@ pub fn example(name: &str) -> PathBuf {
         };
         let target_dir = profile_dir.parent().unwrap();
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
+        let mut build = Command::new(cargo);
+        // The variables cargo sets for a running test are not the builder's: a build script
+        // that watches one (ring's watches CARGO_MANIFEST_DIR) would rebuild half the tree.
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy();
+            let set_for_tests = [
+                "CARGO_MANIFEST_",
+                "CARGO_PKG_",
+                "CARGO_CRATE_",
+                "CARGO_BIN_",
+            ]
+            .iter()
+            .any(|prefix| key.starts_with(prefix))
+                || [
+                    "CARGO_PRIMARY_PACKAGE",
+                    "CARGO_TARGET_TMPDIR",
+                    "CARGO_RUSTC_CURRENT_DIR",
+                    "OUT_DIR",
+                ]
+                .contains(&key.as_ref());
+            if set_for_tests {
+                build.env_remove(key.as_ref());
+            }
+        }
+        let status = build
             .args([
                 "build",
                 "--quiet",

@@ -20,7 +20,7 @@
 //! ticket resumption; 0-RTT (OpenSSL, rustls); KeyUpdate both ways (OpenSSL); ALPN;
 //! 1 MiB each way; SSLKEYLOGFILE against OpenSSL's key log.
 //!
-//! In CI (`CI=true`) a missing peer program fails its test; elsewhere the test says loudly
+//! In CI (`CI` set, as CI services do) a missing peer program fails its test; elsewhere the test says loudly
 //! that it skipped, and records `skipped` in the results.
 
 mod client_side;
