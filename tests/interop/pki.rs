@@ -111,8 +111,9 @@ pub fn pki() -> &'static Pki {
 }
 
 fn generate() -> Pki {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("interop-pki-{}", std::process::id()));
+    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    remove_stale(&tmp);
+    let dir = tmp.join(format!("interop-pki-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
 
@@ -162,6 +163,27 @@ fn generate() -> Pki {
         client_cert: dir.join("client.pem"),
         client_key: dir.join("client.key"),
         dir,
+    }
+}
+
+/// Removes the PKIs of earlier runs whose process has ended (`interop-pki-<pid>`, and no
+/// `/proc/<pid>`): a run that is still going keeps its files.
+fn remove_stale(tmp: &std::path::Path) {
+    let proc = std::path::Path::new("/proc");
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    if !proc.join("self").exists() {
+        return; // no way to tell a finished run from a running one
+    }
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("interop-pki-")) else {
+            continue;
+        };
+        if !proc.join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 

@@ -514,8 +514,14 @@ fn server_features_vs_openssl() {
             client.wait_stdout_count("Verify return code: 0", 1, TIMEOUT),
             || client.output_text(),
         )?;
+        // "K" is a command only at the start of what s_client reads from stdin at once:
+        // wait until the head has gone out in a record of its own before typing it.
+        let sent = ">>> TLS 1.2, RecordHeader";
+        let records = client.stdout_text().matches(sent).count();
         client.write_stdin(head);
-        std::thread::sleep(Duration::from_millis(200));
+        ensure(client.wait_stdout_count(sent, records + 1, TIMEOUT), || {
+            format!("s_client did not send the head\n{}", client.output_text())
+        })?;
         client.write_stdin(b"K\n");
         ensure(client.wait_stdout_count(answer, 1, TIMEOUT), || {
             format!(
