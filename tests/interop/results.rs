@@ -160,9 +160,12 @@ pub fn record(peer: Peer, case: &str, outcome: Outcome) {
             peer.name()
         ));
     }
+    // Written aside, then renamed: a reader (or a run in parallel) never sees half a file.
     let path = results_path();
     let _ = std::fs::create_dir_all(path.parent().unwrap());
-    std::fs::write(path, text).unwrap();
+    let partial = path.with_extension(format!("tsv.{}", std::process::id()));
+    std::fs::write(&partial, text).unwrap();
+    std::fs::rename(&partial, &path).unwrap();
 }
 
 /// The failures of one test, collected so that every case runs and is recorded before the
