@@ -30,6 +30,11 @@
 //!   before the handshake; a server finds what it accepted in [`ServerStream::take_early_data`]
 //!   once the handshake is done, kept apart from `read`'s data because it may be a replay
 //!   (RFC 9846 §8).
+//! - **Deferred decisions** (a verifier or signing key whose `defers()` is true, see
+//!   [`crate::connection::deferred`]) are not supported: a stream blocks in `read`, so
+//!   nobody could answer. When the connection pauses for one, the handshake stops with an
+//!   [`io::ErrorKind::Unsupported`] error carrying [`Error::Misuse`]. Use a verifier and key
+//!   that answer at once, or drive the [`Connection`] yourself.
 //! - **Trace events** are dropped unless a sink is set ([`Stream::set_trace_sink`]); turn
 //!   `trace` off in the config when nobody reads them.
 //!
@@ -112,6 +117,15 @@ impl<S: StateMachine, T: Read + Write> Stream<S, T> {
         while self.conn.is_handshaking() {
             if let Some(err) = self.conn.error() {
                 return Err(tls_error(err));
+            }
+            if self.conn.pending_request().is_some() {
+                return Err(io::Error::new(
+                    io::ErrorKind::Unsupported,
+                    Error::Misuse(
+                        "a deferred verifier or signing key paused the handshake: \
+                         Stream cannot answer it; drive the Connection directly",
+                    ),
+                ));
             }
             self.read_tls()?;
         }
@@ -235,6 +249,9 @@ impl<S: StateMachine, T: Read + Write> Stream<S, T> {
                 Event::PeerClosed => self.peer_closed = true,
                 // Visible through `negotiated()` and the errors `read`/`write` return.
                 Event::HandshakeComplete(_) | Event::AlertSent(_) | Event::AlertReceived(_) => {}
+                // A blocking stream cannot wait for an answer: `handshake` reports the
+                // pause as an error (see the module doc).
+                Event::VerifyRequest(_) | Event::SignRequest(_) => {}
             }
         }
         while let Some(trace) = self.conn.poll_trace() {

@@ -354,10 +354,10 @@ impl ClientCertVerifier for PinnedClientCert {
 fn client_authentication() {
     let mut client = client_config();
     let certified = rfc_certified_key();
-    client.client_auth = Some(ClientAuth {
+    client.client_auth = vec![ClientAuth {
         certificate_chain: certified.chain.clone(),
         key: certified.key.clone(),
-    });
+    }];
     let mut server = server_config();
     server.client_auth = lucid_tls::server::ClientAuth::Required(Arc::new(PinnedClientCert));
     let mut pair = handshake(client, server, 14);

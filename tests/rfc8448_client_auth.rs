@@ -39,7 +39,7 @@ fn run_client(piece: usize) -> (ClientConnection, Vec<TraceEvent>) {
     let trace = vectors::load("client_auth");
     let rng = hello_rng(&trace);
     let mut config = nss_client_config(&trace, false);
-    config.client_auth = Some(client_auth(&trace));
+    config.client_auth = vec![client_auth(&trace)];
     let mut client =
         ClientConnection::new(Arc::new(config), Some("server"), Box::new(rng), NOW).unwrap();
     assert_eq!(

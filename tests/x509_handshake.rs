@@ -4,6 +4,8 @@
 //! other side must receive it; good chains must complete, in both roles (mutual TLS).
 
 mod common;
+#[path = "x509/deferred.rs"]
+mod deferred;
 #[path = "x509/pki.rs"]
 mod pki;
 
@@ -344,10 +346,10 @@ fn mutual(client_root: &Cert, chain: &[&Cert], required: bool, now: Time) -> Out
     let mut client = client_config(WebPkiServerVerifier::new(validator(&server_root)));
     if !chain.is_empty() {
         let key = RustCryptoProvider.load_signing_key(&chain[0].key).unwrap();
-        client.client_auth = Some(client::ClientAuth {
+        client.client_auth = vec![client::ClientAuth {
             certificate_chain: chain.iter().map(|c| c.der.clone()).collect(),
             key: Arc::from(key),
-        });
+        }];
     }
     let mut server = server_config(&[&server_leaf, &server_intermediate]);
     let verifier = Arc::new(WebPkiClientVerifier::new(validator(client_root)));
@@ -544,10 +546,10 @@ fn test_client_certificate_verify_with_the_wrong_key() {
     let impostor = pki::issue(pki::client_params("mallory"), Alg::Ed25519, &intermediate);
     let (server_root, server_intermediate, server_leaf) = server_pki(pki::server_params(&[HOST]));
     let mut client = client_config(WebPkiServerVerifier::new(validator(&server_root)));
-    client.client_auth = Some(client::ClientAuth {
+    client.client_auth = vec![client::ClientAuth {
         certificate_chain: vec![leaf.der.clone(), intermediate.der.clone()],
         key: certified_key(&[&impostor]).key,
-    });
+    }];
     let mut server = server_config(&[&server_leaf, &server_intermediate]);
     server.client_auth =
         ClientAuth::Required(Arc::new(WebPkiClientVerifier::new(validator(&root))));

@@ -30,6 +30,14 @@ pub trait ServerCertVerifier: Send + Sync {
         server_name: Option<&str>,
         now: Time,
     ) -> Result<(), Error>;
+
+    /// True if this verifier answers later: the connection then does not call
+    /// [`ServerCertVerifier::verify`] but pauses with `Event::VerifyRequest`, and the
+    /// caller answers with `Connection::answer_verification` (see
+    /// [`crate::connection::deferred`]). False (answer at once) by default.
+    fn defers(&self) -> bool {
+        false
+    }
 }
 
 /// Accepts exactly the listed end-entity certificates (compared as DER bytes).

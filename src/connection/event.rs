@@ -14,6 +14,8 @@ use crate::wire::alert::AlertDescription;
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use crate::wire::codes::{ProtocolVersion, PskKeyExchangeMode};
 
+use super::deferred::{SignRequest, VerifyRequest};
+
 /// Something the application should know about. Take them with `poll_event()`.
 #[derive(Clone, Debug)]
 pub enum Event {
@@ -39,6 +41,12 @@ pub enum Event {
     },
     /// The peer sent close_notify: it will send no more data (RFC 9846 §6.1).
     PeerClosed,
+    /// The connection paused: a deferred verifier is to judge the peer's chain. Answer
+    /// with `Connection::answer_verification` (see `connection::deferred`).
+    VerifyRequest(VerifyRequest),
+    /// The connection paused: a deferred key is to sign our CertificateVerify. Answer
+    /// with `Connection::answer_signature` (see `connection::deferred`).
+    SignRequest(SignRequest),
     /// We sent this alert.
     AlertSent(AlertDescription),
     /// The peer sent this alert.

@@ -371,10 +371,10 @@ fn client_auth() -> Result<Endpoints, SetupError> {
     let (client_chain, client_key) = replayed_key(&trace, "client")?;
     let client_certificate = client_chain.first().cloned().unwrap_or_default();
     let mut client = nss_client_config(&trace, false)?;
-    client.client_auth = Some(ClientAuth {
+    client.client_auth = vec![ClientAuth {
         certificate_chain: client_chain,
         key: client_key,
-    });
+    }];
     let client_rng = client_rng(&trace, &["x25519"])?;
 
     let (chain, key) = replayed_key(&trace, "server")?;
