@@ -15,7 +15,7 @@ use lucid_tls::wire::alert::AlertDescription;
 use lucid_tls::wire::algorithms::SignatureScheme;
 
 use super::common::pair::SeededRng;
-use super::pki::{self, NOW};
+use super::pki::{self, Cert, NOW};
 use super::*;
 
 /// Wraps a verifier or key that answers at once and makes it answer later.
@@ -74,6 +74,14 @@ struct Plan {
 }
 
 impl Plan {
+    const NONE: Self = Self {
+        client_verifies_later: false,
+        server_verifies_later: false,
+        server_signs_later: false,
+        client_signs_later: false,
+        reject: None,
+    };
+
     /// Only the point `(client?, kind)` defers.
     fn only((client, kind): (bool, RequestKind)) -> Self {
         let verify = kind == RequestKind::Verification;
@@ -133,6 +141,8 @@ struct Paused {
     pauses: Vec<(bool, RequestKind)>,
     /// Bytes fed to a side while it was paused.
     fed_while_paused: usize,
+    /// Everything the client sent, and everything the server sent.
+    sent: (Vec<u8>, Vec<u8>),
 }
 
 /// A side's pending request, taken from its new events (which are kept in `all`).
@@ -164,12 +174,31 @@ fn answer<S: lucid_tls::connection::StateMachine>(
 /// server, the client's first application data) before the test answers it; it must send
 /// nothing meanwhile.
 fn paused_handshake(plan: Plan) -> Paused {
-    let (server_root, server_intermediate, server_leaf) = server_pki(pki::server_params(&[HOST]));
-    let (client_root, client_intermediate, client_leaf) = client_pki(pki::client_params("alice"));
-    let server_verifier = Arc::new(WebPkiServerVerifier::new(validator(&server_root)));
-    let client_verifier = Arc::new(WebPkiClientVerifier::new(validator(&client_root)));
-    let client_certified = certified_key(&[&client_leaf, &client_intermediate]);
-    let mut server_certified = certified_key(&[&server_leaf, &server_intermediate]);
+    paused_handshake_with(plan, &Pkis::new())
+}
+
+/// The server's and the client's PKI: (root, intermediate, leaf) each.
+struct Pkis {
+    server: (Cert, Cert, Cert),
+    client: (Cert, Cert, Cert),
+}
+
+impl Pkis {
+    fn new() -> Self {
+        Self {
+            server: server_pki(pki::server_params(&[HOST])),
+            client: client_pki(pki::client_params("alice")),
+        }
+    }
+}
+
+fn paused_handshake_with(plan: Plan, pkis: &Pkis) -> Paused {
+    let (server_root, server_intermediate, server_leaf) = &pkis.server;
+    let (client_root, client_intermediate, client_leaf) = &pkis.client;
+    let server_verifier = Arc::new(WebPkiServerVerifier::new(validator(server_root)));
+    let client_verifier = Arc::new(WebPkiClientVerifier::new(validator(client_root)));
+    let client_certified = certified_key(&[client_leaf, client_intermediate]);
+    let mut server_certified = certified_key(&[server_leaf, server_intermediate]);
     let answers = Answers {
         server_verifier: server_verifier.clone(),
         client_verifier: client_verifier.clone(),
@@ -213,6 +242,7 @@ fn paused_handshake(plan: Plan) -> Paused {
     let (mut client_waiting, mut server_waiting): (Option<Event>, Option<Event>) = (None, None);
     let (mut pauses, mut fed_while_paused) = (Vec::new(), 0);
     let (mut server_wrote, mut client_wrote) = (false, false);
+    let mut sent = (Vec::new(), Vec::new());
     for _ in 0..32 {
         // Each side writes once the other has taken in its flight, so that a side paused
         // on that flight is fed the data while paused.
@@ -226,6 +256,8 @@ fn paused_handshake(plan: Plan) -> Paused {
         }
         let to_server = c.take_output();
         let to_client = s.take_output();
+        sent.0.extend_from_slice(&to_server);
+        sent.1.extend_from_slice(&to_client);
         let quiet = to_server.is_empty() && to_client.is_empty();
         if quiet && client_waiting.is_none() && server_waiting.is_none() {
             break;
@@ -274,6 +306,7 @@ fn paused_handshake(plan: Plan) -> Paused {
         },
         pauses,
         fed_while_paused,
+        sent,
     }
 }
 
@@ -332,6 +365,28 @@ fn test_each_point_deferred_and_answered_later() {
         });
         assert_eq!(server_done.unwrap().peer_certificates.len(), 2);
     }
+}
+
+#[test]
+fn test_deferring_changes_no_byte_on_the_wire() {
+    // Same seeds, same keys (ECDSA per RFC 6979 and Ed25519 draw nothing): the pauses only
+    // delay the flights, which go out in the same records.
+    let pkis = Pkis::new();
+    let immediate = paused_handshake_with(Plan::NONE, &pkis);
+    assert!(immediate.pauses.is_empty());
+    let all = paused_handshake_with(
+        Plan {
+            client_verifies_later: true,
+            server_verifies_later: true,
+            server_signs_later: true,
+            client_signs_later: true,
+            reject: None,
+        },
+        &pkis,
+    );
+    assert_eq!(all.pauses.len(), 4);
+    assert_eq!(hex::encode(&all.sent.0), hex::encode(&immediate.sent.0));
+    assert_eq!(hex::encode(&all.sent.1), hex::encode(&immediate.sent.1));
 }
 
 #[test]
