@@ -3,6 +3,8 @@
 //! broken chain must make the validating side send the alert RFC 9846 §6.2 calls for, and the
 //! other side must receive it; good chains must complete, in both roles (mutual TLS).
 
+#[path = "x509/client_choice.rs"]
+mod client_choice;
 mod common;
 #[path = "x509/deferred.rs"]
 mod deferred;
@@ -373,6 +375,12 @@ fn client_pki(params: rcgen::CertificateParams) -> (Cert, Cert, Cert) {
 fn test_mutual_tls_completes() {
     let (root, intermediate, leaf) = client_pki(pki::client_params("alice"));
     let outcome = mutual(&root, &[&leaf, &intermediate], true, NOW);
+    assert_eq!(client_certificate_seen(&outcome), leaf.der);
+}
+
+/// The client's end-entity certificate as the server saw it, once the handshake completed.
+#[track_caller]
+fn client_certificate_seen(outcome: &Outcome) -> Vec<u8> {
     assert!(
         outcome.completed(),
         "{:?} / {:?}",
@@ -383,7 +391,7 @@ fn test_mutual_tls_completes() {
         Event::HandshakeComplete(n) => Some(n.clone()),
         _ => None,
     });
-    assert_eq!(negotiated.unwrap().peer_certificates[0], leaf.der);
+    negotiated.unwrap().peer_certificates[0].clone()
 }
 
 #[test]

@@ -33,6 +33,27 @@
 //!
 //! Answering when nothing is pending, with another request's id, or with the wrong kind of
 //! answer is [`Error::Misuse`]: the call changes nothing.
+//!
+//! The caller's loop, after each `feed` (`tests/x509/deferred.rs` runs it for real):
+//!
+//! ```ignore
+//! while let Some(event) = conn.poll_event() {
+//!     match event {
+//!         Event::VerifyRequest(request) => {
+//!             let verdict = my_verifier(&request.end_entity, &request.intermediates);
+//!             conn.answer_verification(request.id, verdict)?;
+//!         }
+//!         Event::SignRequest(request) => {
+//!             let signature = my_hsm.sign(request.scheme, &request.message);
+//!             conn.answer_signature(request.id, signature)?;
+//!         }
+//!         _ => {}
+//!     }
+//! }
+//! ```
+//!
+//! The blocking `Stream` adapter does not support deferral: it stops the handshake with an
+//! error when the connection pauses.
 
 use alloc::string::String;
 use alloc::vec::Vec;
