@@ -258,3 +258,62 @@ fn rfc8448_client_auth_server() {
         }
     }
 }
+
+#[test]
+fn rfc8448_client_auth_server_with_a_deferred_signer_and_verifier() {
+    // §6's server whose key and client-certificate verifier both answer later: the same
+    // bytes as the immediate server (checked inside `replay_answering`), after one
+    // SignRequest (on the ClientHello) and one VerifyRequest (on the client's Certificate).
+    use lucid_tls::rfc8448::endpoints::client_auth_server;
+    use lucid_tls::server::{ClientCertVerifier, ServerConnection};
+
+    struct LaterClients(Arc<dyn ClientCertVerifier>);
+    impl ClientCertVerifier for LaterClients {
+        fn verify(&self, ee: &[u8], im: &[&[u8]], now_ms: u64) -> Result<(), Error> {
+            self.0.verify(ee, im, now_ms)
+        }
+        fn defers(&self) -> bool {
+            true
+        }
+    }
+
+    let trace = vectors::load("client_auth");
+    let client_chain = lucid_tls::rfc8448::nss::certificate_chain(&trace, "client").unwrap();
+    for split in [usize::MAX, 1] {
+        let (mut config, rng) = client_auth_server(&trace, client_chain[0].clone()).unwrap();
+        let key = config.certificates[0].key.clone();
+        config.certificates[0].key = Arc::new(Later(key.clone()));
+        let verifier = config.client_auth.verifier().unwrap().clone();
+        config.client_auth =
+            lucid_tls::server::ClientAuth::Required(Arc::new(LaterClients(verifier.clone())));
+        let mut server =
+            ServerConnection::new(Arc::new(config), Box::new(rng.clone()), NOW).unwrap();
+        let mut kinds = Vec::new();
+        let events =
+            replay_answering(
+                &trace,
+                &mut server,
+                NOW,
+                split,
+                &mut |server, event| match event {
+                    Event::SignRequest(r) => {
+                        let signature = key.sign(r.scheme, &r.message, &mut rng.clone());
+                        server
+                            .answer_signature(r.id, signature.map_err(Error::from))
+                            .unwrap();
+                        kinds.push(RequestKind::Signature);
+                    }
+                    Event::VerifyRequest(r) => {
+                        let im: Vec<&[u8]> = r.intermediates.iter().map(Vec::as_slice).collect();
+                        let verdict = verifier.verify(&r.end_entity, &im, r.now.as_unix_millis());
+                        server.answer_verification(r.id, verdict).unwrap();
+                        kinds.push(RequestKind::Verification);
+                    }
+                    _ => {}
+                },
+            );
+        assert_eq!(kinds, [RequestKind::Signature, RequestKind::Verification]);
+        assert_eq!(rng.remaining(), 0);
+        assert_eq!(handshake_complete(&events).peer_certificates, client_chain);
+    }
+}
