@@ -437,6 +437,15 @@ mod tests {
         serve: impl FnOnce(ServerStream<TcpStream>) + Send + 'static,
     ) -> (ClientStream<TcpStream>, thread::JoinHandle<()>) {
         let (server_config, client_config) = configs(key, pinned);
+        pair_with(server_config, client_config, serve)
+    }
+
+    /// [`pair`] with the configs given.
+    fn pair_with(
+        server_config: Arc<ServerConfig>,
+        client_config: Arc<ClientConfig>,
+        serve: impl FnOnce(ServerStream<TcpStream>) + Send + 'static,
+    ) -> (ClientStream<TcpStream>, thread::JoinHandle<()>) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
         let server = thread::spawn(move || {
@@ -494,6 +503,40 @@ mod tests {
         let mut rest = Vec::new();
         assert_eq!(client.read_to_end(&mut rest).unwrap(), 0);
         assert!(client.peer_closed());
+        server.join().unwrap();
+    }
+
+    #[test]
+    fn test_a_deferring_verifier_stops_the_handshake_with_a_clear_error() {
+        struct Later(PinnedCertificates);
+        impl crate::client::ServerCertVerifier for Later {
+            fn verify(
+                &self,
+                ee: &[u8],
+                im: &[&[u8]],
+                name: Option<&str>,
+                now: Time,
+            ) -> Result<(), Error> {
+                crate::client::ServerCertVerifier::verify(&self.0, ee, im, name, now)
+            }
+            fn defers(&self) -> bool {
+                true
+            }
+        }
+        let key = certified_key();
+        let cert = key.chain[0].clone();
+        let (server_config, client_config) = configs(key, cert.clone());
+        let mut client_config = (*client_config).clone();
+        client_config.verifier = Arc::new(Later(PinnedCertificates::new(vec![cert])));
+        let (mut client, server) = pair_with(server_config, Arc::new(client_config), |mut s| {
+            // The client never sends its second flight.
+            assert!(s.handshake().is_err());
+        });
+        let err = client.handshake().unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::Unsupported);
+        assert!(matches!(inner(&err), Error::Misuse(_)));
+        assert_eq!(client.connection().state_name(), "WAIT_CV");
+        drop(client);
         server.join().unwrap();
     }
 

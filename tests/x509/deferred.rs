@@ -531,3 +531,16 @@ fn test_a_signer_that_fails_ends_the_connection() {
     // Sticky: later answers and feeds return the same error.
     assert_eq!(s.answer_signature(id, Ok(vec![])), Err(failure));
 }
+
+#[test]
+fn test_a_paused_connection_keeps_at_most_one_record_of_input() {
+    // While paused nothing is read out of the receive buffer, so it fills: `feed` then
+    // takes fewer bytes than given, and the caller offers the rest again after answering.
+    let (_, mut s, _) = server_with_a_deferred_key();
+    let flood = vec![0x17; 64 * 1024];
+    let taken = s.feed(NOW, &flood).unwrap();
+    assert!(0 < taken && taken < flood.len(), "{taken}");
+    assert_eq!(s.feed(NOW, &flood), Ok(0));
+    assert!(s.pending_request().is_some());
+    assert_eq!(s.error(), None);
+}
