@@ -87,6 +87,12 @@ impl Negotiated {
         };
         transcript.add(&self.bytes);
 
+        // What the client's ticket allowed of 0-RTT, for skipping it if it is rejected.
+        let ticket_early_data = n
+            .psk
+            .as_ref()
+            .and_then(|psk| psk.ticket.as_ref())
+            .map(|ticket| ticket.max_early_data_size);
         // Early Secret = HKDF-Extract(0, PSK), already started if a PSK was selected.
         let (early_secret, psk) = match n.psk.take() {
             Some(psk) => (
@@ -281,7 +287,8 @@ impl Negotiated {
                     // deprotect received records using the handshake traffic key,
                     // discarding records which fail deprotection (up to the configured
                     // max_early_data_size)".
-                    core.skip_rejected_early_data(rejected_early_data_budget(&self.config));
+                    let budget = rejected_early_data_budget(&self.config, ticket_early_data);
+                    core.skip_rejected_early_data(budget);
                 }
                 // RFC 9846 Appendix A.2: "K_recv = handshake".
                 flight.install_client_handshake_key(core)?;
