@@ -528,3 +528,53 @@ fn test_certificate_request_names_the_trusted_cas() {
         Some(Extension::SignatureAlgorithmsCert(_))
     ));
 }
+
+#[test]
+fn test_resumed_connections_report_the_original_chains() {
+    // A resumed handshake has no Certificate messages (RFC 9846 §2.2); each side reports
+    // the chain the original connection validated, carried in the ticket (the client's
+    // `Ticket::server_certificates`, the server's sealed ticket state).
+    let (root, intermediate, leaf) = client_pki(pki::client_params("alice"));
+    let (client, mut server) = mutual_configs(validator(&root), &[&leaf, &intermediate], false);
+    server.tickets = Some(lucid_tls::server::TicketConfig {
+        issuer: common::pair::sealer(),
+        count: 1,
+        lifetime_secs: 3600,
+        nonce_len: 1,
+    });
+    let server_chain = server.certificates[0].chain.clone();
+    let (client, server) = (Arc::new(client), Arc::new(server));
+    let connect = |ticket: Option<client::Ticket>| {
+        let rng = Box::new(SeededRng::new(3));
+        let c = match ticket {
+            Some(t) => ClientConnection::resume(client.clone(), Some(HOST), t, rng, NOW),
+            None => ClientConnection::new(client.clone(), Some(HOST), rng, NOW),
+        };
+        let s = ServerConnection::new(server.clone(), Box::new(SeededRng::new(4)), NOW);
+        let mut pair = lucid_tls::pair::Pair::new(c.unwrap(), s.unwrap(), NOW);
+        let flights = pair.run(8);
+        (pair, flights)
+    };
+    let (_, flights) = connect(None);
+    let ticket = flights
+        .into_iter()
+        .flat_map(|flight| flight.events)
+        .find_map(|(_, e)| match e {
+            Event::NewSessionTicket(t) => Some(t),
+            _ => None,
+        })
+        .expect("a ticket");
+    assert_eq!(ticket.server_certificates, server_chain);
+    let (resumed, _) = connect(Some(ticket));
+    let on_client = resumed.client.negotiated().unwrap();
+    assert_eq!(
+        on_client.psk,
+        Some(lucid_tls::key_schedule::PskKind::Resumption)
+    );
+    assert_eq!(on_client.peer_certificates, server_chain);
+    let on_server = resumed.server.negotiated().unwrap();
+    assert_eq!(
+        on_server.peer_certificates,
+        [leaf.der.clone(), intermediate.der.clone()]
+    );
+}
