@@ -75,8 +75,11 @@ pub struct Negotiated {
     pub psk_mode: Option<PskKeyExchangeMode>,
     /// True if the server accepted 0-RTT data (RFC 9846 §4.3.10).
     pub early_data_accepted: bool,
-    /// The peer's certificate chain, end-entity first, as DER (empty with a PSK, or for a
-    /// client that sent no certificate).
+    /// The peer's certificate chain, end-entity first, as DER. Empty for a client that sent
+    /// no certificate and with an external PSK. On a resumed connection it is the chain of
+    /// the connection that issued the ticket (the client keeps the server's in its
+    /// [`Ticket`](crate::client::Ticket), the server the client's in its ticket state);
+    /// nothing is validated again.
     pub peer_certificates: Vec<Vec<u8>>,
     /// The record_size_limit the peer advertised (RFC 8449), if it sent one.
     pub peer_record_size_limit: Option<u16>,

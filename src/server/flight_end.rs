@@ -36,7 +36,6 @@ use crate::wire::handshake::HandshakeMessage;
 use super::ServerState;
 use super::config::ServerConfig;
 use super::negotiated::report;
-use super::recvd_ch::rejected_early_data_budget;
 use super::wait_eoed::WaitEoed;
 use super::wait_flight2::{ClientFlight, WaitFlight2};
 
@@ -56,8 +55,8 @@ pub(crate) struct FlightEnd {
     pub certificate_requested: bool,
     pub tickets_usable: bool,
     pub accepted_early_data: Option<AcceptedEarlyData>,
-    /// 0-RTT was offered and rejected: its records are to be skipped.
-    pub early_data_rejected: bool,
+    /// 0-RTT was offered and rejected: up to this many bytes of its records are skipped.
+    pub rejected_early_data_budget: Option<u32>,
 }
 
 impl FlightEnd {
@@ -124,12 +123,12 @@ impl FlightEnd {
                 )))
             }
             None => {
-                if self.early_data_rejected {
+                if let Some(budget) = self.rejected_early_data_budget {
                     // RFC 9846 §4.3.10: the server "skips past early data by attempting to
                     // deprotect received records using the handshake traffic key,
                     // discarding records which fail deprotection (up to the configured
                     // max_early_data_size)".
-                    core.skip_rejected_early_data(rejected_early_data_budget(&self.config));
+                    core.skip_rejected_early_data(budget);
                 }
                 // RFC 9846 Appendix A.2: "K_recv = handshake".
                 flight.install_client_handshake_key(core)?;

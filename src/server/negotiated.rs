@@ -57,6 +57,7 @@ use super::ServerState;
 use super::config::ServerConfig;
 use super::flight_end::{FlightEnd, SigningFlight};
 use super::psk::EarlyData;
+use super::recvd_ch::rejected_early_data_budget;
 use super::retry::RetryState;
 use super::select::Negotiation;
 
@@ -85,6 +86,12 @@ impl Negotiated {
         };
         transcript.add(&self.bytes);
 
+        // What the client's ticket allowed of 0-RTT, for skipping it if it is rejected.
+        let ticket_early_data = n
+            .psk
+            .as_ref()
+            .and_then(|psk| psk.ticket.as_ref())
+            .map(|ticket| ticket.max_early_data_size);
         // Early Secret = HKDF-Extract(0, PSK), already started if a PSK was selected.
         let (early_secret, psk) = match n.psk.take() {
             Some(psk) => (
@@ -213,7 +220,13 @@ impl Negotiated {
             certificate_requested,
             tickets_usable: n.tickets_usable,
             accepted_early_data,
-            early_data_rejected: matches!(self.early_data, EarlyData::Rejected(_)),
+            // RFC 9846 §4.3.10: rejected 0-RTT is skipped, up to this many bytes.
+            rejected_early_data_budget: match self.early_data {
+                EarlyData::Rejected(_) => {
+                    Some(rejected_early_data_budget(&self.config, ticket_early_data))
+                }
+                EarlyData::NotOffered | EarlyData::Accepted { .. } => None,
+            },
         };
         if let Some((index, scheme)) = n.certificate {
             if certificate_requested {
