@@ -100,3 +100,53 @@ fn test_no_matching_certificate_sends_an_empty_one() {
         .any(|m| matches!(m, HandshakeMessage::Certificate(c) if c.certificate_list.is_empty()));
     assert!(empty, "the client sent an empty Certificate");
 }
+
+/// Trusts what `inner` trusts, but says in signature_algorithms_cert that it accepts only
+/// `schemes` in certificates.
+struct CertSchemes {
+    inner: WebPkiClientVerifier,
+    schemes: Vec<SignatureScheme>,
+}
+
+impl lucid_tls::server::ClientCertVerifier for CertSchemes {
+    fn verify(&self, ee: &[u8], im: &[&[u8]], now_ms: u64) -> Result<(), Error> {
+        self.inner.verify(ee, im, now_ms)
+    }
+    fn acceptable_issuers(&self) -> Vec<Vec<u8>> {
+        self.inner.acceptable_issuers()
+    }
+    fn certificate_schemes(&self) -> Option<Vec<SignatureScheme>> {
+        Some(self.schemes.clone())
+    }
+}
+
+#[test]
+fn test_client_prefers_a_chain_signed_as_the_request_asks() {
+    // Two Ed25519 leaves, the first signed by an RSA (PKCS#1) root, the second by a P-256
+    // root. The server trusts both but lists only ecdsa_secp256r1_sha256 in
+    // signature_algorithms_cert: the second chain is sent (RFC 9846 §4.5.1.2: "All
+    // certificates provided by the sender MUST be signed by a signature algorithm
+    // advertised by the peer, if it is able to provide such a chain").
+    let rsa_root = pki::self_signed(pki::ca_params("RSA Client CA"), Alg::RsaSha256);
+    let rsa_signed = pki::issue(pki::client_params("alice"), Alg::Ed25519, &rsa_root);
+    let ecdsa_root = pki::self_signed(pki::ca_params("ECDSA Client CA"), Alg::P256);
+    let ecdsa_signed = pki::issue(pki::client_params("alice"), Alg::Ed25519, &ecdsa_root);
+    let (server_root, server_intermediate, server_leaf) = server_pki(pki::server_params(&[HOST]));
+    let mut client = client_config(WebPkiServerVerifier::new(validator(&server_root)));
+    client.client_auth = [&rsa_signed, &ecdsa_signed]
+        .into_iter()
+        .map(|leaf| client::ClientAuth {
+            certificate_chain: vec![leaf.der.clone()],
+            key: certified_key(&[leaf]).key,
+        })
+        .collect();
+    let mut server = server_config(&[&server_leaf, &server_intermediate]);
+    let anchors = TrustAnchors::from_der_certificates([&rsa_root.der, &ecdsa_root.der]).unwrap();
+    let validator = CertificateValidator::new(Arc::new(RustCryptoProvider), anchors);
+    server.client_auth = ClientAuth::Required(Arc::new(CertSchemes {
+        inner: WebPkiClientVerifier::new(validator),
+        schemes: vec![SignatureScheme::EcdsaSecp256r1Sha256],
+    }));
+    let outcome = handshake(client, server, HOST, NOW);
+    assert_eq!(client_certificate_seen(&outcome), ecdsa_signed.der);
+}
