@@ -29,18 +29,24 @@ impl TwoClients {
     }
 }
 
-/// A client holding the ECDSA chain then the Ed25519 chain, and a server that requires a
-/// certificate, signs CertificateVerify with `schemes` only, and trusts `roots`.
-fn choose(two: &TwoClients, schemes: &[SignatureScheme], roots: &[&Cert]) -> Outcome {
-    let (server_root, server_intermediate, server_leaf) = server_pki(pki::server_params(&[HOST]));
-    let mut client = client_config(WebPkiServerVerifier::new(validator(&server_root)));
-    client.client_auth = [&two.ecdsa.1, &two.ed25519.1]
+/// The client certificates `leaves` (each a one-certificate chain) with their keys, in
+/// this order of preference.
+fn holding(leaves: [&Cert; 2]) -> Vec<client::ClientAuth> {
+    leaves
         .into_iter()
         .map(|leaf| client::ClientAuth {
             certificate_chain: vec![leaf.der.clone()],
             key: certified_key(&[leaf]).key,
         })
-        .collect();
+        .collect()
+}
+
+/// A client holding the ECDSA chain then the Ed25519 chain, and a server that requires a
+/// certificate, signs CertificateVerify with `schemes` only, and trusts `roots`.
+fn choose(two: &TwoClients, schemes: &[SignatureScheme], roots: &[&Cert]) -> Outcome {
+    let (server_root, server_intermediate, server_leaf) = server_pki(pki::server_params(&[HOST]));
+    let mut client = client_config(WebPkiServerVerifier::new(validator(&server_root)));
+    client.client_auth = holding([&two.ecdsa.1, &two.ed25519.1]);
     let mut server = server_config(&[&server_leaf, &server_intermediate]);
     let anchors = TrustAnchors::from_der_certificates(roots.iter().map(|r| &r.der)).unwrap();
     let validator = CertificateValidator::new(Arc::new(RustCryptoProvider), anchors);
@@ -133,13 +139,7 @@ fn test_client_prefers_a_chain_signed_as_the_request_asks() {
     let ecdsa_signed = pki::issue(pki::client_params("alice"), Alg::Ed25519, &ecdsa_root);
     let (server_root, server_intermediate, server_leaf) = server_pki(pki::server_params(&[HOST]));
     let mut client = client_config(WebPkiServerVerifier::new(validator(&server_root)));
-    client.client_auth = [&rsa_signed, &ecdsa_signed]
-        .into_iter()
-        .map(|leaf| client::ClientAuth {
-            certificate_chain: vec![leaf.der.clone()],
-            key: certified_key(&[leaf]).key,
-        })
-        .collect();
+    client.client_auth = holding([&rsa_signed, &ecdsa_signed]);
     let mut server = server_config(&[&server_leaf, &server_intermediate]);
     let anchors = TrustAnchors::from_der_certificates([&rsa_root.der, &ecdsa_root.der]).unwrap();
     let validator = CertificateValidator::new(Arc::new(RustCryptoProvider), anchors);
