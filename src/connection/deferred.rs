@@ -32,7 +32,8 @@
 //! the handshake with decrypt_error.
 //!
 //! Answering when nothing is pending, with another request's id, or with the wrong kind of
-//! answer is [`Error::Misuse`]: the call changes nothing.
+//! answer is [`Error::Misuse`]: the call changes nothing. Closing while paused abandons the
+//! handshake: close_notify goes out without the held flight, and the connection fails.
 //!
 //! The caller's loop, after each `feed` (`tests/x509/deferred.rs` runs it for real):
 //!
@@ -167,6 +168,16 @@ impl ConnectionCore {
         }
         self.pending = None;
         Ok(())
+    }
+
+    /// If paused, drops the flight held back and returns true: `Connection::close` then
+    /// fails the connection, so that the decision can no longer be answered.
+    pub(super) fn abandon_pause(&mut self) -> bool {
+        if self.pending.is_none() {
+            return false;
+        }
+        self.pending_handshake.clear();
+        true
     }
 
     /// Records the caller's answer as a trace event.

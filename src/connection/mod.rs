@@ -289,9 +289,20 @@ impl<S: StateMachine> Connection<S> {
     }
 
     /// Sends close_notify: we will send nothing more (RFC 9846 §6.1). Reading goes on.
+    ///
+    /// Closing while paused for a deferred decision abandons the handshake: the flight held
+    /// back is dropped rather than sent half-built, close_notify goes out, and the
+    /// connection fails with [`Error::Misuse`] (sticky: the decision can no longer be
+    /// answered).
     pub fn close(&mut self) {
+        let abandoned = self.core.abandon_pause();
         if let Err(err) = self.core.send_close_notify() {
             self.core.fail(err);
+        }
+        if abandoned {
+            self.core.fail(Error::Misuse(
+                "closed while a deferred decision was pending",
+            ));
         }
     }
 

@@ -544,3 +544,19 @@ fn test_a_paused_connection_keeps_at_most_one_record_of_input() {
     assert!(s.pending_request().is_some());
     assert_eq!(s.error(), None);
 }
+
+#[test]
+fn test_closing_while_paused_abandons_the_handshake() {
+    let (_, mut s, _) = server_with_a_deferred_key();
+    let (id, _) = s.pending_request().unwrap();
+    let hello = s.take_output();
+    s.close();
+    // Only close_notify follows the ServerHello: EncryptedExtensions and Certificate,
+    // held for the signature, are dropped. It is protected: 5 bytes of header, 2 of
+    // alert, 1 of content type, 16 of tag.
+    let after = s.take_output();
+    assert_eq!(after.len(), 5 + 2 + 1 + 16, "{hello:02x?}");
+    assert!(matches!(s.error(), Some(Error::Misuse(_))));
+    assert!(s.answer_signature(id, Ok(vec![1])).is_err());
+    assert!(s.take_output().is_empty());
+}
