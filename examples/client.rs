@@ -118,11 +118,11 @@ fn client_config(args: &Args) -> Result<ClientConfig, String> {
         config.alpn_protocols = common::parse_alpn(alpn);
     }
     if let (Some(cert), Some(key)) = (&args.cert, &args.key) {
-        config.client_auth = Some(ClientAuth {
+        config.client_auth = vec![ClientAuth {
             certificate_chain: lucid_tls::pem::load_certificates(cert)
                 .map_err(|e| e.to_string())?,
             key: lucid_tls::pem::load_signing_key(&*provider, key).map_err(|e| e.to_string())?,
-        });
+        }];
     }
     config.enable_early_data = args.early_data.is_some();
     Ok(config)

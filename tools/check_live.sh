@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # A live handshake with `openssl s_server -www`: illustrate --connect renders it, and tshark
-# decrypts the capture with the key log (the Finished messages and the HTTP request).
-# Needs openssl and Debian's tshark.
+# decrypts the capture with the key log (the Finished messages and the HTTP request), and
+# headless Chromium renders the page. Needs openssl, Debian's tshark and chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source tools/lib/render.sh
+shots="${1:-target/illustrate}"
+mkdir -p "$shots"
 out=$(mktemp -d)
 server_pid=
 trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$out"' EXIT
@@ -25,4 +28,5 @@ if [ "$finished" -ne 2 ] || [ "$gets" -ne 1 ]; then
   echo "tshark: live handshake: $finished Finished, $gets GET decrypted (want 2 and 1)"
   exit 1
 fi
+render_page "$out/live.html" "$shots/live.png" "the live handshake page"
 echo "live handshake with openssl s_server: page rendered, tshark decrypts 2 Finished and the GET"
