@@ -104,6 +104,7 @@ fn client_config(args: &Args) -> Result<ClientConfig, String> {
     let verifier = Arc::new(WebPkiServerVerifier::new(common::validator(&args.ca)?));
     let mut config = ClientConfig::new(provider.clone(), verifier);
     config.keylog = common::keylog_from_env();
+    config.trace = true; // the summary says whether a HelloRetryRequest came
     if let Some(groups) = &args.groups {
         let groups = common::parse_groups(groups)?;
         let first = *groups.first().ok_or("--groups is empty")?;
@@ -117,11 +118,11 @@ fn client_config(args: &Args) -> Result<ClientConfig, String> {
         config.alpn_protocols = common::parse_alpn(alpn);
     }
     if let (Some(cert), Some(key)) = (&args.cert, &args.key) {
-        config.client_auth = Some(ClientAuth {
+        config.client_auth = vec![ClientAuth {
             certificate_chain: lucid_tls::pem::load_certificates(cert)
                 .map_err(|e| e.to_string())?,
             key: lucid_tls::pem::load_signing_key(&*provider, key).map_err(|e| e.to_string())?,
-        });
+        }];
     }
     config.enable_early_data = args.early_data.is_some();
     Ok(config)
@@ -152,6 +153,8 @@ fn connect(
         None => ClientStream::connect(config.clone(), Some(server_name), tcp),
     }
     .map_err(|e| common::describe_error(&e))?;
+    let (sink, observed) = common::observer();
+    tls.set_trace_sink(sink);
 
     let early = args.early_data.as_deref().filter(|_| resuming);
     let mut early_sent = false;
@@ -187,7 +190,10 @@ fn connect(
         .write_all(&body)
         .map_err(|e| format!("stdout: {e}"))?;
     let _ = io::stdout().flush();
-    eprintln!("{}", summary(&tls, number, early_sent));
+    eprintln!(
+        "{}",
+        summary(&tls, number, early_sent, common::observed(&observed))
+    );
     Ok(tls.take_tickets())
 }
 
@@ -251,7 +257,12 @@ fn content_length(head: &[u8]) -> Option<usize> {
 }
 
 /// What the connection negotiated, as `key=value` pairs on one line.
-fn summary(tls: &ClientStream<TcpStream>, number: u32, early_sent: bool) -> String {
+fn summary(
+    tls: &ClientStream<TcpStream>,
+    number: u32,
+    early_sent: bool,
+    observed: common::Observed,
+) -> String {
     let Some(n) = tls.negotiated() else {
         return format!("connection={number} no-handshake");
     };
@@ -266,11 +277,16 @@ fn summary(tls: &ClientStream<TcpStream>, number: u32, early_sent: bool) -> Stri
         (true, _) => "rejected",
     };
     format!(
-        "connection={number} version={} suite={} group={} signature={} alpn={} resumed={resumed} \
+        "connection={number} version={} suite={} group={} hrr={} signature={} alpn={} resumed={resumed} \
          early-data={early} key-updates-sent={} key-updates-received={}",
         n.version.rfc_name().replace(' ', ""),
         n.cipher_suite.rfc_name(),
         common::group_name(n.key_exchange_group),
+        if observed.hello_retry_request {
+            "yes"
+        } else {
+            "no"
+        },
         common::scheme_name(n.signature_scheme),
         common::alpn_name(n.alpn.as_deref()),
         tls.key_updates_sent(),

@@ -28,7 +28,7 @@ mod common;
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
@@ -43,10 +43,7 @@ use lucid_tls::server::{
 };
 use lucid_tls::stream::ServerStream;
 use lucid_tls::time::Time;
-use lucid_tls::trace::{Direction, TraceEvent};
-use lucid_tls::wire::algorithms::SignatureScheme;
 use lucid_tls::wire::codes::PskKeyExchangeMode;
-use lucid_tls::wire::handshake::HandshakeMessage;
 use lucid_tls::x509::WebPkiClientVerifier;
 
 #[derive(Parser, Debug)]
@@ -170,7 +167,7 @@ fn server_config(args: &Args) -> Result<ServerConfig, String> {
     certificates.extend(any_name);
 
     let mut config = ServerConfig::new(provider.clone(), certificates);
-    config.trace = true; // to name our own CertificateVerify scheme in the page
+    config.trace = true; // the page names our CertificateVerify scheme, and any HelloRetryRequest
     config.keylog = common::keylog_from_env();
     if let Some(groups) = &args.groups {
         config.key_share_groups = common::parse_groups(groups)?;
@@ -268,27 +265,11 @@ fn connection(tcp: TcpStream, config: Arc<ServerConfig>, echo: bool) {
         Ok(tls) => tls,
         Err(e) => return eprintln!("{peer}: {e}"),
     };
-    // Our CertificateVerify's scheme is not in `Negotiated` (which describes the peer's): it
-    // is read off the trace, as the message goes out.
-    let our_scheme = Arc::new(Mutex::new(None));
-    let seen = our_scheme.clone();
-    tls.set_trace_sink(Box::new(move |event| {
-        if let TraceEvent::HandshakeMessage {
-            direction: Direction::Sent,
-            message: HandshakeMessage::CertificateVerify(cv),
-            ..
-        } = event
-            && let Ok(mut seen) = seen.lock()
-        {
-            *seen = Some(cv.algorithm);
-        }
-    }));
-    let result = tls.handshake().and_then(|()| {
-        let scheme = our_scheme.lock().ok().and_then(|s| *s);
-        match echo {
-            true => serve_echo(&mut tls),
-            false => serve_http(&mut tls, scheme),
-        }
+    let (sink, observed) = common::observer();
+    tls.set_trace_sink(sink);
+    let result = tls.handshake().and_then(|()| match echo {
+        true => serve_echo(&mut tls),
+        false => serve_http(&mut tls, common::observed(&observed)),
     });
     match result {
         Ok(requests) => eprintln!("{peer}: {} ok, {requests} request(s)", summary(&tls)),
@@ -372,10 +353,7 @@ fn parse_request_head(buffer: &[u8]) -> Option<RequestHead> {
 
 /// Answers each request with a page naming the handshake's parameters, until the client
 /// closes (or asks to). Returns how many requests were answered.
-fn serve_http(
-    tls: &mut ServerStream<TcpStream>,
-    our_scheme: Option<SignatureScheme>,
-) -> io::Result<usize> {
+fn serve_http(tls: &mut ServerStream<TcpStream>, observed: common::Observed) -> io::Result<usize> {
     // RFC 8470's way: 0-RTT data is the start of the request stream.
     let early = tls.take_early_data();
     let early_len = early.len();
@@ -400,7 +378,7 @@ fn serve_http(
             buffer.drain(..take);
             body_seen += take;
             if body_seen == head.body_len {
-                let page = page(tls, our_scheme, early_len, body_seen);
+                let page = page(tls, observed, early_len, body_seen);
                 let response = response(&page, head);
                 // One write of less than 2^14 bytes: one record.
                 tls.write_all(response.as_bytes())?;
@@ -441,7 +419,7 @@ fn response(page: &str, head: &RequestHead) -> String {
 /// The page: what this connection negotiated.
 fn page(
     tls: &ServerStream<TcpStream>,
-    our_scheme: Option<SignatureScheme>,
+    observed: common::Observed,
     early_len: usize,
     body_len: usize,
 ) -> String {
@@ -471,6 +449,7 @@ fn page(
          version: {}\n\
          cipher suite: {}\n\
          group: {}\n\
+         hello retry request: {}\n\
          signature scheme: {}\n\
          alpn: {}\n\
          client certificate: {}\n\
@@ -483,7 +462,12 @@ fn page(
         n.version.rfc_name(),
         n.cipher_suite.rfc_name(),
         common::group_name(n.key_exchange_group),
-        common::scheme_name(our_scheme),
+        if observed.hello_retry_request {
+            "yes"
+        } else {
+            "no"
+        },
+        common::scheme_name(observed.our_signature_scheme),
         common::alpn_name(n.alpn.as_deref()),
         n.peer_certificates
             .first()

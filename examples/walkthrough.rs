@@ -495,6 +495,15 @@ impl Walk {
                     self.line("    drops the peer's dummy change_cipher_spec record  (RFC 9846 §5)")
                 }
             },
+            TraceEvent::DecisionRequested { id, kind } => self.line(format!(
+                "    pauses for the caller's {kind:?} (request {})",
+                id.0
+            )),
+            TraceEvent::DecisionAnswered { id, accepted } => self.line(format!(
+                "    request {} answered ({})",
+                id.0,
+                if *accepted { "accepted" } else { "rejected" }
+            )),
             TraceEvent::Record { .. } => {}
         }
     }
@@ -611,6 +620,9 @@ impl Walk {
             Event::PeerClosed => self.line(format!("  {who:<7} ⇒ the peer closed its side")),
             Event::AlertSent(alert) | Event::AlertReceived(alert) => {
                 let _ = alert; // already shown as a trace event
+            }
+            Event::VerifyRequest(_) | Event::SignRequest(_) => {
+                self.line(format!("  {who:<7} ⇒ waits for a deferred decision"))
             }
         }
     }

@@ -30,6 +30,11 @@
 //!   before the handshake; a server finds what it accepted in [`ServerStream::take_early_data`]
 //!   once the handshake is done, kept apart from `read`'s data because it may be a replay
 //!   (RFC 9846 §8).
+//! - **Deferred decisions** (a verifier or signing key whose `defers()` is true, see
+//!   [`crate::connection::deferred`]) are not supported: a stream blocks in `read`, so
+//!   nobody could answer. When the connection pauses for one, the handshake stops with an
+//!   [`io::ErrorKind::Unsupported`] error carrying [`Error::Misuse`]. Use a verifier and key
+//!   that answer at once, or drive the [`Connection`] yourself.
 //! - **Trace events** are dropped unless a sink is set ([`Stream::set_trace_sink`]); turn
 //!   `trace` off in the config when nobody reads them.
 //!
@@ -112,6 +117,15 @@ impl<S: StateMachine, T: Read + Write> Stream<S, T> {
         while self.conn.is_handshaking() {
             if let Some(err) = self.conn.error() {
                 return Err(tls_error(err));
+            }
+            if self.conn.pending_request().is_some() {
+                return Err(io::Error::new(
+                    io::ErrorKind::Unsupported,
+                    Error::Misuse(
+                        "a deferred verifier or signing key paused the handshake: \
+                         Stream cannot answer it; drive the Connection directly",
+                    ),
+                ));
             }
             self.read_tls()?;
         }
@@ -235,6 +249,9 @@ impl<S: StateMachine, T: Read + Write> Stream<S, T> {
                 Event::PeerClosed => self.peer_closed = true,
                 // Visible through `negotiated()` and the errors `read`/`write` return.
                 Event::HandshakeComplete(_) | Event::AlertSent(_) | Event::AlertReceived(_) => {}
+                // A blocking stream cannot wait for an answer: `handshake` reports the
+                // pause as an error (see the module doc).
+                Event::VerifyRequest(_) | Event::SignRequest(_) => {}
             }
         }
         while let Some(trace) = self.conn.poll_trace() {
@@ -420,6 +437,15 @@ mod tests {
         serve: impl FnOnce(ServerStream<TcpStream>) + Send + 'static,
     ) -> (ClientStream<TcpStream>, thread::JoinHandle<()>) {
         let (server_config, client_config) = configs(key, pinned);
+        pair_with(server_config, client_config, serve)
+    }
+
+    /// [`pair`] with the configs given.
+    fn pair_with(
+        server_config: Arc<ServerConfig>,
+        client_config: Arc<ClientConfig>,
+        serve: impl FnOnce(ServerStream<TcpStream>) + Send + 'static,
+    ) -> (ClientStream<TcpStream>, thread::JoinHandle<()>) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
         let server = thread::spawn(move || {
@@ -477,6 +503,40 @@ mod tests {
         let mut rest = Vec::new();
         assert_eq!(client.read_to_end(&mut rest).unwrap(), 0);
         assert!(client.peer_closed());
+        server.join().unwrap();
+    }
+
+    #[test]
+    fn test_a_deferring_verifier_stops_the_handshake_with_a_clear_error() {
+        struct Later(PinnedCertificates);
+        impl crate::client::ServerCertVerifier for Later {
+            fn verify(
+                &self,
+                ee: &[u8],
+                im: &[&[u8]],
+                name: Option<&str>,
+                now: Time,
+            ) -> Result<(), Error> {
+                crate::client::ServerCertVerifier::verify(&self.0, ee, im, name, now)
+            }
+            fn defers(&self) -> bool {
+                true
+            }
+        }
+        let key = certified_key();
+        let cert = key.chain[0].clone();
+        let (server_config, client_config) = configs(key, cert.clone());
+        let mut client_config = (*client_config).clone();
+        client_config.verifier = Arc::new(Later(PinnedCertificates::new(vec![cert])));
+        let (mut client, server) = pair_with(server_config, Arc::new(client_config), |mut s| {
+            // The client never sends its second flight.
+            assert!(s.handshake().is_err());
+        });
+        let err = client.handshake().unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::Unsupported);
+        assert!(matches!(inner(&err), Error::Misuse(_)));
+        assert_eq!(client.connection().state_name(), "WAIT_CV");
+        drop(client);
         server.join().unwrap();
     }
 

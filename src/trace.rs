@@ -18,12 +18,15 @@
 //! | `KeyInstalled`         | a traffic key and IV took over one direction (RFC 9846 §7.3) |
 //! | `Alert`                | an alert was sent or received (RFC 9846 §6)                 |
 //! | `ChangeCipherSpec`     | a dummy change_cipher_spec was sent or dropped (Appendix E.4) |
+//! | `DecisionRequested`    | the connection paused for a deferred verifier or signer     |
+//! | `DecisionAnswered`     | the caller answered it                                      |
 //!
 //! Secrets and keys in these events are the real ones: a trace is as sensitive as a key
 //! log, and is off by default.
 
 use alloc::vec::Vec;
 
+use crate::connection::deferred::{RequestId, RequestKind};
 use crate::crypto::{AEAD_NONCE_LEN, AeadAlgorithm, Secret};
 use crate::key_schedule::SecretLabel;
 use crate::wire::alert::Alert;
@@ -112,5 +115,20 @@ pub enum TraceEvent {
     ChangeCipherSpec {
         /// Sent or received.
         direction: Direction,
+    },
+    /// The connection paused for a decision its caller makes: a deferred verifier's verdict
+    /// or a deferred key's signature (see [`crate::connection::deferred`]).
+    DecisionRequested {
+        /// The id the answer must carry.
+        id: RequestId,
+        /// What is asked.
+        kind: RequestKind,
+    },
+    /// The caller answered a deferred decision.
+    DecisionAnswered {
+        /// The request answered.
+        id: RequestId,
+        /// False if the caller rejected the chain or could not sign.
+        accepted: bool,
     },
 }

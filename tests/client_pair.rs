@@ -160,7 +160,9 @@ fn resumption_with_psk_dhe_ke_and_psk_ke() {
         let negotiated = pair.client.negotiated().unwrap().clone();
         assert_eq!(negotiated.psk, Some(PskKind::Resumption), "{mode:?}");
         assert_eq!(negotiated.psk_mode, Some(mode));
-        assert!(negotiated.peer_certificates.is_empty());
+        // No Certificate on a resumed connection: the client reports the chain of the
+        // connection that gave it the ticket, kept in the ticket (and through storage).
+        assert_eq!(negotiated.peer_certificates, [rfc_certificate()]);
         let expected_group = (mode == PskKeyExchangeMode::PskDheKe).then_some(NamedGroup::X25519);
         assert_eq!(negotiated.key_exchange_group, expected_group);
         exercise(&mut pair);
@@ -354,10 +356,10 @@ impl ClientCertVerifier for PinnedClientCert {
 fn client_authentication() {
     let mut client = client_config();
     let certified = rfc_certified_key();
-    client.client_auth = Some(ClientAuth {
+    client.client_auth = vec![ClientAuth {
         certificate_chain: certified.chain.clone(),
         key: certified.key.clone(),
-    });
+    }];
     let mut server = server_config();
     server.client_auth = lucid_tls::server::ClientAuth::Required(Arc::new(PinnedClientCert));
     let mut pair = handshake(client, server, 14);

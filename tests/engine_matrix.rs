@@ -211,3 +211,49 @@ fn every_suite_group_retry_and_mode() {
     }
     assert_eq!(runs, 60);
 }
+
+/// A ticket that allowed 0-RTT, brought back to a server that no longer accepts early data:
+/// the server rejects it, skips the 0-RTT records and completes in 1-RTT (RFC 9846 §4.3.10,
+/// "Ignore the extension and return a regular 1-RTT response. The server then skips past
+/// early data by attempting to deprotect received records using the handshake traffic key,
+/// discarding records which fail deprotection (up to the configured max_early_data_size)").
+/// A server that still reads the ticket skips what the ticket allowed (here more than one
+/// record); one that cannot read it any more (tickets turned off) falls back to a full
+/// handshake and skips up to 2^14 bytes.
+#[test]
+fn early_data_from_an_older_ticket_is_skipped() {
+    let mut client = client_config();
+    client.enable_early_data = true;
+    let issuing = ticket_server(1, 40_000);
+    let mut first = Pair::new(client.clone(), issuing.clone(), None, 11);
+    first.run();
+    let ticket = tickets(&first.client_events()).remove(0);
+    assert_eq!(ticket.max_early_data_size, Some(40_000));
+
+    let mut no_early_data = issuing.clone();
+    no_early_data.early_data = None;
+    let mut no_tickets = no_early_data.clone();
+    no_tickets.tickets = None;
+    for (server, early_data, resumed) in
+        [(no_early_data, 30_000, true), (no_tickets, 16_000, false)]
+    {
+        let mut pair = Pair::new(client.clone(), server, Some(ticket.clone()), 12)
+            .with_split(Split::Random(13));
+        pair.client
+            .write_early_data(&vec![0x61; early_data])
+            .unwrap();
+        pair.run();
+        let negotiated = pair.client.negotiated().unwrap().clone();
+        assert!(!negotiated.early_data_accepted);
+        assert_eq!(negotiated.psk.is_some(), resumed);
+        assert!(
+            pair.client_events()
+                .iter()
+                .any(|e| matches!(e, Event::EarlyDataRejected))
+        );
+        assert!(data(&pair.server_events()).is_empty());
+        pair.client.write(b"after the skip").unwrap();
+        pair.run();
+        assert_eq!(data(&pair.server_events()), b"after the skip");
+    }
+}

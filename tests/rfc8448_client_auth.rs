@@ -19,7 +19,10 @@ use common::check::{
 };
 use common::nss::{hello_rng, nss_client_config};
 use common::vectors::{self, Trace};
-use lucid_tls::client::{ClientAuth, ClientConnection};
+use lucid_tls::Error;
+use lucid_tls::client::{ClientAuth, ClientConnection, ServerCertVerifier};
+use lucid_tls::connection::{Event, RequestKind};
+use lucid_tls::crypto::{CryptoError, Rng, SigningKey};
 use lucid_tls::rfc8448::endpoints::replayed_key;
 use lucid_tls::time::Time;
 use lucid_tls::trace::TraceEvent;
@@ -35,11 +38,87 @@ fn client_auth(trace: &Trace) -> ClientAuth {
     }
 }
 
+/// A verifier or key that answers later (`lucid_tls::connection::deferred`): the test
+/// answers each request with the verifier or key it wraps.
+struct Later<T>(T);
+
+impl ServerCertVerifier for Later<Arc<dyn ServerCertVerifier>> {
+    fn verify(&self, ee: &[u8], im: &[&[u8]], name: Option<&str>, now: Time) -> Result<(), Error> {
+        self.0.verify(ee, im, name, now)
+    }
+    fn defers(&self) -> bool {
+        true
+    }
+}
+
+impl SigningKey for Later<Arc<dyn SigningKey>> {
+    fn schemes(&self) -> &[SignatureScheme] {
+        self.0.schemes()
+    }
+    fn sign(
+        &self,
+        s: SignatureScheme,
+        m: &[u8],
+        rng: &mut dyn Rng,
+    ) -> Result<Vec<u8>, CryptoError> {
+        self.0.sign(s, m, rng)
+    }
+    fn defers(&self) -> bool {
+        true
+    }
+}
+
+/// Answers every request `client` has made, as `verifier` and `key` would; returns the
+/// kinds of the requests, in order.
+fn answer_requests(
+    client: &mut ClientConnection,
+    verifier: &dyn ServerCertVerifier,
+    key: &dyn SigningKey,
+) -> Vec<RequestKind> {
+    let mut kinds = Vec::new();
+    while let Some(event) = client.poll_event() {
+        match event {
+            Event::VerifyRequest(r) => {
+                assert_eq!(r.server_name.as_deref(), Some("server"));
+                let im: Vec<&[u8]> = r.intermediates.iter().map(Vec::as_slice).collect();
+                let verdict = verifier.verify(&r.end_entity, &im, Some("server"), r.now);
+                client.answer_verification(r.id, verdict).unwrap();
+                kinds.push(RequestKind::Verification);
+            }
+            Event::SignRequest(r) => {
+                let signature = key.sign(
+                    r.scheme,
+                    &r.message,
+                    &mut hello_rng(&vectors::load("client_auth")),
+                );
+                client
+                    .answer_signature(r.id, signature.map_err(Error::from))
+                    .unwrap();
+                kinds.push(RequestKind::Signature);
+            }
+            _ => {}
+        }
+    }
+    kinds
+}
+
 fn run_client(piece: usize) -> (ClientConnection, Vec<TraceEvent>) {
+    run_client_deferring(piece, false)
+}
+
+/// The §6 client; with `deferred`, its verifier and its key both answer later, after the
+/// whole server flight has been fed.
+fn run_client_deferring(piece: usize, deferred: bool) -> (ClientConnection, Vec<TraceEvent>) {
     let trace = vectors::load("client_auth");
     let rng = hello_rng(&trace);
     let mut config = nss_client_config(&trace, false);
-    config.client_auth = Some(client_auth(&trace));
+    let auth = client_auth(&trace);
+    let (verifier, key) = (config.verifier.clone(), auth.key.clone());
+    config.client_auth = vec![auth];
+    if deferred {
+        config.verifier = Arc::new(Later(verifier.clone()));
+        config.client_auth[0].key = Arc::new(Later(key.clone()));
+    }
     let mut client =
         ClientConnection::new(Arc::new(config), Some("server"), Box::new(rng), NOW).unwrap();
     assert_eq!(
@@ -48,6 +127,13 @@ fn run_client(piece: usize) -> (ClientConnection, Vec<TraceEvent>) {
     );
     let flight = first_server_flight(&trace);
     feed_in_pieces(&mut client, NOW, &flight, piece);
+    if deferred {
+        // Paused on the server's chain, with the rest of the flight buffered.
+        assert_eq!(client.state_name(), "WAIT_CV");
+        assert!(!client.has_output());
+        let kinds = answer_requests(&mut client, &*verifier, &*key);
+        assert_eq!(kinds, [RequestKind::Verification, RequestKind::Signature]);
+    }
     assert_eq!(client.state_name(), "CONNECTED");
     // Certificate, CertificateVerify and Finished, in one record.
     assert_eq!(
@@ -77,6 +163,33 @@ fn client_replays_rfc8448_client_auth_records() {
         negotiated.signature_scheme,
         Some(SignatureScheme::EcdsaSecp256r1Sha256)
     );
+}
+
+#[test]
+fn client_with_a_deferred_verifier_and_signer_replays_the_same_bytes() {
+    // The RFC's records, byte for byte (checked inside), whether the decisions are made
+    // at once or later; the traces differ only by the two requests and their answers.
+    let trace = vectors::load("client_auth");
+    for piece in [usize::MAX, 1] {
+        let (client, traces) = run_client_deferring(piece, true);
+        assert!(client.negotiated().is_some());
+        assert_eq!(check_secrets(&trace, &traces), 10);
+        let (_, immediate) = run_client(piece);
+        let decisions = |t: &&TraceEvent| {
+            matches!(
+                t,
+                TraceEvent::DecisionRequested { .. } | TraceEvent::DecisionAnswered { .. }
+            )
+        };
+        assert_eq!(traces.iter().filter(decisions).count(), 4);
+        let rest: Vec<String> = traces
+            .iter()
+            .filter(|t| !decisions(t))
+            .map(|t| format!("{t:?}"))
+            .collect();
+        let immediate: Vec<String> = immediate.iter().map(|t| format!("{t:?}")).collect();
+        assert_eq!(rest, immediate);
+    }
 }
 
 #[test]
@@ -143,5 +256,64 @@ fn rfc8448_client_auth_server() {
         if split == usize::MAX {
             assert_eq!(check_server_secrets(&trace, &traces(&mut server)), 11 + 8);
         }
+    }
+}
+
+#[test]
+fn rfc8448_client_auth_server_with_a_deferred_signer_and_verifier() {
+    // §6's server whose key and client-certificate verifier both answer later: the same
+    // bytes as the immediate server (checked inside `replay_answering`), after one
+    // SignRequest (on the ClientHello) and one VerifyRequest (on the client's Certificate).
+    use lucid_tls::rfc8448::endpoints::client_auth_server;
+    use lucid_tls::server::{ClientCertVerifier, ServerConnection};
+
+    struct LaterClients(Arc<dyn ClientCertVerifier>);
+    impl ClientCertVerifier for LaterClients {
+        fn verify(&self, ee: &[u8], im: &[&[u8]], now_ms: u64) -> Result<(), Error> {
+            self.0.verify(ee, im, now_ms)
+        }
+        fn defers(&self) -> bool {
+            true
+        }
+    }
+
+    let trace = vectors::load("client_auth");
+    let client_chain = lucid_tls::rfc8448::nss::certificate_chain(&trace, "client").unwrap();
+    for split in [usize::MAX, 1] {
+        let (mut config, rng) = client_auth_server(&trace, client_chain[0].clone()).unwrap();
+        let key = config.certificates[0].key.clone();
+        config.certificates[0].key = Arc::new(Later(key.clone()));
+        let verifier = config.client_auth.verifier().unwrap().clone();
+        config.client_auth =
+            lucid_tls::server::ClientAuth::Required(Arc::new(LaterClients(verifier.clone())));
+        let mut server =
+            ServerConnection::new(Arc::new(config), Box::new(rng.clone()), NOW).unwrap();
+        let mut kinds = Vec::new();
+        let events =
+            replay_answering(
+                &trace,
+                &mut server,
+                NOW,
+                split,
+                &mut |server, event| match event {
+                    Event::SignRequest(r) => {
+                        let signature = key.sign(r.scheme, &r.message, &mut rng.clone());
+                        server
+                            .answer_signature(r.id, signature.map_err(Error::from))
+                            .unwrap();
+                        kinds.push(RequestKind::Signature);
+                    }
+                    Event::VerifyRequest(r) => {
+                        let im: Vec<&[u8]> = r.intermediates.iter().map(Vec::as_slice).collect();
+                        let verdict = verifier.verify(&r.end_entity, &im, r.now.as_unix_millis());
+                        server.answer_verification(r.id, verdict).unwrap();
+                        kinds.push(RequestKind::Verification);
+                    }
+                    _ => {}
+                },
+            );
+        assert_eq!(kinds, [RequestKind::Signature, RequestKind::Verification]);
+        assert_eq!(rng.remaining(), 0);
+        assert_eq!(handshake_complete(&events).peer_certificates, client_chain);
     }
 }

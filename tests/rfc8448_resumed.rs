@@ -138,7 +138,12 @@ fn client_resumes_rfc8448_with_early_data() {
     let negotiated = client.negotiated().unwrap();
     assert_eq!(negotiated.psk, Some(PskKind::Resumption));
     assert!(negotiated.early_data_accepted);
-    assert!(negotiated.peer_certificates.is_empty());
+    // §4 has no Certificate: the chain reported is §3's, carried in §3's ticket.
+    assert_eq!(
+        negotiated.peer_certificates,
+        simple_ticket().server_certificates
+    );
+    assert_eq!(negotiated.peer_certificates.len(), 1);
     assert!(negotiated.signature_scheme.is_none());
     assert!(matches!(events.first(), Some(Event::EarlyDataAccepted)));
     assert!(matches!(events.get(1), Some(Event::HandshakeComplete(_))));

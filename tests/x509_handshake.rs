@@ -3,7 +3,15 @@
 //! broken chain must make the validating side send the alert RFC 9846 §6.2 calls for, and the
 //! other side must receive it; good chains must complete, in both roles (mutual TLS).
 
+#[path = "x509/client_choice.rs"]
+mod client_choice;
+#[path = "x509/client_flight.rs"]
+mod client_flight;
 mod common;
+#[path = "x509/deferred.rs"]
+mod deferred;
+#[path = "x509/flights.rs"]
+mod flights;
 #[path = "x509/pki.rs"]
 mod pki;
 
@@ -340,23 +348,34 @@ fn test_server_certificate_verify_with_the_wrong_key() {
 /// A client presenting `chain` (end entity first) and a server requiring a certificate
 /// from `client_root` (its own certificate is issued under `server_root`).
 fn mutual(client_root: &Cert, chain: &[&Cert], required: bool, now: Time) -> Outcome {
+    let (client, server) = mutual_configs(validator(client_root), chain, required);
+    handshake(client, server, HOST, now)
+}
+
+/// The configs of [`mutual`]: a client presenting `chain`, and a server with its own chain
+/// that checks the client's with `validator`.
+fn mutual_configs(
+    validator: CertificateValidator,
+    chain: &[&Cert],
+    required: bool,
+) -> (ClientConfig, ServerConfig) {
     let (server_root, server_intermediate, server_leaf) = server_pki(pki::server_params(&[HOST]));
-    let mut client = client_config(WebPkiServerVerifier::new(validator(&server_root)));
+    let mut client = client_config(WebPkiServerVerifier::new(self::validator(&server_root)));
     if !chain.is_empty() {
         let key = RustCryptoProvider.load_signing_key(&chain[0].key).unwrap();
-        client.client_auth = Some(client::ClientAuth {
+        client.client_auth = vec![client::ClientAuth {
             certificate_chain: chain.iter().map(|c| c.der.clone()).collect(),
             key: Arc::from(key),
-        });
+        }];
     }
     let mut server = server_config(&[&server_leaf, &server_intermediate]);
-    let verifier = Arc::new(WebPkiClientVerifier::new(validator(client_root)));
+    let verifier = Arc::new(WebPkiClientVerifier::new(validator));
     server.client_auth = if required {
         ClientAuth::Required(verifier)
     } else {
         ClientAuth::Optional(verifier)
     };
-    handshake(client, server, HOST, now)
+    (client, server)
 }
 
 /// A client PKI: root → issuing CA → a client leaf built from `params`.
@@ -371,6 +390,12 @@ fn client_pki(params: rcgen::CertificateParams) -> (Cert, Cert, Cert) {
 fn test_mutual_tls_completes() {
     let (root, intermediate, leaf) = client_pki(pki::client_params("alice"));
     let outcome = mutual(&root, &[&leaf, &intermediate], true, NOW);
+    assert_eq!(client_certificate_seen(&outcome), leaf.der);
+}
+
+/// The client's end-entity certificate as the server saw it, once the handshake completed.
+#[track_caller]
+fn client_certificate_seen(outcome: &Outcome) -> Vec<u8> {
     assert!(
         outcome.completed(),
         "{:?} / {:?}",
@@ -381,39 +406,15 @@ fn test_mutual_tls_completes() {
         Event::HandshakeComplete(n) => Some(n.clone()),
         _ => None,
     });
-    assert_eq!(negotiated.unwrap().peer_certificates[0], leaf.der);
+    negotiated.unwrap().peer_certificates[0].clone()
 }
 
 #[test]
-fn test_client_certificate_failures() {
-    let (root, intermediate, _) = client_pki(pki::client_params("alice"));
-    let expired = {
-        let mut params = pki::client_params("old alice");
-        params.not_after = date_time_ymd(2026, 1, 1);
-        pki::issue(params, Alg::P256, &intermediate)
-    };
-    mutual(&root, &[&expired, &intermediate], true, NOW)
-        .assert_alert("server", AlertDescription::CertificateExpired);
-    let server_only = pki::issue(
-        pki::server_params(&["alice.example"]),
-        Alg::P256,
-        &intermediate,
-    );
-    mutual(&root, &[&server_only, &intermediate], true, NOW)
-        .assert_alert("server", AlertDescription::UnsupportedCertificate);
-    let good = pki::issue(pki::client_params("alice"), Alg::P256, &intermediate);
-    mutual(&root, &[&good], true, NOW).assert_alert("server", AlertDescription::UnknownCa);
-    let stranger_root = pki::self_signed(pki::ca_params("Stranger"), Alg::P256);
-    let stranger = pki::issue(pki::client_params("mallory"), Alg::P256, &stranger_root);
-    mutual(&root, &[&stranger], true, NOW).assert_alert("server", AlertDescription::UnknownCa);
-}
-
-#[test]
-fn test_empty_client_certificate() {
+fn test_optional_client_certificate_may_be_empty() {
     let (root, _, _) = client_pki(pki::client_params("alice"));
     // RFC 9846 §4.5.1.3: the server "MAY ... abort the handshake with a
-    // "certificate_required" alert", or go on without client authentication.
-    mutual(&root, &[], true, NOW).assert_alert("server", AlertDescription::CertificateRequired);
+    // "certificate_required" alert", or go on without client authentication (the refusal
+    // is in `client_flight`).
     assert!(mutual(&root, &[], false, NOW).completed());
 }
 
@@ -539,17 +540,51 @@ fn test_certificate_request_names_the_trusted_cas() {
 }
 
 #[test]
-fn test_client_certificate_verify_with_the_wrong_key() {
+fn test_resumed_connections_report_the_original_chains() {
+    // A resumed handshake has no Certificate messages (RFC 9846 §2.2); each side reports
+    // the chain the original connection validated, carried in the ticket (the client's
+    // `Ticket::server_certificates`, the server's sealed ticket state).
     let (root, intermediate, leaf) = client_pki(pki::client_params("alice"));
-    let impostor = pki::issue(pki::client_params("mallory"), Alg::Ed25519, &intermediate);
-    let (server_root, server_intermediate, server_leaf) = server_pki(pki::server_params(&[HOST]));
-    let mut client = client_config(WebPkiServerVerifier::new(validator(&server_root)));
-    client.client_auth = Some(client::ClientAuth {
-        certificate_chain: vec![leaf.der.clone(), intermediate.der.clone()],
-        key: certified_key(&[&impostor]).key,
+    let (client, mut server) = mutual_configs(validator(&root), &[&leaf, &intermediate], false);
+    server.tickets = Some(lucid_tls::server::TicketConfig {
+        issuer: common::pair::sealer(),
+        count: 1,
+        lifetime_secs: 3600,
+        nonce_len: 1,
     });
-    let mut server = server_config(&[&server_leaf, &server_intermediate]);
-    server.client_auth =
-        ClientAuth::Required(Arc::new(WebPkiClientVerifier::new(validator(&root))));
-    handshake(client, server, HOST, NOW).assert_alert("server", AlertDescription::DecryptError);
+    let server_chain = server.certificates[0].chain.clone();
+    let (client, server) = (Arc::new(client), Arc::new(server));
+    let connect = |ticket: Option<client::Ticket>| {
+        let rng = Box::new(SeededRng::new(3));
+        let c = match ticket {
+            Some(t) => ClientConnection::resume(client.clone(), Some(HOST), t, rng, NOW),
+            None => ClientConnection::new(client.clone(), Some(HOST), rng, NOW),
+        };
+        let s = ServerConnection::new(server.clone(), Box::new(SeededRng::new(4)), NOW);
+        let mut pair = lucid_tls::pair::Pair::new(c.unwrap(), s.unwrap(), NOW);
+        let flights = pair.run(8);
+        (pair, flights)
+    };
+    let (_, flights) = connect(None);
+    let ticket = flights
+        .into_iter()
+        .flat_map(|flight| flight.events)
+        .find_map(|(_, e)| match e {
+            Event::NewSessionTicket(t) => Some(t),
+            _ => None,
+        })
+        .expect("a ticket");
+    assert_eq!(ticket.server_certificates, server_chain);
+    let (resumed, _) = connect(Some(ticket));
+    let on_client = resumed.client.negotiated().unwrap();
+    assert_eq!(
+        on_client.psk,
+        Some(lucid_tls::key_schedule::PskKind::Resumption)
+    );
+    assert_eq!(on_client.peer_certificates, server_chain);
+    let on_server = resumed.server.negotiated().unwrap();
+    assert_eq!(
+        on_server.peer_certificates,
+        [leaf.der.clone(), intermediate.der.clone()]
+    );
 }

@@ -4,20 +4,12 @@
 # ${1:-target/illustrate}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source tools/lib/render.sh
 out="${1:-target/illustrate}"
 mkdir -p "$out"
 cargo build --quiet --example illustrate
 bin="${CARGO_TARGET_DIR:-target}/debug/examples/illustrate"
 for trace in simple resumed-0rtt hrr client-auth compat; do
   "$bin" --trace "$trace" --out "$out/$trace.html" >/dev/null
-  rm -f "$out/$trace.png"
-  timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
-    --window-size=1200,1600 --screenshot="$out/$trace.png" "file://$(realpath "$out/$trace.html")" \
-    >/dev/null 2>&1 || true
-  size=$(stat -c %s "$out/$trace.png" 2>/dev/null || echo 0)
-  if [ "$size" -lt 20000 ]; then
-    echo "chromium did not render $trace.html (screenshot: $size bytes)"
-    exit 1
-  fi
-  echo "chromium renders RFC 8448 $trace: $out/$trace.png ($size bytes)"
+  render_page "$out/$trace.html" "$out/$trace.png" "RFC 8448 $trace"
 done

@@ -1,25 +1,18 @@
 #!/usr/bin/env bash
 # A live handshake with `openssl s_server -www`: illustrate --connect renders it, and tshark
-# decrypts the capture with the key log (the Finished messages and the HTTP request).
-# Needs openssl and Debian's tshark.
+# decrypts the capture with the key log (the Finished messages and the HTTP request), and
+# headless Chromium renders the page. Needs openssl, Debian's tshark and chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source tools/lib/render.sh
+shots="${1:-target/illustrate}"
+mkdir -p "$shots"
 out=$(mktemp -d)
 server_pid=
 trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$out"' EXIT
 cargo build --quiet --example illustrate
 bin="${CARGO_TARGET_DIR:-target}/debug/examples/illustrate"
-(
-  cd "$out"
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
-    -days 2 -subj "/CN=lucid-tls test CA" -addext "basicConstraints=critical,CA:TRUE" \
-    -addext "keyUsage=critical,keyCertSign" 2>/dev/null
-  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr \
-    -subj "/CN=localhost" 2>/dev/null
-  printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\nbasicConstraints=CA:FALSE\n' >ext.cnf
-  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 \
-    -extfile ext.cnf 2>/dev/null
-)
+bash tools/test_ca.sh "$out"
 port=$((20000 + RANDOM % 20000))
 openssl s_server -www -tls1_3 -accept "$port" -cert "$out/server.pem" -key "$out/server.key" \
   >"$out/s_server.log" 2>&1 &
@@ -35,4 +28,5 @@ if [ "$finished" -ne 2 ] || [ "$gets" -ne 1 ]; then
   echo "tshark: live handshake: $finished Finished, $gets GET decrypted (want 2 and 1)"
   exit 1
 fi
+render_page "$out/live.html" "$shots/live.png" "the live handshake page"
 echo "live handshake with openssl s_server: page rendered, tshark decrypts 2 Finished and the GET"

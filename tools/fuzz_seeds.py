@@ -9,7 +9,11 @@ tool prefixes each RFC 8448 value with the selector that makes sense for it:
   EncryptedExtensions, with the selector of its message context;
 - record_layer: each trace's server records, concatenated (selector = split size);
 - client_engine / server_engine: the records each engine would receive in each trace
-  (selector: trace index in the low nibble, input split size in the high one).
+  (selector: trace index in the low nibble, input split size in the high one);
+- x509_validate: certificate chains, each certificate with a 2-byte length, under every
+  check selector: the certificates of RFC 8448's Certificate messages, and the chains of
+  the fixture PKI in fuzz/fixtures/ (tools/make_fuzz_pki.sh): server and client leaves with
+  and without their intermediate, out of order, and with the root.
 
 Usage: python3 tools/fuzz_seeds.py [OUT_DIR]   (default: fuzz/corpus)
 """
@@ -58,6 +62,44 @@ def extension_list(message):
     return ctx, body[pos:]
 
 
+def certificates(message):
+    """The DER certificates of a Certificate handshake message (type 11)."""
+    body = message[4:]
+    pos = 1 + body[0]  # certificate_request_context
+    end = pos + 3 + int.from_bytes(body[pos:pos + 3], "big")
+    pos += 3
+    certs = []
+    while pos < end:
+        length = int.from_bytes(body[pos:pos + 3], "big")
+        certs.append(body[pos + 3:pos + 3 + length])
+        pos += 3 + length
+        pos += 2 + int.from_bytes(body[pos:pos + 2], "big")  # extensions
+    return certs
+
+
+def chain_input(chain):
+    """x509_validate's encoding of a chain: each certificate with a 2-byte length."""
+    return b"".join(len(c).to_bytes(2, "big") + c for c in chain)
+
+
+def fixture(name):
+    with open(os.path.join(ROOT, "fuzz", "fixtures", name + ".der"), "rb") as f:
+        return f.read()
+
+
+def fixture_chains():
+    root, intermediate = fixture("root"), fixture("intermediate")
+    server, client = fixture("server"), fixture("client")
+    return [
+        [server, intermediate],
+        [server],
+        [server, root, intermediate],
+        [client, intermediate],
+        [intermediate, root],
+        [root],
+    ]
+
+
 def write(out, target, data):
     folder = os.path.join(out, target)
     os.makedirs(folder, exist_ok=True)
@@ -69,6 +111,7 @@ def write(out, target, data):
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "fuzz", "corpus")
     count = 0
+    chains = fixture_chains()
     for trace in TRACES:
         records = {"client": b"", "server": b""}
         for actor, heading, values in load(trace):
@@ -80,6 +123,8 @@ def main():
                         ctx, exts = extension_list(value)
                         write(out, "extensions", bytes([ctx]) + exts)
                         count += 1
+                if heading.endswith("handshake message") and value and value[0] == 11:
+                    chains.append(certificates(value))
                 if label == "complete record":
                     records[actor] += value
         for split in (1, 7, 255):
@@ -89,6 +134,10 @@ def main():
         write(out, "client_engine", selector + records["server"])
         write(out, "server_engine", selector + records["client"])
         count += 2
+    for chain in chains:
+        for selector in range(4):  # x509_validate's four checks
+            write(out, "x509_validate", bytes([selector]) + chain_input(chain))
+            count += 1
     print(f"wrote {count} seeds under {out}")
 
 

@@ -2,12 +2,15 @@
 //! trust anchors, the key log, and naming what a handshake negotiated.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use lucid_tls::crypto::CryptoProvider;
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::keylog::{KeyLog, KeyLogFile};
+use lucid_tls::stream::TraceSink;
+use lucid_tls::trace::{Direction, TraceEvent};
 use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
+use lucid_tls::wire::handshake::HandshakeMessage;
 use lucid_tls::x509::{CertificateValidator, TrustAnchors};
 
 /// The crypto provider both examples use.
@@ -139,4 +142,44 @@ pub fn http_head_len(data: &[u8]) -> Option<usize> {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
+}
+
+/// What the trace shows and `Negotiated` does not say: the scheme of our own
+/// CertificateVerify, and whether a HelloRetryRequest was exchanged.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Observed {
+    /// The scheme we signed our CertificateVerify with, if we sent one.
+    pub our_signature_scheme: Option<SignatureScheme>,
+    /// A HelloRetryRequest was sent or received.
+    pub hello_retry_request: bool,
+}
+
+/// A trace sink that fills in an [`Observed`], and the place to read it from.
+pub fn observer() -> (TraceSink, Arc<Mutex<Observed>>) {
+    let observed = Arc::new(Mutex::new(Observed::default()));
+    let filled = observed.clone();
+    let sink: TraceSink = Box::new(move |event| {
+        let TraceEvent::HandshakeMessage {
+            direction, message, ..
+        } = event
+        else {
+            return;
+        };
+        let Ok(mut seen) = filled.lock() else {
+            return;
+        };
+        match (direction, message) {
+            (Direction::Sent, HandshakeMessage::CertificateVerify(cv)) => {
+                seen.our_signature_scheme = Some(cv.algorithm);
+            }
+            (_, HandshakeMessage::HelloRetryRequest(_)) => seen.hello_retry_request = true,
+            _ => {}
+        }
+    });
+    (sink, observed)
+}
+
+/// A copy of what the observer saw so far.
+pub fn observed(observed: &Mutex<Observed>) -> Observed {
+    observed.lock().map(|o| *o).unwrap_or_default()
 }

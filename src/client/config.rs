@@ -50,7 +50,7 @@ pub enum ClientHelloPadding {
 }
 
 /// A certificate chain and its private key, to answer a CertificateRequest (RFC 9846
-/// §4.4.2, §4.5.1).
+/// §4.4.2, §4.5.1). A client may hold several; the request chooses.
 #[derive(Clone)]
 pub struct ClientAuth {
     /// The chain, end-entity first, as DER.
@@ -110,8 +110,10 @@ pub struct ClientConfig {
     pub extension_order: Option<Vec<ExtensionType>>,
     /// Checks the server's certificate chain.
     pub verifier: Arc<dyn ServerCertVerifier>,
-    /// Our certificate and key, if the server may ask for one.
-    pub client_auth: Option<ClientAuth>,
+    /// Our certificates and keys, in preference order, to answer a CertificateRequest
+    /// with; empty: an empty Certificate. Which one is sent depends on the request (see
+    /// `cert_choice.rs`: its signature_algorithms and certificate_authorities).
+    pub client_auth: Vec<ClientAuth>,
     /// External PSKs to offer (after any ticket).
     pub external_psks: Vec<ExternalPsk>,
     /// Collect trace events (see [`crate::trace`]).
@@ -154,7 +156,7 @@ impl ClientConfig {
             extra_extensions: Vec::new(),
             extension_order: None,
             verifier,
-            client_auth: None,
+            client_auth: Vec::new(),
             external_psks: Vec::new(),
             trace: false,
             keylog: None,

@@ -98,6 +98,7 @@ impl Connected {
             received_at: core.now(),
             max_early_data_size,
             alpn: self.negotiated.alpn.clone(),
+            server_certificates: self.negotiated.peer_certificates.clone(),
         }));
         Ok(())
     }

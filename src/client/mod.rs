@@ -46,6 +46,7 @@
 //! | `wait_finished.rs` | WAIT_FINISHED: Finished, then our second flight            |
 //! | `connected.rs`     | CONNECTED: NewSessionTicket, KeyUpdate, application data   |
 //! | `hello.rs`         | building the ClientHello and its PSK binders               |
+//! | `cert_choice.rs`   | answering a CertificateRequest: which certificate to send  |
 //! | `handshake.rs`     | what the states carry between them                         |
 //! | `config.rs`, `verify.rs`, `ticket.rs` | configuration, certificate verifiers, tickets |
 //!
@@ -62,6 +63,7 @@ use crate::crypto::Rng;
 use crate::error::Error;
 use crate::time::Time;
 
+mod cert_choice;
 mod config;
 mod connected;
 mod handshake;
@@ -96,6 +98,9 @@ pub enum ClientState {
     WaitCv(wait_cv::WaitCv),
     /// WAIT_FINISHED.
     WaitFinished(wait_finished::WaitFinished),
+    /// Still WAIT_FINISHED: our flight stopped before its CertificateVerify, for the
+    /// signature a deferred key gives later (see [`crate::connection::deferred`]).
+    SigningFlight(wait_finished::SigningFlight),
     /// CONNECTED.
     Connected(connected::Connected),
 }
@@ -109,7 +114,7 @@ impl StateMachine for ClientState {
             Self::WaitCertCr(_) => "WAIT_CERT_CR",
             Self::WaitCert(_) => "WAIT_CERT",
             Self::WaitCv(_) => "WAIT_CV",
-            Self::WaitFinished(_) => "WAIT_FINISHED",
+            Self::WaitFinished(_) | Self::SigningFlight(_) => "WAIT_FINISHED",
             Self::Connected(_) => "CONNECTED",
         }
     }
@@ -131,6 +136,8 @@ impl StateMachine for ClientState {
             Self::WaitCert(state) => state.handle(core, input),
             Self::WaitCv(state) => state.handle(core, input),
             Self::WaitFinished(state) => state.handle(core, input),
+            // A paused connection reads nothing; a message here is an engine bug.
+            Self::SigningFlight(_) => Err(Error::Misuse("message read while paused")),
             Self::Connected(state) => state.handle(core, input),
         }
     }
@@ -147,6 +154,17 @@ impl StateMachine for ClientState {
             _ => Err(wait_sh::unexpected(
                 "application data before the handshake completed",
             )),
+        }
+    }
+
+    fn resume_with_signature(
+        self,
+        core: &mut ConnectionCore,
+        signature: Vec<u8>,
+    ) -> Result<Self, Error> {
+        match self {
+            Self::SigningFlight(state) => state.resume(core, signature),
+            _ => Err(Error::Misuse("the client does not wait for a signature")),
         }
     }
 }

@@ -46,6 +46,12 @@ pub struct Ticket {
     /// The ALPN protocol of the original connection: 0-RTT must use the same one
     /// (RFC 9846 §4.3.10).
     pub alpn: Option<Vec<u8>>,
+    /// The server's certificate chain (end-entity first, DER) as validated on the original
+    /// connection. A resumed handshake carries no Certificate (RFC 9846 §2.2: the server
+    /// "does not need to send its certificate"), so the connection that resumes with this
+    /// ticket reports this chain in `Negotiated::peer_certificates`; it is not validated
+    /// again, and may be past its notAfter by then.
+    pub server_certificates: Vec<Vec<u8>>,
 }
 
 impl Ticket {
@@ -69,16 +75,18 @@ impl Ticket {
 }
 
 /// The first bytes of a serialized ticket: a name and a format version.
-const TICKET_FORMAT: &[u8; 5] = b"LTTK\x01";
+/// Version 2 added the server's certificates; version 1 tickets are refused.
+const TICKET_FORMAT: &[u8; 5] = b"LTTK\x02";
 
 impl Ticket {
     /// The ticket as bytes, to store. They hold the resumption PSK: keep them as secret as
     /// a key (they are zeroized when dropped).
     ///
     /// ```text
-    ///   "LTTK" 01 | server_name<0..2^16-1> (with a presence byte) | cipher_suite u16
+    ///   "LTTK" 02 | server_name<0..2^16-1> (with a presence byte) | cipher_suite u16
     ///   | psk<1..48> | ticket<1..2^16-1> | ticket_age_add u32 | lifetime u32
     ///   | received_at u64 (ms) | max_early_data_size (presence byte, u32) | alpn (presence byte, <1..255>)
+    ///   | server_certificates<0..2^24-1> of certificate<1..2^24-1>
     /// ```
     pub fn to_bytes(&self) -> Result<Zeroizing<Vec<u8>>, Error> {
         let mut w = Writer::new();
@@ -95,6 +103,11 @@ impl Ticket {
         w.u32(self.max_early_data_size.unwrap_or(0));
         w.u8(u8::from(self.alpn.is_some()));
         w.vec_u8(self.alpn.as_deref().unwrap_or(&[]));
+        w.len_u24(|w| {
+            for certificate in &self.server_certificates {
+                w.vec_u24(certificate);
+            }
+        });
         Ok(Zeroizing::new(w.finish()?))
     }
 
@@ -125,6 +138,11 @@ impl Ticket {
         let max = r.u32()?;
         let has_alpn = r.u8()? == 1;
         let alpn = r.vec_u8(0, 0xff)?.to_vec();
+        let mut list = r.sub_u24(0, 0xff_ffff)?;
+        let mut server_certificates = Vec::new();
+        while !list.is_empty() {
+            server_certificates.push(list.vec_u24(1, 0xff_ffff)?.to_vec());
+        }
         r.finish()?;
         Ok(Self {
             server_name,
@@ -136,6 +154,7 @@ impl Ticket {
             received_at,
             max_early_data_size: has_max.then_some(max),
             alpn: has_alpn.then_some(alpn),
+            server_certificates,
         })
     }
 }
@@ -155,6 +174,7 @@ mod tests {
             received_at,
             max_early_data_size: None,
             alpn: None,
+            server_certificates: Vec::new(),
         }
     }
 
@@ -184,6 +204,10 @@ mod tests {
             received_at: Time::from_unix_millis(1_748_736_000_123),
             max_early_data_size: Some(0x400),
             alpn: Some(b"h2".to_vec()),
+            server_certificates: alloc::vec![
+                alloc::vec![0x30, 0x03, 1, 2, 3],
+                alloc::vec![0x30; 300]
+            ],
         };
         let bytes = ticket.to_bytes().unwrap();
         let back = Ticket::from_bytes(&bytes).unwrap();
@@ -192,6 +216,7 @@ mod tests {
         assert_eq!(back.server_name.as_deref(), Some("server"));
         assert_eq!(back.alpn.as_deref(), Some(&b"h2"[..]));
         assert_eq!(back.received_at, ticket.received_at);
+        assert_eq!(back.server_certificates, ticket.server_certificates);
         // Every truncation, and a trailing byte, are refused.
         for len in 0..bytes.len() {
             assert!(Ticket::from_bytes(&bytes[..len]).is_err(), "{len}");

@@ -1,16 +1,22 @@
 //! Deciding whether to trust the server's certificate chain: the [`ServerCertVerifier`]
-//! trait, and the two verifiers this version ships.
+//! trait, and the simple verifiers beside the full one.
 //!
+//! - [`crate::x509::WebPkiServerVerifier`] (in `src/x509/`): full X.509 path validation to
+//!   caller-supplied trust anchors: signatures on every link, validity at the connection's
+//!   time, basicConstraints, keyUsage, extendedKeyUsage, name constraints, the server name
+//!   (RFC 9525) and CRLs. This is the verifier to use; `docs/certificates.md` lists exactly
+//!   what it checks and what it does not.
 //! - [`PinnedCertificates`]: accept exactly these end-entity certificates, byte for byte.
-//!   Useful for tests (the RFC 8448 tests pin the RFC's certificate) and for devices that
-//!   talk to one known server.
+//!   Useful for tests and for devices that talk to one known server.
 //! - [`danger::AcceptAnyServerCert`]: accept anything. Only for experiments: with it, a
 //!   connection has no server authentication at all.
 //!
-//! Either way the CertificateVerify signature is always checked against the end-entity
-//! certificate's key (RFC 9846 §4.5.2), so the server must hold that certificate's private
-//! key. Full X.509 path validation (names, validity, chains to roots) is the certificates
-//! issue's work; a verifier can implement it today through the trait.
+//! A verifier may also answer later ([`ServerCertVerifier::defers`]): the connection then
+//! pauses with `Event::VerifyRequest` (see [`crate::connection::deferred`]).
+//!
+//! Whatever the verifier, the CertificateVerify signature is always checked against the
+//! end-entity certificate's key (RFC 9846 §4.5.2), so the server must hold that
+//! certificate's private key.
 
 use alloc::vec::Vec;
 
@@ -30,6 +36,14 @@ pub trait ServerCertVerifier: Send + Sync {
         server_name: Option<&str>,
         now: Time,
     ) -> Result<(), Error>;
+
+    /// True if this verifier answers later: the connection then does not call
+    /// [`ServerCertVerifier::verify`] but pauses with `Event::VerifyRequest`, and the
+    /// caller answers with `Connection::answer_verification` (see
+    /// [`crate::connection::deferred`]). False (answer at once) by default.
+    fn defers(&self) -> bool {
+        false
+    }
 }
 
 /// Accepts exactly the listed end-entity certificates (compared as DER bytes).

@@ -8,7 +8,8 @@
 //! ```
 //!
 //! The chain goes to the config's [`ServerCertVerifier`](super::verify::ServerCertVerifier)
-//! with the server name and the time; the end-entity certificate's public key is kept to
+//! with the server name and the time (or, if it defers, to the caller as
+//! `Event::VerifyRequest`); the end-entity certificate's public key is kept to
 //! check the CertificateVerify that follows.
 
 use alloc::vec::Vec;
@@ -60,13 +61,20 @@ impl WaitCert {
             .iter()
             .map(|e| e.cert_data.as_slice())
             .collect();
-        let config = self.handshake.config.clone();
-        config.verifier.verify(
-            &end_entity.cert_data,
-            &intermediates,
-            self.handshake.server_name.as_deref(),
-            core.now(),
-        )?;
+        let verifier = self.handshake.config.verifier.clone();
+        let server_name = self.handshake.server_name.as_deref();
+        if verifier.defers() {
+            // The verdict comes later (`crate::connection::deferred`); until then nothing
+            // after this Certificate is processed, so the CertificateVerify waits for it.
+            core.request_verification(&end_entity.cert_data, &intermediates, server_name);
+        } else {
+            verifier.verify(
+                &end_entity.cert_data,
+                &intermediates,
+                server_name,
+                core.now(),
+            )?;
+        }
         self.handshake.server_key = Some(EndEntityKey::from_certificate(&end_entity.cert_data)?);
         self.handshake.negotiated.peer_certificates = certificate
             .certificate_list

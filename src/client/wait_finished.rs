@@ -16,23 +16,25 @@
 //! the exporter secret (over ClientHello..server Finished); after ours, the resumption
 //! secret (over ClientHello..client Finished) for the tickets to come.
 
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use crate::connection::ccs::CcsWindow;
-use crate::connection::cert_verify::{choose_scheme, sign_certificate_verify};
-use crate::connection::{ConnectionCore, HandshakeInput};
+use crate::connection::cert_verify::sign_or_request;
+use crate::connection::{ConnectionCore, HandshakeInput, Negotiated};
 use crate::error::Error;
+use crate::key_schedule::{ApplicationTrafficSecret, ExporterSecret, MainSecret, TrafficSecret};
 use crate::trace::Epoch;
 use crate::transcript::Transcript;
-use crate::wire::certificate::{Certificate, CertificateEntry};
+use crate::wire::algorithms::SignatureScheme;
+use crate::wire::certificate_verify::CertificateVerify;
 use crate::wire::certificate_verify::Signer;
-use crate::wire::codes::ExtensionType;
 use crate::wire::end_of_early_data::EndOfEarlyData;
-use crate::wire::extensions::{Extension, find};
 use crate::wire::finished::Finished;
 use crate::wire::handshake::HandshakeMessage;
 
 use super::ClientState;
+use super::cert_choice::send_client_certificate;
 use super::config::ClientConfig;
 use super::connected::Connected;
 use super::handshake::{ClientHandshake, EarlyData};
@@ -97,88 +99,111 @@ impl WaitFinished {
             core.send_dummy_change_cipher_spec()?;
             hs.ccs_sent = true;
         }
-        if let Some(request) = hs.certificate_request.take() {
-            send_client_certificate(&hs.config, &mut hs.transcript, core, &request)?;
+        let request = hs.certificate_request.take();
+        let mut end = FlightEnd {
+            config: hs.config,
+            transcript: hs.transcript,
+            client_traffic: hs.client_traffic,
+            negotiated: hs.negotiated,
+            main,
+            client_application: application.client,
+            exporter: application.exporter,
+        };
+        if let Some(request) = request {
+            let signing =
+                send_client_certificate(&end.config, &mut end.transcript, core, &request)?;
+            if let Some((key, scheme)) = signing {
+                // RFC 9846 §4.5.2: CertificateVerify signs Transcript-Hash(Handshake
+                // Context, Certificate) with the client's context string; a deferred key
+                // pauses here.
+                let hash = end.transcript.current();
+                match sign_or_request(core, &*key, scheme, Signer::Client, &hash)? {
+                    Some(verify) => end.send_certificate_verify(core, verify)?,
+                    None => {
+                        return Ok(ClientState::SigningFlight(SigningFlight { end, scheme }));
+                    }
+                }
+            }
         }
+        end.finish(core)
+    }
+}
 
+/// What our second flight needs after its Certificate.
+struct FlightEnd {
+    config: Arc<ClientConfig>,
+    transcript: Transcript,
+    /// client_handshake_traffic_secret, which keys our Finished.
+    client_traffic: TrafficSecret,
+    negotiated: Negotiated,
+    main: MainSecret,
+    client_application: ApplicationTrafficSecret,
+    exporter: ExporterSecret,
+}
+
+impl FlightEnd {
+    fn send_certificate_verify(
+        &mut self,
+        core: &mut ConnectionCore,
+        verify: CertificateVerify,
+    ) -> Result<(), Error> {
+        let message = HandshakeMessage::CertificateVerify(verify);
+        core.send_handshake(&message, Some(&mut self.transcript))?;
+        Ok(())
+    }
+
+    /// Sends our Finished and enters CONNECTED.
+    fn finish(self, core: &mut ConnectionCore) -> Result<ClientState, Error> {
+        let mut transcript = self.transcript;
+        let provider = core.provider();
         // RFC 9846 §4.5.3: verify_data = HMAC(finished_key, Transcript-Hash(Handshake
         // Context, Certificate*, CertificateVerify*)).
-        let verify_data = hs
+        let verify_data = self
             .client_traffic
-            .finished_verify_data(&*provider, &hs.transcript.current())?;
+            .finished_verify_data(&*provider, &transcript.current())?;
         let finished = HandshakeMessage::Finished(Finished {
             verify_data: verify_data.as_bytes().to_vec(),
         });
-        core.send_handshake(&finished, Some(&mut hs.transcript))?;
+        core.send_handshake(&finished, Some(&mut transcript))?;
 
         // RFC 9846 §7.1: resumption_secret over ClientHello..client Finished.
-        let client_finished_hash = hs.transcript.current();
+        let client_finished_hash = transcript.current();
         let observe = &mut |l, s: &_| core.emit_secret(l, s);
-        let resumption = main.into_resumption_secret(&*provider, &client_finished_hash, observe)?;
-        core.install_application_write_key(application.client)?;
-        core.set_exporter_secret(application.exporter);
-        core.complete_handshake(hs.negotiated.clone());
+        let resumption =
+            self.main
+                .into_resumption_secret(&*provider, &client_finished_hash, observe)?;
+        core.install_application_write_key(self.client_application)?;
+        core.set_exporter_secret(self.exporter);
+        core.complete_handshake(self.negotiated.clone());
         Ok(ClientState::Connected(Connected::new(
-            hs.config,
-            hs.negotiated,
+            self.config,
+            self.negotiated,
             resumption,
         )))
     }
 }
 
-/// Answers a CertificateRequest (RFC 9846 §4.4.2): our chain and a CertificateVerify, or,
-/// without a usable certificate, an empty Certificate.
-///
-/// RFC 9846 §4.5.1: "If the server requests certificate-based client authentication but
-/// no suitable certificate is available, the client MUST send a Certificate message
-/// containing no certificates". The server then decides whether to go on (RFC 9846 §4.5.1.3).
-fn send_client_certificate(
-    config: &ClientConfig,
-    transcript: &mut Transcript,
-    core: &mut ConnectionCore,
-    request: &crate::wire::certificate_request::CertificateRequest,
-) -> Result<(), Error> {
-    let offered: Vec<_> = match find(&request.extensions, ExtensionType::SignatureAlgorithms) {
-        Some(Extension::SignatureAlgorithms(list)) => list.supported_signature_algorithms.clone(),
-        _ => Vec::new(),
-    };
-    let auth = config.client_auth.clone();
-    // RFC 9846 §4.5.2: a client's signature "MUST be one of those present in the
-    // supported_signature_algorithms field of the "signature_algorithms" extension in the
-    // CertificateRequest message".
-    let usable = auth
-        .filter(|a| !a.certificate_chain.is_empty())
-        .and_then(|auth| {
-            let scheme = choose_scheme(&*auth.key, &offered)?;
-            Some((auth, scheme))
-        });
-    let certificate_list = match &usable {
-        Some((auth, _)) => auth
-            .certificate_chain
-            .iter()
-            .map(|der| CertificateEntry {
-                cert_data: der.clone(),
-                extensions: Vec::new(),
-            })
-            .collect(),
-        None => Vec::new(),
-    };
-    let certificate = HandshakeMessage::Certificate(Certificate {
-        // RFC 9846 §4.5.1: "If this message is in response to a CertificateRequest, the
-        // value of certificate_request_context in that message."
-        certificate_request_context: request.certificate_request_context.clone(),
-        certificate_list,
-    });
-    core.send_handshake(&certificate, Some(transcript))?;
-    let Some((auth, scheme)) = usable else {
-        return Ok(());
-    };
-    let hash = transcript.current();
-    let certificate_verify =
-        sign_certificate_verify(&*auth.key, scheme, Signer::Client, &hash, core.rng())?;
-    core.send_handshake(
-        &HandshakeMessage::CertificateVerify(certificate_verify),
-        Some(transcript),
-    )?;
-    Ok(())
+/// Still WAIT_FINISHED: the server's Finished is in and our flight stopped before its
+/// CertificateVerify, for the signature a deferred key gives later (see
+/// [`crate::connection::deferred`]).
+pub struct SigningFlight {
+    end: FlightEnd,
+    scheme: SignatureScheme,
+}
+
+impl SigningFlight {
+    /// Sends the CertificateVerify carrying `signature`, then our Finished.
+    pub fn resume(
+        self,
+        core: &mut ConnectionCore,
+        signature: Vec<u8>,
+    ) -> Result<ClientState, Error> {
+        let mut end = self.end;
+        let verify = CertificateVerify {
+            algorithm: self.scheme,
+            signature,
+        };
+        end.send_certificate_verify(core, verify)?;
+        end.finish(core)
+    }
 }

@@ -341,7 +341,12 @@ impl WaitSh {
                 None => PskKeyExchangeMode::PskKe,
             }),
             early_data_accepted: false,
-            peer_certificates: Vec::new(),
+            // Resuming: the chain the ticket's connection validated (no Certificate follows).
+            peer_certificates: selected_psk
+                .as_ref()
+                .and_then(|(_, p)| p.ticket.as_ref())
+                .map(|ticket| ticket.server_certificates.clone())
+                .unwrap_or_default(),
             peer_record_size_limit: None,
             max_fragment_length: None,
         };

@@ -26,6 +26,8 @@ use x509_cert::der::oid::ObjectIdentifier;
 use crate::crypto::{CryptoError, CryptoProvider, HashOutput, Rng, SigningKey};
 use crate::error::Error;
 use crate::wire::alert::AlertDescription;
+
+use super::core::ConnectionCore;
 use crate::wire::algorithms::SignatureScheme;
 use crate::wire::certificate_verify::{CertificateVerify, Signer, signed_content};
 
@@ -187,6 +189,23 @@ pub fn choose_scheme(
         .iter()
         .copied()
         .find(|s| peer_offered.contains(s) && allowed_in_certificate_verify(*s))
+}
+
+/// Our CertificateVerify: signed now, or, for a key that [defers](SigningKey::defers),
+/// `None` after asking the caller for the signature (`Event::SignRequest`, see
+/// [`super::deferred`]); the state machine then pauses until the answer arrives.
+pub fn sign_or_request(
+    core: &mut ConnectionCore,
+    key: &dyn SigningKey,
+    scheme: SignatureScheme,
+    signer: Signer,
+    transcript_hash: &HashOutput,
+) -> Result<Option<CertificateVerify>, Error> {
+    if key.defers() {
+        core.request_signature(scheme, signed_content(signer, transcript_hash.as_bytes()));
+        return Ok(None);
+    }
+    sign_certificate_verify(key, scheme, signer, transcript_hash, core.rng()).map(Some)
 }
 
 /// Signs our CertificateVerify over `transcript_hash` with `scheme`, drawing any

@@ -6,7 +6,8 @@
 //!   record-layer state for both directions, the event and trace queues, the sticky error;
 //! - **keys**: installing traffic keys (RFC 9846 §7.3) with a trace of each, and reporting
 //!   secrets to traces and the key log;
-//! - **failing**: [`ConnectionCore::fail`] makes an error sticky and sends its alert.
+//! - **failing**: [`ConnectionCore::fail`] makes an error sticky and sends its alert;
+//! - **pausing**: a deferred decision (`deferred.rs`) stops input until the caller answers.
 //!
 //! Its methods are spread over the files of this module by concern: records in
 //! (`receive.rs`), records out (`send.rs`), and what follows the handshake
@@ -35,6 +36,7 @@ use crate::wire::codes::ContentType;
 use crate::wire::record::LEGACY_RECORD_VERSION;
 
 use super::ccs::CcsWindow;
+use super::deferred::Pending;
 use super::event::{Event, Negotiated};
 use super::joiner::HandshakeJoiner;
 
@@ -95,6 +97,12 @@ pub struct ConnectionCore {
     pub(super) events: VecDeque<Event>,
     pub(super) traces: VecDeque<TraceEvent>,
     pub(super) error: Option<Error>,
+
+    // Deferred decisions (see `deferred.rs`).
+    /// The decision the connection is paused for, if any.
+    pub(super) pending: Option<Pending>,
+    /// How many decisions were requested so far (the last request's id).
+    pub(super) requests_made: u64,
 }
 
 impl ConnectionCore {
@@ -140,6 +148,8 @@ impl ConnectionCore {
             events: VecDeque::new(),
             traces: VecDeque::new(),
             error: None,
+            pending: None,
+            requests_made: 0,
         }
     }
 

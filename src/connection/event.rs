@@ -14,6 +14,8 @@ use crate::wire::alert::AlertDescription;
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use crate::wire::codes::{ProtocolVersion, PskKeyExchangeMode};
 
+use super::deferred::{SignRequest, VerifyRequest};
+
 /// Something the application should know about. Take them with `poll_event()`.
 #[derive(Clone, Debug)]
 pub enum Event {
@@ -39,6 +41,12 @@ pub enum Event {
     },
     /// The peer sent close_notify: it will send no more data (RFC 9846 §6.1).
     PeerClosed,
+    /// The connection paused: a deferred verifier is to judge the peer's chain. Answer
+    /// with `Connection::answer_verification` (see `connection::deferred`).
+    VerifyRequest(VerifyRequest),
+    /// The connection paused: a deferred key is to sign our CertificateVerify. Answer
+    /// with `Connection::answer_signature` (see `connection::deferred`).
+    SignRequest(SignRequest),
     /// We sent this alert.
     AlertSent(AlertDescription),
     /// The peer sent this alert.
@@ -67,8 +75,11 @@ pub struct Negotiated {
     pub psk_mode: Option<PskKeyExchangeMode>,
     /// True if the server accepted 0-RTT data (RFC 9846 §4.3.10).
     pub early_data_accepted: bool,
-    /// The peer's certificate chain, end-entity first, as DER (empty with a PSK, or for a
-    /// client that sent no certificate).
+    /// The peer's certificate chain, end-entity first, as DER. Empty for a client that sent
+    /// no certificate and with an external PSK. On a resumed connection it is the chain of
+    /// the connection that issued the ticket (the client keeps the server's in its
+    /// [`Ticket`](crate::client::Ticket), the server the client's in its ticket state);
+    /// nothing is validated again.
     pub peer_certificates: Vec<Vec<u8>>,
     /// The record_size_limit the peer advertised (RFC 8449), if it sent one.
     pub peer_record_size_limit: Option<u16>,

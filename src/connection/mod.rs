@@ -16,6 +16,11 @@
 //! arrives, then drain [`Connection::poll_event`] (and [`Connection::poll_trace`] when
 //! tracing). Input may be split anywhere, down to single bytes.
 //!
+//! A connection whose verifier or signing key answers later pauses with
+//! [`Event::VerifyRequest`] or [`Event::SignRequest`] and goes on when the caller calls
+//! [`Connection::answer_verification`] or [`Connection::answer_signature`]; see
+//! [`deferred`].
+//!
 //! After a fatal error (ours or the peer's alert) the error is sticky: every later `feed`,
 //! `write` or `key_update` returns it, and the only output left is our alert, if any.
 //!
@@ -29,6 +34,7 @@
 //! | `post_handshake.rs` | application data, KeyUpdate, exporters, close_notify            |
 //! | `event.rs`          | [`Event`], [`Negotiated`]                                       |
 //! | `cert_verify.rs`    | CertificateVerify signing and checking (RFC 9846 §4.5.2)        |
+//! | `deferred.rs`       | pausing for a verdict or a signature the caller gives later     |
 //!
 //! Not here: anything that depends on the role. `crate::client` and `crate::server` hold
 //! the state machines of RFC 9846 Appendix A, one type per state.
@@ -42,6 +48,7 @@ use crate::trace::TraceEvent;
 pub mod ccs;
 pub mod cert_verify;
 mod core;
+pub mod deferred;
 mod event;
 pub mod joiner;
 mod post_handshake;
@@ -51,6 +58,7 @@ mod send;
 mod tests;
 
 pub use self::core::ConnectionCore;
+pub use deferred::{RequestId, RequestKind, SignRequest, VerifyRequest};
 pub use event::{Event, Negotiated};
 pub use post_handshake::MAX_KEY_UPDATES;
 pub use receive::{HandshakeInput, Input};
@@ -79,6 +87,17 @@ pub trait StateMachine: Sized {
         core: &mut ConnectionCore,
         data: Vec<u8>,
     ) -> Result<Self, Error>;
+
+    /// Goes on with the signature a deferred key produced (see [`deferred`]): sends the
+    /// CertificateVerify and the rest of the flight. Only the states that paused for a
+    /// signature implement it.
+    fn resume_with_signature(
+        self,
+        _core: &mut ConnectionCore,
+        _signature: Vec<u8>,
+    ) -> Result<Self, Error> {
+        Err(Error::Misuse("this state does not wait for a signature"))
+    }
 }
 
 /// A TLS 1.3 connection in one role. `ClientConnection` and `ServerConnection` are this
@@ -115,9 +134,15 @@ impl<S: StateMachine> Connection<S> {
                 return Ok(input.len());
             }
             let rest = input.get(consumed..).unwrap_or(&[]);
-            consumed += self.core.feed_bytes(rest);
+            let taken = self.core.feed_bytes(rest);
+            consumed += taken;
             if let Err(err) = self.process() {
                 return Err(self.core.fail(err));
+            }
+            if taken == 0 && self.core.is_paused() {
+                // Paused with a full receive buffer: the caller offers the rest again
+                // after answering.
+                break;
             }
         }
         // An idle connection keeps no receive buffer (see `RecordDeframer`).
@@ -125,27 +150,95 @@ impl<S: StateMachine> Connection<S> {
         Ok(consumed)
     }
 
-    /// Hands every complete input to the state machine.
+    /// Hands every complete input to the state machine, until it pauses for a deferred
+    /// decision.
     fn process(&mut self) -> Result<(), Error> {
-        while let Some(input) = self.core.next_input()? {
-            let state = self
-                .state
-                .take()
-                .ok_or(Error::Misuse("connection has no state"))?;
+        while !self.core.is_paused() {
+            let Some(input) = self.core.next_input()? else {
+                break;
+            };
+            let state = self.take_state()?;
             let next = match input {
                 Input::Handshake(message) => state.handle_handshake(&mut self.core, message)?,
                 Input::ApplicationData(data) => {
                     state.handle_application_data(&mut self.core, data)?
                 }
             };
-            // States a message passes straight through report themselves; this closes the
-            // chain from the last reported state to where the machine now rests.
-            let from = self.core.traced_state();
-            if next.name() != from {
-                self.core.state_changed(from, next.name());
-            }
-            self.state_name = next.name();
-            self.state = Some(next);
+            self.enter(next);
+        }
+        Ok(())
+    }
+
+    fn take_state(&mut self) -> Result<S, Error> {
+        self.state
+            .take()
+            .ok_or(Error::Misuse("connection has no state"))
+    }
+
+    /// Rests in `next`. States a message passes straight through report themselves; this
+    /// closes the chain from the last reported state to where the machine now rests.
+    fn enter(&mut self, next: S) {
+        let from = self.core.traced_state();
+        if next.name() != from {
+            self.core.state_changed(from, next.name());
+        }
+        self.state_name = next.name();
+        self.state = Some(next);
+    }
+
+    /// The deferred decision the connection waits for, if any (see [`deferred`]).
+    pub fn pending_request(&self) -> Option<(RequestId, RequestKind)> {
+        self.core.pending.map(|p| (p.id, p.kind))
+    }
+
+    /// Answers [`Event::VerifyRequest`] `id`: `Ok(())` accepts the peer's chain and the
+    /// handshake goes on with the bytes fed meanwhile; an error rejects it, and the
+    /// connection fails with the alert the error names (RFC 9846 §6.2: bad_certificate,
+    /// unknown_ca, certificate_expired, ...). Returns the connection's error, if any.
+    ///
+    /// Answering when no verification is pending, or with another id, is
+    /// [`Error::Misuse`] and changes nothing.
+    pub fn answer_verification(
+        &mut self,
+        id: RequestId,
+        verdict: Result<(), Error>,
+    ) -> Result<(), Error> {
+        if let Some(err) = self.core.error() {
+            return Err(err);
+        }
+        self.core.take_pending(id, RequestKind::Verification)?;
+        self.core.trace_answer(id, verdict.is_ok());
+        if let Err(err) = verdict.and_then(|()| self.process()) {
+            return Err(self.core.fail(err));
+        }
+        Ok(())
+    }
+
+    /// Answers [`Event::SignRequest`] `id` with the signature (the bytes of
+    /// CertificateVerify.signature), or with the error that kept the key from signing,
+    /// which fails the connection. On a signature the flight is completed and the bytes fed
+    /// meanwhile are processed. Returns the connection's error, if any.
+    ///
+    /// Answering when no signature is pending, or with another id, is [`Error::Misuse`]
+    /// and changes nothing.
+    pub fn answer_signature(
+        &mut self,
+        id: RequestId,
+        signature: Result<Vec<u8>, Error>,
+    ) -> Result<(), Error> {
+        if let Some(err) = self.core.error() {
+            return Err(err);
+        }
+        self.core.take_pending(id, RequestKind::Signature)?;
+        self.core.trace_answer(id, signature.is_ok());
+        let resumed = signature.and_then(|signature| {
+            let state = self.take_state()?;
+            let next = state.resume_with_signature(&mut self.core, signature)?;
+            self.enter(next);
+            self.process()
+        });
+        if let Err(err) = resumed {
+            return Err(self.core.fail(err));
         }
         Ok(())
     }
@@ -196,9 +289,20 @@ impl<S: StateMachine> Connection<S> {
     }
 
     /// Sends close_notify: we will send nothing more (RFC 9846 §6.1). Reading goes on.
+    ///
+    /// Closing while paused for a deferred decision abandons the handshake: the flight held
+    /// back is dropped rather than sent half-built, close_notify goes out, and the
+    /// connection fails with [`Error::Misuse`] (sticky: the decision can no longer be
+    /// answered).
     pub fn close(&mut self) {
+        let abandoned = self.core.abandon_pause();
         if let Err(err) = self.core.send_close_notify() {
             self.core.fail(err);
+        }
+        if abandoned {
+            self.core.fail(Error::Misuse(
+                "closed while a deferred decision was pending",
+            ));
         }
     }
 

@@ -154,12 +154,16 @@ impl ConnectionCore {
 
     /// True if `take_output` would return bytes.
     pub(super) fn has_output(&self) -> bool {
-        !self.output.is_empty() || !self.pending_handshake.is_empty()
+        !self.output.is_empty() || (!self.pending_handshake.is_empty() && !self.is_paused())
     }
 
-    /// All bytes to send, pending handshake messages included.
+    /// All bytes to send, pending handshake messages included, except while a deferred
+    /// decision is pending: the flight being built is then held back, so that it goes out
+    /// in the same records as it would without the pause.
     pub(super) fn take_output(&mut self) -> Vec<u8> {
-        if let Err(err) = self.flush_handshake() {
+        if !self.is_paused()
+            && let Err(err) = self.flush_handshake()
+        {
             self.fail(err);
         }
         core::mem::take(&mut self.output)

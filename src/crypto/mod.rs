@@ -253,6 +253,15 @@ pub trait SigningKey: Send + Sync {
         message: &[u8],
         rng: &mut dyn Rng,
     ) -> Result<Vec<u8>, CryptoError>;
+
+    /// True if signatures come from outside the engine, later (an HSM, a secure element,
+    /// another task): the connection then does not call [`SigningKey::sign`] but pauses
+    /// with `Event::SignRequest`, and the caller answers with
+    /// `Connection::answer_signature` (see `crate::connection::deferred`). False (sign at
+    /// once) by default.
+    fn defers(&self) -> bool {
+        false
+    }
 }
 
 /// Everything TLS 1.3 asks of cryptography, behind one object.

@@ -371,13 +371,23 @@ fn client_auth() -> Result<Endpoints, SetupError> {
     let (client_chain, client_key) = replayed_key(&trace, "client")?;
     let client_certificate = client_chain.first().cloned().unwrap_or_default();
     let mut client = nss_client_config(&trace, false)?;
-    client.client_auth = Some(ClientAuth {
+    client.client_auth = vec![ClientAuth {
         certificate_chain: client_chain,
         key: client_key,
-    });
+    }];
     let client_rng = client_rng(&trace, &["x25519"])?;
 
-    let (chain, key) = replayed_key(&trace, "server")?;
+    let (server, server_rng) = client_auth_server(&trace, client_certificate)?;
+    endpoints(trace, (client, client_rng), (server, server_rng))
+}
+
+/// §6's server (its config and its randomness): an ECDSA certificate whose signature is
+/// replayed, requiring a client certificate that it validates in full.
+pub fn client_auth_server(
+    trace: &Trace,
+    client_certificate: Vec<u8>,
+) -> Result<(ServerConfig, ReplayRng), SetupError> {
+    let (chain, key) = replayed_key(trace, "server")?;
     let certified = CertifiedKey {
         chain,
         key,
@@ -395,8 +405,8 @@ fn client_auth() -> Result<Endpoints, SetupError> {
     server.client_auth_schemes = nss_signature_schemes();
     server.tickets = None;
     server.early_data = None;
-    let server_rng = server_rng(&trace, "x25519", false)?;
-    endpoints(trace, (client, client_rng), (server, server_rng))
+    let server_rng = server_rng(trace, "x25519", false)?;
+    Ok((server, server_rng))
 }
 
 /// §7: middlebox compatibility mode.

@@ -87,6 +87,14 @@ pub trait ClientCertVerifier: Send + Sync {
     /// unknown_ca, certificate_expired...).
     fn verify(&self, end_entity: &[u8], intermediates: &[&[u8]], now_ms: u64) -> Result<(), Error>;
 
+    /// True if this verifier answers later: the connection then does not call
+    /// [`ClientCertVerifier::verify`] but pauses with `Event::VerifyRequest`, and the
+    /// caller answers with `Connection::answer_verification` (see
+    /// [`crate::connection::deferred`]). False (answer at once) by default.
+    fn defers(&self) -> bool {
+        false
+    }
+
     /// The DER names of the CAs this verifier trusts, sent in the CertificateRequest's
     /// certificate_authorities extension (RFC 9846 §4.3.4) when not empty.
     fn acceptable_issuers(&self) -> Vec<Vec<u8>> {

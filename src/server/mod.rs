@@ -12,7 +12,7 @@
 //!                             | Select parameters                       select.rs, psk.rs
 //!                             v
 //!                          NEGOTIATED                                   negotiated.rs
-//!                             | Send ServerHello ... Finished
+//!                             | Send ServerHello ... Finished   flight_end.rs
 //!                +------------+------------+
 //!        No 0-RTT|                         | 0-RTT
 //!                |                     WAIT_EOED                        wait_eoed.rs
@@ -68,6 +68,7 @@ pub mod anti_replay;
 pub mod config;
 mod connected;
 pub mod cookie;
+mod flight_end;
 mod negotiated;
 mod psk;
 mod recvd_ch;
@@ -93,6 +94,7 @@ pub use config::{
 };
 pub use connected::Connected;
 pub use cookie::{CookieIssuer, CookieState};
+pub use flight_end::SigningFlight;
 pub use seal::Sealer;
 pub use start::Start;
 pub use ticket::{TicketIssuer, TicketState};
@@ -137,6 +139,9 @@ impl Connection<ServerState> {
 pub enum ServerState {
     /// START: waiting for a ClientHello (again, after a HelloRetryRequest).
     Start(Start),
+    /// Still NEGOTIATED: the flight stopped before its CertificateVerify, for the signature
+    /// a deferred key gives later (see [`crate::connection::deferred`]).
+    SigningFlight(SigningFlight),
     /// WAIT_EOED: reading accepted 0-RTT data until EndOfEarlyData.
     WaitEoed(WaitEoed),
     /// WAIT_FLIGHT2: the server's flight is out; the client's second flight comes next.
@@ -155,6 +160,7 @@ impl StateMachine for ServerState {
     fn name(&self) -> &'static str {
         match self {
             Self::Start(_) => "START",
+            Self::SigningFlight(_) => "NEGOTIATED",
             Self::WaitEoed(_) => "WAIT_EOED",
             Self::WaitFlight2(_) => "WAIT_FLIGHT2",
             Self::WaitCert(_) => "WAIT_CERT",
@@ -175,6 +181,8 @@ impl StateMachine for ServerState {
     ) -> Result<Self, Error> {
         match self {
             Self::Start(state) => state.handle(core, input),
+            // A paused connection reads nothing; a message here is an engine bug.
+            Self::SigningFlight(_) => Err(Error::Misuse("message read while paused")),
             Self::WaitEoed(state) => state.handle(core, input),
             Self::WaitFlight2(state) => state.handle(core, input),
             Self::WaitCert(state) => state.handle(core, input),
@@ -198,6 +206,17 @@ impl StateMachine for ServerState {
             _ => Err(unexpected_message(
                 "application data before the client's Finished",
             )),
+        }
+    }
+
+    fn resume_with_signature(
+        self,
+        core: &mut ConnectionCore,
+        signature: Vec<u8>,
+    ) -> Result<Self, Error> {
+        match self {
+            Self::SigningFlight(state) => state.resume(core, signature),
+            _ => Err(Error::Misuse("the server does not wait for a signature")),
         }
     }
 }

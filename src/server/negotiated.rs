@@ -25,20 +25,21 @@
 //! The flight itself: ServerHello (RFC 9846 §4.2.3), a dummy change_cipher_spec in
 //! middlebox compatibility mode (Appendix E.4), EncryptedExtensions (§4.4.1), then without
 //! a PSK CertificateRequest if client authentication is configured (§4.4.2), Certificate
-//! (§4.5.1) and CertificateVerify (§4.5.2), and Finished (§4.5.3).
+//! (§4.5.1) and CertificateVerify (§4.5.2), and Finished (§4.5.3). The part from
+//! CertificateVerify on is in `flight_end.rs`, where a deferred signing key pauses the
+//! flight.
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
-use crate::connection::cert_verify::sign_certificate_verify;
+use crate::connection::cert_verify::sign_or_request;
 use crate::connection::{ConnectionCore, Negotiated as NegotiatedParameters};
-use crate::crypto::{Secret, SigningKey};
+use crate::crypto::Secret;
 use crate::error::Error;
 use crate::key_schedule::{EarlySecret, SecretLabel};
 use crate::record::limits::RecordSizeLimit;
 use crate::trace::Epoch;
 use crate::transcript::Transcript;
-use crate::wire::algorithms::SignatureScheme;
 use crate::wire::certificate::{Certificate, CertificateEntry};
 use crate::wire::certificate_request::CertificateRequest;
 use crate::wire::certificate_verify::Signer;
@@ -49,18 +50,16 @@ use crate::wire::extensions::{
     CertificateAuthoritiesExtension, DistinguishedName, Extension, KeyShareEntry,
     KeyShareServerHello, NamedGroupList, ProtocolName, SignatureSchemeList,
 };
-use crate::wire::finished::Finished;
 use crate::wire::handshake::HandshakeMessage;
 use crate::wire::server_hello::ServerHello;
 
 use super::ServerState;
 use super::config::ServerConfig;
+use super::flight_end::{FlightEnd, SigningFlight};
 use super::psk::EarlyData;
 use super::recvd_ch::rejected_early_data_budget;
 use super::retry::RetryState;
 use super::select::Negotiation;
-use super::wait_eoed::WaitEoed;
-use super::wait_flight2::{ClientFlight, WaitFlight2};
 
 /// NEGOTIATED: everything needed to send the server's flight.
 pub(crate) struct Negotiated {
@@ -87,6 +86,12 @@ impl Negotiated {
         };
         transcript.add(&self.bytes);
 
+        // What the client's ticket allowed of 0-RTT, for skipping it if it is rejected.
+        let ticket_early_data = n
+            .psk
+            .as_ref()
+            .and_then(|psk| psk.ticket.as_ref())
+            .map(|ticket| ticket.max_early_data_size);
         // Early Secret = HKDF-Extract(0, PSK), already started if a PSK was selected.
         let (early_secret, psk) = match n.psk.take() {
             Some(psk) => (
@@ -185,55 +190,6 @@ impl Negotiated {
         )?;
         let certificate_requested =
             n.certificate.is_some() && self.config.client_auth.verifier().is_some();
-        if let Some((index, scheme)) = n.certificate {
-            if certificate_requested {
-                // RFC 9846 §4.4.2: "The signature_algorithms extension MUST be specified";
-                // certificate_request_context "SHALL be zero length unless used for the
-                // post-handshake authentication exchanges".
-                let schemes = self.config.client_auth_schemes.clone();
-                let mut extensions =
-                    alloc::vec![Extension::SignatureAlgorithms(SignatureSchemeList {
-                        supported_signature_algorithms: schemes,
-                    })];
-                if let Some(verifier) = self.config.client_auth.verifier() {
-                    extensions.extend(certificate_request_hints(verifier.as_ref()));
-                }
-                let request = CertificateRequest {
-                    certificate_request_context: Vec::new(),
-                    extensions,
-                };
-                core.send_handshake(
-                    &HandshakeMessage::CertificateRequest(request),
-                    Some(&mut transcript),
-                )?;
-            }
-            let certified = self
-                .config
-                .certificates
-                .get(index)
-                .ok_or(Error::Misuse("selected certificate is gone"))?;
-            send_certificate(core, &mut transcript, &certified.chain)?;
-            send_certificate_verify(core, &mut transcript, &*certified.key, scheme)?;
-        }
-        // RFC 9846 §4.5.3: verify_data = HMAC(finished_key, Transcript-Hash(Handshake
-        // Context, Certificate*, CertificateVerify*)), with the server's handshake traffic
-        // secret as Base Key (§4.5, Table 2).
-        let verify_data = traffic
-            .server
-            .finished_verify_data(provider, &transcript.current())?;
-        let finished = Finished {
-            verify_data: verify_data.as_bytes().to_vec(),
-        };
-        core.send_handshake(&HandshakeMessage::Finished(finished), Some(&mut transcript))?;
-
-        let main = handshake_secret.into_main(provider, &mut report(core))?;
-        let finished_hash = transcript.current();
-        let application = main.application_secrets(provider, &finished_hash, &mut report(core))?;
-        // RFC 9846 Appendix A.2: "K_send = application" right after the Finished; the server
-        // may send 0.5-RTT data from here on (§2).
-        core.install_application_write_key(application.server)?;
-        core.set_exporter_secret(application.exporter);
-
         let (psk_kind, psk_mode, ticket) = match psk {
             Some((kind, mode, _, ticket)) => (Some(kind), Some(mode), ticket),
             None => (None, None, None),
@@ -254,40 +210,61 @@ impl Negotiated {
             peer_record_size_limit: n.client_record_size_limit,
             max_fragment_length: n.max_fragment_length.map(|m| m.max_fragment_len()),
         };
-        let flight = ClientFlight {
+        let mut end = FlightEnd {
             config: self.config.clone(),
             transcript,
-            client_handshake_secret: traffic.client,
-            client_application_secret: application.client,
-            main_secret: main,
+            handshake_secret,
+            traffic,
             parameters,
             receive_limit: limits.receive,
             certificate_requested,
             tickets_usable: n.tickets_usable,
-        };
-        match accepted_early_data {
-            Some((early, exporter, max_early_data_size)) => {
-                core.set_early_exporter_secret(exporter);
-                // RFC 9846 Appendix A.2: "K_recv = early data".
-                core.install_read_key(&early, Epoch::Early)?;
-                Ok(ServerState::WaitEoed(WaitEoed::new(
-                    flight,
-                    max_early_data_size,
-                )))
-            }
-            None => {
-                if let EarlyData::Rejected(_) = self.early_data {
-                    // RFC 9846 §4.3.10: the server "skips past early data by attempting to
-                    // deprotect received records using the handshake traffic key,
-                    // discarding records which fail deprotection (up to the configured
-                    // max_early_data_size)".
-                    core.skip_rejected_early_data(rejected_early_data_budget(&self.config));
+            accepted_early_data,
+            // RFC 9846 §4.3.10: rejected 0-RTT is skipped, up to this many bytes.
+            rejected_early_data_budget: match self.early_data {
+                EarlyData::Rejected(_) => {
+                    Some(rejected_early_data_budget(&self.config, ticket_early_data))
                 }
-                // RFC 9846 Appendix A.2: "K_recv = handshake".
-                flight.install_client_handshake_key(core)?;
-                Ok(ServerState::WaitFlight2(WaitFlight2::new(flight)))
+                EarlyData::NotOffered | EarlyData::Accepted { .. } => None,
+            },
+        };
+        if let Some((index, scheme)) = n.certificate {
+            if certificate_requested {
+                // RFC 9846 §4.4.2: "The signature_algorithms extension MUST be specified";
+                // certificate_request_context "SHALL be zero length unless used for the
+                // post-handshake authentication exchanges".
+                let schemes = self.config.client_auth_schemes.clone();
+                let mut extensions =
+                    alloc::vec![Extension::SignatureAlgorithms(SignatureSchemeList {
+                        supported_signature_algorithms: schemes,
+                    })];
+                if let Some(verifier) = self.config.client_auth.verifier() {
+                    extensions.extend(certificate_request_hints(verifier.as_ref()));
+                }
+                let request = CertificateRequest {
+                    certificate_request_context: Vec::new(),
+                    extensions,
+                };
+                core.send_handshake(
+                    &HandshakeMessage::CertificateRequest(request),
+                    Some(&mut end.transcript),
+                )?;
+            }
+            let certified = self
+                .config
+                .certificates
+                .get(index)
+                .ok_or(Error::Misuse("selected certificate is gone"))?;
+            send_certificate(core, &mut end.transcript, &certified.chain)?;
+            // RFC 9846 §4.5.2: CertificateVerify signs Transcript-Hash(Handshake Context,
+            // Certificate) with the server's context string; a deferred key pauses here.
+            let hash = end.transcript.current();
+            match sign_or_request(core, &*certified.key, scheme, Signer::Server, &hash)? {
+                Some(verify) => end.send_certificate_verify(core, verify)?,
+                None => return Ok(ServerState::SigningFlight(SigningFlight::new(end, scheme))),
             }
         }
+        end.finish(core)
     }
 }
 
@@ -392,23 +369,6 @@ fn send_certificate(
     };
     core.send_handshake(
         &HandshakeMessage::Certificate(certificate),
-        Some(transcript),
-    )?;
-    Ok(())
-}
-
-/// CertificateVerify (RFC 9846 §4.5.2): a signature over `Transcript-Hash(Handshake
-/// Context, Certificate)` with the server's context string.
-fn send_certificate_verify(
-    core: &mut ConnectionCore,
-    transcript: &mut Transcript,
-    key: &dyn SigningKey,
-    scheme: SignatureScheme,
-) -> Result<(), Error> {
-    let hash = transcript.current();
-    let verify = sign_certificate_verify(key, scheme, Signer::Server, &hash, core.rng())?;
-    core.send_handshake(
-        &HandshakeMessage::CertificateVerify(verify),
         Some(transcript),
     )?;
     Ok(())

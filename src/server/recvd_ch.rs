@@ -171,9 +171,8 @@ impl RecvdCh {
         if self.hello.extension(ExtensionType::EarlyData).is_some() {
             // RFC 9846 §4.3.10: after a HelloRetryRequest the server "ignores early data by
             // skipping all records with an external content type of application_data ...
-            // up to the configured max_early_data_size". Only this server's tickets allow
-            // 0-RTT, and they allow at most the configured size.
-            core.skip_rejected_early_data(rejected_early_data_budget(&self.config));
+            // up to the configured max_early_data_size". No PSK is chosen before the retry.
+            core.skip_rejected_early_data(rejected_early_data_budget(&self.config, None));
         }
         core.state_changed("RECVD_CH", "START");
         let retry = RetryState {
@@ -187,10 +186,29 @@ impl RecvdCh {
     }
 }
 
-/// How many bytes of rejected 0-RTT data the server skips: the most its tickets allow.
-pub(crate) fn rejected_early_data_budget(config: &ServerConfig) -> u32 {
-    config
+/// The least the server skips of rejected 0-RTT data: one record's worth of plaintext
+/// (2^14 bytes), for a client holding a ticket this server no longer reads or whose 0-RTT it
+/// no longer accepts, since none of its current settings says how much that client may send.
+pub(crate) const MIN_REJECTED_EARLY_DATA_SKIP: u32 = 1 << 14;
+
+/// How many bytes of rejected 0-RTT data the server skips: the most its tickets allow now,
+/// the `max_early_data_size` of the client's ticket (`ticket_allowed`, when the server could
+/// read it: what the client was told it may send), and at least
+/// [`MIN_REJECTED_EARLY_DATA_SKIP`].
+///
+/// RFC 9846 §4.3.10: a server that ignores early_data "skips past early data ... (up to the
+/// configured max_early_data_size)"; a server whose configuration no longer allows 0-RTT
+/// still has to skip what an older ticket allowed, or the client's second flight would be
+/// lost behind a bad_record_mac.
+pub(crate) fn rejected_early_data_budget(
+    config: &ServerConfig,
+    ticket_allowed: Option<u32>,
+) -> u32 {
+    let configured = config
         .early_data
         .as_ref()
-        .map_or(0, |early| early.max_early_data_size)
+        .map_or(0, |early| early.max_early_data_size);
+    configured
+        .max(ticket_allowed.unwrap_or(0))
+        .max(MIN_REJECTED_EARLY_DATA_SKIP)
 }

@@ -14,8 +14,8 @@
 //! empty Certificate message), the server MAY at its discretion either continue the
 //! handshake without client authentication, or abort the handshake with a
 //! certificate_required alert": [`ClientAuth::Optional`] continues, [`ClientAuth::Required`]
-//! aborts. A chain is handed to the configured [`ClientCertVerifier`]; its signature is
-//! checked in WAIT_CV.
+//! aborts. A chain is handed to the configured [`ClientCertVerifier`] (or, if it defers, to
+//! the caller as `Event::VerifyRequest`); its signature is checked in WAIT_CV.
 //!
 //! [`ClientCertVerifier`]: super::ClientCertVerifier
 
@@ -98,7 +98,13 @@ impl WaitCert {
             .verifier()
             .ok_or(Error::Misuse("certificate requested without a verifier"))?;
         let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
-        verifier.verify(end_entity, &intermediates, core.now().as_unix_millis())?;
+        if verifier.defers() {
+            // The verdict comes later (`crate::connection::deferred`); until then nothing
+            // after this Certificate is processed, so the CertificateVerify waits for it.
+            core.request_verification(end_entity, &intermediates, None);
+        } else {
+            verifier.verify(end_entity, &intermediates, core.now().as_unix_millis())?;
+        }
         Ok(ServerState::WaitCv(WaitCv::new(flight, chain)))
     }
 }

@@ -35,6 +35,20 @@ pub use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup};
 /// before the 0-RTT record that follows it is read. So the output is checked as a growing
 /// prefix of the RFC's server records.) Returns the events.
 pub fn replay(trace: &Trace, server: &mut ServerConnection, now: Time, split: usize) -> Vec<Event> {
+    replay_answering(trace, server, now, split, &mut |_, _| {})
+}
+
+/// [`replay`], handing every event the server produces to `answer` as it comes (for a
+/// server whose verifier or key defers: `answer` calls `answer_verification` or
+/// `answer_signature`, whose own events are handed on in turn).
+#[allow(dead_code)]
+pub fn replay_answering(
+    trace: &Trace,
+    server: &mut ServerConnection,
+    now: Time,
+    split: usize,
+    answer: &mut dyn FnMut(&mut ServerConnection, &Event),
+) -> Vec<Event> {
     let expected: Vec<u8> = trace
         .blocks
         .iter()
@@ -62,7 +76,10 @@ pub fn replay(trace: &Trace, server: &mut ServerConnection, now: Time, split: us
             for piece in record.chunks(split) {
                 assert_eq!(server.feed(now, piece).unwrap(), piece.len());
             }
-            events.extend(std::iter::from_fn(|| server.poll_event()));
+            while let Some(event) = server.poll_event() {
+                answer(server, &event);
+                events.push(event);
+            }
             continue;
         }
         // A server record the application causes: 0.5-RTT or later data, and closing.
