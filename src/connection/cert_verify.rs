@@ -10,8 +10,9 @@
 //! The rules checked on a received CertificateVerify:
 //! - the scheme is one we offered (in signature_algorithms, or in our CertificateRequest);
 //! - it is a scheme TLS 1.3 allows in CertificateVerify: no SHA-1, no RSA PKCS#1 v1.5;
-//! - it fits the key in the end-entity certificate (RSA for rsa_pss_rsae_*, the named curve
-//!   for ecdsa_*, Ed25519 for ed25519);
+//! - it fits the key in the end-entity certificate (rsaEncryption for rsa_pss_rsae_*,
+//!   id-RSASSA-PSS for rsa_pss_pss_*, the named curve for ecdsa_*, Ed25519 for ed25519),
+//!   else illegal_parameter;
 //! - the signature verifies (else decrypt_error).
 //!
 //! Only the certificate's SubjectPublicKeyInfo is read here (with the `x509-cert` crate);

@@ -254,3 +254,24 @@ fn test_server_refuses_a_client_rsae_signature_with_a_pss_certificate() {
     outcome.assert_alert("server", AlertDescription::IllegalParameter);
     assert_scheme_misfit(&outcome.server);
 }
+
+#[test]
+fn test_rsa_pss_key_on_an_intermediate_is_not_accepted() {
+    // A CA whose key is id-RSASSA-PSS signs its leaf with RSASSA-PSS: no certificate
+    // signature algorithm of lucid_tls::x509::signatures pairs that key type with a
+    // signature, so rustls-webpki finds no verifier for the link
+    // (UnsupportedSignatureAlgorithmForPublicKey) and the path fails.
+    let ca = include_bytes!("../fixtures/rsa_pss/pss_ca.der");
+    let leaf = include_bytes!("../fixtures/rsa_pss/under_pss_ca.der");
+    let error = pss_validator()
+        .validate(leaf, &[&ca[..]], lucid_tls::x509::Purpose::ServerAuth, NOW)
+        .unwrap_err();
+    assert_eq!(
+        error.alert(),
+        Some(AlertDescription::UnsupportedCertificate)
+    );
+    assert!(
+        error.to_string().contains("does not fit its issuer's key"),
+        "{error}"
+    );
+}
