@@ -87,10 +87,7 @@ pub fn decode(der: &[u8]) -> Result<RsassaPssPrivateKey<'_>, CryptoError> {
     if info.algorithm.oid != ID_RSASSA_PSS {
         return Err(CryptoError::InvalidKey);
     }
-    let schemes: Vec<SignatureScheme> = match info.algorithm.parameters {
-        None => PSS_SCHEMES.iter().map(|&(scheme, _, _)| scheme).collect(),
-        Some(parameters) => allowed_by(parameters)?.into_iter().collect(),
-    };
+    let schemes = schemes_allowed_by(info.algorithm.parameters);
     if schemes.is_empty() {
         return Err(CryptoError::InvalidKey);
     }
@@ -100,24 +97,30 @@ pub fn decode(der: &[u8]) -> Result<RsassaPssPrivateKey<'_>, CryptoError> {
     })
 }
 
-/// The one `rsa_pss_pss_*` scheme that RSASSA-PSS-params allow, if any.
-fn allowed_by(parameters: AnyRef<'_>) -> Result<Option<SignatureScheme>, CryptoError> {
-    let params: pkcs1::RsaPssParamsOwned = parameters
-        .decode_as()
-        .map_err(|_| CryptoError::InvalidKey)?;
+/// The `rsa_pss_pss_*` schemes that an id-RSASSA-PSS key with these AlgorithmIdentifier
+/// `parameters` may sign with: all three without parameters, at most one with them, none
+/// if they do not decode. The same rule serves private keys and certificates' public keys.
+pub fn schemes_allowed_by(parameters: Option<AnyRef<'_>>) -> Vec<SignatureScheme> {
+    let Some(parameters) = parameters else {
+        return PSS_SCHEMES.iter().map(|&(scheme, _, _)| scheme).collect();
+    };
+    let Ok(params) = parameters.decode_as::<pkcs1::RsaPssParamsOwned>() else {
+        return Vec::new();
+    };
     // RFC 9846 §4.3.3: "The digest used in MGF1 and the digest being signed are both the
     // corresponding hash algorithm". Only the OIDs are compared: a hash's NULL parameters
     // may be present or absent.
     let mgf1_hash = match params.mask_gen.parameters {
         Some(hash) if params.mask_gen.oid == ID_MGF1 => hash.oid,
-        _ => return Ok(None),
+        _ => return Vec::new(),
     };
-    Ok(PSS_SCHEMES
+    PSS_SCHEMES
         .iter()
-        .find(|&&(_, oid, hash_len)| {
+        .filter(|&&(_, oid, hash_len)| {
             params.hash.oid == oid && mgf1_hash == oid && usize::from(params.salt_len) <= hash_len
         })
-        .map(|&(scheme, _, _)| scheme))
+        .map(|&(scheme, _, _)| scheme)
+        .collect()
 }
 
 /// The output length of the hash of an RSA-PSS scheme, `rsae` or `pss`.
