@@ -55,7 +55,8 @@ struct Args {
     /// A certificate chain, end-entity first (repeatable, paired with --key in order).
     #[arg(long = "cert", value_name = "CHAIN.pem")]
     certs: Vec<PathBuf>,
-    /// The private key of the matching --cert (PKCS#8 EC P-256, RSA or Ed25519).
+    /// The private key of the matching --cert (PKCS#8 EC P-256 or P-384, RSA, RSA-PSS or
+    /// Ed25519; PKCS#1 RSA).
     #[arg(long = "key", value_name = "KEY.pem")]
     keys: Vec<PathBuf>,
     /// Request a client certificate chaining to this CA (repeatable).

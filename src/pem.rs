@@ -8,7 +8,7 @@
 //! | input                                        | output                                  |
 //! |----------------------------------------------|-----------------------------------------|
 //! | `CERTIFICATE` sections, or one DER certificate | `Vec<Vec<u8>>` (DER, in file order)   |
-//! | `PRIVATE KEY` (PKCS#8: EC P-256, RSA, Ed25519), `RSA PRIVATE KEY` (PKCS#1), or DER | an `Arc<dyn SigningKey>` from the crypto provider |
+//! | `PRIVATE KEY` (PKCS#8: EC P-256/P-384, RSA, RSA-PSS, Ed25519), `RSA PRIVATE KEY` (PKCS#1), or DER | an `Arc<dyn SigningKey>` from the crypto provider |
 //!
 //! A file whose text holds no `-----BEGIN` line is read as DER. In a PEM file, sections of
 //! other kinds (a key next to the certificates, say) are skipped.

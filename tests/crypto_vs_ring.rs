@@ -581,10 +581,18 @@ fn ring_verifies(scheme: SignatureScheme, public_key: &[u8], message: &[u8], sig
     use ring::signature as rs;
     let alg: &dyn rs::VerificationAlgorithm = match scheme {
         SignatureScheme::EcdsaSecp256r1Sha256 => &rs::ECDSA_P256_SHA256_ASN1,
+        SignatureScheme::EcdsaSecp384r1Sha384 => &rs::ECDSA_P384_SHA384_ASN1,
         SignatureScheme::Ed25519 => &rs::ED25519,
-        SignatureScheme::RsaPssRsaeSha256 => &rs::RSA_PSS_2048_8192_SHA256,
-        SignatureScheme::RsaPssRsaeSha384 => &rs::RSA_PSS_2048_8192_SHA384,
-        SignatureScheme::RsaPssRsaeSha512 => &rs::RSA_PSS_2048_8192_SHA512,
+        // ring has no notion of the key's OID: the two RSA-PSS families verify alike.
+        SignatureScheme::RsaPssRsaeSha256 | SignatureScheme::RsaPssPssSha256 => {
+            &rs::RSA_PSS_2048_8192_SHA256
+        }
+        SignatureScheme::RsaPssRsaeSha384 | SignatureScheme::RsaPssPssSha384 => {
+            &rs::RSA_PSS_2048_8192_SHA384
+        }
+        SignatureScheme::RsaPssRsaeSha512 | SignatureScheme::RsaPssPssSha512 => {
+            &rs::RSA_PSS_2048_8192_SHA512
+        }
         _ => unreachable!("not a scheme we sign with"),
     };
     rs::UnparsedPublicKey::new(alg, public_key)
@@ -598,15 +606,39 @@ fn we_sign_ring_verifies() {
     let message = certificate_verify_content(&bytes(15, 48));
 
     let (p256, p256_pair) = ring_ecdsa_key(&ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING);
+    let (p384, p384_pair) = ring_ecdsa_key(&ring::signature::ECDSA_P384_SHA384_ASN1_SIGNING);
     let (ed25519, ed25519_pair) = ring_ed25519_key();
     let rsa = rsa_test_key_pkcs8();
     let rsa_pair = ring::signature::RsaKeyPair::from_pkcs8(rsa).unwrap();
+    let pss_server = certificate_public_key(RSA_PSS_SERVER_CERT);
+    let pss_client = certificate_public_key(RSA_PSS_CLIENT_CERT);
 
-    let keys: [(&[u8], &[u8], &[SignatureScheme]); 3] = [
+    let keys: [(&[u8], &[u8], &[SignatureScheme]); 6] = [
         (
             &p256,
             p256_pair.public_key().as_ref(),
             &[SignatureScheme::EcdsaSecp256r1Sha256],
+        ),
+        (
+            &p384,
+            p384_pair.public_key().as_ref(),
+            &[SignatureScheme::EcdsaSecp384r1Sha384],
+        ),
+        // id-RSASSA-PSS keys (tools/make_rsa_pss_pki.sh): rsa_pss_pss_* only, all three
+        // without parameters, SHA-256 alone when the parameters say so.
+        (
+            RSA_PSS_SERVER_KEY,
+            &pss_server,
+            &[
+                SignatureScheme::RsaPssPssSha256,
+                SignatureScheme::RsaPssPssSha384,
+                SignatureScheme::RsaPssPssSha512,
+            ],
+        ),
+        (
+            RSA_PSS_CLIENT_KEY,
+            &pss_client,
+            &[SignatureScheme::RsaPssPssSha256],
         ),
         (
             &ed25519,
@@ -631,13 +663,59 @@ fn we_sign_ring_verifies() {
             ring_verifies(scheme, public, &message, &signature);
             assert_verifies(scheme, public, &message, &signature);
         }
-        // A scheme the key does not offer is refused, not silently substituted.
-        let refused = key.sign(
+        // A scheme the key does not offer is refused, not silently substituted; an
+        // RSA-PSS-OID key refuses the rsae schemes (RFC 9846 §4.3.3).
+        for refused in [
             SignatureScheme::RsaPkcs1Sha256,
-            &message,
-            &mut TestRng::new(3),
-        );
-        assert_eq!(refused.err(), Some(CryptoError::Unsupported));
+            SignatureScheme::RsaPssRsaeSha256,
+        ] {
+            if !schemes.contains(&refused) {
+                let signed = key.sign(refused, &message, &mut TestRng::new(3));
+                assert_eq!(signed.err(), Some(CryptoError::Unsupported), "{refused:?}");
+            }
+        }
+    }
+}
+
+/// The RSA-PSS fixtures of tools/make_rsa_pss_pki.sh.
+const RSA_PSS_SERVER_KEY: &[u8] = include_bytes!("fixtures/rsa_pss/server.key.der");
+const RSA_PSS_SERVER_CERT: &[u8] = include_bytes!("fixtures/rsa_pss/server.der");
+const RSA_PSS_CLIENT_KEY: &[u8] = include_bytes!("fixtures/rsa_pss/client.key.der");
+const RSA_PSS_CLIENT_CERT: &[u8] = include_bytes!("fixtures/rsa_pss/client.der");
+
+/// The subjectPublicKey of a certificate (an RSAPublicKey for RSA-PSS keys too), read by
+/// x509-parser, independently of lucid-tls.
+fn certificate_public_key(der: &[u8]) -> Vec<u8> {
+    use x509_parser::prelude::{FromDer, X509Certificate};
+    let (_, cert) = X509Certificate::from_der(der).unwrap();
+    cert.public_key().subject_public_key.data.to_vec()
+}
+
+#[test]
+fn ring_signs_with_an_rsa_pss_key_we_verify() {
+    // ring cannot read an id-RSASSA-PSS PKCS#8 document; give it the RSAPrivateKey inside
+    // (the OCTET STRING at the end: PKCS#8 v1 without attributes).
+    let info = x509_parser::der_parser::parse_der(RSA_PSS_SERVER_KEY)
+        .unwrap()
+        .1;
+    let fields = info.as_sequence().unwrap();
+    let inner = fields[2].as_slice().unwrap();
+    assert!(ring::signature::RsaKeyPair::from_pkcs8(RSA_PSS_SERVER_KEY).is_err());
+    let pair = ring::signature::RsaKeyPair::from_der(inner).unwrap();
+    let public = certificate_public_key(RSA_PSS_SERVER_CERT);
+    assert_eq!(pair.public().as_ref(), public.as_slice());
+    let message = certificate_verify_content(&bytes(16, 32));
+    for scheme in [
+        SignatureScheme::RsaPssPssSha256,
+        SignatureScheme::RsaPssPssSha384,
+        SignatureScheme::RsaPssPssSha512,
+    ] {
+        let mut signature = vec![0u8; pair.public().modulus_len()];
+        let ring_rng = ring::rand::SystemRandom::new();
+        let padding = ring_rsa_signing(scheme);
+        pair.sign(padding, &ring_rng, &message, &mut signature)
+            .unwrap();
+        assert_verifies(scheme, &public, &message, &signature);
     }
 }
 
@@ -646,8 +724,10 @@ fn ecdsa_and_ed25519_signing_draw_no_randomness() {
     // ECDSA uses RFC 6979 nonces and Ed25519 is deterministic: different RNGs, same bytes.
     let (p256, _) = ring_ecdsa_key(&ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING);
     let (ed25519, _) = ring_ed25519_key();
+    let (p384, _) = ring_ecdsa_key(&ring::signature::ECDSA_P384_SHA384_ASN1_SIGNING);
     for (pkcs8, scheme) in [
         (p256, SignatureScheme::EcdsaSecp256r1Sha256),
+        (p384, SignatureScheme::EcdsaSecp384r1Sha384),
         (ed25519, SignatureScheme::Ed25519),
     ] {
         let key = RustCryptoProvider.load_signing_key(&pkcs8).unwrap();
@@ -674,9 +754,14 @@ fn rsa_loads_from_pkcs1_too() {
 
 #[test]
 fn load_signing_key_refuses_other_keys() {
-    // A P-384 key is valid PKCS#8 but not a key this provider signs with.
-    let (p384, _) = ring_ecdsa_key(&ring::signature::ECDSA_P384_SHA384_ASN1_SIGNING);
-    for der in [&p384[..], &[], &[0x30, 0x00], &rsa_test_key_pkcs8()[..100]] {
+    // An Ed448 key (RFC 8410 §10.3 layout, id-Ed448 1.3.101.113) is valid PKCS#8 but not
+    // a key this provider signs with.
+    let mut ed448 = vec![
+        0x30, 0x47, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x71, 0x04, 0x3b, 0x04,
+        0x39,
+    ];
+    ed448.extend_from_slice(&[7; 57]);
+    for der in [&ed448[..], &[], &[0x30, 0x00], &rsa_test_key_pkcs8()[..100]] {
         let refused = RustCryptoProvider.load_signing_key(der);
         assert_eq!(refused.err(), Some(CryptoError::InvalidKey));
     }

@@ -12,6 +12,8 @@ mod common;
 mod deferred;
 #[path = "x509/flights.rs"]
 mod flights;
+#[path = "x509/key_types.rs"]
+mod key_types;
 #[path = "x509/pki.rs"]
 mod pki;
 

@@ -10,8 +10,10 @@
 //! The rules checked on a received CertificateVerify:
 //! - the scheme is one we offered (in signature_algorithms, or in our CertificateRequest);
 //! - it is a scheme TLS 1.3 allows in CertificateVerify: no SHA-1, no RSA PKCS#1 v1.5;
-//! - it fits the key in the end-entity certificate (RSA for rsa_pss_rsae_*, the named curve
-//!   for ecdsa_*, Ed25519 for ed25519);
+//! - it fits the key in the end-entity certificate (rsaEncryption for rsa_pss_rsae_*,
+//!   id-RSASSA-PSS for rsa_pss_pss_*, and only its parameters' hash when it has
+//!   RSASSA-PSS-params, the named curve for ecdsa_*, Ed25519 for ed25519), else
+//!   illegal_parameter;
 //! - the signature verifies (else decrypt_error).
 //!
 //! Only the certificate's SubjectPublicKeyInfo is read here (with the `x509-cert` crate);
@@ -23,6 +25,7 @@ use x509_cert::Certificate as X509Certificate;
 use x509_cert::der::Decode;
 use x509_cert::der::oid::ObjectIdentifier;
 
+use crate::crypto::rsassa_pss_key;
 use crate::crypto::{CryptoError, CryptoProvider, HashOutput, Rng, SigningKey};
 use crate::error::Error;
 use crate::wire::alert::AlertDescription;
@@ -34,7 +37,7 @@ use crate::wire::certificate_verify::{CertificateVerify, Signer, signed_content}
 /// rsaEncryption (RFC 8017): the key of rsa_pss_rsae_* (and rsa_pkcs1_*) signatures.
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 /// id-RSASSA-PSS (RFC 4055): the key of rsa_pss_pss_* signatures.
-const RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+const RSASSA_PSS: ObjectIdentifier = rsassa_pss_key::ID_RSASSA_PSS;
 /// id-ecPublicKey (RFC 5480), with the curve as the algorithm parameter.
 const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 /// secp256r1 (prime256v1).
@@ -50,6 +53,8 @@ const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 pub struct EndEntityKey {
     algorithm: ObjectIdentifier,
     curve: Option<ObjectIdentifier>,
+    /// For an id-RSASSA-PSS key: the `rsa_pss_pss_*` schemes its parameters allow.
+    rsassa_pss_schemes: Vec<SignatureScheme>,
     /// What [`CryptoProvider::verify_signature`] takes as the public key.
     pub public_key: Vec<u8>,
 }
@@ -77,9 +82,18 @@ impl EndEntityKey {
                 reason: "subjectPublicKey is not a whole number of bytes",
             })?
             .to_vec();
+        // RFC 4055 §3.1: an RSASSA-PSS key with parameters signs only with their hash (see
+        // crate::crypto::rsassa_pss_key, which applies the same rule to our own keys).
+        let rsassa_pss_schemes = if spki.algorithm.oid == RSASSA_PSS {
+            let parameters = spki.algorithm.parameters.as_ref().map(|p| p.into());
+            rsassa_pss_key::schemes_allowed_by(parameters)
+        } else {
+            Vec::new()
+        };
         Ok(Self {
             algorithm: spki.algorithm.oid,
             curve,
+            rsassa_pss_schemes,
             public_key,
         })
     }
@@ -93,7 +107,7 @@ impl EndEntityKey {
                 self.algorithm == RSA_ENCRYPTION
             }
             S::RsaPssPssSha256 | S::RsaPssPssSha384 | S::RsaPssPssSha512 => {
-                self.algorithm == RSASSA_PSS
+                self.algorithm == RSASSA_PSS && self.rsassa_pss_schemes.contains(&scheme)
             }
             S::EcdsaSecp256r1Sha256 => {
                 self.algorithm == EC_PUBLIC_KEY && self.curve == Some(SECP256R1)
@@ -223,4 +237,43 @@ pub fn sign_certificate_verify(
         algorithm: scheme,
         signature,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // tools/make_rsa_pss_pki.sh: id-RSASSA-PSS certificates, without and with parameters.
+    const PSS_ANY_HASH: &[u8] = include_bytes!("../../tests/fixtures/rsa_pss/server.der");
+    const PSS_SHA256_ONLY: &[u8] = include_bytes!("../../tests/fixtures/rsa_pss/client.der");
+    const RSA_ENCRYPTION_CA: &[u8] = include_bytes!("../../tests/fixtures/rsa_pss/root.der");
+
+    #[test]
+    fn test_parse_rsassa_pss_key_fits_pss_schemes_as_its_parameters_allow() {
+        use SignatureScheme as S;
+        let pss = [S::RsaPssPssSha256, S::RsaPssPssSha384, S::RsaPssPssSha512];
+        let rsae = [
+            S::RsaPssRsaeSha256,
+            S::RsaPssRsaeSha384,
+            S::RsaPssRsaeSha512,
+        ];
+        let any_hash = EndEntityKey::from_certificate(PSS_ANY_HASH).unwrap();
+        let sha256_only = EndEntityKey::from_certificate(PSS_SHA256_ONLY).unwrap();
+        let rsa_encryption = EndEntityKey::from_certificate(RSA_ENCRYPTION_CA).unwrap();
+        for scheme in pss {
+            assert!(any_hash.fits(scheme), "{scheme:?}");
+            assert_eq!(sha256_only.fits(scheme), scheme == S::RsaPssPssSha256);
+            assert!(!rsa_encryption.fits(scheme));
+        }
+        for scheme in rsae {
+            assert!(!any_hash.fits(scheme));
+            assert!(!sha256_only.fits(scheme));
+            assert!(rsa_encryption.fits(scheme));
+        }
+        // The public key is the RSAPublicKey either way.
+        assert_eq!(
+            crate::x509::signatures::rsa_modulus_bits(&any_hash.public_key),
+            Some(2048)
+        );
+    }
 }

@@ -28,6 +28,7 @@ use crate::wire::algorithms::{NamedGroup, SignatureScheme};
 
 #[cfg(feature = "ring-provider")]
 pub mod ring_provider;
+pub mod rsassa_pss_key;
 pub mod rustcrypto;
 
 /// The longest hash output TLS 1.3's suites use (SHA-384).

@@ -62,7 +62,9 @@
 //!   processing), authority/subject key identifiers (issuers are matched by name).
 //! - The subject or SAN of client certificates: who the client is, is the application's call.
 //! - Signature algorithms other than those listed (SHA-1 and MD5 are refused with
-//!   bad_certificate, RFC 9846 §4.5.1.3), id-RSASSA-PSS keys, mixed ECDSA curve/hash pairs.
+//!   bad_certificate, RFC 9846 §4.5.1.3), id-RSASSA-PSS keys on CAs and trust anchors
+//!   (unsupported_certificate; an id-RSASSA-PSS *end-entity* key is fine, see
+//!   [`signatures`]), mixed ECDSA curve/hash pairs.
 //! - Raw public keys (RFC 7250) and any certificate type other than X.509.
 //! - The CertificateVerify signature: that is [`crate::connection`]'s job, with the
 //!   end-entity key this module has vouched for.

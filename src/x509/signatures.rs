@@ -23,8 +23,16 @@
 //! Not accepted (webpki then reports the signature as unsupported): the mixed pairs P-256
 //! with SHA-384 and P-384 with SHA-256 (our provider computes TLS schemes, which fix the
 //! hash per curve), P-521, Ed448, SHA-1 and MD5 signatures (RFC 9846 §4.5.1.3 recommends
-//! refusing SHA-1 and requires refusing MD5), RSA-PSS with other parameters, and keys of type
-//! id-RSASSA-PSS. RSA keys shorter than a minimum (2048 bits by default) are refused.
+//! refusing SHA-1 and requires refusing MD5), RSA-PSS with other parameters, and issuer keys of
+//! type id-RSASSA-PSS. RSA keys shorter than a minimum (2048 bits by default) are refused.
+//!
+//! id-RSASSA-PSS keys, precisely: webpki verifies each link with the *issuer's* key, so the
+//! key type matters only for certificates that sign. An end-entity certificate whose own key
+//! is id-RSASSA-PSS validates like any other (tested with OpenSSL-made certificates in
+//! `tests/x509/key_types.rs`); its key then signs CertificateVerify with `rsa_pss_pss_*`,
+//! checked by [`crate::connection::cert_verify`]. A CA or trust anchor with such a key is
+//! refused: no entry here pairs that key type with a signature, so webpki reports
+//! `UnsupportedSignatureAlgorithmForPublicKey` (→ unsupported_certificate).
 
 use core::sync::atomic::{AtomicBool, Ordering};
 

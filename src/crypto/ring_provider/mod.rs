@@ -14,7 +14,7 @@
 //! | AES-GCM, ChaCha20-Poly1305 (§5.2)           | `aead::LessSafeKey`, in place, tag apart  |
 //! | X25519, secp256r1 (§4.3.8, §7.4)            | `agreement`                               |
 //! | ECDSA P-256/P-384, RSA-PSS, RSA PKCS#1, Ed25519 verification (§4.5.2) | `signature` |
-//! | ECDSA P-256, RSA-PSS, Ed25519 signing        | `signature`                               |
+//! | ECDSA P-256/P-384, RSA-PSS (rsaEncryption and id-RSASSA-PSS keys), Ed25519 signing | `signature` |
 //!
 //! # Not deterministic: randomness comes from ring, not from the caller
 //!

@@ -4,11 +4,20 @@
 //! | key (PKCS#8 DER, or PKCS#1 DER for RSA) | schemes offered, in order                   |
 //! |-----------------------------------------|---------------------------------------------|
 //! | EC P-256                                | `ecdsa_secp256r1_sha256`                    |
-//! | RSA (2048 to 8192 bits)                 | `rsa_pss_rsae_sha256`, `_sha384`, `_sha512` |
+//! | EC P-384                                | `ecdsa_secp384r1_sha384`                    |
+//! | RSA, rsaEncryption (2048 to 8192 bits)  | `rsa_pss_rsae_sha256`, `_sha384`, `_sha512` |
+//! | RSA-PSS, id-RSASSA-PSS (2048 to 8192 bits) | `rsa_pss_pss_sha256`, `_sha384`, `_sha512`, as its parameters allow |
 //! | Ed25519                                 | `ed25519`                                   |
 //!
+//! ring's PKCS#8 reader knows rsaEncryption only. An id-RSASSA-PSS document is unwrapped by
+//! [`crate::crypto::rsassa_pss_key`] (which also reads its parameters), and the
+//! `RSAPrivateKey` inside is given to ring as PKCS#1. The signature is computed the same way
+//! for both RSA families; the OID only decides which schemes the key may offer (RFC 9846
+//! §4.3.3).
+//!
 //! ECDSA nonces and RSA-PSS salts come from ring's `SystemRandom`, not the caller's
-//! [`Rng`] (see [`super`]).
+//! [`Rng`] (see [`super`]): ring's ECDSA is not deterministic, unlike the default provider's
+//! RFC 6979 signatures.
 
 use alloc::boxed::Box;
 use alloc::vec;
@@ -17,46 +26,73 @@ use alloc::vec::Vec;
 use ring::rand::SystemRandom;
 use ring::signature::{self, EcdsaKeyPair, Ed25519KeyPair, RsaKeyPair};
 
+use crate::crypto::rsassa_pss_key;
 use crate::crypto::{CryptoError, Rng, SigningKey};
 use crate::wire::algorithms::SignatureScheme;
 
-/// Loads a private key from PKCS#8 (EC P-256, RSA, Ed25519) or PKCS#1 (RSA) DER.
+/// Loads a private key from PKCS#8 (EC P-256 or P-384, RSA with either OID, Ed25519) or
+/// PKCS#1 (RSA, taken as rsaEncryption) DER.
 pub(super) fn load(der: &[u8]) -> Result<Box<dyn SigningKey>, CryptoError> {
     let rng = SystemRandom::new();
     if let Ok(key) = EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P256_SHA256_ASN1_SIGNING, der, &rng)
     {
-        return Ok(Box::new(PrivateKey::EcdsaP256(key)));
+        return Ok(Box::new(PrivateKey::Ecdsa(key, ECDSA_P256)));
+    }
+    if let Ok(key) = EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P384_SHA384_ASN1_SIGNING, der, &rng)
+    {
+        return Ok(Box::new(PrivateKey::Ecdsa(key, ECDSA_P384)));
     }
     if let Ok(key) = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der) {
         return Ok(Box::new(PrivateKey::Ed25519(key)));
     }
+    // An id-RSASSA-PSS key (which ring's PKCS#8 reader refuses): its RSAPrivateKey as PKCS#1.
+    if let Ok(pss) = rsassa_pss_key::decode(der) {
+        let key = RsaKeyPair::from_der(pss.rsa_private_key).map_err(|_| CryptoError::InvalidKey)?;
+        return Ok(Box::new(PrivateKey::rsa(key, &pss.schemes)));
+    }
     if let Ok(key) = RsaKeyPair::from_pkcs8(der).or_else(|_| RsaKeyPair::from_der(der)) {
-        return Ok(Box::new(PrivateKey::Rsa(key)));
+        return Ok(Box::new(PrivateKey::rsa(key, RSAE_SCHEMES)));
     }
     Err(CryptoError::InvalidKey)
 }
 
 /// A loaded private key.
 enum PrivateKey {
-    EcdsaP256(EcdsaKeyPair),
+    /// ECDSA, with the one scheme its curve signs.
+    Ecdsa(EcdsaKeyPair, &'static [SignatureScheme]),
     Ed25519(Ed25519KeyPair),
-    Rsa(RsaKeyPair),
+    /// RSA, with the RSA-PSS schemes of its family (rsae or pss) that it offers.
+    Rsa {
+        key: RsaKeyPair,
+        schemes: Vec<SignatureScheme>,
+    },
 }
 
 const ECDSA_P256: &[SignatureScheme] = &[SignatureScheme::EcdsaSecp256r1Sha256];
+const ECDSA_P384: &[SignatureScheme] = &[SignatureScheme::EcdsaSecp384r1Sha384];
 const ED25519: &[SignatureScheme] = &[SignatureScheme::Ed25519];
-const RSA_PSS: &[SignatureScheme] = &[
+const RSAE_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::RsaPssRsaeSha256,
     SignatureScheme::RsaPssRsaeSha384,
     SignatureScheme::RsaPssRsaeSha512,
 ];
 
+impl PrivateKey {
+    /// An RSA key offering those of `candidates` its modulus can carry (ring's 2048-bit
+    /// minimum carries all three hashes).
+    fn rsa(key: RsaKeyPair, candidates: &[SignatureScheme]) -> Self {
+        let modulus_bits = key.public().modulus_len() * 8;
+        let schemes = rsassa_pss_key::schemes_fitting_modulus(candidates, modulus_bits);
+        Self::Rsa { key, schemes }
+    }
+}
+
 impl SigningKey for PrivateKey {
     fn schemes(&self) -> &[SignatureScheme] {
         match self {
-            Self::EcdsaP256(_) => ECDSA_P256,
+            Self::Ecdsa(_, schemes) => schemes,
             Self::Ed25519(_) => ED25519,
-            Self::Rsa(_) => RSA_PSS,
+            Self::Rsa { schemes, .. } => schemes,
         }
     }
 
@@ -71,17 +107,18 @@ impl SigningKey for PrivateKey {
         }
         let rng = SystemRandom::new();
         match self {
-            Self::EcdsaP256(key) => key
+            Self::Ecdsa(key, _) => key
                 .sign(&rng, message)
                 .map(|s| s.as_ref().to_vec())
                 .map_err(|_| CryptoError::RngFailure),
             Self::Ed25519(key) => Ok(key.sign(message).as_ref().to_vec()),
-            Self::Rsa(key) => {
+            Self::Rsa { key, .. } => {
                 // RFC 9846 §4.3.3: RSASSA-PSS with the salt as long as the digest, which is
-                // what ring's RSA_PSS_* encodings use.
+                // what ring's RSA_PSS_* encodings use; both families compute the same.
+                use SignatureScheme as S;
                 let padding: &'static dyn signature::RsaEncoding = match scheme {
-                    SignatureScheme::RsaPssRsaeSha256 => &signature::RSA_PSS_SHA256,
-                    SignatureScheme::RsaPssRsaeSha384 => &signature::RSA_PSS_SHA384,
+                    S::RsaPssRsaeSha256 | S::RsaPssPssSha256 => &signature::RSA_PSS_SHA256,
+                    S::RsaPssRsaeSha384 | S::RsaPssPssSha384 => &signature::RSA_PSS_SHA384,
                     _ => &signature::RSA_PSS_SHA512,
                 };
                 let mut out = vec![0u8; key.public().modulus_len()];
@@ -154,15 +191,8 @@ mod tests {
             Err(CryptoError::BadSignature)
         );
 
-        let rng = SystemRandom::new();
-        let alg = &signature::ECDSA_P256_SHA256_ASN1_SIGNING;
-        let der = EcdsaKeyPair::generate_pkcs8(alg, &rng).unwrap();
-        let public = EcdsaKeyPair::from_pkcs8(alg, der.as_ref(), &rng)
-            .unwrap()
-            .public_key()
-            .as_ref()
-            .to_vec();
-        let key = load(der.as_ref()).unwrap();
+        let (der, public) = ecdsa_pkcs8(&signature::ECDSA_P256_SHA256_ASN1_SIGNING);
+        let key = load(&der).unwrap();
         let sig = key
             .sign(S::EcdsaSecp256r1Sha256, b"cv", &mut no_rng)
             .unwrap();
@@ -176,6 +206,14 @@ mod tests {
 
     use SignatureScheme as S;
 
+    /// A fresh ECDSA PKCS#8 document from ring, and its public key (SEC1 point).
+    fn ecdsa_pkcs8(alg: &'static signature::EcdsaSigningAlgorithm) -> (Vec<u8>, Vec<u8>) {
+        let rng = SystemRandom::new();
+        let der = EcdsaKeyPair::generate_pkcs8(alg, &rng).unwrap();
+        let pair = EcdsaKeyPair::from_pkcs8(alg, der.as_ref(), &rng).unwrap();
+        (der.as_ref().to_vec(), pair.public_key().as_ref().to_vec())
+    }
+
     /// This provider must not draw from the caller's RNG.
     struct NoRng;
 
@@ -183,5 +221,44 @@ mod tests {
         fn fill(&mut self, _: &mut [u8]) -> Result<(), CryptoError> {
             panic!("the ring provider drew from the caller's RNG")
         }
+    }
+
+    #[test]
+    fn test_ecdsa_p384_sign_then_verify() {
+        let (der, public) = ecdsa_pkcs8(&signature::ECDSA_P384_SHA384_ASN1_SIGNING);
+        let key = load(&der).unwrap();
+        assert_eq!(key.schemes(), ECDSA_P384);
+        let sig = key
+            .sign(S::EcdsaSecp384r1Sha384, b"cv", &mut NoRng)
+            .unwrap();
+        verify(S::EcdsaSecp384r1Sha384, &public, b"cv", &sig).unwrap();
+        assert_eq!(
+            verify(S::EcdsaSecp256r1Sha256, &public, b"cv", &sig),
+            Err(CryptoError::BadSignature)
+        );
+    }
+
+    #[test]
+    fn test_rsassa_pss_key_signs_pss_schemes_only() {
+        // tools/make_rsa_pss_pki.sh: an id-RSASSA-PSS key without parameters, its
+        // certificate, and a key restricted to SHA-256 by its parameters.
+        let der = include_bytes!("../../../tests/fixtures/rsa_pss/server.key.der");
+        let cert = include_bytes!("../../../tests/fixtures/rsa_pss/server.der");
+        let public = crate::connection::cert_verify::EndEntityKey::from_certificate(cert)
+            .unwrap()
+            .public_key;
+        let key = load(der).unwrap();
+        let pss = [S::RsaPssPssSha256, S::RsaPssPssSha384, S::RsaPssPssSha512];
+        assert_eq!(key.schemes(), pss);
+        for scheme in pss {
+            let sig = key.sign(scheme, b"cv", &mut NoRng).unwrap();
+            verify(scheme, &public, b"cv", &sig).unwrap();
+        }
+        assert_eq!(
+            key.sign(S::RsaPssRsaeSha256, b"cv", &mut NoRng).err(),
+            Some(CryptoError::Unsupported)
+        );
+        let restricted = include_bytes!("../../../tests/fixtures/rsa_pss/client.key.der");
+        assert_eq!(load(restricted).unwrap().schemes(), [S::RsaPssPssSha256]);
     }
 }

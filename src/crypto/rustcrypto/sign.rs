@@ -4,22 +4,29 @@
 //! | key (PKCS#8 DER, or PKCS#1 DER for RSA) | schemes offered, in order                         |
 //! |-----------------------------------------|---------------------------------------------------|
 //! | EC P-256                                | `ecdsa_secp256r1_sha256`                          |
-//! | RSA                                     | `rsa_pss_rsae_sha256`, `_sha384`, `_sha512` (those the modulus is large enough for) |
+//! | EC P-384                                | `ecdsa_secp384r1_sha384`                          |
+//! | RSA (rsaEncryption, or PKCS#1)          | `rsa_pss_rsae_sha256`, `_sha384`, `_sha512` (those the modulus is large enough for) |
+//! | RSA-PSS (id-RSASSA-PSS)                 | `rsa_pss_pss_sha256`, `_sha384`, `_sha512` (those its parameters allow and the modulus can carry; see [`crate::crypto::rsassa_pss_key`]) |
 //! | Ed25519                                 | `ed25519`                                         |
+//!
+//! The two RSA rows never overlap. RFC 9846 §4.3.3 ties `rsa_pss_rsae_*` to a certificate
+//! key with the rsaEncryption OID and `rsa_pss_pss_*` to one with the RSASSA-PSS OID; the
+//! private key's PKCS#8 algorithm is the same OID as its certificate's, so it decides.
 //!
 //! Randomness, all from the caller's [`Rng`]:
 //!
-//! - RSA-PSS draws its salt first, exactly hash-length bytes (§4.3.3: "The length of the Salt
-//!   MUST be equal to the length of the output of the digest algorithm"), then the blinding
-//!   factor for the private-key operation. An [`Rng`] that returns RFC 8448's salt first
-//!   therefore reproduces the RFC's signature.
-//! - ECDSA is deterministic (RFC 6979): the nonce is derived from the key and the message,
-//!   so it draws nothing, and a weak RNG cannot leak the key through repeated nonces.
+//! - RSA-PSS (both families) draws its salt first, exactly hash-length bytes (§4.3.3: "The
+//!   length of the Salt MUST be equal to the length of the output of the digest
+//!   algorithm"), then the blinding factor for the private-key operation. An [`Rng`] that
+//!   returns RFC 8448's salt first therefore reproduces the RFC's signature.
+//! - ECDSA (P-256 and P-384) is deterministic (RFC 6979): the nonce is derived from the key
+//!   and the message, so it draws nothing, and a weak RNG cannot leak the key through
+//!   repeated nonces.
 //! - Ed25519 is deterministic by definition (RFC 8032).
 //!
 //! Not here: RSA PKCS#1 v1.5 signing (TLS 1.3 never signs handshake messages with it,
-//! §4.3.3), `rsa_pss_pss_*` (it needs an RSASSA-PSS-OID certificate; such keys load as plain
-//! RSA and offer the rsae schemes), P-384/P-521 ECDSA and Ed448 keys, and encrypted PKCS#8.
+//! §4.3.3), P-521 ECDSA and Ed448 keys, SEC1 `EC PRIVATE KEY` documents, and encrypted
+//! PKCS#8.
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -31,11 +38,13 @@ use rsa::traits::PublicKeyParts;
 use sha2::{Sha256, Sha384, Sha512};
 
 use super::Sha2;
+use crate::crypto::rsassa_pss_key;
 use crate::crypto::{CryptoError, Rng, SigningKey};
 use crate::wire::algorithms::SignatureScheme;
 
-/// Loads a private key from PKCS#8 DER (EC P-256, RSA or Ed25519), or from PKCS#1 DER
-/// (`RSAPrivateKey`, RFC 8017 A.1.2). Anything else is [`CryptoError::InvalidKey`].
+/// Loads a private key from PKCS#8 DER (EC P-256 or P-384, RSA with either OID, or
+/// Ed25519), or from PKCS#1 DER (`RSAPrivateKey`, RFC 8017 A.1.2, taken as rsaEncryption).
+/// Anything else is [`CryptoError::InvalidKey`].
 ///
 /// Each decoder checks the PKCS#8 algorithm identifier (and, for EC, the named curve), so
 /// trying them in turn picks the one that matches.
@@ -43,25 +52,46 @@ pub(super) fn load(der: &[u8]) -> Result<Box<dyn SigningKey>, CryptoError> {
     if let Ok(key) = p256::ecdsa::SigningKey::from_pkcs8_der(der) {
         return Ok(Box::new(PrivateKey::EcdsaP256(key)));
     }
+    if let Ok(key) = p384::ecdsa::SigningKey::from_pkcs8_der(der) {
+        return Ok(Box::new(PrivateKey::EcdsaP384(key)));
+    }
     if let Ok(key) = ed25519_dalek::SigningKey::from_pkcs8_der(der) {
         return Ok(Box::new(PrivateKey::Ed25519(key)));
     }
+    // An id-RSASSA-PSS key first: the `rsa` crate's PKCS#8 decoder accepts that OID as
+    // well as rsaEncryption, and would load it as an rsae key. Its RSAPrivateKey is loaded
+    // as PKCS#1, with the schemes its parameters allow.
+    if let Ok(pss) = rsassa_pss_key::decode(der) {
+        let key = rsa::PrivateKey::from_pkcs1_der(pss.rsa_private_key)
+            .map_err(|_| CryptoError::InvalidKey)?;
+        return Ok(Box::new(PrivateKey::rsa(key, &pss.schemes)));
+    }
     if let Ok(key) = rsa::PrivateKey::from_pkcs8_der(der) {
-        return Ok(Box::new(PrivateKey::rsa(key)));
+        return Ok(Box::new(PrivateKey::rsa(key, RSAE_SCHEMES)));
     }
     if let Ok(key) = rsa::PrivateKey::from_pkcs1_der(der) {
-        return Ok(Box::new(PrivateKey::rsa(key)));
+        return Ok(Box::new(PrivateKey::rsa(key, RSAE_SCHEMES)));
     }
     Err(CryptoError::InvalidKey)
 }
+
+/// The schemes of an rsaEncryption key (RFC 9846 §4.3.3), before the modulus is considered.
+const RSAE_SCHEMES: &[SignatureScheme] = &[
+    SignatureScheme::RsaPssRsaeSha256,
+    SignatureScheme::RsaPssRsaeSha384,
+    SignatureScheme::RsaPssRsaeSha512,
+];
 
 /// A loaded private key. Every key type wipes itself when dropped (checked below).
 enum PrivateKey {
     /// An ECDSA P-256 key: `ecdsa_secp256r1_sha256`.
     EcdsaP256(p256::ecdsa::SigningKey),
+    /// An ECDSA P-384 key: `ecdsa_secp384r1_sha384`.
+    EcdsaP384(p384::ecdsa::SigningKey),
     /// An Ed25519 key: `ed25519`.
     Ed25519(ed25519_dalek::SigningKey),
-    /// An RSA key: the `rsa_pss_rsae_*` schemes its modulus can carry.
+    /// An RSA key: the `rsa_pss_rsae_*` schemes (rsaEncryption) or the `rsa_pss_pss_*`
+    /// schemes (id-RSASSA-PSS) that its modulus can carry.
     Rsa {
         key: rsa::PrivateKey,
         schemes: Vec<SignatureScheme>,
@@ -72,26 +102,17 @@ enum PrivateKey {
 const _: fn() = || {
     fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
     wiped_on_drop::<p256::ecdsa::SigningKey>();
+    wiped_on_drop::<p384::ecdsa::SigningKey>();
     wiped_on_drop::<ed25519_dalek::SigningKey>();
     wiped_on_drop::<rsa::PrivateKey>();
 };
 
 impl PrivateKey {
-    fn rsa(key: rsa::PrivateKey) -> Self {
-        // RFC 8017 §9.1.1: encoding fails unless emLen >= hLen + sLen + 2, and TLS fixes
-        // sLen = hLen. emLen is ceil((modBits - 1) / 8), so a 1024-bit key (RFC 8448's)
-        // can carry SHA-256 and SHA-384 but not SHA-512.
+    /// An RSA key offering those of `candidates` (all RSA-PSS schemes of one family) that
+    /// its modulus can carry.
+    fn rsa(key: rsa::PrivateKey, candidates: &[SignatureScheme]) -> Self {
         let mod_bits = key.n().bit_width() as usize;
-        let em_len = mod_bits.saturating_sub(1).div_ceil(8);
-        let schemes = [
-            (SignatureScheme::RsaPssRsaeSha256, 32),
-            (SignatureScheme::RsaPssRsaeSha384, 48),
-            (SignatureScheme::RsaPssRsaeSha512, 64),
-        ]
-        .into_iter()
-        .filter(|&(_, hash_len)| em_len >= 2 * hash_len + 2)
-        .map(|(scheme, _)| scheme)
-        .collect();
+        let schemes = rsassa_pss_key::schemes_fitting_modulus(candidates, mod_bits);
         Self::Rsa { key, schemes }
     }
 }
@@ -100,6 +121,7 @@ impl SigningKey for PrivateKey {
     fn schemes(&self) -> &[SignatureScheme] {
         match self {
             Self::EcdsaP256(_) => &[SignatureScheme::EcdsaSecp256r1Sha256],
+            Self::EcdsaP384(_) => &[SignatureScheme::EcdsaSecp384r1Sha384],
             Self::Ed25519(_) => &[SignatureScheme::Ed25519],
             Self::Rsa { schemes, .. } => schemes,
         }
@@ -122,6 +144,11 @@ impl SigningKey for PrivateKey {
                     key.try_sign(message).map_err(|_| CryptoError::InvalidKey)?;
                 Ok(signature.as_bytes().to_vec())
             }
+            Self::EcdsaP384(key) => {
+                let signature: p384::ecdsa::DerSignature =
+                    key.try_sign(message).map_err(|_| CryptoError::InvalidKey)?;
+                Ok(signature.as_bytes().to_vec())
+            }
             Self::Ed25519(key) => {
                 let signature = key.try_sign(message).map_err(|_| CryptoError::InvalidKey)?;
                 Ok(signature.to_bytes().to_vec())
@@ -131,7 +158,8 @@ impl SigningKey for PrivateKey {
     }
 }
 
-/// RSASSA-PSS with salt length = hash length (RFC 9846 §4.3.3). The crate draws the salt
+/// RSASSA-PSS with salt length = hash length (RFC 9846 §4.3.3), for both families: they
+/// compute the same, only the certificate's key OID differs. The crate draws the salt
 /// (hash-length bytes) from `rng` first, then the blinding factor.
 fn rsa_pss_sign(
     key: &rsa::PrivateKey,
@@ -140,9 +168,9 @@ fn rsa_pss_sign(
     rng: &mut dyn Rng,
 ) -> Result<Vec<u8>, CryptoError> {
     let hash = match scheme {
-        SignatureScheme::RsaPssRsaeSha256 => Sha2::Sha256,
-        SignatureScheme::RsaPssRsaeSha384 => Sha2::Sha384,
-        SignatureScheme::RsaPssRsaeSha512 => Sha2::Sha512,
+        SignatureScheme::RsaPssRsaeSha256 | SignatureScheme::RsaPssPssSha256 => Sha2::Sha256,
+        SignatureScheme::RsaPssRsaeSha384 | SignatureScheme::RsaPssPssSha384 => Sha2::Sha384,
+        SignatureScheme::RsaPssRsaeSha512 | SignatureScheme::RsaPssPssSha512 => Sha2::Sha512,
         _ => return Err(CryptoError::Unsupported),
     };
     let rng = &mut RngAdapter(rng);
@@ -267,6 +295,119 @@ mod tests {
                 "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155",
                 "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
             )
+        );
+    }
+
+    /// The end-entity public key of a fixture certificate (tools/make_rsa_pss_pki.sh).
+    fn certificate_key(der: &[u8]) -> crate::connection::cert_verify::EndEntityKey {
+        crate::connection::cert_verify::EndEntityKey::from_certificate(der).unwrap()
+    }
+
+    const PSS_SERVER_KEY: &[u8] = include_bytes!("../../../tests/fixtures/rsa_pss/server.key.der");
+    const PSS_SERVER_CERT: &[u8] = include_bytes!("../../../tests/fixtures/rsa_pss/server.der");
+    const PSS_CLIENT_KEY: &[u8] = include_bytes!("../../../tests/fixtures/rsa_pss/client.key.der");
+    const PSS_CLIENT_CERT: &[u8] = include_bytes!("../../../tests/fixtures/rsa_pss/client.der");
+
+    #[test]
+    fn test_ecdsa_p384_signs_deterministically_and_verifies() {
+        let pair = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap();
+        let key = load(&pair.serialize_der()).unwrap();
+        assert_eq!(key.schemes(), [SignatureScheme::EcdsaSecp384r1Sha384]);
+        // RFC 6979: nothing drawn (the Counter fails on the first byte), same bytes twice.
+        let mut rng = Counter { next: 0, limit: 0 };
+        let scheme = SignatureScheme::EcdsaSecp384r1Sha384;
+        let signature = key.sign(scheme, b"cv content", &mut rng).unwrap();
+        assert_eq!(
+            key.sign(scheme, b"cv content", &mut rng).unwrap(),
+            signature
+        );
+        let public = pair.public_key_raw();
+        let verify = super::super::verify::verify;
+        assert_eq!(verify(scheme, public, b"cv content", &signature), Ok(()));
+        assert_eq!(
+            verify(scheme, public, b"other", &signature),
+            Err(CryptoError::BadSignature)
+        );
+        assert_eq!(
+            key.sign(SignatureScheme::EcdsaSecp256r1Sha256, b"cv", &mut rng)
+                .err(),
+            Some(CryptoError::Unsupported)
+        );
+    }
+
+    #[test]
+    fn test_rsassa_pss_key_offers_only_pss_schemes() {
+        use SignatureScheme as S;
+        let verify = super::super::verify::verify;
+        // Without parameters: every rsa_pss_pss_* scheme (2048 bits carry SHA-512 too).
+        let key = load(PSS_SERVER_KEY).unwrap();
+        assert_eq!(
+            key.schemes(),
+            [S::RsaPssPssSha256, S::RsaPssPssSha384, S::RsaPssPssSha512]
+        );
+        let certificate = certificate_key(PSS_SERVER_CERT);
+        for scheme in [S::RsaPssPssSha256, S::RsaPssPssSha384, S::RsaPssPssSha512] {
+            assert!(certificate.fits(scheme), "{scheme:?}");
+            let mut rng = Counter {
+                next: 7,
+                limit: 4096,
+            };
+            let signature = key.sign(scheme, b"cv content", &mut rng).unwrap();
+            let public = &certificate.public_key;
+            assert_eq!(verify(scheme, public, b"cv content", &signature), Ok(()));
+            assert_eq!(
+                verify(scheme, public, b"cv contents", &signature),
+                Err(CryptoError::BadSignature)
+            );
+        }
+        // RFC 9846 §4.3.3: rsa_pss_rsae_* needs an rsaEncryption key; this one is not.
+        let mut rng = Counter {
+            next: 0,
+            limit: 4096,
+        };
+        for scheme in [
+            S::RsaPssRsaeSha256,
+            S::RsaPssRsaeSha384,
+            S::RsaPssRsaeSha512,
+        ] {
+            assert!(!certificate.fits(scheme));
+            assert_eq!(
+                key.sign(scheme, b"cv", &mut rng).err(),
+                Some(CryptoError::Unsupported)
+            );
+        }
+        // With parameters (SHA-256, MGF1-SHA-256, salt 32): rsa_pss_pss_sha256 only.
+        let key = load(PSS_CLIENT_KEY).unwrap();
+        assert_eq!(key.schemes(), [S::RsaPssPssSha256]);
+        assert_eq!(
+            key.sign(S::RsaPssPssSha384, b"cv", &mut rng).err(),
+            Some(CryptoError::Unsupported)
+        );
+        let signature = key.sign(S::RsaPssPssSha256, b"cv", &mut rng).unwrap();
+        let public = &certificate_key(PSS_CLIENT_CERT).public_key;
+        assert_eq!(
+            verify(S::RsaPssPssSha256, public, b"cv", &signature),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn test_rsassa_pss_salt_comes_from_the_rng_first() {
+        // Two signatures with the same RNG stream are identical (salt, then blinding, both
+        // from the caller); a different stream gives a different salt, so other bytes.
+        let key = load(PSS_SERVER_KEY).unwrap();
+        let scheme = SignatureScheme::RsaPssPssSha256;
+        let sign = |next| {
+            let mut rng = Counter { next, limit: 4096 };
+            key.sign(scheme, b"cv", &mut rng).unwrap()
+        };
+        assert_eq!(sign(1), sign(1));
+        assert_ne!(sign(1), sign(2));
+        // An RNG that cannot even supply the 32-byte salt fails the signature.
+        let mut short = Counter { next: 0, limit: 31 };
+        assert_eq!(
+            key.sign(scheme, b"cv", &mut short).err(),
+            Some(CryptoError::RngFailure)
         );
     }
 }
