@@ -125,8 +125,8 @@ pub struct ClientConfig {
 impl ClientConfig {
     /// A modern default: the three TLS 1.3 suites (AES-128-GCM first); one X25519 key
     /// share, with P-256 also advertised (a server preferring it answers with a
-    /// HelloRetryRequest); ECDSA, RSA-PSS and Ed25519 signatures; psk_dhe_ke; no ALPN, no
-    /// 0-RTT, no compatibility mode.
+    /// HelloRetryRequest); ECDSA (P-256, P-384), RSA-PSS (rsaEncryption and RSASSA-PSS keys)
+    /// and Ed25519 signatures; psk_dhe_ke; no ALPN, no 0-RTT, no compatibility mode.
     pub fn new(provider: Arc<dyn CryptoProvider>, verifier: Arc<dyn ServerCertVerifier>) -> Self {
         Self {
             provider,
@@ -143,6 +143,9 @@ impl ClientConfig {
                 SignatureScheme::RsaPssRsaeSha256,
                 SignatureScheme::RsaPssRsaeSha384,
                 SignatureScheme::RsaPssRsaeSha512,
+                SignatureScheme::RsaPssPssSha256,
+                SignatureScheme::RsaPssPssSha384,
+                SignatureScheme::RsaPssPssSha512,
                 SignatureScheme::Ed25519,
             ],
             signature_schemes_cert: None,

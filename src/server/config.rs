@@ -338,8 +338,13 @@ impl ServerConfig {
             client_auth: ClientAuth::None,
             client_auth_schemes: vec![
                 SignatureScheme::EcdsaSecp256r1Sha256,
+                SignatureScheme::EcdsaSecp384r1Sha384,
                 SignatureScheme::RsaPssRsaeSha256,
                 SignatureScheme::RsaPssRsaeSha384,
+                SignatureScheme::RsaPssRsaeSha512,
+                SignatureScheme::RsaPssPssSha256,
+                SignatureScheme::RsaPssPssSha384,
+                SignatureScheme::RsaPssPssSha512,
                 SignatureScheme::Ed25519,
             ],
             alpn_protocols: Vec::new(),

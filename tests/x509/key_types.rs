@@ -118,14 +118,31 @@ fn test_p384_server_certificate_signs_with_secp384r1_sha384() {
 fn test_p384_client_certificate() {
     let root = pki::self_signed(pki::ca_params("Client Root"), Alg::P384);
     let leaf = pki::issue(pki::client_params("carol"), Alg::P384, &root);
-    let (client, mut server) = super::mutual_configs(validator(&root), &[&leaf], true);
-    // The server must ask for ecdsa_secp384r1_sha384 (its default list does not).
-    server.client_auth_schemes = vec![SignatureScheme::EcdsaSecp384r1Sha384];
+    // The server's default CertificateRequest asks for ecdsa_secp384r1_sha384 too.
+    let (client, server) = super::mutual_configs(validator(&root), &[&leaf], true);
     let outcome = handshake(client, server, HOST, NOW);
     assert_completed(&outcome);
     assert_eq!(
         certificate_verify_schemes(&outcome)[0],
         SignatureScheme::EcdsaSecp384r1Sha384
+    );
+}
+
+#[test]
+fn test_rsa_pss_server_certificate_with_the_default_client_schemes() {
+    // ClientConfig::new offers rsa_pss_pss_* after rsa_pss_rsae_*: the PSS key picks the
+    // first pss_pss scheme the client lists.
+    let client = client_config(WebPkiServerVerifier::new(pss_validator()));
+    let outcome = handshake(
+        client,
+        server_with(&[PSS_SERVER], PSS_SERVER_KEY),
+        HOST,
+        NOW,
+    );
+    assert_completed(&outcome);
+    assert_eq!(
+        certificate_verify_schemes(&outcome),
+        [SignatureScheme::RsaPssPssSha256]
     );
 }
 
