@@ -28,7 +28,10 @@ use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::crypto::{CryptoProvider, Secret, SigningKey, suite_algorithms};
+use crate::crypto::{
+    CryptoProvider, DEFAULT_CIPHER_SUITES, DEFAULT_SIGNATURE_SCHEMES, Secret, SigningKey,
+    keep_supported, suite_algorithms,
+};
 use crate::error::Error;
 use crate::keylog::KeyLog;
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
@@ -126,28 +129,23 @@ impl ClientConfig {
     /// A modern default: the three TLS 1.3 suites (AES-128-GCM first); one X25519 key
     /// share, with P-256 also advertised (a server preferring it answers with a
     /// HelloRetryRequest); ECDSA (P-256, P-384), RSA-PSS (rsaEncryption and RSASSA-PSS keys)
-    /// and Ed25519 signatures; psk_dhe_ke; no ALPN, no 0-RTT, no compatibility mode.
+    /// and Ed25519 signatures; psk_dhe_ke; no ALPN, no 0-RTT, no compatibility mode. Of
+    /// these suites, groups and schemes, only those the provider computes (a provider built
+    /// without some algorithm families reports fewer).
     pub fn new(provider: Arc<dyn CryptoProvider>, verifier: Arc<dyn ServerCertVerifier>) -> Self {
+        let cipher_suites = keep_supported(DEFAULT_CIPHER_SUITES, provider.cipher_suites());
+        let supported_groups = keep_supported(
+            &[NamedGroup::X25519, NamedGroup::Secp256r1],
+            provider.groups(),
+        );
+        let signature_schemes =
+            keep_supported(DEFAULT_SIGNATURE_SCHEMES, provider.signature_schemes());
         Self {
             provider,
-            cipher_suites: vec![
-                CipherSuite::TLS_AES_128_GCM_SHA256,
-                CipherSuite::TLS_AES_256_GCM_SHA384,
-                CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
-            ],
+            cipher_suites,
             key_share_groups: vec![NamedGroup::X25519],
-            supported_groups: vec![NamedGroup::X25519, NamedGroup::Secp256r1],
-            signature_schemes: vec![
-                SignatureScheme::EcdsaSecp256r1Sha256,
-                SignatureScheme::EcdsaSecp384r1Sha384,
-                SignatureScheme::RsaPssRsaeSha256,
-                SignatureScheme::RsaPssRsaeSha384,
-                SignatureScheme::RsaPssRsaeSha512,
-                SignatureScheme::RsaPssPssSha256,
-                SignatureScheme::RsaPssPssSha384,
-                SignatureScheme::RsaPssPssSha512,
-                SignatureScheme::Ed25519,
-            ],
+            supported_groups,
+            signature_schemes,
             signature_schemes_cert: None,
             alpn_protocols: Vec::new(),
             record_size_limit: None,
@@ -178,6 +176,12 @@ impl ClientConfig {
         {
             return Err(Error::Misuse(
                 "ClientConfig: a cipher suite this library cannot run",
+            ));
+        }
+        let runnable = self.provider.cipher_suites();
+        if self.cipher_suites.iter().any(|s| !runnable.contains(s)) {
+            return Err(Error::Misuse(
+                "ClientConfig: a cipher suite the provider cannot run",
             ));
         }
         let computable = self.provider.groups();
@@ -211,11 +215,9 @@ impl ClientConfig {
                 ));
             }
         }
-        if self
-            .external_psks
-            .iter()
-            .any(|p| suite_algorithms(p.cipher_suite).is_none())
-        {
+        if self.external_psks.iter().any(|p| {
+            suite_algorithms(p.cipher_suite).is_none() || !runnable.contains(&p.cipher_suite)
+        }) {
             return Err(Error::Misuse(
                 "ClientConfig: an external PSK with an unknown suite",
             ));

@@ -24,7 +24,7 @@ use alloc::vec::Vec;
 
 use zeroize::Zeroize;
 
-use crate::wire::algorithms::{NamedGroup, SignatureScheme};
+use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 
 #[cfg(feature = "ring-provider")]
 pub mod ring_provider;
@@ -292,6 +292,15 @@ pub trait CryptoProvider: Send + Sync {
     /// The groups this provider can compute, in its preference order.
     fn groups(&self) -> &[NamedGroup];
 
+    /// The cipher suites whose AEAD this provider computes, in its preference order. Default
+    /// configurations offer no other, and a configuration naming another is refused.
+    fn cipher_suites(&self) -> &[CipherSuite];
+
+    /// The signature schemes [`CryptoProvider::verify_signature`] computes, in its
+    /// preference order. Default configurations offer no other; any other is
+    /// [`CryptoError::Unsupported`].
+    fn signature_schemes(&self) -> &[SignatureScheme];
+
     /// Generates an ephemeral key pair in `group`, drawing its private key from `rng`.
     fn start_key_exchange(
         &self,
@@ -314,12 +323,43 @@ pub trait CryptoProvider: Send + Sync {
     fn load_signing_key(&self, der: &[u8]) -> Result<Box<dyn SigningKey>, CryptoError>;
 }
 
+/// The suites the default client and server configurations offer, before
+/// [`keep_supported`] drops those the provider does not compute: AES-128-GCM first.
+pub(crate) const DEFAULT_CIPHER_SUITES: &[CipherSuite] = &[
+    CipherSuite::TLS_AES_128_GCM_SHA256,
+    CipherSuite::TLS_AES_256_GCM_SHA384,
+    CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
+];
+
+/// The signature schemes the default configurations accept from the peer (a client's
+/// signature_algorithms, a server's CertificateRequest), before [`keep_supported`]: ECDSA,
+/// RSA-PSS for both RSA key types, Ed25519.
+pub(crate) const DEFAULT_SIGNATURE_SCHEMES: &[SignatureScheme] = &[
+    SignatureScheme::EcdsaSecp256r1Sha256,
+    SignatureScheme::EcdsaSecp384r1Sha384,
+    SignatureScheme::RsaPssRsaeSha256,
+    SignatureScheme::RsaPssRsaeSha384,
+    SignatureScheme::RsaPssRsaeSha512,
+    SignatureScheme::RsaPssPssSha256,
+    SignatureScheme::RsaPssPssSha384,
+    SignatureScheme::RsaPssPssSha512,
+    SignatureScheme::Ed25519,
+];
+
+/// The items of `wanted` that are in `supported`, in `wanted`'s order: how the default
+/// configurations keep to what their provider computes (see
+/// [`CryptoProvider::cipher_suites`]).
+pub(crate) fn keep_supported<T: Copy + PartialEq>(wanted: &[T], supported: &[T]) -> Vec<T> {
+    wanted
+        .iter()
+        .copied()
+        .filter(|item| supported.contains(item))
+        .collect()
+}
+
 /// The AEAD and hash a TLS 1.3 cipher suite names (RFC 9846 §B.4), or `None` for a suite
 /// this library does not run.
-pub fn suite_algorithms(
-    suite: crate::wire::algorithms::CipherSuite,
-) -> Option<(AeadAlgorithm, HashAlgorithm)> {
-    use crate::wire::algorithms::CipherSuite;
+pub fn suite_algorithms(suite: CipherSuite) -> Option<(AeadAlgorithm, HashAlgorithm)> {
     match suite {
         CipherSuite::TLS_AES_128_GCM_SHA256 => {
             Some((AeadAlgorithm::Aes128Gcm, HashAlgorithm::Sha256))

@@ -39,9 +39,9 @@
 
 use alloc::vec::Vec;
 
-use rsa::pkcs8::PrivateKeyInfoRef;
-use rsa::pkcs8::der::Decode;
-use rsa::pkcs8::der::asn1::{AnyRef, ObjectIdentifier};
+use pkcs8::PrivateKeyInfoRef;
+use pkcs8::der::Decode;
+use pkcs8::der::asn1::{AnyRef, ObjectIdentifier};
 
 use crate::crypto::CryptoError;
 use crate::wire::algorithms::SignatureScheme;
@@ -155,7 +155,7 @@ pub fn schemes_fitting_modulus(
 mod tests {
     use super::*;
     use alloc::vec;
-    use rsa::pkcs8::der::Encode;
+    use pkcs8::der::Encode;
 
     /// AlgorithmIdentifier { id-RSASSA-PSS, `params` } wrapped in a PrivateKeyInfo around a
     /// dummy private key (this module does not look inside it).

@@ -33,7 +33,10 @@ use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::crypto::{CryptoProvider, HashAlgorithm, Secret, SigningKey};
+use crate::crypto::{
+    CryptoProvider, DEFAULT_CIPHER_SUITES, DEFAULT_SIGNATURE_SCHEMES, HashAlgorithm, Secret,
+    SigningKey, keep_supported,
+};
 use crate::error::Error;
 use crate::keylog::KeyLog;
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
@@ -320,15 +323,21 @@ impl ServerConfig {
     /// A server with the given certificates and defaults: all three suites (AES-128-GCM
     /// first), X25519 then P-256, server preference, no client authentication, no tickets,
     /// PSK modes `psk_dhe_ke` then `psk_ke`, no 0-RTT, no cookies, tracing on, no key log.
+    ///
+    /// Of these suites, groups and schemes, only those the provider computes (a provider
+    /// built without some algorithm families reports fewer).
     pub fn new(provider: Arc<dyn CryptoProvider>, certificates: Vec<CertifiedKey>) -> Self {
+        let cipher_suites = keep_supported(DEFAULT_CIPHER_SUITES, provider.cipher_suites());
+        let key_share_groups = keep_supported(
+            &[NamedGroup::X25519, NamedGroup::Secp256r1],
+            provider.groups(),
+        );
+        let client_auth_schemes =
+            keep_supported(DEFAULT_SIGNATURE_SCHEMES, provider.signature_schemes());
         Self {
             provider,
-            cipher_suites: vec![
-                CipherSuite::TLS_AES_128_GCM_SHA256,
-                CipherSuite::TLS_AES_256_GCM_SHA384,
-                CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
-            ],
-            key_share_groups: vec![NamedGroup::X25519, NamedGroup::Secp256r1],
+            cipher_suites,
+            key_share_groups,
             advertised_groups: None,
             preference: Preference::Server,
             retry_for_preferred_group: false,
@@ -336,17 +345,7 @@ impl ServerConfig {
             require_server_name: false,
             acknowledge_server_name: true,
             client_auth: ClientAuth::None,
-            client_auth_schemes: vec![
-                SignatureScheme::EcdsaSecp256r1Sha256,
-                SignatureScheme::EcdsaSecp384r1Sha384,
-                SignatureScheme::RsaPssRsaeSha256,
-                SignatureScheme::RsaPssRsaeSha384,
-                SignatureScheme::RsaPssRsaeSha512,
-                SignatureScheme::RsaPssPssSha256,
-                SignatureScheme::RsaPssPssSha384,
-                SignatureScheme::RsaPssPssSha512,
-                SignatureScheme::Ed25519,
-            ],
+            client_auth_schemes,
             alpn_protocols: Vec::new(),
             record_size_limit: None,
             accept_max_fragment_length: true,
@@ -378,6 +377,12 @@ impl ServerConfig {
     pub fn validate(&self) -> Result<(), Error> {
         if self.cipher_suites.is_empty() {
             return Err(Error::Misuse("ServerConfig: no cipher suites"));
+        }
+        let runnable = self.provider.cipher_suites();
+        if self.cipher_suites.iter().any(|s| !runnable.contains(s)) {
+            return Err(Error::Misuse(
+                "ServerConfig: a cipher suite the provider cannot run",
+            ));
         }
         if self.key_share_groups.is_empty() && self.external_psks.is_empty() {
             return Err(Error::Misuse("ServerConfig: no key exchange groups"));

@@ -81,14 +81,19 @@ impl core::fmt::Debug for CertificateValidator {
 
 impl CertificateValidator {
     /// A validator trusting `anchors`, checking signatures with `provider`: every
-    /// certificate signature algorithm of [`super::signatures`] accepted, RSA keys of at
+    /// certificate signature algorithm of [`super::signatures`] that the provider computes
+    /// accepted (a signature outside them is unsupported, not wrong), RSA keys of at
     /// least [`signatures::DEFAULT_MIN_RSA_BITS`], no revocation checking.
     pub fn new(provider: Arc<dyn CryptoProvider>, anchors: TrustAnchors) -> Self {
+        let computable = provider.signature_schemes();
+        let signature_schemes = signatures::certificate_schemes()
+            .filter(|s| computable.contains(s))
+            .collect();
         Self {
             provider,
             anchors,
             revocation: None,
-            signature_schemes: signatures::certificate_schemes().collect(),
+            signature_schemes,
             min_rsa_bits: signatures::DEFAULT_MIN_RSA_BITS,
         }
     }
@@ -101,10 +106,11 @@ impl CertificateValidator {
 
     /// Accepts only certificate signatures made with `schemes` (for example what a client
     /// advertises in signature_algorithms_cert, RFC 9846 §4.3.3). Schemes this module cannot
-    /// check in certificates are dropped.
+    /// check in certificates, or the provider cannot compute, are dropped.
     pub fn with_signature_schemes(mut self, schemes: &[SignatureScheme]) -> Self {
+        let computable = self.provider.signature_schemes();
         self.signature_schemes = signatures::certificate_schemes()
-            .filter(|s| schemes.contains(s))
+            .filter(|s| schemes.contains(s) && computable.contains(s))
             .collect();
         self
     }

@@ -8,7 +8,7 @@ use lucid_tls::crypto::{
     Aead, AeadAlgorithm, CryptoError, CryptoProvider, HashAlgorithm, HashContext, HashOutput,
     KeyExchange, Rng, Secret, SigningKey,
 };
-use lucid_tls::wire::algorithms::{NamedGroup, SignatureScheme};
+use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 
 // A provider that records every HKDF call, so that the RFC's PRK, salt, IKM and info can be
 // checked against what the library fed into HKDF, not just against its outputs.
@@ -64,6 +64,12 @@ impl CryptoProvider for Recorder {
     }
     fn groups(&self) -> &[NamedGroup] {
         RustCryptoProvider.groups()
+    }
+    fn cipher_suites(&self) -> &[CipherSuite] {
+        RustCryptoProvider.cipher_suites()
+    }
+    fn signature_schemes(&self) -> &[SignatureScheme] {
+        RustCryptoProvider.signature_schemes()
     }
     fn start_key_exchange(
         &self,

@@ -5,6 +5,14 @@
 use ring::aead::{self, Aad, LessSafeKey, Nonce, Tag, UnboundKey};
 
 use crate::crypto::{AEAD_NONCE_LEN, AEAD_TAG_LEN, Aead, AeadAlgorithm, CryptoError};
+use crate::wire::algorithms::CipherSuite;
+
+/// The suites whose AEAD this module computes: all three of TLS 1.3's GCM and ChaCha suites.
+pub(super) const SUITES: &[CipherSuite] = &[
+    CipherSuite::TLS_AES_128_GCM_SHA256,
+    CipherSuite::TLS_AES_256_GCM_SHA384,
+    CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
+];
 
 /// One keyed AEAD, for one direction and epoch.
 pub(super) struct AeadKey {

@@ -38,7 +38,7 @@ use crate::crypto::{
     Aead, AeadAlgorithm, CryptoError, CryptoProvider, HashAlgorithm, HashContext, HashOutput,
     KeyExchange, Rng, Secret, SigningKey,
 };
-use crate::wire::algorithms::{NamedGroup, SignatureScheme};
+use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 
 mod aead;
 mod kx;
@@ -113,6 +113,14 @@ impl CryptoProvider for RingProvider {
 
     fn groups(&self) -> &[NamedGroup] {
         kx::GROUPS
+    }
+
+    fn cipher_suites(&self) -> &[CipherSuite] {
+        aead::SUITES
+    }
+
+    fn signature_schemes(&self) -> &[SignatureScheme] {
+        sign::SCHEMES
     }
 
     fn start_key_exchange(

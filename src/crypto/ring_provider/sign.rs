@@ -130,6 +130,22 @@ impl SigningKey for PrivateKey {
     }
 }
 
+/// The schemes [`verify`] computes: every TLS 1.3 scheme but P-521, Ed448 and SHA-1.
+pub(super) const SCHEMES: &[SignatureScheme] = &[
+    SignatureScheme::EcdsaSecp256r1Sha256,
+    SignatureScheme::EcdsaSecp384r1Sha384,
+    SignatureScheme::Ed25519,
+    SignatureScheme::RsaPssRsaeSha256,
+    SignatureScheme::RsaPssRsaeSha384,
+    SignatureScheme::RsaPssRsaeSha512,
+    SignatureScheme::RsaPssPssSha256,
+    SignatureScheme::RsaPssPssSha384,
+    SignatureScheme::RsaPssPssSha512,
+    SignatureScheme::RsaPkcs1Sha256,
+    SignatureScheme::RsaPkcs1Sha384,
+    SignatureScheme::RsaPkcs1Sha512,
+];
+
 /// Verifies `signature` over `message` under `public_key` (the certificate's
 /// `subjectPublicKey`: an RSAPublicKey DER, a SEC1 point, or 32 Ed25519 bytes).
 pub(super) fn verify(

@@ -10,14 +10,31 @@
 //! `zeroize` features; the `const` check below fails to compile if they are turned off).
 //! Tag comparison is constant time inside the crates.
 //!
+//! AES-256-GCM and ChaCha20-Poly1305 are Cargo features (`aes256`, `chacha20`, both on by
+//! default); without one, its suite is not in [`SUITES`] and keying it is
+//! [`CryptoError::Unsupported`]. AES-128-GCM is always here.
+//!
 //! Not here: AES-CCM and AES-CCM-8 (`TLS_AES_128_CCM_SHA256`, `TLS_AES_128_CCM_8_SHA256`).
 
+use aes_gcm::Aes128Gcm;
+#[cfg(feature = "aes256")]
+use aes_gcm::Aes256Gcm;
 use aes_gcm::aead::consts::{U12, U16};
 use aes_gcm::aead::{AeadCore, AeadInOut, KeyInit};
-use aes_gcm::{Aes128Gcm, Aes256Gcm};
+#[cfg(feature = "chacha20")]
 use chacha20poly1305::ChaCha20Poly1305;
 
 use crate::crypto::{AEAD_NONCE_LEN, AEAD_TAG_LEN, Aead, AeadAlgorithm, CryptoError};
+use crate::wire::algorithms::CipherSuite;
+
+/// The suites whose AEAD this module computes, in preference order.
+pub(super) const SUITES: &[CipherSuite] = &[
+    CipherSuite::TLS_AES_128_GCM_SHA256,
+    #[cfg(feature = "aes256")]
+    CipherSuite::TLS_AES_256_GCM_SHA384,
+    #[cfg(feature = "chacha20")]
+    CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
+];
 
 /// One keyed AEAD, for one direction and epoch.
 #[allow(
@@ -28,8 +45,10 @@ pub(super) enum AeadKey {
     /// AES-128-GCM (`TLS_AES_128_GCM_SHA256`).
     Aes128Gcm(Aes128Gcm),
     /// AES-256-GCM (`TLS_AES_256_GCM_SHA384`).
+    #[cfg(feature = "aes256")]
     Aes256Gcm(Aes256Gcm),
     /// ChaCha20-Poly1305 (`TLS_CHACHA20_POLY1305_SHA256`, RFC 8439).
+    #[cfg(feature = "chacha20")]
     ChaCha20Poly1305(ChaCha20Poly1305),
 }
 
@@ -37,25 +56,32 @@ pub(super) enum AeadKey {
 const _: fn() = || {
     fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
     wiped_on_drop::<Aes128Gcm>();
+    #[cfg(feature = "aes256")]
     wiped_on_drop::<Aes256Gcm>();
+    #[cfg(feature = "chacha20")]
     wiped_on_drop::<ChaCha20Poly1305>();
 };
 
 impl AeadKey {
     /// Keys `alg` with `key`, which must be exactly `alg.key_len()` bytes
-    /// ([`CryptoError::InvalidKey`] otherwise).
+    /// ([`CryptoError::InvalidKey`] otherwise); [`CryptoError::Unsupported`] if its Cargo
+    /// feature is off.
     pub(super) fn new(alg: AeadAlgorithm, key: &[u8]) -> Result<Self, CryptoError> {
         let bad_key = |_| CryptoError::InvalidKey;
         Ok(match alg {
             AeadAlgorithm::Aes128Gcm => {
                 Self::Aes128Gcm(Aes128Gcm::new_from_slice(key).map_err(bad_key)?)
             }
+            #[cfg(feature = "aes256")]
             AeadAlgorithm::Aes256Gcm => {
                 Self::Aes256Gcm(Aes256Gcm::new_from_slice(key).map_err(bad_key)?)
             }
+            #[cfg(feature = "chacha20")]
             AeadAlgorithm::ChaCha20Poly1305 => {
                 Self::ChaCha20Poly1305(ChaCha20Poly1305::new_from_slice(key).map_err(bad_key)?)
             }
+            #[allow(unreachable_patterns, reason = "reached when a family is compiled out")]
+            _ => return Err(CryptoError::Unsupported),
         })
     }
 }
@@ -64,7 +90,9 @@ impl Aead for AeadKey {
     fn algorithm(&self) -> AeadAlgorithm {
         match self {
             Self::Aes128Gcm(_) => AeadAlgorithm::Aes128Gcm,
+            #[cfg(feature = "aes256")]
             Self::Aes256Gcm(_) => AeadAlgorithm::Aes256Gcm,
+            #[cfg(feature = "chacha20")]
             Self::ChaCha20Poly1305(_) => AeadAlgorithm::ChaCha20Poly1305,
         }
     }
@@ -77,7 +105,9 @@ impl Aead for AeadKey {
     ) -> Result<[u8; AEAD_TAG_LEN], CryptoError> {
         match self {
             Self::Aes128Gcm(c) => seal_with(c, nonce, aad, in_out),
+            #[cfg(feature = "aes256")]
             Self::Aes256Gcm(c) => seal_with(c, nonce, aad, in_out),
+            #[cfg(feature = "chacha20")]
             Self::ChaCha20Poly1305(c) => seal_with(c, nonce, aad, in_out),
         }
     }
@@ -91,7 +121,9 @@ impl Aead for AeadKey {
     ) -> Result<(), CryptoError> {
         match self {
             Self::Aes128Gcm(c) => open_with(c, nonce, aad, in_out, tag),
+            #[cfg(feature = "aes256")]
             Self::Aes256Gcm(c) => open_with(c, nonce, aad, in_out, tag),
+            #[cfg(feature = "chacha20")]
             Self::ChaCha20Poly1305(c) => open_with(c, nonce, aad, in_out, tag),
         }
     }

@@ -13,6 +13,29 @@
 //! | X25519, secp256r1 ECDH                      | key shares (§4.3.8), shared secret (§7.4) | `kx`  |
 //! | ECDSA, RSA-PSS, RSA PKCS#1 v1.5, Ed25519    | CertificateVerify (§4.5.2), certificate signatures (§4.5.1.2) | `verify`, `sign` |
 //!
+//! # Cargo features: leaving algorithm families out
+//!
+//! Always here: SHA-256/384, HMAC, HKDF, X25519, P-256 (ECDH and ECDSA) and AES-128-GCM: a
+//! complete TLS 1.3 endpoint for peers with ECDSA P-256 certificates. The rest are Cargo
+//! features, all on by default, that a small device can turn off to save flash
+//! (docs/embedded.md measures it). Without `rsa`, the endpoint is no longer what RFC 9846
+//! §9.1 calls TLS-compliant: "A TLS-compliant application MUST support digital signatures
+//! with rsa_pkcs1_sha256 (for certificates), rsa_pss_rsae_sha256 (for CertificateVerify and
+//! certificates), and ecdsa_secp256r1_sha256"; an application profile may say otherwise.
+//!
+//! | feature    | what it adds                                                   |
+//! |------------|----------------------------------------------------------------|
+//! | `rsa`      | RSA-PSS signing and verifying, RSA PKCS#1 v1.5 verifying (certificates) |
+//! | `p384`     | ECDSA P-384 (`ecdsa_secp384r1_sha384`)                         |
+//! | `ed25519`  | Ed25519                                                        |
+//! | `aes256`   | `TLS_AES_256_GCM_SHA384`                                       |
+//! | `chacha20` | `TLS_CHACHA20_POLY1305_SHA256`                                 |
+//!
+//! The provider reports what it was built with ([`CryptoProvider::cipher_suites`],
+//! [`CryptoProvider::signature_schemes`]): default configurations offer only that, a
+//! configured suite outside it is refused, and a scheme outside it is
+//! [`CryptoError::Unsupported`].
+//!
 //! Not supported: the CCM suites, secp384r1/secp521r1/X448 and the finite-field groups for
 //! key exchange, ECDSA P-521, Ed448, SHA-1 signatures, and signing with RSA PKCS#1 v1.5
 //! (TLS 1.3 never signs with it: §4.3.3). Asking for any of them gives
@@ -47,7 +70,7 @@ use crate::crypto::{
     Aead, AeadAlgorithm, CryptoError, CryptoProvider, HashAlgorithm, HashContext, HashOutput,
     KeyExchange, Rng, Secret, SigningKey,
 };
-use crate::wire::algorithms::{NamedGroup, SignatureScheme};
+use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 
 mod aead;
 mod hash;
@@ -90,6 +113,14 @@ impl CryptoProvider for RustCryptoProvider {
         kx::GROUPS
     }
 
+    fn cipher_suites(&self) -> &[CipherSuite] {
+        aead::SUITES
+    }
+
+    fn signature_schemes(&self) -> &[SignatureScheme] {
+        verify::SCHEMES
+    }
+
     fn start_key_exchange(
         &self,
         group: NamedGroup,
@@ -119,6 +150,7 @@ fn hex(s: &str) -> alloc::vec::Vec<u8> {
     ::hex::decode(s).unwrap()
 }
 
+#[cfg(feature = "rsa")]
 /// The SHA-2 hash a signature scheme names (RFC 9846 §4.3.3). SHA-512 appears only here,
 /// never as a suite's hash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

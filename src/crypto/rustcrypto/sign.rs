@@ -24,6 +24,10 @@
 //!   repeated nonces.
 //! - Ed25519 is deterministic by definition (RFC 8032).
 //!
+//! ECDSA P-256 keys always load; P-384, Ed25519 and RSA keys are Cargo features (`p384`,
+//! `ed25519`, `rsa`, on by default). With a family's feature off, its keys do not load
+//! ([`CryptoError::InvalidKey`], as for any key this provider cannot use).
+//!
 //! Not here: RSA PKCS#1 v1.5 signing (TLS 1.3 never signs handshake messages with it,
 //! §4.3.3), P-521 ECDSA and Ed448 keys, SEC1 `EC PRIVATE KEY` documents, and encrypted
 //! PKCS#8.
@@ -32,12 +36,17 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use p256::ecdsa::signature::Signer;
+use pkcs8::DecodePrivateKey;
+#[cfg(feature = "rsa")]
 use rsa::pkcs1::DecodeRsaPrivateKey;
-use rsa::pkcs8::DecodePrivateKey;
+#[cfg(feature = "rsa")]
 use rsa::traits::PublicKeyParts;
+#[cfg(feature = "rsa")]
 use sha2::{Sha256, Sha384, Sha512};
 
+#[cfg(feature = "rsa")]
 use super::Sha2;
+#[cfg(feature = "rsa")]
 use crate::crypto::rsassa_pss_key;
 use crate::crypto::{CryptoError, Rng, SigningKey};
 use crate::wire::algorithms::SignatureScheme;
@@ -52,29 +61,42 @@ pub(super) fn load(der: &[u8]) -> Result<Box<dyn SigningKey>, CryptoError> {
     if let Ok(key) = p256::ecdsa::SigningKey::from_pkcs8_der(der) {
         return Ok(Box::new(PrivateKey::EcdsaP256(key)));
     }
+    #[cfg(feature = "p384")]
     if let Ok(key) = p384::ecdsa::SigningKey::from_pkcs8_der(der) {
         return Ok(Box::new(PrivateKey::EcdsaP384(key)));
     }
+    #[cfg(feature = "ed25519")]
     if let Ok(key) = ed25519_dalek::SigningKey::from_pkcs8_der(der) {
         return Ok(Box::new(PrivateKey::Ed25519(key)));
     }
+    #[cfg(feature = "rsa")]
+    if let Some(key) = load_rsa(der)? {
+        return Ok(key);
+    }
+    Err(CryptoError::InvalidKey)
+}
+
+/// An RSA key from `der` (either OID, PKCS#8 or PKCS#1), `None` if it is not one.
+#[cfg(feature = "rsa")]
+fn load_rsa(der: &[u8]) -> Result<Option<Box<dyn SigningKey>>, CryptoError> {
     // An id-RSASSA-PSS key first: the `rsa` crate's PKCS#8 decoder accepts that OID as
     // well as rsaEncryption, and would load it as an rsae key. Its RSAPrivateKey is loaded
     // as PKCS#1, with the schemes its parameters allow.
     if let Ok(pss) = rsassa_pss_key::decode(der) {
         let key = rsa::PrivateKey::from_pkcs1_der(pss.rsa_private_key)
             .map_err(|_| CryptoError::InvalidKey)?;
-        return Ok(Box::new(PrivateKey::rsa(key, &pss.schemes)));
+        return Ok(Some(Box::new(PrivateKey::rsa(key, &pss.schemes))));
     }
     if let Ok(key) = rsa::PrivateKey::from_pkcs8_der(der) {
-        return Ok(Box::new(PrivateKey::rsa(key, RSAE_SCHEMES)));
+        return Ok(Some(Box::new(PrivateKey::rsa(key, RSAE_SCHEMES))));
     }
     if let Ok(key) = rsa::PrivateKey::from_pkcs1_der(der) {
-        return Ok(Box::new(PrivateKey::rsa(key, RSAE_SCHEMES)));
+        return Ok(Some(Box::new(PrivateKey::rsa(key, RSAE_SCHEMES))));
     }
-    Err(CryptoError::InvalidKey)
+    Ok(None)
 }
 
+#[cfg(feature = "rsa")]
 /// The schemes of an rsaEncryption key (RFC 9846 §4.3.3), before the modulus is considered.
 const RSAE_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::RsaPssRsaeSha256,
@@ -87,11 +109,14 @@ enum PrivateKey {
     /// An ECDSA P-256 key: `ecdsa_secp256r1_sha256`.
     EcdsaP256(p256::ecdsa::SigningKey),
     /// An ECDSA P-384 key: `ecdsa_secp384r1_sha384`.
+    #[cfg(feature = "p384")]
     EcdsaP384(p384::ecdsa::SigningKey),
     /// An Ed25519 key: `ed25519`.
+    #[cfg(feature = "ed25519")]
     Ed25519(ed25519_dalek::SigningKey),
     /// An RSA key: the `rsa_pss_rsae_*` schemes (rsaEncryption) or the `rsa_pss_pss_*`
     /// schemes (id-RSASSA-PSS) that its modulus can carry.
+    #[cfg(feature = "rsa")]
     Rsa {
         key: rsa::PrivateKey,
         schemes: Vec<SignatureScheme>,
@@ -102,11 +127,15 @@ enum PrivateKey {
 const _: fn() = || {
     fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
     wiped_on_drop::<p256::ecdsa::SigningKey>();
+    #[cfg(feature = "p384")]
     wiped_on_drop::<p384::ecdsa::SigningKey>();
+    #[cfg(feature = "ed25519")]
     wiped_on_drop::<ed25519_dalek::SigningKey>();
+    #[cfg(feature = "rsa")]
     wiped_on_drop::<rsa::PrivateKey>();
 };
 
+#[cfg(feature = "rsa")]
 impl PrivateKey {
     /// An RSA key offering those of `candidates` (all RSA-PSS schemes of one family) that
     /// its modulus can carry.
@@ -121,8 +150,11 @@ impl SigningKey for PrivateKey {
     fn schemes(&self) -> &[SignatureScheme] {
         match self {
             Self::EcdsaP256(_) => &[SignatureScheme::EcdsaSecp256r1Sha256],
+            #[cfg(feature = "p384")]
             Self::EcdsaP384(_) => &[SignatureScheme::EcdsaSecp384r1Sha384],
+            #[cfg(feature = "ed25519")]
             Self::Ed25519(_) => &[SignatureScheme::Ed25519],
+            #[cfg(feature = "rsa")]
             Self::Rsa { schemes, .. } => schemes,
         }
     }
@@ -136,6 +168,9 @@ impl SigningKey for PrivateKey {
         if !self.schemes().contains(&scheme) {
             return Err(CryptoError::Unsupported);
         }
+        // Only RSA-PSS draws from `rng`; without the `rsa` feature nothing does.
+        #[cfg(not(feature = "rsa"))]
+        let _ = rng;
         match self {
             // RFC 9846 §4.3.3: ECDSA signatures are "a DER-encoded [X690] ECDSA-Sig-Value".
             // The nonce comes from RFC 6979, so `rng` is not used.
@@ -144,20 +179,24 @@ impl SigningKey for PrivateKey {
                     key.try_sign(message).map_err(|_| CryptoError::InvalidKey)?;
                 Ok(signature.as_bytes().to_vec())
             }
+            #[cfg(feature = "p384")]
             Self::EcdsaP384(key) => {
                 let signature: p384::ecdsa::DerSignature =
                     key.try_sign(message).map_err(|_| CryptoError::InvalidKey)?;
                 Ok(signature.as_bytes().to_vec())
             }
+            #[cfg(feature = "ed25519")]
             Self::Ed25519(key) => {
                 let signature = key.try_sign(message).map_err(|_| CryptoError::InvalidKey)?;
                 Ok(signature.to_bytes().to_vec())
             }
+            #[cfg(feature = "rsa")]
             Self::Rsa { key, .. } => rsa_pss_sign(key, scheme, message, rng),
         }
     }
 }
 
+#[cfg(feature = "rsa")]
 /// RSASSA-PSS with salt length = hash length (RFC 9846 §4.3.3), for both families: they
 /// compute the same, only the certificate's key OID differs. The crate draws the salt
 /// (hash-length bytes) from `rng` first, then the blinding factor.
@@ -185,21 +224,26 @@ fn rsa_pss_sign(
     })
 }
 
+#[cfg(feature = "rsa")]
 /// Lets the `rsa` crate draw from the caller's [`Rng`] through `rand_core`'s traits.
 struct RngAdapter<'a>(&'a mut dyn Rng);
 
+#[cfg(feature = "rsa")]
 /// The caller's [`Rng`] failed (the `rand_core` traits need an error type of their own).
 #[derive(Debug)]
 struct RngFailed;
 
+#[cfg(feature = "rsa")]
 impl core::fmt::Display for RngFailed {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("the caller's RNG failed")
     }
 }
 
+#[cfg(feature = "rsa")]
 impl core::error::Error for RngFailed {}
 
+#[cfg(feature = "rsa")]
 impl rand_core::TryRng for RngAdapter<'_> {
     type Error = RngFailed;
 
@@ -221,6 +265,7 @@ impl rand_core::TryRng for RngAdapter<'_> {
 }
 
 /// The caller promises a cryptographically secure [`Rng`] (see its documentation).
+#[cfg(feature = "rsa")]
 impl rand_core::TryCryptoRng for RngAdapter<'_> {}
 
 #[cfg(test)]

@@ -14,16 +14,50 @@
 //! handshake messages"). That check belongs to the caller, which knows which of the two it
 //! is verifying.
 //!
+//! ECDSA P-256 is always here; RSA (both paddings), P-384 and Ed25519 are Cargo features
+//! (`rsa`, `p384`, `ed25519`, on by default). A scheme whose feature is off is not in
+//! [`SCHEMES`] and is [`CryptoError::Unsupported`], like the schemes below.
+//!
 //! Not here: `ecdsa_secp521r1_sha512`, `ed448`, and the SHA-1 schemes `rsa_pkcs1_sha1` and
 //! `ecdsa_sha1` (→ [`CryptoError::Unsupported`]).
 
 use p256::ecdsa::signature::Verifier;
+#[cfg(feature = "rsa")]
 use rsa::pkcs1::DecodeRsaPublicKey;
+#[cfg(feature = "rsa")]
 use sha2::{Sha256, Sha384, Sha512};
 
+#[cfg(feature = "rsa")]
 use super::Sha2;
 use crate::crypto::CryptoError;
 use crate::wire::algorithms::SignatureScheme;
+
+/// The schemes [`verify`] computes, in preference order.
+pub(super) const SCHEMES: &[SignatureScheme] = &[
+    SignatureScheme::EcdsaSecp256r1Sha256,
+    #[cfg(feature = "p384")]
+    SignatureScheme::EcdsaSecp384r1Sha384,
+    #[cfg(feature = "ed25519")]
+    SignatureScheme::Ed25519,
+    #[cfg(feature = "rsa")]
+    SignatureScheme::RsaPssRsaeSha256,
+    #[cfg(feature = "rsa")]
+    SignatureScheme::RsaPssRsaeSha384,
+    #[cfg(feature = "rsa")]
+    SignatureScheme::RsaPssRsaeSha512,
+    #[cfg(feature = "rsa")]
+    SignatureScheme::RsaPssPssSha256,
+    #[cfg(feature = "rsa")]
+    SignatureScheme::RsaPssPssSha384,
+    #[cfg(feature = "rsa")]
+    SignatureScheme::RsaPssPssSha512,
+    #[cfg(feature = "rsa")]
+    SignatureScheme::RsaPkcs1Sha256,
+    #[cfg(feature = "rsa")]
+    SignatureScheme::RsaPkcs1Sha384,
+    #[cfg(feature = "rsa")]
+    SignatureScheme::RsaPkcs1Sha512,
+];
 
 /// Verifies `signature` over `message` under `public_key` with `scheme`.
 ///
@@ -38,7 +72,9 @@ pub(super) fn verify(
     use SignatureScheme as S;
     match scheme {
         S::EcdsaSecp256r1Sha256 => ecdsa_p256(public_key, message, signature),
+        #[cfg(feature = "p384")]
         S::EcdsaSecp384r1Sha384 => ecdsa_p384(public_key, message, signature),
+        #[cfg(feature = "rsa")]
         S::RsaPssRsaeSha256 | S::RsaPssPssSha256 => rsa(
             RsaPadding::Pss,
             Sha2::Sha256,
@@ -46,6 +82,7 @@ pub(super) fn verify(
             message,
             signature,
         ),
+        #[cfg(feature = "rsa")]
         S::RsaPssRsaeSha384 | S::RsaPssPssSha384 => rsa(
             RsaPadding::Pss,
             Sha2::Sha384,
@@ -53,6 +90,7 @@ pub(super) fn verify(
             message,
             signature,
         ),
+        #[cfg(feature = "rsa")]
         S::RsaPssRsaeSha512 | S::RsaPssPssSha512 => rsa(
             RsaPadding::Pss,
             Sha2::Sha512,
@@ -60,6 +98,7 @@ pub(super) fn verify(
             message,
             signature,
         ),
+        #[cfg(feature = "rsa")]
         S::RsaPkcs1Sha256 => rsa(
             RsaPadding::Pkcs1,
             Sha2::Sha256,
@@ -67,6 +106,7 @@ pub(super) fn verify(
             message,
             signature,
         ),
+        #[cfg(feature = "rsa")]
         S::RsaPkcs1Sha384 => rsa(
             RsaPadding::Pkcs1,
             Sha2::Sha384,
@@ -74,6 +114,7 @@ pub(super) fn verify(
             message,
             signature,
         ),
+        #[cfg(feature = "rsa")]
         S::RsaPkcs1Sha512 => rsa(
             RsaPadding::Pkcs1,
             Sha2::Sha512,
@@ -81,10 +122,10 @@ pub(super) fn verify(
             message,
             signature,
         ),
+        #[cfg(feature = "ed25519")]
         S::Ed25519 => ed25519(public_key, message, signature),
-        S::EcdsaSecp521r1Sha512 | S::Ed448 | S::RsaPkcs1Sha1 | S::EcdsaSha1 | S::Unknown(_) => {
-            Err(CryptoError::Unsupported)
-        }
+        // Not implemented, or (with some Cargo features off) compiled out.
+        _ => Err(CryptoError::Unsupported),
     }
 }
 
@@ -96,12 +137,14 @@ fn bad_key<E>(_: E) -> CryptoError {
     CryptoError::InvalidPeerKey
 }
 
+#[cfg(feature = "rsa")]
 /// Parses a DER `RSAPublicKey` (RFC 8017 A.1.1). The `rsa` crate refuses moduli below 1024
 /// or above 8192 bits.
 fn rsa_key(public_key: &[u8]) -> Result<rsa::PublicKey, CryptoError> {
     rsa::PublicKey::from_pkcs1_der(public_key).map_err(bad_key)
 }
 
+#[cfg(feature = "rsa")]
 /// The two RSA signature encodings TLS 1.3 names (RFC 9846 §4.3.3).
 #[derive(Clone, Copy)]
 enum RsaPadding {
@@ -111,6 +154,7 @@ enum RsaPadding {
     Pkcs1,
 }
 
+#[cfg(feature = "rsa")]
 /// RSA verification with `padding` and `hash`.
 ///
 /// RFC 9846 §4.3.3, for both the rsae and the pss families: "The length of the Salt MUST be
@@ -145,6 +189,7 @@ fn ecdsa_p256(public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(),
     key.verify(message, &signature).map_err(bad_signature)
 }
 
+#[cfg(feature = "p384")]
 /// ECDSA over P-384 with SHA-384, DER-encoded as for P-256.
 fn ecdsa_p384(public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), CryptoError> {
     let key = p384::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(bad_key)?;
@@ -152,6 +197,7 @@ fn ecdsa_p384(public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(),
     key.verify(message, &signature).map_err(bad_signature)
 }
 
+#[cfg(feature = "ed25519")]
 /// PureEdDSA over edwards25519 (RFC 8032 §5.1). RFC 9846 §4.3.3: "these correspond to the
 /// "PureEdDSA" algorithms and not the "prehash" variants".
 ///
