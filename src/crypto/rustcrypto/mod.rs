@@ -159,3 +159,85 @@ enum Sha2 {
     Sha384,
     Sha512,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::{DEFAULT_CIPHER_SUITES, DEFAULT_SIGNATURE_SCHEMES, suite_algorithms};
+
+    /// Every scheme lucid-tls names, whether or not this build computes it.
+    const EVERY_SCHEME: &[SignatureScheme] = &[
+        SignatureScheme::EcdsaSecp256r1Sha256,
+        SignatureScheme::EcdsaSecp384r1Sha384,
+        SignatureScheme::EcdsaSecp521r1Sha512,
+        SignatureScheme::Ed25519,
+        SignatureScheme::Ed448,
+        SignatureScheme::RsaPssRsaeSha256,
+        SignatureScheme::RsaPssPssSha512,
+        SignatureScheme::RsaPkcs1Sha256,
+        SignatureScheme::RsaPkcs1Sha1,
+    ];
+
+    #[test]
+    fn test_reported_suites_are_exactly_those_it_keys() {
+        // Whatever the Cargo features: a reported suite keys, any other is Unsupported.
+        for &suite in DEFAULT_CIPHER_SUITES {
+            let (aead, _) = suite_algorithms(suite).unwrap();
+            let keyed = RustCryptoProvider.aead(aead, &alloc::vec![7; aead.key_len()]);
+            if RustCryptoProvider.cipher_suites().contains(&suite) {
+                assert!(keyed.is_ok(), "{suite:?}");
+            } else {
+                assert_eq!(keyed.err(), Some(CryptoError::Unsupported), "{suite:?}");
+            }
+        }
+        assert!(
+            RustCryptoProvider
+                .cipher_suites()
+                .contains(&crate::wire::algorithms::CipherSuite::TLS_AES_128_GCM_SHA256)
+        );
+    }
+
+    #[test]
+    fn test_reported_schemes_are_exactly_those_it_verifies() {
+        // A junk key and signature: a scheme it computes refuses them as bad input, any other
+        // scheme is Unsupported, whatever the Cargo features.
+        let schemes = RustCryptoProvider.signature_schemes();
+        for &scheme in EVERY_SCHEME.iter().chain(DEFAULT_SIGNATURE_SCHEMES) {
+            let verdict = RustCryptoProvider.verify_signature(scheme, &[0x30, 0], b"m", &[0x30]);
+            if schemes.contains(&scheme) {
+                assert!(
+                    matches!(
+                        verdict,
+                        Err(CryptoError::InvalidPeerKey | CryptoError::BadSignature)
+                    ),
+                    "{scheme:?}: {verdict:?}"
+                );
+            } else {
+                assert_eq!(verdict, Err(CryptoError::Unsupported), "{scheme:?}");
+            }
+        }
+    }
+
+    #[cfg(all(
+        feature = "rsa",
+        feature = "p384",
+        feature = "ed25519",
+        feature = "chacha20",
+        feature = "aes256"
+    ))]
+    #[test]
+    fn test_with_every_family_the_defaults_are_unchanged() {
+        assert_eq!(RustCryptoProvider.cipher_suites(), DEFAULT_CIPHER_SUITES);
+        let schemes = RustCryptoProvider.signature_schemes();
+        assert!(
+            DEFAULT_SIGNATURE_SCHEMES
+                .iter()
+                .all(|s| schemes.contains(s))
+        );
+        assert_eq!(
+            schemes.len(),
+            12,
+            "the nine defaults and rsa_pkcs1_sha256/384/512"
+        );
+    }
+}
