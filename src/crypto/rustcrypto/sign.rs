@@ -25,8 +25,9 @@
 //! - Ed25519 is deterministic by definition (RFC 8032).
 //!
 //! ECDSA P-256 keys always load; P-384, Ed25519 and RSA keys are Cargo features (`p384`,
-//! `ed25519`, `rsa`, on by default). With a family's feature off, its keys do not load
-//! ([`CryptoError::InvalidKey`], as for any key this provider cannot use).
+//! `ed25519`, `rsa`, on by default). With a family's feature off, a PKCS#8 key of that
+//! family is [`CryptoError::Unsupported`] (a PKCS#1 RSA key, which names no algorithm, is
+//! [`CryptoError::InvalidKey`]).
 //!
 //! Not here: RSA PKCS#1 v1.5 signing (TLS 1.3 never signs handshake messages with it,
 //! §4.3.3), P-521 ECDSA and Ed448 keys, SEC1 `EC PRIVATE KEY` documents, and encrypted
@@ -73,7 +74,29 @@ pub(super) fn load(der: &[u8]) -> Result<Box<dyn SigningKey>, CryptoError> {
     if let Some(key) = load_rsa(der)? {
         return Ok(key);
     }
+    if family_compiled_out(der) {
+        return Err(CryptoError::Unsupported);
+    }
     Err(CryptoError::InvalidKey)
+}
+
+/// Whether `der` is a PKCS#8 key of a family this build leaves out (Cargo features): such a
+/// key is unsupported here, not invalid.
+fn family_compiled_out(der: &[u8]) -> bool {
+    use pkcs8::der::Decode;
+    use pkcs8::der::asn1::ObjectIdentifier as Oid;
+    const RSA_ENCRYPTION: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
+    const ED25519: Oid = Oid::new_unwrap("1.3.101.112");
+    const EC_PUBLIC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
+    const SECP384R1: Oid = Oid::new_unwrap("1.3.132.0.34");
+    let Ok(info) = pkcs8::PrivateKeyInfoRef::from_der(der) else {
+        return false;
+    };
+    let (oid, curve) = (info.algorithm.oid, info.algorithm.parameters_oid().ok());
+    let rsa = oid == RSA_ENCRYPTION || oid == crate::crypto::rsassa_pss_key::ID_RSASSA_PSS;
+    (rsa && cfg!(not(feature = "rsa")))
+        || (oid == ED25519 && cfg!(not(feature = "ed25519")))
+        || (oid == EC_PUBLIC_KEY && curve == Some(SECP384R1) && cfg!(not(feature = "p384")))
 }
 
 /// An RSA key from `der` (either OID, PKCS#8 or PKCS#1), `None` if it is not one.
@@ -307,6 +330,27 @@ mod tests {
             adapter.try_next_u32().is_err(),
             "the caller's failure comes through"
         );
+    }
+
+    #[test]
+    fn test_family_compiled_out_only_without_its_feature() {
+        let p384 = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap();
+        let ed25519 = rcgen::KeyPair::generate_for(&rcgen::PKCS_ED25519).unwrap();
+        assert_eq!(
+            family_compiled_out(&p384.serialize_der()),
+            cfg!(not(feature = "p384"))
+        );
+        assert_eq!(
+            family_compiled_out(&ed25519.serialize_der()),
+            cfg!(not(feature = "ed25519"))
+        );
+        assert_eq!(
+            family_compiled_out(PSS_SERVER_KEY),
+            cfg!(not(feature = "rsa"))
+        );
+        let p256 = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        assert!(!family_compiled_out(&p256.serialize_der()));
+        assert!(!family_compiled_out(&[0x30, 0x00]));
     }
 
     #[test]
