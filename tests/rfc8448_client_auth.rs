@@ -17,12 +17,13 @@ use std::sync::Arc;
 use common::check::{
     check_client_keys, check_secrets, feed_in_pieces, first_server_flight, record,
 };
+use common::later::Later;
 use common::nss::{hello_rng, nss_client_config};
 use common::vectors::{self, Trace};
 use lucid_tls::Error;
 use lucid_tls::client::{ClientAuth, ClientConnection, ServerCertVerifier};
 use lucid_tls::connection::{Event, RequestKind};
-use lucid_tls::crypto::{CryptoError, Rng, SigningKey};
+use lucid_tls::crypto::SigningKey;
 use lucid_tls::rfc8448::endpoints::replayed_key;
 use lucid_tls::time::Time;
 use lucid_tls::trace::TraceEvent;
@@ -35,36 +36,6 @@ fn client_auth(trace: &Trace) -> ClientAuth {
     ClientAuth {
         certificate_chain,
         key,
-    }
-}
-
-/// A verifier or key that answers later (`lucid_tls::connection::deferred`): the test
-/// answers each request with the verifier or key it wraps.
-struct Later<T>(T);
-
-impl ServerCertVerifier for Later<Arc<dyn ServerCertVerifier>> {
-    fn verify(&self, ee: &[u8], im: &[&[u8]], name: Option<&str>, now: Time) -> Result<(), Error> {
-        self.0.verify(ee, im, name, now)
-    }
-    fn defers(&self) -> bool {
-        true
-    }
-}
-
-impl SigningKey for Later<Arc<dyn SigningKey>> {
-    fn schemes(&self) -> &[SignatureScheme] {
-        self.0.schemes()
-    }
-    fn sign(
-        &self,
-        s: SignatureScheme,
-        m: &[u8],
-        rng: &mut dyn Rng,
-    ) -> Result<Vec<u8>, CryptoError> {
-        self.0.sign(s, m, rng)
-    }
-    fn defers(&self) -> bool {
-        true
     }
 }
 
@@ -265,17 +236,7 @@ fn rfc8448_client_auth_server_with_a_deferred_signer_and_verifier() {
     // bytes as the immediate server (checked inside `replay_answering`), after one
     // SignRequest (on the ClientHello) and one VerifyRequest (on the client's Certificate).
     use lucid_tls::rfc8448::endpoints::client_auth_server;
-    use lucid_tls::server::{ClientCertVerifier, ServerConnection};
-
-    struct LaterClients(Arc<dyn ClientCertVerifier>);
-    impl ClientCertVerifier for LaterClients {
-        fn verify(&self, ee: &[u8], im: &[&[u8]], now_ms: u64) -> Result<(), Error> {
-            self.0.verify(ee, im, now_ms)
-        }
-        fn defers(&self) -> bool {
-            true
-        }
-    }
+    use lucid_tls::server::ServerConnection;
 
     let trace = vectors::load("client_auth");
     let client_chain = lucid_tls::rfc8448::nss::certificate_chain(&trace, "client").unwrap();
@@ -285,7 +246,7 @@ fn rfc8448_client_auth_server_with_a_deferred_signer_and_verifier() {
         config.certificates[0].key = Arc::new(Later(key.clone()));
         let verifier = config.client_auth.verifier().unwrap().clone();
         config.client_auth =
-            lucid_tls::server::ClientAuth::Required(Arc::new(LaterClients(verifier.clone())));
+            lucid_tls::server::ClientAuth::Required(Arc::new(Later(verifier.clone())));
         let mut server =
             ServerConnection::new(Arc::new(config), Box::new(rng.clone()), NOW).unwrap();
         let mut kinds = Vec::new();

@@ -29,8 +29,8 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::crypto::{
-    CryptoProvider, DEFAULT_CIPHER_SUITES, DEFAULT_SIGNATURE_SCHEMES, Secret, SigningKey,
-    keep_supported, suite_algorithms,
+    CryptoProvider, DEFAULT_CIPHER_SUITES, DEFAULT_GROUPS, DEFAULT_SIGNATURE_SCHEMES, Secret,
+    SigningKey, keep_supported, suite_algorithms,
 };
 use crate::error::Error;
 use crate::keylog::KeyLog;
@@ -134,10 +134,7 @@ impl ClientConfig {
     /// without some algorithm families reports fewer).
     pub fn new(provider: Arc<dyn CryptoProvider>, verifier: Arc<dyn ServerCertVerifier>) -> Self {
         let cipher_suites = keep_supported(DEFAULT_CIPHER_SUITES, provider.cipher_suites());
-        let supported_groups = keep_supported(
-            &[NamedGroup::X25519, NamedGroup::Secp256r1],
-            provider.groups(),
-        );
+        let supported_groups = keep_supported(DEFAULT_GROUPS, provider.groups());
         let signature_schemes =
             keep_supported(DEFAULT_SIGNATURE_SCHEMES, provider.signature_schemes());
         Self {

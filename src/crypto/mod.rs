@@ -331,6 +331,10 @@ pub(crate) const DEFAULT_CIPHER_SUITES: &[CipherSuite] = &[
     CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
 ];
 
+/// The groups the default configurations support, before [`keep_supported`]: X25519 first,
+/// then P-256.
+pub(crate) const DEFAULT_GROUPS: &[NamedGroup] = &[NamedGroup::X25519, NamedGroup::Secp256r1];
+
 /// The signature schemes the default configurations accept from the peer (a client's
 /// signature_algorithms, a server's CertificateRequest), before [`keep_supported`]: ECDSA,
 /// RSA-PSS for both RSA key types, Ed25519.

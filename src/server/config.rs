@@ -34,8 +34,8 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::crypto::{
-    CryptoProvider, DEFAULT_CIPHER_SUITES, DEFAULT_SIGNATURE_SCHEMES, HashAlgorithm, Secret,
-    SigningKey, keep_supported,
+    CryptoProvider, DEFAULT_CIPHER_SUITES, DEFAULT_GROUPS, DEFAULT_SIGNATURE_SCHEMES,
+    HashAlgorithm, Secret, SigningKey, keep_supported,
 };
 use crate::error::Error;
 use crate::keylog::KeyLog;
@@ -328,10 +328,7 @@ impl ServerConfig {
     /// built without some algorithm families reports fewer).
     pub fn new(provider: Arc<dyn CryptoProvider>, certificates: Vec<CertifiedKey>) -> Self {
         let cipher_suites = keep_supported(DEFAULT_CIPHER_SUITES, provider.cipher_suites());
-        let key_share_groups = keep_supported(
-            &[NamedGroup::X25519, NamedGroup::Secp256r1],
-            provider.groups(),
-        );
+        let key_share_groups = keep_supported(DEFAULT_GROUPS, provider.groups());
         let client_auth_schemes =
             keep_supported(DEFAULT_SIGNATURE_SCHEMES, provider.signature_schemes());
         Self {

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod check;
+pub mod later;
 pub mod nss;
 pub mod pair;
 pub mod replay_rng;

@@ -8,59 +8,14 @@ use std::sync::Arc;
 use lucid_tls::Error;
 use lucid_tls::client::{ClientConnection, ServerCertVerifier};
 use lucid_tls::connection::{Event, RequestId, RequestKind, SignRequest, VerifyRequest};
-use lucid_tls::crypto::{CryptoError, Rng, SigningKey};
+use lucid_tls::crypto::{CryptoError, SigningKey};
 use lucid_tls::server::{ClientAuth, ClientCertVerifier, ServerConnection};
-use lucid_tls::time::Time;
 use lucid_tls::wire::alert::AlertDescription;
-use lucid_tls::wire::algorithms::SignatureScheme;
 
+use super::common::later::Later;
 use super::common::pair::SeededRng;
 use super::pki::{self, Cert, NOW};
 use super::*;
-
-/// Wraps a verifier or key that answers at once and makes it answer later.
-struct Later<T>(T);
-
-impl ServerCertVerifier for Later<Arc<WebPkiServerVerifier>> {
-    fn verify(&self, ee: &[u8], im: &[&[u8]], name: Option<&str>, now: Time) -> Result<(), Error> {
-        self.0.verify(ee, im, name, now)
-    }
-    fn defers(&self) -> bool {
-        true
-    }
-}
-
-impl ClientCertVerifier for Later<Arc<WebPkiClientVerifier>> {
-    fn verify(&self, ee: &[u8], im: &[&[u8]], now_ms: u64) -> Result<(), Error> {
-        self.0.verify(ee, im, now_ms)
-    }
-    fn acceptable_issuers(&self) -> Vec<Vec<u8>> {
-        self.0.acceptable_issuers()
-    }
-    fn certificate_schemes(&self) -> Option<Vec<SignatureScheme>> {
-        self.0.certificate_schemes()
-    }
-    fn defers(&self) -> bool {
-        true
-    }
-}
-
-impl SigningKey for Later<Arc<dyn SigningKey>> {
-    fn schemes(&self) -> &[SignatureScheme] {
-        self.0.schemes()
-    }
-    fn sign(
-        &self,
-        s: SignatureScheme,
-        m: &[u8],
-        rng: &mut dyn Rng,
-    ) -> Result<Vec<u8>, CryptoError> {
-        self.0.sign(s, m, rng)
-    }
-    fn defers(&self) -> bool {
-        true
-    }
-}
 
 /// Which of the four points defer, and how the test answers.
 #[derive(Clone, Copy)]
