@@ -133,7 +133,7 @@ fn explain_expand(
     writeln!(out, "  = {}", hex(&derived)).unwrap();
     writeln!(
         out,
-        "    the {} the engines derived",
+        "    which is the engines' {}",
         explain::secret_name(expected.0)
     )
     .unwrap();
@@ -245,7 +245,7 @@ pub fn nonce() -> String {
     let (key, iv) = match &events[installed].1 {
         TraceEvent::KeyInstalled { key, iv, aead, .. } => {
             assert_eq!(*aead, AeadAlgorithm::Aes128Gcm);
-            (key.as_bytes().to_vec(), iv.clone())
+            (key.as_bytes().to_vec(), *iv)
         }
         _ => unreachable!(),
     };
