@@ -12,7 +12,7 @@
 //! lines A to B of it), `key-update` (RFC 8448 §3's pair after the handshake: a KeyUpdate
 //! each way and an exporter on both sides, produced below), and three calculations redone
 //! by hand and checked against the engines (`docs/handshake_math.rs`): `hkdf-label`,
-//! `transcript-hrr` and `nonce`. To refresh every quote after a deliberate change:
+//! `transcript-hrr` and `nonce`, and `downgrade` (a TLS 1.2 ServerHello fed to the client). To refresh every quote after a deliberate change:
 //! `LUCID_BLESS=1 cargo test --test docs`.
 //!
 //! Two more checks keep the teaching right (`docs/spec_checks.rs`): every RFC 9846 section
@@ -48,6 +48,7 @@ fn generate(spec: &str) -> String {
         Some(&"hkdf-label") => handshake_math::hkdf_label(),
         Some(&"transcript-hrr") => handshake_math::transcript_hrr(),
         Some(&"nonce") => handshake_math::nonce(),
+        Some(&"downgrade") => handshake_math::downgrade(),
         _ => panic!("unknown quote source {spec:?}"),
     }
 }

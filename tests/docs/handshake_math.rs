@@ -1,6 +1,7 @@
 //! Quote sources that redo, by hand and out loud, three calculations the engines do inside:
 //! one HkdfLabel byte by byte (`hkdf-label`), the transcript hash after a HelloRetryRequest
-//! with its `message_hash` (`transcript-hrr`), and one per-record nonce (`nonce`).
+//! with its `message_hash` (`transcript-hrr`), and one per-record nonce (`nonce`); and one
+//! experiment, a TLS 1.2 ServerHello fed to the client (`downgrade`).
 //!
 //! Each takes its inputs from an RFC 8448 handshake replayed by lucid-tls's engines, redoes
 //! the calculation with the crypto provider's raw HKDF, hash and AEAD, and asserts that the
@@ -18,6 +19,10 @@ use lucid_tls::record::nonce::{WriteIv, per_record_nonce};
 use lucid_tls::rfc8448::{Rfc8448Handshake, TraceName};
 use lucid_tls::trace::{Direction, Epoch, TraceEvent};
 use lucid_tls::transcript::message_hash_header;
+use lucid_tls::wire::codes::{ContentType, ExtensionType};
+use lucid_tls::wire::handshake::HandshakeMessage;
+use lucid_tls::wire::record::TLSPlaintext;
+use lucid_tls::wire::server_hello::DOWNGRADE_TLS12;
 
 const SHA256: HashAlgorithm = HashAlgorithm::Sha256;
 
@@ -308,5 +313,47 @@ pub fn nonce() -> String {
         "  with the nonce for sequence number 0: the tag does not check"
     )
     .unwrap();
+    out
+}
+
+/// What the RFC 8448 §3 client does with a TLS 1.2 ServerHello: RFC 8448's ServerHello
+/// without supported_versions, once with the downgrade sentinel a TLS 1.3 server puts in
+/// its random when it negotiates TLS 1.2, once without.
+pub fn downgrade() -> String {
+    let mut out = String::new();
+    for sentinel in [true, false] {
+        let mut rfc = Rfc8448Handshake::new(TraceName::Simple).unwrap();
+        let flight = rfc.next_flight().unwrap().unwrap();
+        let server_hello = sent(&flight.flight.trace, Side::Server, "ServerHello");
+        let mut hello = match HandshakeMessage::decode(&server_hello, None).unwrap() {
+            HandshakeMessage::ServerHello(hello) => hello,
+            other => panic!("not a ServerHello: {other:?}"),
+        };
+        hello
+            .extensions
+            .retain(|e| e.extension_type() != ExtensionType::SupportedVersions);
+        if sentinel {
+            hello.random[24..].copy_from_slice(&DOWNGRADE_TLS12);
+        }
+        let random = hello.random;
+        let fragment = HandshakeMessage::ServerHello(hello).encode().unwrap();
+        let record = TLSPlaintext {
+            content_type: ContentType::Handshake,
+            legacy_record_version: 0x0303,
+            fragment: &fragment,
+        }
+        .to_bytes()
+        .unwrap();
+        let now = rfc.pair.now;
+        let error = rfc.pair.client.feed(now, &record).unwrap_err();
+        let kind = if sentinel {
+            "TLS 1.2 ServerHello from a TLS 1.3 server (downgrade sentinel)"
+        } else {
+            "TLS 1.2 ServerHello from a TLS 1.2 server (no sentinel)"
+        };
+        writeln!(out, "{kind}:").unwrap();
+        writeln!(out, "  random   {}", hex(&random)).unwrap();
+        writeln!(out, "  client   {error}").unwrap();
+    }
     out
 }
