@@ -44,7 +44,8 @@ mod pcap;
 #[path = "common/mod.rs"]
 mod common;
 
-/// AEAD tags are 16 bytes for every TLS 1.3 suite (RFC 9846 §5.2).
+/// AEAD tags are 16 bytes for every suite lucid-tls supports (not a rule of RFC 9846 §5.2:
+/// TLS_AES_128_CCM_8_SHA256 has 8).
 const TAG_LEN: usize = 16;
 
 /// A live peer to connect to.

@@ -9,13 +9,25 @@
 //!
 //! Sources: `walkthrough TRACE [tamper=N] flight=N [lines=A-B]` (the walkthrough's text for
 //! flight N, 0 for what comes before flight 1 and `end` for the conclusion, optionally only
-//! lines A to B of it) and `key-update` (RFC 8448 §3's pair after the handshake: a KeyUpdate
-//! each way and an exporter on both sides, produced below). To refresh every quote after a
-//! deliberate change: `LUCID_BLESS=1 cargo test --test docs`.
+//! lines A to B of it), `key-update` (RFC 8448 §3's pair after the handshake: a KeyUpdate
+//! each way and an exporter on both sides, produced below), and three calculations redone
+//! by hand and checked against the engines (`docs/handshake_math.rs`): `hkdf-label`,
+//! `transcript-hrr` and `nonce`, and `downgrade` (a TLS 1.2 ServerHello fed to the client). To refresh every quote after a deliberate change:
+//! `LUCID_BLESS=1 cargo test --test docs`.
+//!
+//! Two more checks keep the teaching right (`docs/spec_checks.rs`): every RFC 9846 section
+//! cited in the docs and the code exists in RFC 9846, and every state name the docs use is
+//! one of RFC 9846 Appendix A's.
 
 #[allow(dead_code)]
 #[path = "../examples/walkthrough.rs"]
 mod walkthrough;
+
+#[path = "docs/handshake_math.rs"]
+mod handshake_math;
+
+#[path = "docs/spec_checks.rs"]
+mod spec_checks;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -33,6 +45,10 @@ fn generate(spec: &str) -> String {
     match words.first() {
         Some(&"walkthrough") => walkthrough_quote(&words[1..]),
         Some(&"key-update") => key_update(),
+        Some(&"hkdf-label") => handshake_math::hkdf_label(),
+        Some(&"transcript-hrr") => handshake_math::transcript_hrr(),
+        Some(&"nonce") => handshake_math::nonce(),
+        Some(&"downgrade") => handshake_math::downgrade(),
         _ => panic!("unknown quote source {spec:?}"),
     }
 }

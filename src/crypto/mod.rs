@@ -34,7 +34,9 @@ pub mod rustcrypto;
 /// The longest hash output TLS 1.3's suites use (SHA-384).
 pub const MAX_HASH_LEN: usize = 48;
 
-/// Every AEAD in TLS 1.3's suites appends a 16-byte tag (RFC 9846 §5.2).
+/// The tag every AEAD lucid-tls supports appends: 16 bytes for AES-GCM and ChaCha20-Poly1305.
+/// Not a TLS 1.3 rule (RFC 9846 §5.2 counts the AEAD's own expansion):
+/// TLS_AES_128_CCM_8_SHA256, which lucid-tls does not implement, has 8.
 pub const AEAD_TAG_LEN: usize = 16;
 
 /// The per-record nonce length, `iv_length` (RFC 9846 §5.3: max(8, N_MIN) = 12 for all suites).
@@ -177,7 +179,7 @@ impl Secret {
         &self.bytes[..self.len]
     }
 
-    /// Compares in constant time (for Finished and PSK binders, RFC 9846 §4.5.4, §4.3.11).
+    /// Compares in constant time (for Finished and PSK binders, RFC 9846 §4.5.3, §4.3.11.2).
     pub fn ct_eq(&self, other: &[u8]) -> bool {
         use subtle::ConstantTimeEq;
         self.as_bytes().ct_eq(other).into()

@@ -7,6 +7,11 @@
 //!   record            = header || AEAD-Encrypt(write_key, nonce, header, inner)
 //! ```
 //!
+//! The 16 is the tag length of every suite lucid-tls supports (AES-GCM and
+//! ChaCha20-Poly1305), not a rule of §5.2, which counts "any expansion added by the AEAD
+//! algorithm": TLS_AES_128_CCM_8_SHA256 (Appendix B.4), which lucid-tls does not implement,
+//! has an 8-byte tag.
+//!
 //! The record is built in place: the caller's buffer holds the content right after five
 //! bytes reserved for the header, and the type, padding and tag are written behind it.
 //! Not here: splitting messages into records (the engine, using

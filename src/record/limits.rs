@@ -94,7 +94,7 @@ impl RecordSizeLimit {
     }
 
     /// The largest `TLSCiphertext.length` a record within this limit can have: the inner
-    /// plaintext plus the 16-byte tag every TLS 1.3 AEAD adds.
+    /// plaintext plus the 16-byte tag every AEAD lucid-tls supports adds.
     pub fn max_ciphertext_len(self) -> usize {
         self.max_inner_plaintext_len + AEAD_TAG_LEN
     }
