@@ -143,12 +143,22 @@ impl ConnectionCore {
             }
             (Some(decrypter), ContentType::ApplicationData) => decrypter,
             (Some(decrypter), ContentType::Alert)
-                if decrypter.sequence_number() == 0
-                    && !matches!(self.read_epoch, Epoch::Application(_)) =>
+                if self.clear_alerts_from_client
+                    && match self.read_epoch {
+                        Epoch::Early => true,
+                        Epoch::Handshake => decrypter.sequence_number() == 0,
+                        Epoch::Initial | Epoch::Application(_) => false,
+                    } =>
             {
-                // A peer that failed before it had our keys (say, on our ServerHello) can
-                // only send its alert in the clear; accept it until the first protected
-                // record of the epoch arrives.
+                // RFC 9846 Appendix A.1: "clients may send alerts that derive from
+                // post-ServerHello messages in the clear or with the early data keys."
+                // A client that failed on our ServerHello (or later in our flight) before it
+                // switched to its handshake key sends its alert in the clear: accepted under
+                // the early key, and under the handshake key until its first protected
+                // record. A server has its handshake key before it sends anything after the
+                // ServerHello, so a client accepts no alert in the clear once it has a read
+                // key (RFC 9846 §5.1: "Once record protection has started, TLSPlaintext
+                // records are protected").
                 let plaintext = TLSPlaintext::parse(record.bytes)?;
                 return Ok(Some(Received::Content(
                     ContentType::Alert,

@@ -272,6 +272,12 @@ pub(crate) fn decide_early_data(
     if input.hello.extension(ExtensionType::EarlyData).is_none() {
         return EarlyData::NotOffered;
     }
+    // RFC 9846 §4.2.2: "Early data is not permitted after a HelloRetryRequest." A second
+    // ClientHello with early_data is refused before this point
+    // (`retry::check_second_client_hello`); this keeps 0-RTT off even if it were not.
+    if input.retry.is_some() {
+        return EarlyData::Rejected("early data after a HelloRetryRequest");
+    }
     let Some(early) = &config.early_data else {
         return EarlyData::Rejected("0-RTT is not enabled");
     };

@@ -11,10 +11,11 @@
 //!                          NEGOTIATED
 //! ```
 //!
-//! Before selecting, a second ClientHello is compared with the first
+//! Before selecting, a second ClientHello is checked against what the retry asked
 //! ([`super::retry::check_second_client_hello`]); a ClientHello that arrives first on the
 //! connection but carries a cookie is the second ClientHello of a stateless retry, whose
-//! state comes back out of the cookie ([`super::retry::restore_from_cookie`]).
+//! state comes back out of the cookie ([`super::retry::restore_from_cookie`]) and goes
+//! through the same check.
 //!
 //! The HelloRetryRequest (RFC 9846 §4.2.4) restarts the transcript as
 //! `message_hash(Hash(ClientHello1)) || HelloRetryRequest` (§4.1). In middlebox
@@ -77,12 +78,14 @@ impl RecvdCh {
         } = self;
         let now_ms = core.now().as_unix_millis();
         let retry = match retry {
-            Some(retry) => {
-                check_second_client_hello(&retry, &hello)?;
-                Some(retry)
-            }
+            Some(retry) => Some(retry),
             None => restore_from_cookie(&config, &hello, now_ms)?,
         };
+        // One check for both paths: the state kept since the HelloRetryRequest, or the state
+        // the cookie of a stateless retry brought back.
+        if let Some(retry) = &retry {
+            check_second_client_hello(retry, &hello)?;
+        }
         // The key log's lines are keyed by ClientHello.random.
         core.set_client_random(hello.random);
         let input = ClientHelloInput {
