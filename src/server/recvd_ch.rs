@@ -36,6 +36,7 @@ use crate::wire::handshake::HandshakeMessage;
 
 use super::config::ServerConfig;
 use super::negotiated::{Negotiated, report};
+use super::psk::offered_ticket_early_data;
 use super::retry::{
     RetryState, check_second_client_hello, hello_retry_request, make_cookie, restore_from_cookie,
 };
@@ -174,8 +175,11 @@ impl RecvdCh {
         if self.hello.extension(ExtensionType::EarlyData).is_some() {
             // RFC 9846 §4.3.10: after a HelloRetryRequest the server "ignores early data by
             // skipping all records with an external content type of application_data ...
-            // up to the configured max_early_data_size". No PSK is chosen before the retry.
-            core.skip_rejected_early_data(rejected_early_data_budget(&self.config, None));
+            // up to the configured max_early_data_size". No PSK is chosen before the retry,
+            // but the ticket offered first says how much the client may have sent.
+            let now_ms = core.now().as_unix_millis();
+            let ticket_allowed = offered_ticket_early_data(&self.config, &self.hello, now_ms);
+            core.skip_rejected_early_data(rejected_early_data_budget(&self.config, ticket_allowed));
         }
         core.state_changed("RECVD_CH", "START");
         let retry = RetryState {
