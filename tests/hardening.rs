@@ -411,6 +411,22 @@ fn defect_h_server_takes_a_clear_alert_only_before_the_clients_protected_records
         Error::AlertReceived(AlertDescription::HandshakeFailure)
     );
 
+    // Allowed too: after 0-RTT records under the early key, the client's alert about the
+    // server's flight may still come in the clear.
+    let ticket = first_ticket(ticket_server(1, Some(1 << 16)));
+    let mut client = client_config();
+    client.enable_early_data = true;
+    let mut pair = Pair::new(client, ticket_server(1, Some(1 << 16)), Some(ticket), 24);
+    pair.client.write_early_data(b"early").unwrap();
+    pair.server.feed(now(), &pair.client.take_output()).unwrap();
+    assert_eq!(pair.server.state_name(), "WAIT_EOED");
+    let _flight = pair.server.take_output();
+    let err = pair.server.feed(now(), &clear_alert()).unwrap_err();
+    assert_eq!(
+        err,
+        Error::AlertReceived(AlertDescription::HandshakeFailure)
+    );
+
     // Refused: after the handshake every record is protected (RFC 9846 §5.1).
     let mut pair = Pair::new(client_config(), server_config(), None, 19);
     pair.run();

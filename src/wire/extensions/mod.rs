@@ -451,14 +451,13 @@ fn decode_items<'a, T>(
     Ok(out)
 }
 
-/// True if two of `items` have the same `key` (a group, a name_type...).
-fn has_repeats<T, K: PartialEq>(items: &[T], key: impl Fn(&T) -> K) -> bool {
-    items.iter().enumerate().any(|(i, item)| {
-        items
-            .iter()
-            .take(i)
-            .any(|earlier| key(earlier) == key(item))
-    })
+/// True if two of `items` have the same `key` (a group's or a name_type's code point).
+/// Linear in the list, like the duplicate-extension check ([`seen_types`]): these lists
+/// are decoded before anything is authenticated, and a 64 KiB supported_groups holds
+/// 32,767 groups.
+fn has_repeats<T>(items: &[T], key: impl Fn(&T) -> u16) -> bool {
+    let mut seen = seen_types::SeenTypes::new();
+    items.iter().any(|item| !seen.insert(key(item)))
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! The extension types already seen in one extension list, for RFC 9846 §4.3's rule that
-//! "There MUST NOT be more than one extension of the same type in a given extension block."
+//! "There MUST NOT be more than one extension of the same type in a given extension block",
+//! and the same for other lists of 16-bit code points that must not repeat (groups in
+//! supported_groups and key_share).
 //!
 //! The check runs on every ClientHello before anything is authenticated, so its cost must
 //! not grow faster than the list: a 64 KiB ClientHello holds up to 16,383 empty
