@@ -275,9 +275,9 @@ impl ConnectionCore {
     ///
     /// RFC 9846 §6.2: "Upon transmission or receipt of a fatal alert message, both parties
     /// MUST immediately close the connection." Handshake messages not yet sent are dropped,
-    /// and once the alert is out every key and secret the core holds is forgotten
-    /// ([`ConnectionCore::forget_secrets`]); the state machine's go with its state
-    /// (`Connection` drops it).
+    /// and once the alert is out every key and secret the core holds is forgotten: record
+    /// keys, application traffic secrets, exporter secrets, tickets not yet polled. The
+    /// state machine's go with its state (`Connection` drops it).
     pub fn fail(&mut self, err: Error) -> Error {
         if let Some(first) = self.error {
             return first;

@@ -90,7 +90,8 @@ impl RecordEncrypter {
     }
 
     /// Lowers the key usage limit to `max_records` records per key (never raises it above
-    /// the AEAD's, [`key_usage_limit`]). See [`RecordEncrypter::needs_key_update`] for where KeyUpdates go.
+    /// the AEAD's, [`crate::record::limits::key_usage_limit`]). See
+    /// [`RecordEncrypter::needs_key_update`] for where KeyUpdates go.
     pub fn set_max_records(&mut self, max_records: Option<u64>) {
         self.max_records = max_records;
     }
