@@ -123,6 +123,16 @@ pub struct ClientConfig {
     pub trace: bool,
     /// Write NSS key log lines (see [`crate::keylog`]).
     pub keylog: Option<Arc<dyn KeyLog>>,
+    /// The most records one of our write keys may protect; a KeyUpdate (RFC 9846 §4.7.3)
+    /// goes out before, with a margin of 2^16 records or half this value. `None`: the
+    /// limits of RFC 9846 §5.5 (⌊2^24.5⌋ records for AES-GCM, none below the sequence
+    /// number space for ChaCha20-Poly1305). It can only lower them (to at least 2 records):
+    /// for an application that wants frequent key updates, and for tests that cross the
+    /// limit on the sending and the receiving side without 2^24.5 records.
+    pub max_records_per_key: Option<u64>,
+    /// How many tickets a [`super::TicketStore`] built for this config keeps (the std
+    /// stream's, for one): the newest, however many the server sends (RFC 9846 §4.7.1).
+    pub ticket_store_capacity: usize,
 }
 
 impl ClientConfig {
@@ -158,6 +168,8 @@ impl ClientConfig {
             external_psks: Vec::new(),
             trace: false,
             keylog: None,
+            max_records_per_key: None,
+            ticket_store_capacity: super::TicketStore::DEFAULT_CAPACITY,
         }
     }
 

@@ -49,6 +49,7 @@
 //! | `cert_choice.rs`   | answering a CertificateRequest: which certificate to send  |
 //! | `handshake.rs`     | what the states carry between them                         |
 //! | `config.rs`, `verify.rs`, `ticket.rs` | configuration, certificate verifiers, tickets |
+//! | `ticket_store.rs`  | a bounded store of tickets, newest kept                    |
 //!
 //! Not implemented: TLS 1.2 and earlier, post-handshake client authentication, and
 //! certificate compression or raw public keys.
@@ -70,6 +71,7 @@ mod handshake;
 mod hello;
 mod start;
 mod ticket;
+mod ticket_store;
 mod verify;
 mod wait_cert;
 mod wait_cert_cr;
@@ -80,6 +82,7 @@ mod wait_sh;
 
 pub use config::{ClientAuth, ClientConfig, ClientHelloPadding, ExternalPsk};
 pub use ticket::Ticket;
+pub use ticket_store::TicketStore;
 pub use verify::{PinnedCertificates, ServerCertVerifier, danger};
 
 /// The client's state: one variant per RFC 9846 Appendix A.1 state.
@@ -216,6 +219,7 @@ impl Connection<ClientState> {
             config.trace,
             config.keylog.clone(),
         );
+        core.set_max_records_per_key(config.max_records_per_key);
         let start = start::Start::new(config, server_name.map(String::from), ticket);
         let wait_sh = start.send_client_hello(&mut core)?;
         core.state_changed("START", "WAIT_SH");

@@ -285,6 +285,13 @@ pub struct ServerConfig {
     /// Where to write NSS key log lines (for Wireshark; debugging only: whoever reads it can
     /// decrypt the connections).
     pub keylog: Option<Arc<dyn KeyLog>>,
+    /// The most records one of our write keys may protect; a KeyUpdate (RFC 9846 §4.7.3)
+    /// goes out before, with a margin of 2^16 records or half this value. `None`: the
+    /// limits of RFC 9846 §5.5 (⌊2^24.5⌋ records for AES-GCM, none below the sequence
+    /// number space for ChaCha20-Poly1305). It can only lower them (to at least 2 records):
+    /// for an application that wants frequent key updates, and for tests that cross the
+    /// limit on the sending and the receiving side without 2^24.5 records.
+    pub max_records_per_key: Option<u64>,
 }
 
 impl core::fmt::Debug for ServerConfig {
@@ -354,6 +361,7 @@ impl ServerConfig {
             extension_order: NSS_EXTENSION_ORDER.to_vec(),
             trace: true,
             keylog: None,
+            max_records_per_key: None,
         }
     }
 

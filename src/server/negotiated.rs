@@ -206,7 +206,9 @@ impl Negotiated {
             early_data_accepted: accepted_early_data.is_some(),
             // A resumed connection knows the client by the certificate of the connection
             // that issued the ticket.
-            peer_certificates: ticket.map(|t| t.client_certificates).unwrap_or_default(),
+            peer_certificates: ticket
+                .map(|t| t.client_certificates.into())
+                .unwrap_or_default(),
             peer_record_size_limit: n.client_record_size_limit,
             max_fragment_length: n.max_fragment_length.map(|m| m.max_fragment_len()),
         };
