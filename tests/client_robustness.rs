@@ -8,8 +8,8 @@ mod common;
 
 use common::check::first_server_flight;
 use common::nss::simple_client;
-use common::pair::SeededRng;
 use common::reseal::{flight_messages, sealed_flight};
+use common::setup::SeededRng;
 use common::vectors::{self, Trace};
 use lucid_tls::crypto::Rng;
 use lucid_tls::time::Time;

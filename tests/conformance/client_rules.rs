@@ -1,0 +1,285 @@
+//! Receiver-side rules of RFC 9846 the client enforces on what a server sends: its
+//! ServerHello's PSK choice, EncryptedExtensions' early_data, the order of the encrypted
+//! flight, change_cipher_spec after the server's Finished, and post-handshake messages.
+//! Each test changes one thing in a real server's flight (re-sealed with the server's real
+//! keys where it is encrypted) and asserts the alert the client puts on the wire.
+
+use lucid_tls::client::{ClientConfig, ExternalPsk, Ticket};
+use lucid_tls::crypto::{HashAlgorithm, Secret};
+use lucid_tls::pair::{Flight, Pair, Side, split_records};
+use lucid_tls::server::ServerConfig;
+use lucid_tls::trace::Epoch;
+use lucid_tls::wire::alert::AlertDescription;
+use lucid_tls::wire::algorithms::{CipherSuite, SignatureScheme};
+use lucid_tls::wire::certificate_request::CertificateRequest;
+use lucid_tls::wire::codes::{ContentType, KeyUpdateRequest};
+use lucid_tls::wire::extensions::{Extension, SignatureSchemeList};
+use lucid_tls::wire::handshake::HandshakeMessage;
+use lucid_tls::wire::key_update::KeyUpdate;
+
+use super::common::setup::{
+    client_config, connect, events, run, server_config, ticket_server, tickets,
+};
+use super::harness::{
+    assert_fatal, assert_fatal_queued, feed, intercept, message, open_server_flight,
+    plaintext_message, plaintext_record, seal, seal_server_flight, write_key,
+};
+
+/// A ticket from a full handshake between `client` and `server`.
+fn ticket(client: ClientConfig, server: ServerConfig) -> Ticket {
+    let mut pair = connect(client, server, None, 30);
+    tickets(&events(&run(&mut pair), Side::Client)).remove(0)
+}
+
+/// A pair whose client resumes a ticket; the ClientHello has reached the server, whose
+/// flight is returned undelivered.
+fn resumed_server_flight(seed: u64) -> (Pair, Vec<u8>) {
+    let server = ticket_server(1, 1024);
+    let ticket = ticket(client_config(), server.clone());
+    let mut pair = connect(client_config(), server, Some(ticket), seed);
+    pair.step_from(Side::Client);
+    let (_, bytes) = intercept(&mut pair, Side::Server);
+    (pair, bytes)
+}
+
+/// The ServerHello of a server flight, changed by `change`, as a record.
+fn changed_server_hello(bytes: &[u8], change: impl FnOnce(&mut ServerHelloFields)) -> Vec<u8> {
+    let HandshakeMessage::ServerHello(mut hello) = plaintext_message(split_records(bytes)[0])
+    else {
+        panic!("the flight starts with a ServerHello")
+    };
+    change(&mut hello);
+    plaintext_record(
+        ContentType::Handshake,
+        &message(&HandshakeMessage::ServerHello(hello)),
+    )
+}
+
+type ServerHelloFields = lucid_tls::wire::server_hello::ServerHello;
+
+/// RFC 9846 §4.3.11: "Clients MUST verify that the server's selected_identity is within the
+/// range supplied by the client [...] If these values are not consistent, the client MUST
+/// abort the handshake with an "illegal_parameter" alert."
+#[test]
+fn client_refuses_a_selected_psk_identity_out_of_range() {
+    let (mut pair, bytes) = resumed_server_flight(31);
+    let record = changed_server_hello(&bytes, |hello| {
+        let index = hello.extensions.iter_mut().find_map(|e| match e {
+            Extension::PreSharedKeyServerHello(index) => Some(index),
+            _ => None,
+        });
+        let index = index.expect("the server accepted the ticket");
+        assert_eq!(*index, 0);
+        *index = 1; // the client offered one identity
+    });
+    let result = feed(&mut pair, Side::Client, &record);
+    assert_fatal(
+        &mut pair,
+        Side::Client,
+        result,
+        AlertDescription::IllegalParameter,
+    );
+}
+
+/// RFC 9846 §4.3.11: the client MUST verify "that the server selected a cipher suite
+/// indicating a Hash associated with the PSK"; if not, illegal_parameter.
+#[test]
+fn client_refuses_a_psk_with_another_hash_than_the_suite() {
+    let (mut pair, bytes) = resumed_server_flight(32);
+    let record = changed_server_hello(&bytes, |hello| {
+        // The ticket is for SHA-256; SHA-384 is a suite the client offered.
+        assert_eq!(hello.cipher_suite, CipherSuite::TLS_AES_128_GCM_SHA256);
+        hello.cipher_suite = CipherSuite::TLS_AES_256_GCM_SHA384;
+    });
+    let result = feed(&mut pair, Side::Client, &record);
+    assert_fatal(
+        &mut pair,
+        Side::Client,
+        result,
+        AlertDescription::IllegalParameter,
+    );
+}
+
+/// A full handshake's server flight, opened: the pair (ClientHello delivered), the
+/// flight's trace, the ServerHello record and the encrypted messages.
+fn full_server_flight(seed: u64) -> (Pair, Vec<Flight>, Vec<u8>, Vec<Vec<u8>>) {
+    let mut pair = connect(client_config(), server_config(), None, seed);
+    let hello = pair.step_from(Side::Client);
+    let (flight, bytes) = intercept(&mut pair, Side::Server);
+    let flights = vec![hello, flight];
+    let (server_hello, messages) = open_server_flight(&flights, &bytes);
+    (pair, flights, server_hello, messages)
+}
+
+/// `messages[0]`, an EncryptedExtensions, with `extension` added.
+fn with_extension(messages: &mut [Vec<u8>], extension: Extension) {
+    let Ok(HandshakeMessage::EncryptedExtensions(mut ee)) =
+        HandshakeMessage::decode(&messages[0], None)
+    else {
+        panic!("the encrypted flight starts with EncryptedExtensions")
+    };
+    ee.extensions.push(extension);
+    messages[0] = message(&HandshakeMessage::EncryptedExtensions(ee));
+}
+
+/// RFC 9846 §4.3: "Implementations MUST NOT send extension responses [...] if the remote
+/// endpoint did not send the corresponding extension requests [...]. Upon receiving such
+/// an extension, an endpoint MUST abort the handshake with an "unsupported_extension"
+/// alert." Here: early_data in EncryptedExtensions to a client that offered no 0-RTT.
+#[test]
+fn client_refuses_early_data_in_encrypted_extensions_it_did_not_offer() {
+    let (mut pair, flights, server_hello, mut messages) = full_server_flight(33);
+    with_extension(&mut messages, Extension::EarlyData);
+    let bytes = seal_server_flight(&flights, &server_hello, &messages);
+    let result = feed(&mut pair, Side::Client, &bytes);
+    assert_fatal(
+        &mut pair,
+        Side::Client,
+        result,
+        AlertDescription::UnsupportedExtension,
+    );
+}
+
+/// RFC 9846 §4.3.10: "If the server supplies an "early_data" extension, the client MUST
+/// verify that the server's selected_identity is 0. If any other value is returned, the
+/// client MUST abort the handshake with an "illegal_parameter" alert."
+///
+/// The client offers a ticket (identity 0, allowing 0-RTT) and an external PSK (identity
+/// 1); the server, which cannot read the ticket, selects the external PSK, and its
+/// EncryptedExtensions is changed to accept 0-RTT. The client's alert goes out under its
+/// 0-RTT key (its current write key), which the server, having rejected 0-RTT, skips as
+/// early data: the alert is asserted as queued, not as decoded by the server.
+#[test]
+fn client_refuses_early_data_accepted_for_a_psk_other_than_the_first() {
+    let mut client = client_config();
+    client.enable_early_data = true;
+    let issued = ticket(client.clone(), ticket_server(1, 1024));
+    assert_eq!(issued.max_early_data_size, Some(1024));
+    client.external_psks = vec![ExternalPsk {
+        identity: b"second".to_vec(),
+        secret: Secret::new(&[0x21; 32]),
+        cipher_suite: CipherSuite::TLS_AES_128_GCM_SHA256,
+    }];
+    let mut server = server_config();
+    server.external_psks = vec![lucid_tls::server::ExternalPsk {
+        identity: b"second".to_vec(),
+        secret: Secret::new(&[0x21; 32]),
+        hash: HashAlgorithm::Sha256,
+    }];
+    let mut pair = connect(client, server, Some(issued), 34);
+    let hello_flight = pair.step_from(Side::Client);
+    let (flight, bytes) = intercept(&mut pair, Side::Server);
+    let flights = vec![hello_flight, flight];
+    let HandshakeMessage::ServerHello(hello) = plaintext_message(split_records(&bytes)[0]) else {
+        panic!("a ServerHello")
+    };
+    assert!(
+        hello
+            .extensions
+            .contains(&Extension::PreSharedKeyServerHello(1)),
+        "the server selected the external PSK"
+    );
+    let (server_hello, mut messages) = open_server_flight(&flights, &bytes);
+    with_extension(&mut messages, Extension::EarlyData);
+    let bytes = seal_server_flight(&flights, &server_hello, &messages);
+    let result = feed(&mut pair, Side::Client, &bytes);
+    assert_fatal_queued(
+        &mut pair,
+        Side::Client,
+        result,
+        AlertDescription::IllegalParameter,
+    );
+}
+
+/// The last message of the server's encrypted flight (its Finished), with `before`
+/// inserted ahead of it, sealed as `content_type` in a record of its own.
+fn before_server_finished(seed: u64, content_type: ContentType, before: &[u8]) -> (Pair, Vec<u8>) {
+    let (pair, flights, server_hello, messages) = full_server_flight(seed);
+    let key = write_key(&flights, Side::Server, Epoch::Handshake);
+    let (finished, head) = messages.split_last().unwrap();
+    let mut contents: Vec<(ContentType, &[u8])> = head
+        .iter()
+        .map(|m| (ContentType::Handshake, m.as_slice()))
+        .collect();
+    contents.push((content_type, before));
+    contents.push((ContentType::Handshake, finished));
+    (pair, [server_hello, seal(key, 0, &contents)].concat())
+}
+
+/// RFC 9846 §2: application data is protected by traffic keys derived after the
+/// handshake, and RFC 9846 Appendix A.1 has no application data before CONNECTED; a
+/// protected application_data record under the handshake key is an unexpected message
+/// (RFC 9846 §5: an unexpected record type MUST give unexpected_message).
+#[test]
+fn client_refuses_application_data_before_the_servers_finished() {
+    let (mut pair, bytes) = before_server_finished(35, ContentType::ApplicationData, b"early?");
+    let result = feed(&mut pair, Side::Client, &bytes);
+    assert_fatal(
+        &mut pair,
+        Side::Client,
+        result,
+        AlertDescription::UnexpectedMessage,
+    );
+}
+
+/// RFC 9846 §4.7.3: "Implementations that receive a KeyUpdate message prior to receiving
+/// a Finished message MUST terminate the connection with an "unexpected_message" alert."
+#[test]
+fn client_refuses_a_key_update_before_the_servers_finished() {
+    let key_update = message(&HandshakeMessage::KeyUpdate(KeyUpdate {
+        request_update: KeyUpdateRequest::UpdateNotRequested,
+    }));
+    let (mut pair, bytes) = before_server_finished(36, ContentType::Handshake, &key_update);
+    let result = feed(&mut pair, Side::Client, &bytes);
+    assert_fatal(
+        &mut pair,
+        Side::Client,
+        result,
+        AlertDescription::UnexpectedMessage,
+    );
+}
+
+/// RFC 9846 §5: "If an implementation detects a change_cipher_spec record received before
+/// the first ClientHello message or after the peer's Finished message, it MUST be treated
+/// as an unexpected record type" (unexpected_message); here in a whole handshake, right
+/// after the server's Finished.
+#[test]
+fn client_refuses_change_cipher_spec_after_the_servers_finished() {
+    let mut pair = connect(client_config(), server_config(), None, 37);
+    pair.step_from(Side::Client);
+    let (_, bytes) = intercept(&mut pair, Side::Server);
+    let ccs = plaintext_record(ContentType::ChangeCipherSpec, &[1]);
+    let result = feed(&mut pair, Side::Client, &[bytes, ccs].concat());
+    assert_fatal(
+        &mut pair,
+        Side::Client,
+        result,
+        AlertDescription::UnexpectedMessage,
+    );
+}
+
+/// RFC 9846 §4.7.2: "A client that receives a CertificateRequest message without having
+/// sent the "post_handshake_auth" extension MUST send an "unexpected_message" fatal
+/// alert."
+#[test]
+fn client_refuses_a_post_handshake_certificate_request_it_did_not_offer() {
+    let mut pair = connect(client_config(), server_config(), None, 38);
+    let flights = run(&mut pair);
+    assert!(!pair.client.is_handshaking());
+    let request = message(&HandshakeMessage::CertificateRequest(CertificateRequest {
+        certificate_request_context: vec![7],
+        extensions: vec![Extension::SignatureAlgorithms(SignatureSchemeList {
+            supported_signature_algorithms: vec![SignatureScheme::EcdsaSecp256r1Sha256],
+        })],
+    }));
+    // The server sent nothing under its application key yet (no tickets): sequence 0.
+    let key = write_key(&flights, Side::Server, Epoch::Application(0));
+    let record = seal(key, 0, &[(ContentType::Handshake, &request)]);
+    let result = feed(&mut pair, Side::Client, &record);
+    assert_fatal(
+        &mut pair,
+        Side::Client,
+        result,
+        AlertDescription::UnexpectedMessage,
+    );
+}
