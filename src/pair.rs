@@ -65,6 +65,7 @@
 //! rfc.pair.split = Split::Chunks(1);
 //! let flights = rfc.pair.run(8);
 //! assert!(flights.iter().all(|f| f.result.is_ok()));
+//! assert!(flights.iter().all(|f| f.pieces == f.bytes.len()), "one byte at a time");
 //! assert!(!rfc.pair.client.is_handshaking());
 //! let ticket = flights
 //!     .iter()
@@ -200,6 +201,9 @@ pub struct Flight {
     pub from: Side,
     /// The bytes delivered (after any tampering), records back to back.
     pub bytes: Vec<u8>,
+    /// How many pieces the bytes were cut into on their way (see [`Split`]); fewer if
+    /// the receiver failed before the last one.
+    pub pieces: usize,
     /// Both sides' trace events, in order: the sender's since the previous step, then the
     /// receiver's while reading the flight.
     pub trace: Vec<(Side, TraceEvent)>,
@@ -260,6 +264,7 @@ impl Pair {
         let mut flight = Flight {
             from,
             bytes: Vec::new(),
+            pieces: 0,
             trace: Vec::new(),
             events: Vec::new(),
             result: Ok(()),
@@ -270,24 +275,25 @@ impl Pair {
             Side::Server => self.server.take_output(),
         };
         tamper(&mut flight.bytes);
-        flight.result = self.deliver(from.peer(), &flight.bytes);
+        flight.result = self.deliver(from.peer(), &flight.bytes, &mut flight.pieces);
         self.collect(from.peer(), &mut flight);
         flight
     }
 
-    /// Feeds `bytes` to `to`, piece by piece as [`Pair::split`] says, stopping at the first
-    /// error (the receiver's error is sticky: the rest would only repeat it).
-    fn deliver(&mut self, to: Side, bytes: &[u8]) -> Result<(), Error> {
+    /// Feeds `bytes` to `to`, piece by piece as [`Pair::split`] says, counting the pieces
+    /// in `pieces`; stops at the first error (the receiver's error is sticky: the rest
+    /// would only repeat it).
+    fn deliver(&mut self, to: Side, bytes: &[u8], pieces: &mut usize) -> Result<(), Error> {
         let mut rest = bytes;
-        let mut n = 0;
         while !rest.is_empty() {
-            let (piece, tail) = rest.split_at(self.split.piece_len(n).min(rest.len()));
+            let len = self.split.piece_len(*pieces).min(rest.len());
+            let (piece, tail) = rest.split_at(len);
+            *pieces += 1;
             match to {
                 Side::Client => self.client.feed(self.now, piece)?,
                 Side::Server => self.server.feed(self.now, piece)?,
             };
             rest = tail;
-            n += 1;
         }
         Ok(())
     }

@@ -105,7 +105,12 @@ fn full_handshake_every_suite_and_group() {
 fn full_handshake_with_input_in_single_bytes_and_random_pieces() {
     for split in [Split::Chunks(1), random_split(1), random_split(2)] {
         let mut pair = connect(client_config(), server_config(), None, 3).with_split(split.clone());
-        run(&mut pair);
+        let flights = run(&mut pair);
+        for flight in &flights {
+            let max = if split == Split::Chunks(1) { 1 } else { 64 };
+            assert!(flight.pieces * max >= flight.bytes.len(), "{split:?}");
+            assert!(flight.pieces > 1 || flight.bytes.len() <= max, "{split:?}");
+        }
         assert!(!pair.client.is_handshaking(), "{split:?}");
         exercise(&mut pair);
     }
@@ -201,6 +206,33 @@ fn early_data_accepted() {
         );
         assert_eq!(data(&events(&flights, Side::Server)), b"early bird");
         exercise(&mut pair);
+    }
+}
+
+/// The pair's clock: a ClientHello that reaches the server a minute after the client
+/// wrote it reports a ticket age the server finds stale (its freshness window is 10 s), so
+/// the 0-RTT data is rejected (RFC 9846 §8.3); on time, it is accepted.
+#[test]
+fn early_data_rejected_when_the_client_hello_arrives_late() {
+    let mut client = client_config();
+    client.enable_early_data = true;
+    let tickets = first_connection(client.clone());
+    for (ticket, delay_ms, accepted) in [(&tickets[0], 0, true), (&tickets[1], 60_000, false)] {
+        let mut pair = connect(
+            client.clone(),
+            ticket_server(2, 1024),
+            Some(ticket.clone()),
+            17,
+        );
+        pair.client.write_early_data(b"fresh?").unwrap();
+        let start = pair.now;
+        pair.advance(delay_ms);
+        assert_eq!(pair.now.millis_since(start), delay_ms);
+        let flights = run(&mut pair);
+        let negotiated = pair.client.negotiated().unwrap().clone();
+        assert_eq!(negotiated.early_data_accepted, accepted, "{delay_ms} ms");
+        let early: &[u8] = if accepted { b"fresh?" } else { b"" };
+        assert_eq!(data(&events(&flights, Side::Server)), early);
     }
 }
 
