@@ -13,7 +13,7 @@ use lucid_tls::wire::alert::AlertDescription;
 use lucid_tls::wire::algorithms::{CipherSuite, SignatureScheme};
 use lucid_tls::wire::certificate_request::CertificateRequest;
 use lucid_tls::wire::codes::{ContentType, KeyUpdateRequest};
-use lucid_tls::wire::extensions::{Extension, SignatureSchemeList};
+use lucid_tls::wire::extensions::{Extension, MaxFragmentLength, SignatureSchemeList};
 use lucid_tls::wire::handshake::HandshakeMessage;
 use lucid_tls::wire::key_update::KeyUpdate;
 
@@ -282,4 +282,175 @@ fn client_refuses_a_post_handshake_certificate_request_it_did_not_offer() {
         result,
         AlertDescription::UnexpectedMessage,
     );
+}
+
+/// RFC 9846 §4.6: "Servers MUST NOT send this message, and clients receiving it MUST
+/// terminate the connection with an "unexpected_message" alert."
+#[test]
+fn client_refuses_end_of_early_data_from_the_server() {
+    let eoed = message(&HandshakeMessage::EndOfEarlyData(
+        lucid_tls::wire::end_of_early_data::EndOfEarlyData,
+    ));
+    let (mut pair, bytes) = before_server_finished(39, ContentType::Handshake, &eoed);
+    let result = feed(&mut pair, Side::Client, &bytes);
+    assert_fatal(
+        &mut pair,
+        Side::Client,
+        result,
+        AlertDescription::UnexpectedMessage,
+    );
+}
+
+/// RFC 9846 §4.4.2: in CertificateRequest, "The "signature_algorithms" extension MUST be
+/// specified"; without it the client cannot choose a scheme (RFC 9846 §9.2 names
+/// missing_extension for a missing mandatory extension).
+#[test]
+fn client_refuses_a_certificate_request_without_signature_algorithms() {
+    let mut server = server_config();
+    server.client_auth = lucid_tls::server::ClientAuth::Optional(std::sync::Arc::new(AnyClient));
+    let mut pair = connect(client_config(), server, None, 70);
+    let hello = pair.step_from(Side::Client);
+    let (flight, bytes) = intercept(&mut pair, Side::Server);
+    let flights = vec![hello, flight];
+    let (server_hello, mut messages) = open_server_flight(&flights, &bytes);
+    let Ok(HandshakeMessage::CertificateRequest(mut request)) =
+        HandshakeMessage::decode(&messages[1], None)
+    else {
+        panic!("EncryptedExtensions, then CertificateRequest")
+    };
+    request
+        .extensions
+        .retain(|e| !matches!(e, Extension::SignatureAlgorithms(_)));
+    messages[1] = message(&HandshakeMessage::CertificateRequest(request));
+    let bytes = seal_server_flight(&flights, &server_hello, &messages);
+    let result = feed(&mut pair, Side::Client, &bytes);
+    assert_fatal(
+        &mut pair,
+        Side::Client,
+        result,
+        AlertDescription::MissingExtension,
+    );
+}
+
+/// Accepts any client certificate (the request is what the test is about).
+struct AnyClient;
+
+impl lucid_tls::server::ClientCertVerifier for AnyClient {
+    fn verify(&self, _: &[u8], _: &[&[u8]], _: u64) -> Result<(), lucid_tls::Error> {
+        Ok(())
+    }
+}
+
+/// A client offering both record_size_limit and max_fragment_length (512); the server's
+/// EncryptedExtensions, opened, with its record_size_limit answer, ready to change.
+fn limits_flight(seed: u64) -> (Pair, Vec<Flight>, Vec<u8>, Vec<Vec<u8>>) {
+    let mut client = client_config();
+    client.record_size_limit = Some(1000);
+    client.max_fragment_length = Some(MaxFragmentLength::Len512);
+    let mut server = server_config();
+    server.record_size_limit = Some(2000);
+    let mut pair = connect(client, server, None, seed);
+    let hello = pair.step_from(Side::Client);
+    let (flight, bytes) = intercept(&mut pair, Side::Server);
+    let flights = vec![hello, flight];
+    let (server_hello, messages) = open_server_flight(&flights, &bytes);
+    (pair, flights, server_hello, messages)
+}
+
+/// RFC 8449 §5: "A server that supports the "record_size_limit" extension MUST ignore a
+/// "max_fragment_length" that appears in a ClientHello if both extensions appear."
+#[test]
+fn server_ignores_max_fragment_length_beside_record_size_limit() {
+    let (_, _, _, messages) = limits_flight(71);
+    let Ok(HandshakeMessage::EncryptedExtensions(ee)) =
+        HandshakeMessage::decode(&messages[0], None)
+    else {
+        panic!("EncryptedExtensions")
+    };
+    assert!(ee.extensions.contains(&Extension::RecordSizeLimit(2000)));
+    assert!(
+        !ee.extensions
+            .iter()
+            .any(|e| matches!(e, Extension::MaxFragmentLength(_)))
+    );
+}
+
+/// RFC 8449 §5: "A client MUST treat receipt of both "max_fragment_length" and
+/// "record_size_limit" as a fatal error, and it SHOULD generate an "illegal_parameter"
+/// alert."
+#[test]
+fn client_refuses_record_size_limit_and_max_fragment_length_together() {
+    let (mut pair, flights, server_hello, mut messages) = limits_flight(72);
+    with_extension(
+        &mut messages,
+        Extension::MaxFragmentLength(MaxFragmentLength::Len512),
+    );
+    let bytes = seal_server_flight(&flights, &server_hello, &messages);
+    let result = feed(&mut pair, Side::Client, &bytes);
+    assert_fatal(
+        &mut pair,
+        Side::Client,
+        result,
+        AlertDescription::IllegalParameter,
+    );
+}
+
+/// RFC 6066 §4: "if a client receives a maximum fragment length negotiation response that
+/// differs from the length it requested, it MUST also abort the handshake with an
+/// "illegal_parameter" alert."
+#[test]
+fn client_refuses_a_max_fragment_length_it_did_not_request() {
+    let mut client = client_config();
+    client.max_fragment_length = Some(MaxFragmentLength::Len512);
+    let mut pair = connect(client, server_config(), None, 73);
+    let hello = pair.step_from(Side::Client);
+    let (flight, bytes) = intercept(&mut pair, Side::Server);
+    let flights = vec![hello, flight];
+    let (server_hello, mut messages) = open_server_flight(&flights, &bytes);
+    let Ok(HandshakeMessage::EncryptedExtensions(mut ee)) =
+        HandshakeMessage::decode(&messages[0], None)
+    else {
+        panic!("EncryptedExtensions")
+    };
+    let answer = ee.extensions.iter_mut().find_map(|e| match e {
+        Extension::MaxFragmentLength(length) => Some(length),
+        _ => None,
+    });
+    *answer.expect("the server accepted 512") = MaxFragmentLength::Len1024;
+    messages[0] = message(&HandshakeMessage::EncryptedExtensions(ee));
+    let bytes = seal_server_flight(&flights, &server_hello, &messages);
+    let result = feed(&mut pair, Side::Client, &bytes);
+    assert_fatal(
+        &mut pair,
+        Side::Client,
+        result,
+        AlertDescription::IllegalParameter,
+    );
+}
+
+/// RFC 9846 §4.7.1, NewSessionTicket extensions: "Clients MUST ignore unrecognized
+/// extensions." A ticket with an unknown extension is delivered like any other.
+#[test]
+fn client_ignores_unknown_extensions_in_a_new_session_ticket() {
+    let mut pair = connect(client_config(), server_config(), None, 74);
+    let flights = run(&mut pair);
+    let ticket = message(&HandshakeMessage::NewSessionTicket(
+        lucid_tls::wire::new_session_ticket::NewSessionTicket {
+            ticket_lifetime: 3600,
+            ticket_age_add: 7,
+            ticket_nonce: vec![0],
+            ticket: vec![0xaa; 40],
+            extensions: vec![Extension::Unknown {
+                typ: lucid_tls::wire::codes::ExtensionType::Unknown(0x7a7a),
+                data: vec![1, 2, 3],
+            }],
+        },
+    ));
+    let key = write_key(&flights, Side::Server, Epoch::Application(0));
+    let record = seal(key, 0, &[(ContentType::Handshake, &ticket)]);
+    assert_eq!(feed(&mut pair, Side::Client, &record), Ok(record.len()));
+    let delivered = std::iter::from_fn(|| pair.client.poll_event()).any(|e| {
+        matches!(e, lucid_tls::connection::Event::NewSessionTicket(t) if t.ticket == vec![0xaa; 40])
+    });
+    assert!(delivered);
 }

@@ -273,3 +273,126 @@ fn server_refuses_a_new_session_ticket_from_the_client() {
         AlertDescription::UnexpectedMessage,
     );
 }
+
+/// RFC 9846 §4.3.10: "if the server fails to decrypt a 0-RTT record following an accepted
+/// "early_data" extension, it MUST terminate the connection with a "bad_record_mac" alert
+/// as per Section 5.2."
+#[test]
+fn server_refuses_a_0rtt_record_it_cannot_decrypt_after_accepting() {
+    let (mut pair, flights, _) = accepted_early_data(1024, 10, 52);
+    let early_records = split_records(&flights[0].bytes).len() - 1;
+    let key = write_key(&flights, Side::Client, Epoch::Early);
+    let mut record = seal(
+        key,
+        early_records as u64,
+        &[(ContentType::ApplicationData, b"tampered")],
+    );
+    let last = record.len() - 1;
+    record[last] ^= 0x01;
+    let result = feed(&mut pair, Side::Server, &record);
+    assert_fatal(
+        &mut pair,
+        Side::Server,
+        result,
+        AlertDescription::BadRecordMac,
+    );
+}
+
+/// RFC 9846 §5.1: "Handshake messages MUST NOT be interleaved with other record types.
+/// That is, if a handshake message is split over two or more records, there MUST NOT be
+/// any other records between them." The client's Finished is cut in two records with a
+/// user_canceled alert (harmless on its own) between them.
+#[test]
+fn server_refuses_a_record_between_the_fragments_of_a_handshake_message() {
+    let mut pair = connect(client_config(), server_config(), None, 53);
+    let mut flights = vec![pair.step_from(Side::Client), pair.step_from(Side::Server)];
+    let (flight, finished) = intercept(&mut pair, Side::Client);
+    flights.push(flight);
+    let key = write_key(&flights, Side::Client, Epoch::Handshake);
+    let (_, plaintext) = &super::harness::open_all(
+        write_key(&flights, Side::Client, Epoch::Handshake),
+        &split_records(&finished),
+    )[0];
+    let (head, tail) = plaintext.split_at(10);
+    let canceled = super::harness::alert_bytes(
+        lucid_tls::wire::alert::AlertLevel::Warning,
+        AlertDescription::UserCanceled,
+    );
+    let records = seal(
+        key,
+        0,
+        &[
+            (ContentType::Handshake, head),
+            (ContentType::Alert, &canceled),
+            (ContentType::Handshake, tail),
+        ],
+    );
+    let result = feed(&mut pair, Side::Server, &records);
+    assert_fatal(
+        &mut pair,
+        Side::Server,
+        result,
+        AlertDescription::UnexpectedMessage,
+    );
+}
+
+/// RFC 9846 §4.3.8: "Because [RFC8446] permitted reuse, receiving implementations MUST
+/// permit reuse by the peer": a client key share seen before (same seed, same share) is
+/// accepted again.
+#[test]
+fn server_accepts_a_key_share_reused_across_connections() {
+    let server = server_config();
+    let mut shares = Vec::new();
+    for _ in 0..2 {
+        let mut pair = connect(client_config(), server.clone(), None, 54);
+        let flights = run(&mut pair);
+        assert!(!pair.server.is_handshaking());
+        let Some(HandshakeMessage::ClientHello(hello)) =
+            flights[0].received_messages().first().cloned().cloned()
+        else {
+            panic!("a ClientHello")
+        };
+        let share = hello
+            .extensions
+            .into_iter()
+            .find(|e| matches!(e, Extension::KeyShareClientHello(_)));
+        shares.push(share.expect("a key share"));
+    }
+    assert_eq!(shares[0], shares[1], "the same share twice");
+}
+
+/// RFC 9846 §4.7.1: "Any ticket MUST only be resumed with a cipher suite that has the same
+/// KDF hash algorithm as that used to establish the original connection." A SHA-256
+/// ticket brought to a server that now only runs a SHA-384 suite gives a full handshake.
+#[test]
+fn server_resumes_a_ticket_only_with_a_suite_of_its_hash() {
+    let issued = ticket(client_config(), 0);
+    let mut server = ticket_server(1, 0);
+    server.cipher_suites = vec![lucid_tls::wire::algorithms::CipherSuite::TLS_AES_256_GCM_SHA384];
+    let mut pair = connect(client_config(), server, Some(issued), 55);
+    run(&mut pair);
+    let negotiated = pair.server.negotiated().unwrap();
+    assert_eq!(
+        negotiated.cipher_suite,
+        lucid_tls::wire::algorithms::CipherSuite::TLS_AES_256_GCM_SHA384
+    );
+    assert!(negotiated.psk.is_none(), "not resumed");
+}
+
+/// lucid-tls sends no NewSessionTicket to a client that sent no psk_key_exchange_modes:
+/// RFC 9846 §4.7.1 allows a ticket "If the client's hello contained a suitable
+/// "psk_key_exchange_modes" extension", and §4.3.9 says a client that does not send one
+/// cannot use PSKs ("To use PSKs, clients MUST also send a "psk_key_exchange_modes"
+/// extension"). Many servers send tickets regardless.
+#[test]
+fn server_sends_no_ticket_to_a_client_without_psk_key_exchange_modes() {
+    for (modes, expected) in [(true, 1), (false, 0)] {
+        let mut client = client_config();
+        if !modes {
+            client.psk_modes.clear();
+        }
+        let mut pair = connect(client, ticket_server(1, 0), None, 56);
+        let flights = run(&mut pair);
+        assert_eq!(tickets(&events(&flights, Side::Client)).len(), expected);
+    }
+}
