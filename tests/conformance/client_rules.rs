@@ -100,6 +100,32 @@ fn client_refuses_a_psk_with_another_hash_than_the_suite() {
     );
 }
 
+/// RFC 9846 §4.3.11: the client MUST verify "that a server "key_share" extension is
+/// present if required by the ClientHello "psk_key_exchange_modes" extension"; if not,
+/// illegal_parameter. The client offers psk_dhe_ke only.
+#[test]
+fn client_refuses_a_psk_without_the_key_share_its_mode_needs() {
+    let (mut pair, bytes) = resumed_server_flight(75);
+    assert_eq!(
+        client_config().psk_modes,
+        [lucid_tls::wire::codes::PskKeyExchangeMode::PskDheKe]
+    );
+    let record = changed_server_hello(&bytes, |hello| {
+        let before = hello.extensions.len();
+        hello
+            .extensions
+            .retain(|e| !matches!(e, Extension::KeyShareServerHello(_)));
+        assert_eq!(hello.extensions.len(), before - 1);
+    });
+    let result = feed(&mut pair, Side::Client, &record);
+    assert_fatal(
+        &mut pair,
+        Side::Client,
+        result,
+        AlertDescription::IllegalParameter,
+    );
+}
+
 /// A full handshake's server flight, opened: the pair (ClientHello delivered), the
 /// flight's trace, the ServerHello record and the encrypted messages.
 fn full_server_flight(seed: u64) -> (Pair, Vec<Flight>, Vec<u8>, Vec<Vec<u8>>) {

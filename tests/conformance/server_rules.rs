@@ -396,3 +396,24 @@ fn server_sends_no_ticket_to_a_client_without_psk_key_exchange_modes() {
         assert_eq!(tickets(&events(&flights, Side::Client)).len(), expected);
     }
 }
+
+/// RFC 9846 §4.2.1: "If there is no overlap between the received "supported_groups" and
+/// the groups supported by the server, then the server MUST abort the handshake with a
+/// "handshake_failure" or an "insufficient_security" alert." (lucid-tls: handshake_failure.)
+#[test]
+fn server_refuses_a_client_hello_without_a_common_group() {
+    let mut client = client_config();
+    client.supported_groups = vec![lucid_tls::wire::algorithms::NamedGroup::X25519];
+    client.key_share_groups = vec![lucid_tls::wire::algorithms::NamedGroup::X25519];
+    let mut server = server_config();
+    server.key_share_groups = vec![lucid_tls::wire::algorithms::NamedGroup::Secp256r1];
+    let mut pair = connect(client, server, None, 57);
+    let (_, hello) = intercept(&mut pair, Side::Client);
+    let result = feed(&mut pair, Side::Server, &hello);
+    assert_fatal(
+        &mut pair,
+        Side::Server,
+        result,
+        AlertDescription::HandshakeFailure,
+    );
+}
