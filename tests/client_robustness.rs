@@ -155,8 +155,9 @@ fn expected_in_server_hello(field: Field, altered: &[u8]) -> Vec<Outcome> {
         // that come in an application_data record (RFC 9846 §5.1: handshake messages "MUST
         // NOT be interleaved with other record types": unexpected_message).
         Field::MessageLength => vec![Alert(DecodeError), Alert(UnexpectedMessage)],
-        // RFC 9846 Appendix E (and §4.2.3): legacy_version other than 0x0303 means a
-        // server that does not speak TLS 1.3 here: protocol_version.
+        // RFC 9846 §4.2.3: "A client which receives a TLS 1.3 Server Hello with a
+        // legacy_version value not equal to 0x0303 MUST abort the handshake with a
+        // "protocol_version" alert."
         Field::LegacyVersion => vec![Alert(ProtocolVersion)],
         // The random is in the transcript: the server's handshake keys are not the ones
         // the client derives, and the sealed record fails (RFC 9846 §5.2: bad_record_mac).

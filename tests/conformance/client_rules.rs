@@ -166,7 +166,7 @@ fn client_refuses_early_data_in_encrypted_extensions_it_did_not_offer() {
     );
 }
 
-/// RFC 9846 §4.3.10: "If the server supplies an "early_data" extension, the client MUST
+/// RFC 9846 §4.3.11: "If the server supplies an "early_data" extension, the client MUST
 /// verify that the server's selected_identity is 0. If any other value is returned, the
 /// client MUST abort the handshake with an "illegal_parameter" alert."
 ///
