@@ -9,7 +9,9 @@ use lucid_tls::crypto::{HashAlgorithm, Secret};
 use lucid_tls::pair::{Flight, Pair, Side, split_records};
 use lucid_tls::server::ServerConfig;
 use lucid_tls::trace::Epoch;
-use lucid_tls::wire::alert::AlertDescription;
+use lucid_tls::wire::alert::AlertDescription::{
+    self, IllegalParameter, MissingExtension, UnexpectedMessage, UnsupportedExtension,
+};
 use lucid_tls::wire::algorithms::{CipherSuite, SignatureScheme};
 use lucid_tls::wire::certificate_request::CertificateRequest;
 use lucid_tls::wire::codes::{ContentType, KeyUpdateRequest};
@@ -21,7 +23,7 @@ use super::common::setup::{
     client_config, connect, events, run, server_config, ticket_server, tickets,
 };
 use super::harness::{
-    assert_fatal, assert_fatal_queued, feed, intercept, message, open_server_flight,
+    assert_fatal_queued, assert_refuses, feed, intercept, message, open_server_flight,
     plaintext_message, plaintext_record, seal, seal_server_flight, write_key,
 };
 
@@ -72,13 +74,7 @@ fn client_refuses_a_selected_psk_identity_out_of_range() {
         assert_eq!(*index, 0);
         *index = 1; // the client offered one identity
     });
-    let result = feed(&mut pair, Side::Client, &record);
-    assert_fatal(
-        &mut pair,
-        Side::Client,
-        result,
-        AlertDescription::IllegalParameter,
-    );
+    assert_refuses(&mut pair, Side::Client, &record, IllegalParameter);
 }
 
 /// RFC 9846 §4.3.11: the client MUST verify "that the server selected a cipher suite
@@ -91,13 +87,7 @@ fn client_refuses_a_psk_with_another_hash_than_the_suite() {
         assert_eq!(hello.cipher_suite, CipherSuite::TLS_AES_128_GCM_SHA256);
         hello.cipher_suite = CipherSuite::TLS_AES_256_GCM_SHA384;
     });
-    let result = feed(&mut pair, Side::Client, &record);
-    assert_fatal(
-        &mut pair,
-        Side::Client,
-        result,
-        AlertDescription::IllegalParameter,
-    );
+    assert_refuses(&mut pair, Side::Client, &record, IllegalParameter);
 }
 
 /// RFC 9846 §4.3.11: the client MUST verify "that a server "key_share" extension is
@@ -117,13 +107,7 @@ fn client_refuses_a_psk_without_the_key_share_its_mode_needs() {
             .retain(|e| !matches!(e, Extension::KeyShareServerHello(_)));
         assert_eq!(hello.extensions.len(), before - 1);
     });
-    let result = feed(&mut pair, Side::Client, &record);
-    assert_fatal(
-        &mut pair,
-        Side::Client,
-        result,
-        AlertDescription::IllegalParameter,
-    );
+    assert_refuses(&mut pair, Side::Client, &record, IllegalParameter);
 }
 
 /// A full handshake's server flight, opened: the pair (ClientHello delivered), the
@@ -157,13 +141,7 @@ fn client_refuses_early_data_in_encrypted_extensions_it_did_not_offer() {
     let (mut pair, flights, server_hello, mut messages) = full_server_flight(33);
     with_extension(&mut messages, Extension::EarlyData);
     let bytes = seal_server_flight(&flights, &server_hello, &messages);
-    let result = feed(&mut pair, Side::Client, &bytes);
-    assert_fatal(
-        &mut pair,
-        Side::Client,
-        result,
-        AlertDescription::UnsupportedExtension,
-    );
+    assert_refuses(&mut pair, Side::Client, &bytes, UnsupportedExtension);
 }
 
 /// RFC 9846 §4.3.11: "If the server supplies an "early_data" extension, the client MUST
@@ -239,13 +217,7 @@ fn before_server_finished(seed: u64, content_type: ContentType, before: &[u8]) -
 #[test]
 fn client_refuses_application_data_before_the_servers_finished() {
     let (mut pair, bytes) = before_server_finished(35, ContentType::ApplicationData, b"early?");
-    let result = feed(&mut pair, Side::Client, &bytes);
-    assert_fatal(
-        &mut pair,
-        Side::Client,
-        result,
-        AlertDescription::UnexpectedMessage,
-    );
+    assert_refuses(&mut pair, Side::Client, &bytes, UnexpectedMessage);
 }
 
 /// RFC 9846 §4.7.3: "Implementations that receive a KeyUpdate message prior to receiving
@@ -256,13 +228,7 @@ fn client_refuses_a_key_update_before_the_servers_finished() {
         request_update: KeyUpdateRequest::UpdateNotRequested,
     }));
     let (mut pair, bytes) = before_server_finished(36, ContentType::Handshake, &key_update);
-    let result = feed(&mut pair, Side::Client, &bytes);
-    assert_fatal(
-        &mut pair,
-        Side::Client,
-        result,
-        AlertDescription::UnexpectedMessage,
-    );
+    assert_refuses(&mut pair, Side::Client, &bytes, UnexpectedMessage);
 }
 
 /// RFC 9846 §5: "If an implementation detects a change_cipher_spec record received before
@@ -275,11 +241,10 @@ fn client_refuses_change_cipher_spec_after_the_servers_finished() {
     pair.step_from(Side::Client);
     let (_, bytes) = intercept(&mut pair, Side::Server);
     let ccs = plaintext_record(ContentType::ChangeCipherSpec, &[1]);
-    let result = feed(&mut pair, Side::Client, &[bytes, ccs].concat());
-    assert_fatal(
+    assert_refuses(
         &mut pair,
         Side::Client,
-        result,
+        &[bytes, ccs].concat(),
         AlertDescription::UnexpectedMessage,
     );
 }
@@ -301,13 +266,7 @@ fn client_refuses_a_post_handshake_certificate_request_it_did_not_offer() {
     // The server sent nothing under its application key yet (no tickets): sequence 0.
     let key = write_key(&flights, Side::Server, Epoch::Application(0));
     let record = seal(key, 0, &[(ContentType::Handshake, &request)]);
-    let result = feed(&mut pair, Side::Client, &record);
-    assert_fatal(
-        &mut pair,
-        Side::Client,
-        result,
-        AlertDescription::UnexpectedMessage,
-    );
+    assert_refuses(&mut pair, Side::Client, &record, UnexpectedMessage);
 }
 
 /// RFC 9846 §4.6: "Servers MUST NOT send this message, and clients receiving it MUST
@@ -318,13 +277,7 @@ fn client_refuses_end_of_early_data_from_the_server() {
         lucid_tls::wire::end_of_early_data::EndOfEarlyData,
     ));
     let (mut pair, bytes) = before_server_finished(39, ContentType::Handshake, &eoed);
-    let result = feed(&mut pair, Side::Client, &bytes);
-    assert_fatal(
-        &mut pair,
-        Side::Client,
-        result,
-        AlertDescription::UnexpectedMessage,
-    );
+    assert_refuses(&mut pair, Side::Client, &bytes, UnexpectedMessage);
 }
 
 /// RFC 9846 §4.4.2: in CertificateRequest, "The "signature_algorithms" extension MUST be
@@ -349,13 +302,7 @@ fn client_refuses_a_certificate_request_without_signature_algorithms() {
         .retain(|e| !matches!(e, Extension::SignatureAlgorithms(_)));
     messages[1] = message(&HandshakeMessage::CertificateRequest(request));
     let bytes = seal_server_flight(&flights, &server_hello, &messages);
-    let result = feed(&mut pair, Side::Client, &bytes);
-    assert_fatal(
-        &mut pair,
-        Side::Client,
-        result,
-        AlertDescription::MissingExtension,
-    );
+    assert_refuses(&mut pair, Side::Client, &bytes, MissingExtension);
 }
 
 /// Accepts any client certificate (the request is what the test is about).
@@ -412,13 +359,7 @@ fn client_refuses_record_size_limit_and_max_fragment_length_together() {
         Extension::MaxFragmentLength(MaxFragmentLength::Len512),
     );
     let bytes = seal_server_flight(&flights, &server_hello, &messages);
-    let result = feed(&mut pair, Side::Client, &bytes);
-    assert_fatal(
-        &mut pair,
-        Side::Client,
-        result,
-        AlertDescription::IllegalParameter,
-    );
+    assert_refuses(&mut pair, Side::Client, &bytes, IllegalParameter);
 }
 
 /// RFC 6066 §4: "if a client receives a maximum fragment length negotiation response that
@@ -445,13 +386,7 @@ fn client_refuses_a_max_fragment_length_it_did_not_request() {
     *answer.expect("the server accepted 512") = MaxFragmentLength::Len1024;
     messages[0] = message(&HandshakeMessage::EncryptedExtensions(ee));
     let bytes = seal_server_flight(&flights, &server_hello, &messages);
-    let result = feed(&mut pair, Side::Client, &bytes);
-    assert_fatal(
-        &mut pair,
-        Side::Client,
-        result,
-        AlertDescription::IllegalParameter,
-    );
+    assert_refuses(&mut pair, Side::Client, &bytes, IllegalParameter);
 }
 
 /// RFC 9846 §4.7.1, NewSessionTicket extensions: "Clients MUST ignore unrecognized

@@ -163,6 +163,13 @@ pub fn assert_fatal_queued(
     err
 }
 
+/// Feeds `bytes` to `side` and asserts that it refuses them with exactly `alert`, on the
+/// wire ([`assert_fatal`]).
+pub fn assert_refuses(pair: &mut Pair, side: Side, bytes: &[u8], alert: AlertDescription) {
+    let result = feed(pair, side, bytes);
+    assert_fatal(pair, side, result, alert);
+}
+
 /// [`assert_fatal_queued`], then the alert is delivered: the peer decodes exactly `alert`
 /// from the wire (and fails with [`Error::AlertReceived`]), and nothing follows it.
 pub fn assert_fatal(

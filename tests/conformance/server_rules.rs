@@ -8,7 +8,9 @@
 use lucid_tls::client::{ClientConfig, Ticket};
 use lucid_tls::pair::{Flight, Pair, Side, split_records};
 use lucid_tls::trace::Epoch;
-use lucid_tls::wire::alert::AlertDescription;
+use lucid_tls::wire::alert::AlertDescription::{
+    self, BadRecordMac, HandshakeFailure, MissingExtension, UnexpectedMessage,
+};
 use lucid_tls::wire::codes::{ContentType, KeyUpdateRequest};
 use lucid_tls::wire::end_of_early_data::EndOfEarlyData;
 use lucid_tls::wire::extensions::Extension;
@@ -20,7 +22,7 @@ use super::common::setup::{
     client_config, connect, events, run, server_config, ticket_server, tickets,
 };
 use super::harness::{
-    assert_fatal, feed, intercept, message, plaintext_message, plaintext_record, seal, write_key,
+    assert_refuses, intercept, message, plaintext_message, plaintext_record, seal, write_key,
 };
 
 /// A ticket (allowing `max_early_data_size` bytes of 0-RTT) from a full handshake.
@@ -53,13 +55,7 @@ fn server_refuses_pre_shared_key_without_psk_key_exchange_modes() {
         ContentType::Handshake,
         &message(&HandshakeMessage::ClientHello(hello)),
     );
-    let result = feed(&mut pair, Side::Server, &record);
-    assert_fatal(
-        &mut pair,
-        Side::Server,
-        result,
-        AlertDescription::MissingExtension,
-    );
+    assert_refuses(&mut pair, Side::Server, &record, MissingExtension);
 }
 
 /// A resumption with 0-RTT accepted: the client wrote `early` bytes of early data, the
@@ -92,13 +88,7 @@ fn server_refuses_more_0rtt_data_than_max_early_data_size() {
         early_records as u64,
         &[(ContentType::ApplicationData, b"!")],
     );
-    let result = feed(&mut pair, Side::Server, &extra);
-    assert_fatal(
-        &mut pair,
-        Side::Server,
-        result,
-        AlertDescription::UnexpectedMessage,
-    );
+    assert_refuses(&mut pair, Side::Server, &extra, UnexpectedMessage);
 }
 
 /// RFC 9846 §4.3.10: with 0-RTT accepted, EndOfEarlyData "will be encrypted with the 0-RTT
@@ -112,13 +102,7 @@ fn server_refuses_end_of_early_data_under_the_handshake_key() {
     let key = write_key(&flights, Side::Client, Epoch::Handshake);
     let eoed = message(&HandshakeMessage::EndOfEarlyData(EndOfEarlyData));
     let record = seal(key, 0, &[(ContentType::Handshake, &eoed)]);
-    let result = feed(&mut pair, Side::Server, &record);
-    assert_fatal(
-        &mut pair,
-        Side::Server,
-        result,
-        AlertDescription::BadRecordMac,
-    );
+    assert_refuses(&mut pair, Side::Server, &record, BadRecordMac);
 }
 
 /// RFC 9846 §4.6: EndOfEarlyData is sent only "If the server sent an "early_data"
@@ -129,13 +113,7 @@ fn server_refuses_end_of_early_data_under_the_handshake_key() {
 fn server_refuses_end_of_early_data_without_0rtt() {
     let eoed = message(&HandshakeMessage::EndOfEarlyData(EndOfEarlyData));
     let (mut pair, record) = before_client_finished(44, ContentType::Handshake, &eoed);
-    let result = feed(&mut pair, Side::Server, &record);
-    assert_fatal(
-        &mut pair,
-        Side::Server,
-        result,
-        AlertDescription::UnexpectedMessage,
-    );
+    assert_refuses(&mut pair, Side::Server, &record, UnexpectedMessage);
 }
 
 /// A full handshake up to the client's Finished, which is held back; instead, `content`
@@ -156,13 +134,7 @@ fn before_client_finished(seed: u64, content_type: ContentType, content: &[u8]) 
 #[test]
 fn server_refuses_application_data_before_the_clients_finished() {
     let (mut pair, record) = before_client_finished(45, ContentType::ApplicationData, b"hi");
-    let result = feed(&mut pair, Side::Server, &record);
-    assert_fatal(
-        &mut pair,
-        Side::Server,
-        result,
-        AlertDescription::UnexpectedMessage,
-    );
+    assert_refuses(&mut pair, Side::Server, &record, UnexpectedMessage);
 }
 
 /// RFC 9846 §4.7.3: "Implementations that receive a KeyUpdate message prior to receiving
@@ -173,13 +145,7 @@ fn server_refuses_a_key_update_before_the_clients_finished() {
         request_update: KeyUpdateRequest::UpdateRequested,
     }));
     let (mut pair, record) = before_client_finished(46, ContentType::Handshake, &key_update);
-    let result = feed(&mut pair, Side::Server, &record);
-    assert_fatal(
-        &mut pair,
-        Side::Server,
-        result,
-        AlertDescription::UnexpectedMessage,
-    );
+    assert_refuses(&mut pair, Side::Server, &record, UnexpectedMessage);
 }
 
 /// RFC 9846 §5: a change_cipher_spec "after the peer's Finished message [...] MUST be
@@ -192,11 +158,10 @@ fn server_refuses_change_cipher_spec_after_the_clients_finished() {
     pair.step_from(Side::Server);
     let (_, finished) = intercept(&mut pair, Side::Client);
     let ccs = plaintext_record(ContentType::ChangeCipherSpec, &[1]);
-    let result = feed(&mut pair, Side::Server, &[finished, ccs].concat());
-    assert_fatal(
+    assert_refuses(
         &mut pair,
         Side::Server,
-        result,
+        &[finished, ccs].concat(),
         AlertDescription::UnexpectedMessage,
     );
 }
@@ -223,13 +188,7 @@ fn server_refuses_a_key_update_not_at_the_end_of_its_record() {
     }));
     let two = [key_update.clone(), key_update].concat();
     let record = seal(key, 0, &[(ContentType::Handshake, &two)]);
-    let result = feed(&mut pair, Side::Server, &record);
-    assert_fatal(
-        &mut pair,
-        Side::Server,
-        result,
-        AlertDescription::UnexpectedMessage,
-    );
+    assert_refuses(&mut pair, Side::Server, &record, UnexpectedMessage);
 }
 
 /// RFC 9846 §4.2.2: "If a server established a TLS connection with TLS 1.3 and receives a
@@ -242,13 +201,7 @@ fn server_refuses_a_client_hello_after_the_handshake() {
     let hello = plaintext_message(&hello);
     let (mut pair, key) = connected(49);
     let record = seal(key, 0, &[(ContentType::Handshake, &message(&hello))]);
-    let result = feed(&mut pair, Side::Server, &record);
-    assert_fatal(
-        &mut pair,
-        Side::Server,
-        result,
-        AlertDescription::UnexpectedMessage,
-    );
+    assert_refuses(&mut pair, Side::Server, &record, UnexpectedMessage);
 }
 
 /// RFC 9846 §4.7.1: "At any time after the server has received the client Finished
@@ -265,13 +218,7 @@ fn server_refuses_a_new_session_ticket_from_the_client() {
         extensions: vec![],
     }));
     let record = seal(key, 0, &[(ContentType::Handshake, &ticket)]);
-    let result = feed(&mut pair, Side::Server, &record);
-    assert_fatal(
-        &mut pair,
-        Side::Server,
-        result,
-        AlertDescription::UnexpectedMessage,
-    );
+    assert_refuses(&mut pair, Side::Server, &record, UnexpectedMessage);
 }
 
 /// RFC 9846 §4.3.10: "if the server fails to decrypt a 0-RTT record following an accepted
@@ -289,13 +236,7 @@ fn server_refuses_a_0rtt_record_it_cannot_decrypt_after_accepting() {
     );
     let last = record.len() - 1;
     record[last] ^= 0x01;
-    let result = feed(&mut pair, Side::Server, &record);
-    assert_fatal(
-        &mut pair,
-        Side::Server,
-        result,
-        AlertDescription::BadRecordMac,
-    );
+    assert_refuses(&mut pair, Side::Server, &record, BadRecordMac);
 }
 
 /// RFC 9846 §5.1: "Handshake messages MUST NOT be interleaved with other record types.
@@ -327,13 +268,7 @@ fn server_refuses_a_record_between_the_fragments_of_a_handshake_message() {
             (ContentType::Handshake, tail),
         ],
     );
-    let result = feed(&mut pair, Side::Server, &records);
-    assert_fatal(
-        &mut pair,
-        Side::Server,
-        result,
-        AlertDescription::UnexpectedMessage,
-    );
+    assert_refuses(&mut pair, Side::Server, &records, UnexpectedMessage);
 }
 
 /// RFC 9846 §4.3.8: "Because [RFC8446] permitted reuse, receiving implementations MUST
@@ -409,11 +344,5 @@ fn server_refuses_a_client_hello_without_a_common_group() {
     server.key_share_groups = vec![lucid_tls::wire::algorithms::NamedGroup::Secp256r1];
     let mut pair = connect(client, server, None, 57);
     let (_, hello) = intercept(&mut pair, Side::Client);
-    let result = feed(&mut pair, Side::Server, &hello);
-    assert_fatal(
-        &mut pair,
-        Side::Server,
-        result,
-        AlertDescription::HandshakeFailure,
-    );
+    assert_refuses(&mut pair, Side::Server, &hello, HandshakeFailure);
 }
