@@ -10,7 +10,7 @@ use lucid_tls::pair::{Flight, Pair, Side, split_records};
 use lucid_tls::server::ServerConfig;
 use lucid_tls::trace::Epoch;
 use lucid_tls::wire::alert::AlertDescription::{
-    self, IllegalParameter, MissingExtension, UnexpectedMessage, UnsupportedExtension,
+    self, DecryptError, IllegalParameter, MissingExtension, UnexpectedMessage, UnsupportedExtension,
 };
 use lucid_tls::wire::algorithms::{CipherSuite, SignatureScheme};
 use lucid_tls::wire::certificate_request::CertificateRequest;
@@ -23,8 +23,8 @@ use super::common::setup::{
     client_config, connect, events, run, server_config, ticket_server, tickets,
 };
 use super::harness::{
-    assert_fatal_queued, assert_refuses, feed, intercept, message, open_server_flight,
-    plaintext_message, plaintext_record, seal, seal_server_flight, write_key,
+    assert_fatal, assert_fatal_queued, assert_refuses, feed, intercept, message,
+    open_server_flight, plaintext_message, plaintext_record, seal, seal_server_flight, write_key,
 };
 
 /// A ticket from a full handshake between `client` and `server`.
@@ -414,4 +414,62 @@ fn client_ignores_unknown_extensions_in_a_new_session_ticket() {
         matches!(e, lucid_tls::connection::Event::NewSessionTicket(t) if t.ticket == vec![0xaa; 40])
     });
     assert!(delivered);
+}
+
+/// RFC 9846 §4.5.1: "Extensions in the Certificate message from the server MUST correspond
+/// to ones from the ClientHello message", and §4.3: an extension response that was not
+/// requested MUST abort the handshake with unsupported_extension. Here a
+/// signed_certificate_timestamp the client never asked for.
+#[test]
+fn client_refuses_an_unrequested_extension_in_the_servers_certificate() {
+    let (mut pair, flights, server_hello, mut messages) = full_server_flight(76);
+    let Ok(HandshakeMessage::Certificate(mut certificate)) =
+        HandshakeMessage::decode(&messages[1], None)
+    else {
+        panic!("EncryptedExtensions, then Certificate")
+    };
+    certificate.certificate_list[0]
+        .extensions
+        .push(Extension::Unknown {
+            typ: lucid_tls::wire::codes::ExtensionType::from_u16(18),
+            data: vec![0, 0],
+        });
+    messages[1] = message(&HandshakeMessage::Certificate(certificate));
+    let bytes = seal_server_flight(&flights, &server_hello, &messages);
+    assert_refuses(&mut pair, Side::Client, &bytes, UnsupportedExtension);
+}
+
+/// RFC 9846 §4.4.2, CertificateRequest extensions: "Clients MUST ignore unrecognized
+/// extensions." The changed request is accepted (the client reads on to the
+/// CertificateVerify, whose signature then fails over the changed transcript: RFC 9846
+/// §4.5.2, decrypt_error), not refused as unsupported or illegal.
+#[test]
+fn client_ignores_unknown_extensions_in_a_certificate_request() {
+    let mut server = server_config();
+    server.client_auth = lucid_tls::server::ClientAuth::Optional(std::sync::Arc::new(AnyClient));
+    let mut pair = connect(client_config(), server, None, 77);
+    let hello = pair.step_from(Side::Client);
+    let (flight, bytes) = intercept(&mut pair, Side::Server);
+    let flights = vec![hello, flight];
+    let (server_hello, mut messages) = open_server_flight(&flights, &bytes);
+    let Ok(HandshakeMessage::CertificateRequest(mut request)) =
+        HandshakeMessage::decode(&messages[1], None)
+    else {
+        panic!("EncryptedExtensions, then CertificateRequest")
+    };
+    request.extensions.push(Extension::Unknown {
+        typ: lucid_tls::wire::codes::ExtensionType::from_u16(0x7a7a),
+        data: vec![9; 5],
+    });
+    messages[1] = message(&HandshakeMessage::CertificateRequest(request));
+    let bytes = seal_server_flight(&flights, &server_hello, &messages);
+    let result = feed(&mut pair, Side::Client, &bytes);
+    let accepted: Vec<&'static str> = std::iter::from_fn(|| pair.client.poll_trace())
+        .filter_map(|t| match t {
+            lucid_tls::trace::TraceEvent::StateChanged { to, .. } => Some(to),
+            _ => None,
+        })
+        .collect();
+    assert!(accepted.contains(&"WAIT_CV"), "{accepted:?}");
+    assert_fatal(&mut pair, Side::Client, result, DecryptError);
 }
