@@ -249,6 +249,24 @@ fn client_refuses_change_cipher_spec_after_the_servers_finished() {
     );
 }
 
+/// RFC 9846 §5.1: "Implementations MUST verify that all messages immediately preceding a
+/// key change align with a record boundary; if not, then they MUST terminate the
+/// connection with an "unexpected_message" alert." After the handshake, the server's
+/// KeyUpdate is followed by a second one in the same record.
+#[test]
+fn client_refuses_a_key_update_not_at_the_end_of_its_record() {
+    let mut pair = connect(client_config(), server_config(), None, 78);
+    let flights = run(&mut pair);
+    let key_update = message(&HandshakeMessage::KeyUpdate(KeyUpdate {
+        request_update: KeyUpdateRequest::UpdateNotRequested,
+    }));
+    let two = [key_update.clone(), key_update].concat();
+    // The server sent nothing under its application key yet (no tickets): sequence 0.
+    let key = write_key(&flights, Side::Server, Epoch::Application(0));
+    let record = seal(key, 0, &[(ContentType::Handshake, &two)]);
+    assert_refuses(&mut pair, Side::Client, &record, UnexpectedMessage);
+}
+
 /// RFC 9846 §4.7.2: "A client that receives a CertificateRequest message without having
 /// sent the "post_handshake_auth" extension MUST send an "unexpected_message" fatal
 /// alert."
