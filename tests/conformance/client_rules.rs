@@ -113,7 +113,16 @@ fn client_refuses_a_psk_without_the_key_share_its_mode_needs() {
 /// A full handshake's server flight, opened: the pair (ClientHello delivered), the
 /// flight's trace, the ServerHello record and the encrypted messages.
 fn full_server_flight(seed: u64) -> (Pair, Vec<Flight>, Vec<u8>, Vec<Vec<u8>>) {
-    let mut pair = connect(client_config(), server_config(), None, seed);
+    server_flight(client_config(), server_config(), seed)
+}
+
+/// Like [`full_server_flight`], with these configs.
+fn server_flight(
+    client: ClientConfig,
+    server: ServerConfig,
+    seed: u64,
+) -> (Pair, Vec<Flight>, Vec<u8>, Vec<Vec<u8>>) {
+    let mut pair = connect(client, server, None, seed);
     let hello = pair.step_from(Side::Client);
     let (flight, bytes) = intercept(&mut pair, Side::Server);
     let flights = vec![hello, flight];
@@ -303,24 +312,29 @@ fn client_refuses_end_of_early_data_from_the_server() {
 /// missing_extension for a missing mandatory extension).
 #[test]
 fn client_refuses_a_certificate_request_without_signature_algorithms() {
-    let mut server = server_config();
-    server.client_auth = lucid_tls::server::ClientAuth::Optional(std::sync::Arc::new(AnyClient));
-    let mut pair = connect(client_config(), server, None, 70);
-    let hello = pair.step_from(Side::Client);
-    let (flight, bytes) = intercept(&mut pair, Side::Server);
-    let flights = vec![hello, flight];
-    let (server_hello, mut messages) = open_server_flight(&flights, &bytes);
-    let Ok(HandshakeMessage::CertificateRequest(mut request)) =
-        HandshakeMessage::decode(&messages[1], None)
-    else {
-        panic!("EncryptedExtensions, then CertificateRequest")
-    };
+    let (mut pair, flights, server_hello, mut messages, mut request) = certificate_request(70);
     request
         .extensions
         .retain(|e| !matches!(e, Extension::SignatureAlgorithms(_)));
     messages[1] = message(&HandshakeMessage::CertificateRequest(request));
     let bytes = seal_server_flight(&flights, &server_hello, &messages);
     assert_refuses(&mut pair, Side::Client, &bytes, MissingExtension);
+}
+
+/// A server flight with a CertificateRequest (client authentication optional), opened, and
+/// that request decoded for the test to change.
+fn certificate_request(
+    seed: u64,
+) -> (Pair, Vec<Flight>, Vec<u8>, Vec<Vec<u8>>, CertificateRequest) {
+    let mut server = server_config();
+    server.client_auth = lucid_tls::server::ClientAuth::Optional(std::sync::Arc::new(AnyClient));
+    let (pair, flights, server_hello, messages) = server_flight(client_config(), server, seed);
+    let Ok(HandshakeMessage::CertificateRequest(request)) =
+        HandshakeMessage::decode(&messages[1], None)
+    else {
+        panic!("EncryptedExtensions, then CertificateRequest")
+    };
+    (pair, flights, server_hello, messages, request)
 }
 
 /// Accepts any client certificate (the request is what the test is about).
@@ -340,12 +354,7 @@ fn limits_flight(seed: u64) -> (Pair, Vec<Flight>, Vec<u8>, Vec<Vec<u8>>) {
     client.max_fragment_length = Some(MaxFragmentLength::Len512);
     let mut server = server_config();
     server.record_size_limit = Some(2000);
-    let mut pair = connect(client, server, None, seed);
-    let hello = pair.step_from(Side::Client);
-    let (flight, bytes) = intercept(&mut pair, Side::Server);
-    let flights = vec![hello, flight];
-    let (server_hello, messages) = open_server_flight(&flights, &bytes);
-    (pair, flights, server_hello, messages)
+    server_flight(client, server, seed)
 }
 
 /// RFC 8449 §5: "A server that supports the "record_size_limit" extension MUST ignore a
@@ -387,11 +396,8 @@ fn client_refuses_record_size_limit_and_max_fragment_length_together() {
 fn client_refuses_a_max_fragment_length_it_did_not_request() {
     let mut client = client_config();
     client.max_fragment_length = Some(MaxFragmentLength::Len512);
-    let mut pair = connect(client, server_config(), None, 73);
-    let hello = pair.step_from(Side::Client);
-    let (flight, bytes) = intercept(&mut pair, Side::Server);
-    let flights = vec![hello, flight];
-    let (server_hello, mut messages) = open_server_flight(&flights, &bytes);
+    let (mut pair, flights, server_hello, mut messages) =
+        server_flight(client, server_config(), 73);
     let Ok(HandshakeMessage::EncryptedExtensions(mut ee)) =
         HandshakeMessage::decode(&messages[0], None)
     else {
@@ -463,18 +469,7 @@ fn client_refuses_an_unrequested_extension_in_the_servers_certificate() {
 /// §4.5.2, decrypt_error), not refused as unsupported or illegal.
 #[test]
 fn client_ignores_unknown_extensions_in_a_certificate_request() {
-    let mut server = server_config();
-    server.client_auth = lucid_tls::server::ClientAuth::Optional(std::sync::Arc::new(AnyClient));
-    let mut pair = connect(client_config(), server, None, 77);
-    let hello = pair.step_from(Side::Client);
-    let (flight, bytes) = intercept(&mut pair, Side::Server);
-    let flights = vec![hello, flight];
-    let (server_hello, mut messages) = open_server_flight(&flights, &bytes);
-    let Ok(HandshakeMessage::CertificateRequest(mut request)) =
-        HandshakeMessage::decode(&messages[1], None)
-    else {
-        panic!("EncryptedExtensions, then CertificateRequest")
-    };
+    let (mut pair, flights, server_hello, mut messages, mut request) = certificate_request(77);
     request.extensions.push(Extension::Unknown {
         typ: lucid_tls::wire::codes::ExtensionType::from_u16(0x7a7a),
         data: vec![9; 5],
