@@ -1,0 +1,186 @@
+"""Runs the hostile scenarios against examples/client and judges each one.
+
+    python runner.py --client PATH --pki DIR [--jobs N] [NAME ...]
+
+For each scenario: the scripted server (server.py) listens on an ephemeral loopback port,
+the client connects to it, and the verdict checks
+  1. the first alert the client sent, and the key it was protected under;
+  2. that no application data came from the client (after its request, for scenarios that
+     attack a finished handshake);
+  3. that the client exited with failure (or success, for `ok` scenarios);
+  4. that it did not panic (and, where set, that its peak memory stayed under a bound).
+One line per scenario, then `N passed, N failed`; the exit status is 1 on any failure.
+"""
+
+import argparse
+import concurrent.futures
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import server
+from scenarios import SCENARIOS
+
+CLIENT_TIMEOUT = 3  # seconds the client waits for the server's next bytes
+
+
+def run_one(sc, client, pki):
+    ready = threading.Event()
+    box = {}
+
+    def on_ready(port):
+        box["port"] = port
+        ready.set()
+
+    def on_done(sessions, error):
+        box["sessions"] = sessions
+        box["error"] = error
+
+    def script(s, *number):
+        if not number or True:
+            s.read_client_hello()
+        sc.script(s, *number)
+        if not sc.hold and not s.eof.wait(1.0):
+            try:
+                s.sock.shutdown(1)
+            except OSError:
+                pass
+
+    t = threading.Thread(target=server.serve,
+                         args=(pki, script, on_ready, on_done, sc.connections), daemon=True)
+    t.start()
+    ready.wait(10)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        cmd = [client, "--connect", "127.0.0.1:%d" % box["port"], "--ca", pki.ca,
+               "--server-name", "hostile.test", "--timeout", str(CLIENT_TIMEOUT)] + sc.args
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        killer = threading.Timer(40, proc.kill)
+        killer.start()
+        peak = {"kb": 0, "running": True}
+        watcher = threading.Thread(target=watch_peak_memory, args=(proc.pid, peak), daemon=True)
+        watcher.start()
+        _, status, _ = os.wait4(proc.pid, 0)
+        peak["running"] = False
+        killer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    t.join(30)
+    return judge(sc, proc.returncode, stdout, stderr, peak["kb"] / 1024, box)
+
+
+def watch_peak_memory(pid, peak):
+    """The client's peak resident memory (VmHWM), read while it runs.
+
+    Not ru_maxrss: a child forked from this process starts with this process's high-water
+    mark, so it would measure the runner, not the client.
+    """
+    while peak["running"]:
+        try:
+            with open("/proc/%d/status" % pid) as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        peak["kb"] = max(peak["kb"], int(line.split()[1]))
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.02)
+
+
+def judge(sc, code, stdout, stderr, rss_mb, box):
+    problems = []
+    if box.get("error"):
+        problems.append(box["error"])
+    sessions = box.get("sessions") or []
+    if len(sessions) < sc.connections:
+        problems.append("the client made %d of %d connections" % (len(sessions), sc.connections))
+        return problems, "?", stderr
+    s = sessions[-1]
+    recs = s.client_records()
+    alerts = [(detail, key) for what, detail, key, _ in recs if what == "alert"]
+    seen = alerts[0] if alerts else None
+    if "panicked" in stderr or code == 101:
+        problems.append("the client panicked")
+    if sc.max_rss_mb is not None and rss_mb > sc.max_rss_mb:
+        problems.append("peak memory %.0f MB > %d MB" % (rss_mb, sc.max_rss_mb))
+    opaque = [r for r in recs if r[0] in ("opaque", "partial") or r[0].startswith("inner-type")]
+    if opaque:
+        problems.append("records the server could not read: %s" % opaque[:3])
+    if sc.ok:
+        if code != 0:
+            problems.append("the client failed (exit %s): %s" % (code, stderr.strip()[-300:]))
+        if "hostile ok" not in stdout:
+            problems.append("the client did not print the response")
+        bad = [a for a in alerts if a[0] != "close_notify"]
+        if bad:
+            problems.append("the client sent alert %s under %s" % bad[0])
+    else:
+        mark = s.marks.get("request", 0)
+        data = [r for r in recs if r[0] == "appdata" and r[3] > mark]
+        if data:
+            problems.append("the client sent application data: %s" % (data[:2],))
+        if code == 0:
+            problems.append("the client exited 0 (it accepted the connection)")
+        if sc.alert is None:
+            if alerts:
+                problems.append("expected no alert, the client sent %s under %s" % seen)
+        elif seen is None:
+            problems.append("expected %s, the client sent no alert" % sc.alert)
+        elif seen[0] != sc.alert or not seen[1].startswith(sc.key):
+            problems.append("expected %s under %s, the client sent %s under %s"
+                            % (sc.alert, sc.key, seen[0], seen[1]))
+    got = "%s/%s" % seen if seen else "none"
+    if sc.max_rss_mb is not None:
+        got += " %.0fMB" % rss_mb
+    return problems, got, stderr
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--client", required=True)
+    ap.add_argument("--pki", required=True)
+    ap.add_argument("--jobs", type=int, default=6)
+    ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("names", nargs="*")
+    a = ap.parse_args()
+    names = {sc.name for sc in SCENARIOS}
+    if len(names) != len(SCENARIOS):
+        sys.exit("duplicate scenario names")
+    unknown = [n for n in a.names if n not in names]
+    if unknown:
+        sys.exit("unknown scenarios: %s" % ", ".join(unknown))
+    chosen = [sc for sc in SCENARIOS if not a.names or sc.name in a.names]
+    pki = server.Pki(a.pki)
+    passed = failed = 0
+    start = time.time()
+    with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
+        futures = [(sc, pool.submit(run_one, sc, a.client, pki)) for sc in chosen]
+        for sc, fut in futures:
+            try:
+                problems, got, stderr = fut.result()
+            except Exception as e:  # a harness error fails the scenario, loudly
+                problems, got, stderr = ["harness error: %r" % e], "?", ""
+            want = "success" if sc.ok else ("no alert" if sc.alert is None
+                                            else "%s/%s" % (sc.alert, sc.key))
+            verdict = "ok  " if not problems else "FAIL"
+            note = " [known: %s]" % sc.known if sc.known and problems else ""
+            print("%s %-48s want %-30s got %-28s RFC 9846 %s%s"
+                  % (verdict, sc.name, want, got, sc.rfc, note), flush=True)
+            for p in problems:
+                print("       - " + p.replace("\n", "\n         "), flush=True)
+            if a.verbose and stderr:
+                print("       client: " + stderr.strip().replace("\n", "\n               "))
+            if problems:
+                failed += 1
+            else:
+                passed += 1
+    print("# %d scenarios in %.1f s" % (len(chosen), time.time() - start))
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,395 @@
+"""The hostile server's scenarios: one `scenario(...)` line each.
+
+Each names what the server does (a script run on the `Session` after it has read the
+client's first ClientHello), the alert our client must send and under which key ("plain"
+before the client has handshake keys, "hs" under its handshake traffic key, "app" under an
+application traffic key), and the RFC 9846 section that requires it. `alert=None` means the
+client must send no alert at all (it received a fatal alert, or the peer went silent);
+`ok=True` means the connection must succeed, because the RFC requires the client to accept
+what the server did.
+
+Post-handshake scenarios first wait for the client's request (it may send it as soon as its
+handshake is done); only application data after that point counts as a violation.
+"""
+
+from server import (
+    AES128,
+    AES256,
+    ContentType,
+    GroupName,
+    HandshakeType,
+    ext,
+    record,
+)
+import mutate as m
+
+SCENARIOS = []
+
+
+class Scenario:
+    def __init__(self, name, alert, key, rfc, script, ok=False, connections=1, args=(),
+                 hold=False, known=None, max_rss_mb=None, post_handshake=False):
+        self.name = name
+        self.alert = alert
+        self.key = key
+        self.rfc = rfc
+        self.script = script
+        self.ok = ok
+        self.connections = connections
+        self.args = list(args)
+        self.hold = hold
+        self.known = known
+        self.max_rss_mb = max_rss_mb
+        self.post_handshake = post_handshake
+
+
+def scenario(name, alert, key, rfc, script, **options):
+    SCENARIOS.append(Scenario(name, alert, key, rfc, script, **options))
+
+
+def after_request(hostile):
+    """A script: the whole handshake, the client's request, then `hostile(s)`."""
+    def script(s):
+        s.flight()
+        s.wait_for_request()
+        hostile(s)
+    return script
+
+
+def upto(stop, then):
+    """A script: the first flight up to and including message `stop`, then `then(s)`."""
+    names = ["SH", "EE", "CT", "CV", "FIN"]
+    keep = names[:names.index(stop) + 1]
+
+    def script(s):
+        s.flight(**{n.lower() if n != "CT" else "cert": False for n in names if n not in keep
+                    and n != "SH"}, app_keys=stop == "FIN")
+        then(s)
+    return script
+
+
+def only(**messages):
+    """A script: the first flight with some messages left out or replaced."""
+    return lambda s: s.flight(app_keys=False, **messages)
+
+
+def then_send(*names):
+    """A `then` that sends further messages by name."""
+    def then(s):
+        for name in names:
+            make = {"SH": lambda: s.server_hello(), "EE": s.encrypted_extensions,
+                    "CT": s.certificate, "CV": s.certificate_verify, "FIN": s.finished,
+                    "NST": s.new_session_ticket, "KU": s.key_update}[name]
+            s.send_hs(make())
+    return then
+
+
+def sh_with(**fields):
+    return lambda s: s.flight(sh=s.server_hello(**fields), app_keys=False)
+
+
+def sh_bytes(mutation):
+    return lambda s: s.flight(mutate={"SH": mutation}, app_keys=False)
+
+
+def msg_bytes(name, mutation):
+    return lambda s: s.flight(mutate={name: mutation}, app_keys=False)
+
+
+def inner_after_sh(inner):
+    """A script: ServerHello, then one protected record whose TLSInnerPlaintext is `inner`."""
+    def script(s):
+        s.send_hs(s.server_hello())
+        s.install_handshake_keys()
+        s.send_inner(inner(s) if callable(inner) else inner)
+    return script
+
+
+def record_after_sh(raw):
+    """A script: ServerHello, then the bytes `raw(s)` as they are."""
+    def script(s):
+        s.send_hs(s.server_hello())
+        s.install_handshake_keys()
+        s.send_raw(raw(s))
+    return script
+
+
+def hrr_then(then, **hrr):
+    """A script: HelloRetryRequest, the second ClientHello, then `then(s)`."""
+    def script(s):
+        s.send_hs(s.hello_retry_request(**hrr))
+        s.read_client_hello()
+        then(s)
+    return script
+
+
+def alert_at(stop, name="handshake_failure", level=2):
+    """A script: the flight up to `stop`, then an error alert under the current key."""
+    def script(s):
+        if stop == "CH":
+            s.alert(name, level)
+            return
+        upto(stop, lambda s: s.alert(name, level))(s)
+    return script
+
+
+def resumption(hostile):
+    """A two-connection script: a ticket on the first, `hostile(s)` on the resumption."""
+    def script(s, number):
+        if number == 0:
+            s.flight()
+            s.wait_for_request()
+            s.send_hs(s.new_session_ticket(), transcript=False)
+            s.respond_ok()
+        else:
+            hostile(s)
+    return script
+
+
+def psk_sh(s, selected, suite=AES128, key_share=True):
+    exts = [ext(41, selected.to_bytes(2, "big"))]  # pre_shared_key: selected_identity
+    return s.server_hello(suite=suite, extra=exts, group=GroupName.x25519 if key_share else None)
+
+
+def ok_flight(s):
+    s.flight()
+    s.wait_for_request()
+    s.respond_ok()
+
+
+def key_update_storm(requested, count):
+    def hostile(s):
+        for _ in range(count):
+            s.send_hs(s.key_update(requested), transcript=False)
+            s.update_write_key()
+        s.respond_ok()
+    return hostile
+
+
+def nst_flood(count, per_record=100):
+    """A script: a handshake with the RSA chain (the larger one), the request, then `count`
+    NewSessionTickets, `per_record` to a record, then the response."""
+    def hostile(s):
+        s.flight(kind="rsa")
+        s.wait_for_request()
+        batch = b"".join(bytes(s.new_session_ticket(ticket=bytes([i % 256]) * 48,
+                                                    nonce=i.to_bytes(4, "big")).write())
+                         for i in range(per_record))
+        for _ in range(count // per_record):
+            s.send(batch)
+        s.respond_ok()
+    return hostile
+
+
+def big_ee(inner_len):
+    """An EncryptedExtensions record padded so that its TLSInnerPlaintext is inner_len bytes."""
+    def script(s):
+        s.send_hs(s.server_hello())
+        s.install_handshake_keys()
+        ee = s.hs(s.encrypted_extensions())
+        s.send_inner(ee + bytes([ContentType.handshake]) + bytes(inner_len - len(ee) - 1))
+        for make in (s.certificate, s.certificate_verify, s.finished):
+            s.send_hs(make())
+        s.install_application_keys()
+        s.wait_for_request()
+        s.respond_ok()
+    return script
+
+
+def stop_mid(stage, close):
+    """A script: part of a record, then silence (close: the server's write side closes)."""
+    def script(s):
+        if stage == "header":
+            s.send_raw(record(22, s.hs(s.server_hello()))[:3])
+        else:
+            s.flight(cert=False, cv=False, fin=False, app_keys=False)
+            sealed = s.write.seal(s.hs(s.certificate()) + b"\x16")
+            s.send_raw(sealed[: len(sealed) // 2])
+        if close:
+            s.sock.shutdown(1)
+    return script
+
+
+def ccs_at(stage, body=b"\x01"):
+    """A script: a whole handshake with a ChangeCipherSpec record after message `stage`."""
+    def script(s):
+        if stage == "CH":
+            s.ccs(body)
+        s.send_hs(s.server_hello())
+        s.install_handshake_keys()
+        if stage == "SH":
+            s.ccs(body)
+        for name, make in (("EE", s.encrypted_extensions), ("CT", s.certificate),
+                           ("CV", s.certificate_verify), ("FIN", s.finished)):
+            s.send_hs(make())
+            if stage == name:
+                s.ccs(body)
+        s.install_application_keys()
+        s.wait_for_request()
+        s.respond_ok()
+    return script
+
+
+def sh_then_plain(content_type, body):
+    """A script: ServerHello, then an unprotected record where a protected one belongs."""
+    def script(s):
+        s.send_hs(s.server_hello())
+        s.install_handshake_keys()
+        s.send_record(content_type, body(s) if callable(body) else body)
+    return script
+
+
+# A post-handshake CertificateRequest (RFC 9846 §4.4.2): context 0x07, signature_algorithms
+# ecdsa_secp256r1_sha256.
+CERTIFICATE_REQUEST = bytes([13, 0, 0, 12, 1, 7, 0, 8, 0, 13, 0, 4, 0, 2, 4, 3])
+ECDSA_P256 = (4, 3)
+RSA_PKCS1_SHA256 = (4, 1)
+ECDSA_P384 = (5, 3)
+RSA_PSS_RSAE_SHA256 = (8, 4)
+
+# ----- baselines: a correct server must succeed (controls for everything below) -----
+scenario("baseline_ecdsa", None, None, "§4", ok_flight, ok=True, max_rss_mb=16)
+scenario("baseline_rsa_pss", None, None, "§4.5.2", lambda s: (s.flight(kind="rsa"), s.wait_for_request(), s.respond_ok()), ok=True)
+scenario("baseline_hrr_secp256r1", None, None, "§4.2.4", hrr_then(lambda s: (s.flight(sh=s.server_hello(group=GroupName.secp256r1)), s.wait_for_request(), s.respond_ok())), ok=True)
+scenario("baseline_aes256_suite", None, None, "§4.2.3", lambda s: (s.flight(sh=s.server_hello(suite=AES256)), s.wait_for_request(), s.respond_ok()), ok=True)
+
+# ----- messages out of order, duplicated or missing (§4, Appendix A.1) -----
+scenario("order_ee_instead_of_sh", "unexpected_message", "plain", "§4, A.1", lambda s: s.send_hs(s.encrypted_extensions()))
+scenario("order_hello_request_first", "unexpected_message", "plain", "§4, A.1", lambda s: s.send_hs(bytes([0, 0, 0, 0])))
+scenario("order_certificate_before_ee", "unexpected_message", "hs", "§4, A.1", upto("SH", then_send("CT", "EE")))
+scenario("order_finished_after_sh", "unexpected_message", "hs", "§4, A.1", upto("SH", then_send("EE", "FIN")))
+scenario("missing_certificate", "unexpected_message", "hs", "§4.5, A.1", only(cert=False))
+scenario("missing_certificate_verify", "unexpected_message", "hs", "§4.5.2", only(cv=False))
+scenario("duplicate_server_hello", "unexpected_message", "hs", "§4, A.1", lambda s: (s.flight(fin=False, cv=False, cert=False, ee=False, app_keys=False), s.send_record(22, s.hs(s.server_hello(), False))))
+scenario("duplicate_encrypted_extensions", "unexpected_message", "hs", "§4, A.1", upto("EE", then_send("EE")))
+scenario("duplicate_certificate", "unexpected_message", "hs", "§4, A.1", upto("CT", then_send("CT")))
+scenario("duplicate_certificate_verify", "unexpected_message", "hs", "§4, A.1", upto("CV", then_send("CV")))
+scenario("duplicate_finished_after_handshake", "unexpected_message", "app", "§4.7, A.1", after_request(lambda s: s.send_hs(s.finished(), transcript=False)), post_handshake=True)
+scenario("nst_before_finished", "unexpected_message", "hs", "§4.7.1", upto("CV", then_send("NST")))
+scenario("key_update_before_finished", "unexpected_message", "hs", "§4.7.3", upto("CV", then_send("KU")))
+scenario("certificate_request_after_handshake_unoffered", "unexpected_message", "app", "§4.7.2", after_request(lambda s: s.send_hs(CERTIFICATE_REQUEST, transcript=False)), post_handshake=True)
+scenario("finished_and_nst_in_one_record", "unexpected_message", "hs", "§5.1", lambda s: (s.flight(fin=False, app_keys=False), s.send(s.hs(s.finished()) + bytes(s.new_session_ticket().write()))))
+scenario("sh_and_next_message_in_one_record", "unexpected_message", "plain", "§5.1", lambda s: s.send_record(22, s.hs(s.server_hello()) + bytes(s.encrypted_extensions().write())))
+
+# ----- every length field off by one (§4, §6: decode_error for a message that cannot be parsed) -----
+scenario("len_record_sh_plus1", "unexpected_message", "plain", "§5.1", lambda s: s.send_raw(record(22, s.hs(s.server_hello()))[:3] + (len(s.hs(s.server_hello(), False)) + 1).to_bytes(2, "big") + s.hs(s.server_hello(), False) + b"\x16"))
+scenario("len_handshake_sh_plus1", "unexpected_message", "plain", "§5.1", sh_bytes(m.off_by(m.handshake_length, +1)))
+scenario("len_handshake_sh_minus1", "decode_error", "plain", "§4, §6", sh_bytes(m.off_by(m.handshake_length, -1)))
+scenario("len_sh_session_id_plus1", "decode_error", "plain", "§4.2.3, §6", sh_bytes(m.off_by(m.sh_session_id_length, +1)))
+scenario("len_sh_extensions_plus1", "decode_error", "plain", "§4.2.3, §6", sh_bytes(m.off_by(m.sh_extensions_length, +1)))
+scenario("len_sh_extensions_minus1", "decode_error", "plain", "§4.2.3, §6", sh_bytes(m.off_by(m.sh_extensions_length, -1)))
+scenario("len_sh_supported_versions_plus1", "decode_error", "plain", "§4.3.1, §6", sh_bytes(m.off_by(m.sh_extension_length(43), +1)))
+scenario("len_sh_key_share_extension_minus1", "decode_error", "plain", "§4.3.8, §6", sh_bytes(m.off_by(m.sh_extension_length(51), -1)))
+scenario("len_sh_key_exchange_plus1", "decode_error", "plain", "§4.3.8, §6", sh_bytes(m.off_by(m.sh_key_exchange_length, +1)))
+scenario("len_handshake_ee_plus1", "decode_error", "hs", "§4.4.1, §6", msg_bytes("EE", m.off_by(m.handshake_length, +1)))
+scenario("len_ee_extensions_plus1", "decode_error", "hs", "§4.4.1, §6", msg_bytes("EE", m.off_by(m.ee_extensions_length, +1)))
+scenario("len_certificate_context_plus1", "decode_error", "hs", "§4.5.1, §6", msg_bytes("CT", m.off_by(m.cert_context_length, +1)))
+scenario("len_certificate_list_plus1", "decode_error", "hs", "§4.5.1, §6", msg_bytes("CT", m.off_by(m.cert_list_length, +1)))
+scenario("len_certificate_list_minus1", "decode_error", "hs", "§4.5.1, §6", msg_bytes("CT", m.off_by(m.cert_list_length, -1)))
+scenario("len_cert_data_plus1", "decode_error", "hs", "§4.5.1, §6", msg_bytes("CT", m.off_by(m.cert_data_length, +1)))
+scenario("len_cert_entry_extensions_plus1", "decode_error", "hs", "§4.5.1, §6", msg_bytes("CT", m.off_by(m.cert_entry_extensions_length, +1)))
+scenario("len_certificate_verify_signature_plus1", "decode_error", "hs", "§4.5.2, §6", msg_bytes("CV", m.off_by(m.cv_signature_length, +1)))
+scenario("len_certificate_verify_signature_minus1", "decode_error", "hs", "§4.5.2, §6", msg_bytes("CV", m.off_by(m.cv_signature_length, -1)))
+scenario("len_finished_verify_data_plus1", "decode_error", "hs", "§4.5.3, §6", msg_bytes("FIN", m.grow_body(b"\x00")))
+scenario("len_new_session_ticket_ticket_plus1", "decode_error", "app", "§4.7.1, §6", after_request(lambda s: s.send_hs(m.off_by(m.nst_ticket_length, +1)(s.hs(s.new_session_ticket(), False)), transcript=False)), post_handshake=True)
+scenario("len_key_update_plus1", "decode_error", "app", "§4.7.3, §6", after_request(lambda s: s.send_hs(m.grow_body(b"\x00")(s.hs(s.key_update(), False)), transcript=False)), post_handshake=True)
+scenario("len_alert_three_bytes", "decode_error", "hs", "§5.1, §6", inner_after_sh(b"\x02\x28\x00\x15"))
+scenario("len_encrypted_record_minus1", "bad_record_mac", "hs", "§5.2", record_after_sh(lambda s: (lambda r: r[:3] + (len(r) - 6).to_bytes(2, "big") + r[5:-1])(s.write.seal(s.hs(s.encrypted_extensions()) + b"\x16"))))
+
+# ----- what the client did not offer (§4.2.3, §4.3) -----
+scenario("sh_unoffered_suite_aes128_ccm", "illegal_parameter", "plain", "§4.2.3", sh_with(suite=0x1304))
+scenario("sh_tls12_suite", "illegal_parameter", "plain", "§4.2.3", sh_with(suite=0xC02B))
+scenario("sh_unoffered_group_secp384r1", "illegal_parameter", "plain", "§4.3.8", sh_with(group=GroupName.secp384r1))
+scenario("sh_group_offered_without_share", "illegal_parameter", "plain", "§4.3.8", sh_with(group=GroupName.secp256r1))
+scenario("sh_pre_shared_key_not_offered", "unsupported_extension", "plain", "§4.3", sh_with(extra=[ext(41, b"\x00\x00")]))
+scenario("sh_unknown_extension", "unsupported_extension", "plain", "§4.3", sh_with(extra=[ext(0xFAFA, b"")]))
+scenario("sh_server_name_not_allowed_in_sh", "illegal_parameter", "plain", "§4.3", sh_with(extra=[ext(0, b"")]))
+scenario("sh_duplicate_supported_versions", "illegal_parameter", "plain", "§4.3", sh_with(extra=[ext(43, b"\x03\x04")]))
+scenario("sh_without_supported_versions", "protocol_version", "plain", "§4.2.3, §4.3.1", sh_with(version=None))
+scenario("sh_supported_versions_tls12", "illegal_parameter", "plain", "§4.3.1", sh_with(version=(3, 3)))
+scenario("sh_supported_versions_unknown", "illegal_parameter", "plain", "§4.3.1", sh_with(version=(3, 5)))
+scenario("sh_legacy_version_0304", "protocol_version", "plain", "§4.2.3", sh_with(legacy_version=(3, 4)))
+scenario("sh_session_id_not_echoed", "illegal_parameter", "plain", "§4.2.3", sh_with(session_id=bytearray(b"\x01" * 32)))
+scenario("sh_compression_method_1", "illegal_parameter", "plain", "§4.2.3", sh_with(compression=1))
+scenario("sh_x25519_share_all_zero", "illegal_parameter", "plain", "§7.4.2", sh_with(share=bytearray(32)))
+scenario("ee_unsolicited_alpn", "unsupported_extension", "hs", "§4.3", lambda s: s.flight(ee=s.encrypted_extensions([ext(16, b"\x00\x03\x02h2")]), app_keys=False))
+scenario("ee_unsolicited_early_data", "unsupported_extension", "hs", "§4.3, §4.3.10", lambda s: s.flight(ee=s.encrypted_extensions([ext(42, b"")]), app_keys=False))
+scenario("ee_key_share_not_allowed", "illegal_parameter", "hs", "§4.3", lambda s: s.flight(ee=s.encrypted_extensions([ext(51, b"\x00\x1d\x00\x20" + bytes(32))]), app_keys=False))
+scenario("ee_supported_versions_not_allowed", "illegal_parameter", "hs", "§4.3", lambda s: s.flight(ee=s.encrypted_extensions([ext(43, b"\x03\x04")]), app_keys=False))
+scenario("psk_index_out_of_range", "illegal_parameter", "plain", "§4.3.11", resumption(lambda s: s.send_hs(psk_sh(s, 1))), connections=2, args=["--resume"])
+scenario("psk_suite_with_other_hash", "illegal_parameter", "plain", "§4.3.11", resumption(lambda s: s.send_hs(psk_sh(s, 0, suite=AES256))), connections=2, args=["--resume"])
+scenario("psk_without_required_key_share", "illegal_parameter", "plain", "§4.3.11", resumption(lambda s: s.send_hs(psk_sh(s, 0, key_share=False))), connections=2, args=["--resume"])
+scenario("certificate_untrusted", "unknown_ca", "hs", "§4.5.1.3, §6.2", lambda s: s.flight(kind="untrusted", app_keys=False))
+scenario("certificate_empty", "decode_error", "hs", "§4.5.1.3", lambda s: s.flight(cert=bytes([11, 0, 0, 4, 0, 0, 0, 0]), app_keys=False))
+scenario("certificate_nonempty_context", "illegal_parameter", "hs", "§4.5.1, §6", lambda s: s.flight(cert=s.certificate(context=b"\x01"), app_keys=False))
+
+# ----- HelloRetryRequest (§4.2.4, §4.3.8) -----
+scenario("hrr_twice", "unexpected_message", "plain", "§4.2.4", hrr_then(lambda s: s.send_hs(s.hello_retry_request(group=GroupName.secp256r1))))
+scenario("hrr_group_already_shared", "illegal_parameter", "plain", "§4.3.8", lambda s: s.send_hs(s.hello_retry_request(group=GroupName.x25519)))
+scenario("hrr_changes_nothing", "illegal_parameter", "plain", "§4.2.4", lambda s: s.send_hs(s.hello_retry_request(group=None)))
+scenario("hrr_unoffered_group", "illegal_parameter", "plain", "§4.3.8", lambda s: s.send_hs(s.hello_retry_request(group=GroupName.secp384r1)))
+scenario("hrr_unoffered_suite", "illegal_parameter", "plain", "§4.2.4", lambda s: s.send_hs(s.hello_retry_request(suite=0x1304)))
+scenario("hrr_then_sh_other_suite", "illegal_parameter", "plain", "§4.2.4", hrr_then(lambda s: s.send_hs(s.server_hello(suite=AES256, group=GroupName.secp256r1))))
+scenario("hrr_then_sh_other_group", "illegal_parameter", "plain", "§4.3.8", hrr_then(lambda s: s.send_hs(s.server_hello(group=GroupName.x25519))))
+
+# ----- ChangeCipherSpec in every position (§5) -----
+scenario("ccs_before_sh_dropped", None, None, "§5", ccs_at("CH"), ok=True)
+scenario("ccs_after_sh_dropped", None, None, "§5", ccs_at("SH"), ok=True)
+scenario("ccs_after_ee_dropped", None, None, "§5", ccs_at("EE"), ok=True)
+scenario("ccs_after_certificate_verify_dropped", None, None, "§5", ccs_at("CV"), ok=True)
+scenario("ccs_after_hrr_dropped", None, None, "§5, E.4", lambda s: (s.send_hs(s.hello_retry_request()), s.ccs(), s.read_client_hello(), s.flight(sh=s.server_hello(group=GroupName.secp256r1)), s.wait_for_request(), s.respond_ok()), ok=True)
+scenario("ccs_after_finished", "unexpected_message", "app", "§5", after_request(lambda s: s.ccs()), post_handshake=True)
+scenario("ccs_value_2", "unexpected_message", "plain", "§5", lambda s: s.ccs(b"\x02"))
+scenario("ccs_two_bytes", "unexpected_message", "plain", "§5", lambda s: s.ccs(b"\x01\x01"))
+scenario("ccs_protected", "unexpected_message", "hs", "§5", inner_after_sh(b"\x01\x14"))
+
+# ----- an unprotected or unexpected record after keys (§5, §5.1, §5.2, §5.4) -----
+scenario("plaintext_handshake_after_sh", "unexpected_message", "hs", "§5, §5.1", sh_then_plain(22, lambda s: s.hs(s.encrypted_extensions())))
+scenario("plaintext_alert_after_sh", "unexpected_message", "hs", "§5, §6", sh_then_plain(21, b"\x02\x28"), known="issue 13 §1h (plaintext alerts after keys)")
+scenario("plaintext_appdata_before_sh", "unexpected_message", "plain", "§5.1", lambda s: s.send_record(23, b"hello"))
+scenario("appdata_before_finished", "unexpected_message", "hs", "§4.5.3, §5", upto("CV", lambda s: s.send(b"early", ContentType.application_data)))
+scenario("unknown_outer_record_type", "unexpected_message", "hs", "§5", sh_then_plain(25, b"\x00"))
+scenario("unknown_inner_content_type", "unexpected_message", "hs", "§5", inner_after_sh(b"\x00\x18"))
+scenario("tampered_record", "bad_record_mac", "hs", "§5.2", record_after_sh(lambda s: (lambda r: r[:-1] + bytes([r[-1] ^ 1]))(s.write.seal(s.hs(s.encrypted_extensions()) + b"\x16"))))
+
+# ----- record limits, zero-length records, padding (§5.1, §5.2, §5.4) -----
+scenario("plaintext_record_over_2_14", "record_overflow", "plain", "§5.1", lambda s: s.send_record(22, bytes([2]) + (2**14 - 3).to_bytes(3, "big") + bytes(2**14 - 3)))
+scenario("ciphertext_over_2_14_plus_256", "record_overflow", "hs", "§5.2", record_after_sh(lambda s: record(23, bytes(2**14 + 257))))
+scenario("inner_plaintext_over_2_14_plus_1", "record_overflow", "hs", "§5.4, §6.2", big_ee(2**14 + 2))
+scenario("inner_plaintext_exactly_2_14_plus_1", None, None, "§5.4", big_ee(2**14 + 1), ok=True)
+scenario("zero_length_handshake_plaintext", "unexpected_message", "plain", "§5.1", lambda s: s.send_record(22, b""))
+scenario("zero_length_handshake_protected", "unexpected_message", "hs", "§5.4", inner_after_sh(b"\x16"))
+scenario("zero_length_alert_protected", "unexpected_message", "hs", "§5.4", inner_after_sh(b"\x15\x00\x00"))
+scenario("zero_length_appdata_accepted", None, None, "§5.1, §5.4", after_request(lambda s: (s.send(b"", ContentType.application_data), s.respond_ok())), ok=True)
+scenario("all_zero_padding", "unexpected_message", "hs", "§5.4", inner_after_sh(bytes(40)))
+
+# ----- CertificateVerify and Finished (§4.5.2, §4.5.3) -----
+scenario("cv_scheme_not_offered_rsa_pkcs1", "illegal_parameter", "hs", "§4.5.2, §6", lambda s: s.flight(kind="rsa", cv=lambda: s.certificate_verify("rsa", scheme=RSA_PKCS1_SHA256), app_keys=False))
+scenario("cv_scheme_not_matching_key", "illegal_parameter", "hs", "§4.5.2, §6", lambda s: s.flight(cv=lambda: s.certificate_verify(scheme=ECDSA_P384, sign_as=ECDSA_P256), app_keys=False))
+scenario("cv_bad_signature_ecdsa", "decrypt_error", "hs", "§4.5.2", lambda s: s.flight(cv=lambda: s.certificate_verify(corrupt=True), app_keys=False))
+scenario("cv_bad_signature_rsa_pss", "decrypt_error", "hs", "§4.5.2", lambda s: s.flight(kind="rsa", cv=lambda: s.certificate_verify("rsa", corrupt=True), app_keys=False))
+scenario("finished_bad_verify_data", "decrypt_error", "hs", "§4.5.3", lambda s: s.flight(fin=lambda: s.finished(corrupt=True), app_keys=False))
+
+# ----- KeyUpdate storms and NewSessionTicket floods (§4.7.1, §4.7.3) -----
+scenario("key_update_storm_1000", None, None, "§4.7.3", after_request(key_update_storm(0, 1000)), ok=True)
+scenario("key_update_requested_storm_200", None, None, "§4.7.3", after_request(key_update_storm(1, 200)), ok=True)
+scenario("key_update_bad_request_value", "illegal_parameter", "app", "§4.7.3", after_request(lambda s: s.send_hs(bytes([24, 0, 0, 1, 2]), transcript=False)), post_handshake=True)
+scenario("key_update_not_at_record_end", "unexpected_message", "app", "§5.1", after_request(lambda s: s.send(bytes(s.key_update().write()) + bytes(s.new_session_ticket().write()))), post_handshake=True)
+scenario("nst_flood_20000", None, None, "§4.7.1", nst_flood(20000), ok=True, max_rss_mb=16, known="issue 13 §1b (NewSessionTicket flood memory)")
+
+# ----- an alert at every stage: the client answers none (§6, §6.2) -----
+scenario("alert_instead_of_sh", None, None, "§6.2", alert_at("CH"))
+scenario("alert_after_hrr", None, None, "§6.2", hrr_then(lambda s: s.alert("handshake_failure")))
+scenario("alert_after_sh", None, None, "§6.2", alert_at("SH"))
+scenario("alert_after_ee", None, None, "§6.2", alert_at("EE"))
+scenario("alert_after_certificate", None, None, "§6.2", alert_at("CT"))
+scenario("alert_after_certificate_verify", None, None, "§6.2", alert_at("CV"))
+scenario("alert_after_request", None, None, "§6.2", after_request(lambda s: s.alert("internal_error")), post_handshake=True)
+scenario("alert_unknown_code_after_sh", None, None, "§6", alert_at("SH", name=200, level=1))
+scenario("alert_error_at_warning_level", None, None, "§6", alert_at("EE", name="decode_error", level=1))
+scenario("alert_close_notify_mid_handshake", "close_notify", "hs", "§6.1", alert_at("EE", name="close_notify", level=1))
+
+# ----- a server that stops sending mid-record -----
+scenario("stop_mid_record_header_silent", "close_notify", "plain", "§6.1", stop_mid("header", close=False), hold=True)
+scenario("stop_mid_protected_record_silent", "close_notify", "hs", "§6.1", stop_mid("record", close=False), hold=True)
+scenario("stop_mid_protected_record_eof", "close_notify", "hs", "§6.1", stop_mid("record", close=True))
