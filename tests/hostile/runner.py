@@ -109,6 +109,8 @@ def judge(sc, code, stdout, stderr, rss_mb, box):
     opaque = [r for r in recs if r[0] in ("opaque", "partial") or r[0].startswith("inner-type")]
     if opaque:
         problems.append("records the server could not read: %s" % opaque[:3])
+    if sc.client_key_update and not any(r[0] == "handshake" and r[1] == "18" for r in recs):
+        problems.append("the client sent no KeyUpdate of its own (RFC 9846 §4.7.3)")
     if sc.ok:
         if code != 0:
             problems.append("the client failed (exit %s): %s" % (code, stderr.strip()[-300:]))
@@ -138,10 +140,30 @@ def judge(sc, code, stdout, stderr, rss_mb, box):
     return problems, got, stderr
 
 
+def print_table(scenarios):
+    print("| Scenario | Our client must | RFC 9846 |")
+    print("|---|---|---|")
+    for sc in scenarios:
+        if sc.ok:
+            want = "succeed"
+            if sc.max_rss_mb:
+                want += ", peak memory ≤ %d MB" % sc.max_rss_mb
+            if sc.client_key_update:
+                want += ", answering with a KeyUpdate"
+        elif sc.alert is None:
+            want = "fail, sending no alert"
+        else:
+            want = "send `%s` (%s)" % (sc.alert, {"plain": "unprotected", "hs": "handshake key",
+                                                   "app": "application key"}[sc.key])
+        known = " — fails today: %s" % sc.known if sc.known else ""
+        print("| `%s` | %s%s | %s |" % (sc.name, want, known, sc.rfc))
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--client", required=True)
-    ap.add_argument("--pki", required=True)
+    ap.add_argument("--client")
+    ap.add_argument("--pki")
+    ap.add_argument("--list", action="store_true", help="print the scenarios as a Markdown table")
     ap.add_argument("--jobs", type=int, default=6)
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("names", nargs="*")
@@ -153,6 +175,11 @@ def main():
     if unknown:
         sys.exit("unknown scenarios: %s" % ", ".join(unknown))
     chosen = [sc for sc in SCENARIOS if not a.names or sc.name in a.names]
+    if a.list:
+        print_table(chosen)
+        return
+    if not a.client or not a.pki:
+        sys.exit("--client and --pki are required")
     pki = server.Pki(a.pki)
     passed = failed = 0
     start = time.time()

@@ -17,7 +17,6 @@ from server import (
     AES256,
     ContentType,
     GroupName,
-    HandshakeType,
     ext,
     record,
 )
@@ -28,7 +27,8 @@ SCENARIOS = []
 
 class Scenario:
     def __init__(self, name, alert, key, rfc, script, ok=False, connections=1, args=(),
-                 hold=False, known=None, max_rss_mb=None, post_handshake=False):
+                 hold=False, known=None, max_rss_mb=None, post_handshake=False,
+                 client_key_update=False):
         self.name = name
         self.alert = alert
         self.key = key
@@ -41,6 +41,7 @@ class Scenario:
         self.known = known
         self.max_rss_mb = max_rss_mb
         self.post_handshake = post_handshake
+        self.client_key_update = client_key_update
 
 
 def scenario(name, alert, key, rfc, script, **options):
@@ -336,6 +337,7 @@ scenario("hrr_then_sh_other_group", "illegal_parameter", "plain", "§4.3.8", hrr
 scenario("ccs_before_sh_dropped", None, None, "§5", ccs_at("CH"), ok=True)
 scenario("ccs_after_sh_dropped", None, None, "§5", ccs_at("SH"), ok=True)
 scenario("ccs_after_ee_dropped", None, None, "§5", ccs_at("EE"), ok=True)
+scenario("ccs_after_certificate_dropped", None, None, "§5", ccs_at("CT"), ok=True)
 scenario("ccs_after_certificate_verify_dropped", None, None, "§5", ccs_at("CV"), ok=True)
 scenario("ccs_after_hrr_dropped", None, None, "§5, E.4", lambda s: (s.send_hs(s.hello_retry_request()), s.ccs(), s.read_client_hello(), s.flight(sh=s.server_hello(group=GroupName.secp256r1)), s.wait_for_request(), s.respond_ok()), ok=True)
 scenario("ccs_after_finished", "unexpected_message", "app", "§5", after_request(lambda s: s.ccs()), post_handshake=True)
@@ -372,7 +374,9 @@ scenario("finished_bad_verify_data", "decrypt_error", "hs", "§4.5.3", lambda s:
 
 # ----- KeyUpdate storms and NewSessionTicket floods (§4.7.1, §4.7.3) -----
 scenario("key_update_storm_1000", None, None, "§4.7.3", after_request(key_update_storm(0, 1000)), ok=True)
-scenario("key_update_requested_storm_200", None, None, "§4.7.3", after_request(key_update_storm(1, 200)), ok=True)
+scenario("key_update_requested_storm_200", None, None, "§4.7.3", after_request(key_update_storm(1, 200)), ok=True, client_key_update=True)
+scenario("key_update_new_key_without_message", "bad_record_mac", "app", "§4.7.3, §5.2", after_request(lambda s: (s.update_write_key(), s.respond_ok())), post_handshake=True)
+scenario("key_update_message_then_old_key", "bad_record_mac", "app", "§4.7.3, §5.2", after_request(lambda s: (s.send_hs(s.key_update(), transcript=False), s.respond_ok())), post_handshake=True)
 scenario("key_update_bad_request_value", "illegal_parameter", "app", "§4.7.3", after_request(lambda s: s.send_hs(bytes([24, 0, 0, 1, 2]), transcript=False)), post_handshake=True)
 scenario("key_update_not_at_record_end", "unexpected_message", "app", "§5.1", after_request(lambda s: s.send(bytes(s.key_update().write()) + bytes(s.new_session_ticket().write()))), post_handshake=True)
 scenario("nst_flood_20000", None, None, "§4.7.1", nst_flood(20000), ok=True, max_rss_mb=16, known="issue 13 §1b (NewSessionTicket flood memory)")
