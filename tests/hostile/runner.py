@@ -140,10 +140,35 @@ def judge(sc, code, stdout, stderr, rss_mb, box):
     return problems, got, stderr
 
 
+BEGIN, END = "<!-- scenarios: begin -->", "<!-- scenarios: end -->"
+
+
+def check_doc(path):
+    """The doc's tables must be what --list prints now, so no scenario goes undocumented."""
+    import contextlib
+    import io
+
+    with open(path) as f:
+        text = f.read()
+    if BEGIN not in text or END not in text:
+        sys.exit("%s: no %s ... %s markers" % (path, BEGIN, END))
+    documented = text.split(BEGIN, 1)[1].split(END, 1)[0].strip()
+    now = io.StringIO()
+    with contextlib.redirect_stdout(now):
+        print_table(SCENARIOS)
+    if documented != now.getvalue().strip():
+        sys.exit("%s is out of date: replace its tables with the output of "
+                 "`python3 tests/hostile/runner.py --list`" % path)
+
+
 def print_table(scenarios):
-    print("| Scenario | Our client must | RFC 9846 |")
-    print("|---|---|---|")
+    section = None
     for sc in scenarios:
+        if sc.section != section:
+            section = sc.section
+            print("\n### %s\n" % section)
+            print("| Scenario | Our client must | RFC 9846 |")
+            print("|---|---|---|")
         if sc.ok:
             want = "succeed"
             if sc.max_rss_mb:
@@ -163,7 +188,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--client")
     ap.add_argument("--pki")
-    ap.add_argument("--list", action="store_true", help="print the scenarios as a Markdown table")
+    ap.add_argument("--list", action="store_true", help="print the scenarios as Markdown tables")
+    ap.add_argument("--check-doc", metavar="MD",
+                    help="fail unless MD holds the --list tables between its scenario markers")
     ap.add_argument("--jobs", type=int, default=6)
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("names", nargs="*")
@@ -177,6 +204,9 @@ def main():
     chosen = [sc for sc in SCENARIOS if not a.names or sc.name in a.names]
     if a.list:
         print_table(chosen)
+        return
+    if a.check_doc:
+        check_doc(a.check_doc)
         return
     if not a.client or not a.pki:
         sys.exit("--client and --pki are required")

@@ -44,8 +44,18 @@ class Scenario:
         self.client_key_update = client_key_update
 
 
+SECTION = [""]
+
+
+def section(title):
+    """Starts a group of scenarios (a heading in docs/hostile.md)."""
+    SECTION[0] = title
+
+
 def scenario(name, alert, key, rfc, script, **options):
-    SCENARIOS.append(Scenario(name, alert, key, rfc, script, **options))
+    sc = Scenario(name, alert, key, rfc, script, **options)
+    sc.section = SECTION[0]
+    SCENARIOS.append(sc)
 
 
 def after_request(hostile):
@@ -240,6 +250,59 @@ def sh_then_plain(content_type, body):
     return script
 
 
+def hrr_cookie(s):
+    """A script: a HelloRetryRequest with a cookie; the second ClientHello must echo it."""
+    cookie = b"hostile-cookie-0123456789"
+    s.send_hs(s.hello_retry_request(extra=[ext(44, len(cookie).to_bytes(2, "big") + cookie)]))
+    ch = s.read_client_hello()
+    echoed = ch.getExtension(44)
+    # RFC 9846 §4.3.2: "the client MUST copy the contents of the extension received in the
+    # HelloRetryRequest into a "cookie" extension in the new ClientHello".
+    if echoed is None or bytes(echoed.extData) != len(cookie).to_bytes(2, "big") + cookie:
+        raise AssertionError("the second ClientHello does not echo the cookie")
+    s.flight(sh=s.server_hello(group=GroupName.secp256r1))
+    s.wait_for_request()
+    s.respond_ok()
+
+
+def one_byte_records(s):
+    """A script: the whole first flight, one byte to a record (RFC 9846 §5.1 allows it)."""
+    for byte in s.hs(s.server_hello()):
+        s.send_record(ContentType.handshake, bytes([byte]))
+    s.install_handshake_keys()
+    for make in (s.encrypted_extensions, s.certificate, s.certificate_verify, s.finished):
+        for byte in s.hs(make()):
+            s.send(bytes([byte]))
+    s.install_application_keys()
+    s.wait_for_request()
+    s.respond_ok()
+
+
+def coalesced_flight(s):
+    """A script: EncryptedExtensions to Finished in one record (RFC 9846 §5.1 allows it)."""
+    s.send_hs(s.server_hello())
+    s.install_handshake_keys()
+    flight = b""
+    for make in (s.encrypted_extensions, s.certificate, s.certificate_verify, s.finished):
+        flight += s.hs(make())
+    s.send(flight)
+    s.install_application_keys()
+    s.wait_for_request()
+    s.respond_ok()
+
+
+def certificate_with_entry_extension(extension):
+    """A script whose Certificate carries `extension` in the end-entity entry (§4.5.1)."""
+    def make(s):
+        msg = bytes(s.hs(s.certificate(), transcript=False))
+        at = m.cert_entry_extensions_length(msg)[0]
+        assert msg[at:at + 2] == b"\x00\x00"
+        grown = msg[:at] + len(extension).to_bytes(2, "big") + extension + msg[at + 2:]
+        grown = m.off_by(m.cert_list_length, len(extension))(grown)
+        return m.off_by(m.handshake_length, len(extension))(grown)
+    return lambda s: s.flight(cert=make(s), app_keys=False)
+
+
 # A post-handshake CertificateRequest (RFC 9846 §4.4.2): context 0x07, signature_algorithms
 # ecdsa_secp256r1_sha256.
 CERTIFICATE_REQUEST = bytes([13, 0, 0, 12, 1, 7, 0, 8, 0, 13, 0, 4, 0, 2, 4, 3])
@@ -248,13 +311,15 @@ RSA_PKCS1_SHA256 = (4, 1)
 ECDSA_P384 = (5, 3)
 RSA_PSS_RSAE_SHA256 = (8, 4)
 
-# ----- baselines: a correct server must succeed (controls for everything below) -----
+section("Baselines: a correct server must succeed (controls for everything below)")
 scenario("baseline_ecdsa", None, None, "§4", ok_flight, ok=True, max_rss_mb=16)
 scenario("baseline_rsa_pss", None, None, "§4.5.2", lambda s: (s.flight(kind="rsa"), s.wait_for_request(), s.respond_ok()), ok=True)
 scenario("baseline_hrr_secp256r1", None, None, "§4.2.4", hrr_then(lambda s: (s.flight(sh=s.server_hello(group=GroupName.secp256r1)), s.wait_for_request(), s.respond_ok())), ok=True)
+scenario("baseline_flight_in_one_byte_records", None, None, "§5.1", one_byte_records, ok=True)
+scenario("baseline_flight_coalesced_in_one_record", None, None, "§5.1", coalesced_flight, ok=True)
 scenario("baseline_aes256_suite", None, None, "§4.2.3", lambda s: (s.flight(sh=s.server_hello(suite=AES256)), s.wait_for_request(), s.respond_ok()), ok=True)
 
-# ----- messages out of order, duplicated or missing (§4, Appendix A.1) -----
+section("Messages out of order, duplicated or missing (§4, Appendix A.1)")
 scenario("order_ee_instead_of_sh", "unexpected_message", "plain", "§4, A.1", lambda s: s.send_hs(s.encrypted_extensions()))
 scenario("order_hello_request_first", "unexpected_message", "plain", "§4, A.1", lambda s: s.send_hs(bytes([0, 0, 0, 0])))
 scenario("order_certificate_before_ee", "unexpected_message", "hs", "§4, A.1", upto("SH", then_send("CT", "EE")))
@@ -269,10 +334,11 @@ scenario("duplicate_finished_after_handshake", "unexpected_message", "app", "§4
 scenario("nst_before_finished", "unexpected_message", "hs", "§4.7.1", upto("CV", then_send("NST")))
 scenario("key_update_before_finished", "unexpected_message", "hs", "§4.7.3", upto("CV", then_send("KU")))
 scenario("certificate_request_after_handshake_unoffered", "unexpected_message", "app", "§4.7.2", after_request(lambda s: s.send_hs(CERTIFICATE_REQUEST, transcript=False)), post_handshake=True)
+scenario("server_hello_after_handshake", "unexpected_message", "app", "§4, §4.7", after_request(lambda s: s.send_hs(s.server_hello(), transcript=False)), post_handshake=True)
 scenario("finished_and_nst_in_one_record", "unexpected_message", "hs", "§5.1", lambda s: (s.flight(fin=False, app_keys=False), s.send(s.hs(s.finished()) + bytes(s.new_session_ticket().write()))))
 scenario("sh_and_next_message_in_one_record", "unexpected_message", "plain", "§5.1", lambda s: s.send_record(22, s.hs(s.server_hello()) + bytes(s.encrypted_extensions().write())))
 
-# ----- every length field off by one (§4, §6: decode_error for a message that cannot be parsed) -----
+section("Every length field off by one (§4, §6: decode_error for a message that cannot be parsed)")
 scenario("len_record_sh_plus1", "unexpected_message", "plain", "§5.1", lambda s: s.send_raw(record(22, s.hs(s.server_hello()))[:3] + (len(s.hs(s.server_hello(), False)) + 1).to_bytes(2, "big") + s.hs(s.server_hello(), False) + b"\x16"))
 scenario("len_handshake_sh_plus1", "unexpected_message", "plain", "§5.1", sh_bytes(m.off_by(m.handshake_length, +1)))
 scenario("len_handshake_sh_minus1", "decode_error", "plain", "§4, §6", sh_bytes(m.off_by(m.handshake_length, -1)))
@@ -297,7 +363,7 @@ scenario("len_key_update_plus1", "decode_error", "app", "§4.7.3, §6", after_re
 scenario("len_alert_three_bytes", "decode_error", "hs", "§5.1, §6", inner_after_sh(b"\x02\x28\x00\x15"))
 scenario("len_encrypted_record_minus1", "bad_record_mac", "hs", "§5.2", record_after_sh(lambda s: (lambda r: r[:3] + (len(r) - 6).to_bytes(2, "big") + r[5:-1])(s.write.seal(s.hs(s.encrypted_extensions()) + b"\x16"))))
 
-# ----- what the client did not offer (§4.2.3, §4.3) -----
+section("What the client did not offer (§4.2.3, §4.3)")
 scenario("sh_unoffered_suite_aes128_ccm", "illegal_parameter", "plain", "§4.2.3", sh_with(suite=0x1304))
 scenario("sh_tls12_suite", "illegal_parameter", "plain", "§4.2.3", sh_with(suite=0xC02B))
 scenario("sh_unoffered_group_secp384r1", "illegal_parameter", "plain", "§4.3.8", sh_with(group=GroupName.secp384r1))
@@ -320,20 +386,26 @@ scenario("ee_supported_versions_not_allowed", "illegal_parameter", "hs", "§4.3"
 scenario("psk_index_out_of_range", "illegal_parameter", "plain", "§4.3.11", resumption(lambda s: s.send_hs(psk_sh(s, 1))), connections=2, args=["--resume"])
 scenario("psk_suite_with_other_hash", "illegal_parameter", "plain", "§4.3.11", resumption(lambda s: s.send_hs(psk_sh(s, 0, suite=AES256))), connections=2, args=["--resume"])
 scenario("psk_without_required_key_share", "illegal_parameter", "plain", "§4.3.11", resumption(lambda s: s.send_hs(psk_sh(s, 0, key_share=False))), connections=2, args=["--resume"])
+scenario("ee_record_size_limit_unsolicited", "unsupported_extension", "hs", "§4.3; RFC 8449 §4", lambda s: s.flight(ee=s.encrypted_extensions([ext(28, b"\x40\x00")]), app_keys=False))
+scenario("ee_max_fragment_length_unsolicited", "unsupported_extension", "hs", "§4.3; RFC 6066 §4", lambda s: s.flight(ee=s.encrypted_extensions([ext(1, b"\x02")]), app_keys=False))
+scenario("certificate_entry_unsolicited_status_request", "unsupported_extension", "hs", "§4.3, §4.5.1.1", certificate_with_entry_extension(b"\x00\x05\x00\x05\x01\x00\x00\x01\x30"))
 scenario("certificate_untrusted", "unknown_ca", "hs", "§4.5.1.3, §6.2", lambda s: s.flight(kind="untrusted", app_keys=False))
 scenario("certificate_empty", "decode_error", "hs", "§4.5.1.3", lambda s: s.flight(cert=bytes([11, 0, 0, 4, 0, 0, 0, 0]), app_keys=False))
 scenario("certificate_nonempty_context", "illegal_parameter", "hs", "§4.5.1, §6", lambda s: s.flight(cert=s.certificate(context=b"\x01"), app_keys=False))
 
-# ----- HelloRetryRequest (§4.2.4, §4.3.8) -----
+section("HelloRetryRequest (§4.2.4, §4.3.8)")
 scenario("hrr_twice", "unexpected_message", "plain", "§4.2.4", hrr_then(lambda s: s.send_hs(s.hello_retry_request(group=GroupName.secp256r1))))
 scenario("hrr_group_already_shared", "illegal_parameter", "plain", "§4.3.8", lambda s: s.send_hs(s.hello_retry_request(group=GroupName.x25519)))
 scenario("hrr_changes_nothing", "illegal_parameter", "plain", "§4.2.4", lambda s: s.send_hs(s.hello_retry_request(group=None)))
 scenario("hrr_unoffered_group", "illegal_parameter", "plain", "§4.3.8", lambda s: s.send_hs(s.hello_retry_request(group=GroupName.secp384r1)))
 scenario("hrr_unoffered_suite", "illegal_parameter", "plain", "§4.2.4", lambda s: s.send_hs(s.hello_retry_request(suite=0x1304)))
+scenario("hrr_unsolicited_extension", "unsupported_extension", "plain", "§4.2.4, §4.3", lambda s: s.send_hs(s.hello_retry_request(extra=[ext(0xFAFA, b"")])))
+scenario("hrr_session_id_not_echoed", "illegal_parameter", "plain", "§4.2.4, §4.2.3", lambda s: s.send_hs(s.hello_retry_request(session_id=bytearray(b"\x01" * 32))))
+scenario("hrr_cookie_echoed", None, None, "§4.3.2", hrr_cookie, ok=True)
 scenario("hrr_then_sh_other_suite", "illegal_parameter", "plain", "§4.2.4", hrr_then(lambda s: s.send_hs(s.server_hello(suite=AES256, group=GroupName.secp256r1))))
 scenario("hrr_then_sh_other_group", "illegal_parameter", "plain", "§4.3.8", hrr_then(lambda s: s.send_hs(s.server_hello(group=GroupName.x25519))))
 
-# ----- ChangeCipherSpec in every position (§5) -----
+section("ChangeCipherSpec in every position (§5)")
 scenario("ccs_before_sh_dropped", None, None, "§5", ccs_at("CH"), ok=True)
 scenario("ccs_after_sh_dropped", None, None, "§5", ccs_at("SH"), ok=True)
 scenario("ccs_after_ee_dropped", None, None, "§5", ccs_at("EE"), ok=True)
@@ -345,7 +417,7 @@ scenario("ccs_value_2", "unexpected_message", "plain", "§5", lambda s: s.ccs(b"
 scenario("ccs_two_bytes", "unexpected_message", "plain", "§5", lambda s: s.ccs(b"\x01\x01"))
 scenario("ccs_protected", "unexpected_message", "hs", "§5", inner_after_sh(b"\x01\x14"))
 
-# ----- an unprotected or unexpected record after keys (§5, §5.1, §5.2, §5.4) -----
+section("An unprotected or unexpected record after keys (§5, §5.1, §5.2, §5.4)")
 scenario("plaintext_handshake_after_sh", "unexpected_message", "hs", "§5, §5.1", sh_then_plain(22, lambda s: s.hs(s.encrypted_extensions())))
 scenario("plaintext_alert_after_sh", "unexpected_message", "hs", "§5, §6", sh_then_plain(21, b"\x02\x28"), known="issue 13 §1h (plaintext alerts after keys)")
 scenario("plaintext_appdata_before_sh", "unexpected_message", "plain", "§5.1", lambda s: s.send_record(23, b"hello"))
@@ -354,7 +426,7 @@ scenario("unknown_outer_record_type", "unexpected_message", "hs", "§5", sh_then
 scenario("unknown_inner_content_type", "unexpected_message", "hs", "§5", inner_after_sh(b"\x00\x18"))
 scenario("tampered_record", "bad_record_mac", "hs", "§5.2", record_after_sh(lambda s: (lambda r: r[:-1] + bytes([r[-1] ^ 1]))(s.write.seal(s.hs(s.encrypted_extensions()) + b"\x16"))))
 
-# ----- record limits, zero-length records, padding (§5.1, §5.2, §5.4) -----
+section("Record limits, zero-length records, padding (§5.1, §5.2, §5.4)")
 scenario("plaintext_record_over_2_14", "record_overflow", "plain", "§5.1", lambda s: s.send_record(22, bytes([2]) + (2**14 - 3).to_bytes(3, "big") + bytes(2**14 - 3)))
 scenario("ciphertext_over_2_14_plus_256", "record_overflow", "hs", "§5.2", record_after_sh(lambda s: record(23, bytes(2**14 + 257))))
 scenario("inner_plaintext_over_2_14_plus_1", "record_overflow", "hs", "§5.4, §6.2", big_ee(2**14 + 2))
@@ -363,25 +435,27 @@ scenario("zero_length_handshake_plaintext", "unexpected_message", "plain", "§5.
 scenario("zero_length_handshake_protected", "unexpected_message", "hs", "§5.4", inner_after_sh(b"\x16"))
 scenario("zero_length_alert_protected", "unexpected_message", "hs", "§5.4", inner_after_sh(b"\x15\x00\x00"))
 scenario("zero_length_appdata_accepted", None, None, "§5.1, §5.4", after_request(lambda s: (s.send(b"", ContentType.application_data), s.respond_ok())), ok=True)
+scenario("alert_fragmented_one_byte", "decode_error", "hs", "§5.1, §6", inner_after_sh(b"\x02\x15"))
 scenario("all_zero_padding", "unexpected_message", "hs", "§5.4", inner_after_sh(bytes(40)))
 
-# ----- CertificateVerify and Finished (§4.5.2, §4.5.3) -----
+section("CertificateVerify and Finished (§4.5.2, §4.5.3)")
 scenario("cv_scheme_not_offered_rsa_pkcs1", "illegal_parameter", "hs", "§4.5.2, §6", lambda s: s.flight(kind="rsa", cv=lambda: s.certificate_verify("rsa", scheme=RSA_PKCS1_SHA256), app_keys=False))
 scenario("cv_scheme_not_matching_key", "illegal_parameter", "hs", "§4.5.2, §6", lambda s: s.flight(cv=lambda: s.certificate_verify(scheme=ECDSA_P384, sign_as=ECDSA_P256), app_keys=False))
 scenario("cv_bad_signature_ecdsa", "decrypt_error", "hs", "§4.5.2", lambda s: s.flight(cv=lambda: s.certificate_verify(corrupt=True), app_keys=False))
 scenario("cv_bad_signature_rsa_pss", "decrypt_error", "hs", "§4.5.2", lambda s: s.flight(kind="rsa", cv=lambda: s.certificate_verify("rsa", corrupt=True), app_keys=False))
 scenario("finished_bad_verify_data", "decrypt_error", "hs", "§4.5.3", lambda s: s.flight(fin=lambda: s.finished(corrupt=True), app_keys=False))
 
-# ----- KeyUpdate storms and NewSessionTicket floods (§4.7.1, §4.7.3) -----
+section("KeyUpdate storms and NewSessionTicket floods (§4.7.1, §4.7.3)")
 scenario("key_update_storm_1000", None, None, "§4.7.3", after_request(key_update_storm(0, 1000)), ok=True)
 scenario("key_update_requested_storm_200", None, None, "§4.7.3", after_request(key_update_storm(1, 200)), ok=True, client_key_update=True)
 scenario("key_update_new_key_without_message", "bad_record_mac", "app", "§4.7.3, §5.2", after_request(lambda s: (s.update_write_key(), s.respond_ok())), post_handshake=True)
 scenario("key_update_message_then_old_key", "bad_record_mac", "app", "§4.7.3, §5.2", after_request(lambda s: (s.send_hs(s.key_update(), transcript=False), s.respond_ok())), post_handshake=True)
+scenario("nst_unknown_extension_ignored", None, None, "§4.7.1", after_request(lambda s: (s.send_hs(s.new_session_ticket(extensions=[ext(0xFAFA, b"x")]), transcript=False), s.respond_ok())), ok=True)
 scenario("key_update_bad_request_value", "illegal_parameter", "app", "§4.7.3", after_request(lambda s: s.send_hs(bytes([24, 0, 0, 1, 2]), transcript=False)), post_handshake=True)
 scenario("key_update_not_at_record_end", "unexpected_message", "app", "§5.1", after_request(lambda s: s.send(bytes(s.key_update().write()) + bytes(s.new_session_ticket().write()))), post_handshake=True)
 scenario("nst_flood_20000", None, None, "§4.7.1", nst_flood(20000), ok=True, max_rss_mb=16, known="issue 13 §1b (NewSessionTicket flood memory)")
 
-# ----- an alert at every stage: the client answers none (§6, §6.2) -----
+section("An alert at every stage: the client answers none (§6, §6.2)")
 scenario("alert_instead_of_sh", None, None, "§6.2", alert_at("CH"))
 scenario("alert_after_hrr", None, None, "§6.2", hrr_then(lambda s: s.alert("handshake_failure")))
 scenario("alert_after_sh", None, None, "§6.2", alert_at("SH"))
@@ -393,7 +467,7 @@ scenario("alert_unknown_code_after_sh", None, None, "§6", alert_at("SH", name=2
 scenario("alert_error_at_warning_level", None, None, "§6", alert_at("EE", name="decode_error", level=1))
 scenario("alert_close_notify_mid_handshake", "close_notify", "hs", "§6.1", alert_at("EE", name="close_notify", level=1))
 
-# ----- a server that stops sending mid-record -----
+section("A server that stops sending mid-record: the client gives up with close_notify (§6.1)")
 scenario("stop_mid_record_header_silent", "close_notify", "plain", "§6.1", stop_mid("header", close=False), hold=True)
 scenario("stop_mid_protected_record_silent", "close_notify", "hs", "§6.1", stop_mid("record", close=False), hold=True)
 scenario("stop_mid_protected_record_eof", "close_notify", "hs", "§6.1", stop_mid("record", close=True))

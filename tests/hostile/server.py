@@ -297,7 +297,7 @@ class Session:
         return sh
 
     def hello_retry_request(self, group=GroupName.secp256r1, suite=None, extra=(),
-                            version=(3, 4)):
+                            version=(3, 4), session_id=None):
         """A HelloRetryRequest; the transcript is rewritten as RFC 9846 §4.1 says."""
         self.suite = suite if suite is not None else AES128
         h = hash_name(self.suite)
@@ -311,8 +311,9 @@ class Session:
             exts.append(HRRKeyShareExtension().create(group))
         exts += list(extra)
         self.hrr_sent = True
-        return ServerHello().create((3, 3), bytearray(HRR_RANDOM),
-                                    self.client_hello.session_id, self.suite,
+        if session_id is None:
+            session_id = self.client_hello.session_id
+        return ServerHello().create((3, 3), bytearray(HRR_RANDOM), session_id, self.suite,
                                     extensions=exts)
 
     def _transcript_bytes(self):
