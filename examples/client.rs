@@ -9,7 +9,8 @@
 //! entries and not sent as SNI), sends `GET / HTTP/1.1` with `Host` and `Connection: close`,
 //! and prints the response body. One line per connection on stderr names what was
 //! negotiated, as `key=value` pairs. It exits 0 on success, and 1 with the alert or error on
-//! failure. SSLKEYLOGFILE is honoured.
+//! failure; a failure that sent no error alert (a timeout, the server closing early) still
+//! ends with close_notify. SSLKEYLOGFILE is honoured.
 //!
 //! - `--groups x25519,secp256r1`: a key share for the first group; all are advertised, so a
 //!   server that wants another one answers with a HelloRetryRequest.

@@ -40,8 +40,7 @@ def run_one(sc, client, pki):
         box["error"] = error
 
     def script(s, *number):
-        if not number or True:
-            s.read_client_hello()
+        s.read_client_hello()
         sc.script(s, *number)
         if not sc.hold and not s.eof.wait(1.0):
             try:
@@ -109,7 +108,7 @@ def judge(sc, code, stdout, stderr, rss_mb, box):
     opaque = [r for r in recs if r[0] in ("opaque", "partial") or r[0].startswith("inner-type")]
     if opaque:
         problems.append("records the server could not read: %s" % opaque[:3])
-    if sc.client_key_update and not any(r[0] == "handshake" and r[1] == "18" for r in recs):
+    if sc.client_key_update and not any(r[0] == "handshake" and "18" in r[1].split(",") for r in recs):
         problems.append("the client sent no KeyUpdate of its own (RFC 9846 §4.7.3)")
     if sc.ok:
         if code != 0:
@@ -143,7 +142,7 @@ def judge(sc, code, stdout, stderr, rss_mb, box):
 BEGIN, END = "<!-- scenarios: begin -->", "<!-- scenarios: end -->"
 
 
-def check_doc(path):
+def check_doc(path, write=False):
     """The doc's tables must be what --list prints now, so no scenario goes undocumented."""
     import contextlib
     import io
@@ -152,13 +151,17 @@ def check_doc(path):
         text = f.read()
     if BEGIN not in text or END not in text:
         sys.exit("%s: no %s ... %s markers" % (path, BEGIN, END))
-    documented = text.split(BEGIN, 1)[1].split(END, 1)[0].strip()
+    head, rest = text.split(BEGIN, 1)
+    documented, tail = rest.split(END, 1)
     now = io.StringIO()
     with contextlib.redirect_stdout(now):
         print_table(SCENARIOS)
-    if documented != now.getvalue().strip():
-        sys.exit("%s is out of date: replace its tables with the output of "
-                 "`python3 tests/hostile/runner.py --list`" % path)
+    if write:
+        with open(path, "w") as f:
+            f.write(head + BEGIN + "\n" + now.getvalue().strip() + "\n\n" + END + tail)
+    elif documented.strip() != now.getvalue().strip():
+        sys.exit("%s is out of date: rewrite its tables with "
+                 "`python3 tests/hostile/runner.py --write-doc docs/hostile.md`" % path)
 
 
 def print_table(scenarios):
@@ -191,6 +194,7 @@ def main():
     ap.add_argument("--list", action="store_true", help="print the scenarios as Markdown tables")
     ap.add_argument("--check-doc", metavar="MD",
                     help="fail unless MD holds the --list tables between its scenario markers")
+    ap.add_argument("--write-doc", metavar="MD", help="put the --list tables into MD")
     ap.add_argument("--jobs", type=int, default=6)
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("names", nargs="*")
@@ -205,8 +209,8 @@ def main():
     if a.list:
         print_table(chosen)
         return
-    if a.check_doc:
-        check_doc(a.check_doc)
+    if a.check_doc or a.write_doc:
+        check_doc(a.check_doc or a.write_doc, write=bool(a.write_doc))
         return
     if not a.client or not a.pki:
         sys.exit("--client and --pki are required")

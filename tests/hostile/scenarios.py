@@ -303,6 +303,50 @@ def certificate_with_entry_extension(extension):
     return lambda s: s.flight(cert=make(s), app_keys=False)
 
 
+def certificate_request(context=b"", extensions=b"\x00\x0d\x00\x04\x00\x02\x04\x03"):
+    """A CertificateRequest (RFC 9846 §4.4.2); by default signature_algorithms with
+    ecdsa_secp256r1_sha256."""
+    body = bytes([len(context)]) + context + len(extensions).to_bytes(2, "big") + extensions
+    return bytes([13]) + len(body).to_bytes(3, "big") + body
+
+
+def client_auth_without_certificate(s):
+    """A script: the server asks for a certificate; a client without one must answer with an
+    empty Certificate and its Finished (RFC 9846 §4.5.1.3 does not apply; §4.5 does)."""
+    s.flight(cr=certificate_request())
+    s.wait_for_request()
+    sent = ",".join(r[1] for r in s.client_records() if r[0] == "handshake" and r[2] == "hs")
+    if sent != "0b,14":
+        raise AssertionError("the client's second flight was %s, not Certificate, Finished" % sent)
+    s.respond_ok()
+
+
+def claimed_length(length):
+    """A script: ServerHello, then a handshake message that claims `length` bytes, followed by
+    16 KiB records of its body until the client stops reading."""
+    def script(s):
+        s.send_hs(s.server_hello())
+        s.install_handshake_keys()
+        s.send(bytes([8]) + length.to_bytes(3, "big") + bytes(2**14 - 4))
+        for _ in range(length // 2**14 + 1):
+            s.send(bytes(2**14))
+    return script
+
+
+def sh_record_version(version):
+    """A script: a whole handshake whose ServerHello record has legacy_record_version
+    `version`, which RFC 9846 §5.1 says "MUST be ignored for all purposes"."""
+    def script(s):
+        s.send_record(ContentType.handshake, s.hs(s.server_hello()), version=version)
+        s.install_handshake_keys()
+        for make in (s.encrypted_extensions, s.certificate, s.certificate_verify, s.finished):
+            s.send_hs(make())
+        s.install_application_keys()
+        s.wait_for_request()
+        s.respond_ok()
+    return script
+
+
 # A post-handshake CertificateRequest (RFC 9846 §4.4.2): context 0x07, signature_algorithms
 # ecdsa_secp256r1_sha256.
 CERTIFICATE_REQUEST = bytes([13, 0, 0, 12, 1, 7, 0, 8, 0, 13, 0, 4, 0, 2, 4, 3])
@@ -320,6 +364,8 @@ scenario("baseline_flight_coalesced_in_one_record", None, None, "§5.1", coalesc
 scenario("baseline_aes256_suite", None, None, "§4.2.3", lambda s: (s.flight(sh=s.server_hello(suite=AES256)), s.wait_for_request(), s.respond_ok()), ok=True)
 
 section("Messages out of order, duplicated or missing (§4, Appendix A.1)")
+scenario("baseline_certificate_request_without_client_certificate", None, None, "§4.4.2, §4.5", client_auth_without_certificate, ok=True)
+scenario("baseline_sh_record_version_ignored", None, None, "§5.1", sh_record_version(0x0000), ok=True)
 scenario("order_ee_instead_of_sh", "unexpected_message", "plain", "§4, A.1", lambda s: s.send_hs(s.encrypted_extensions()))
 scenario("order_hello_request_first", "unexpected_message", "plain", "§4, A.1", lambda s: s.send_hs(bytes([0, 0, 0, 0])))
 scenario("order_certificate_before_ee", "unexpected_message", "hs", "§4, A.1", upto("SH", then_send("CT", "EE")))
@@ -335,6 +381,9 @@ scenario("nst_before_finished", "unexpected_message", "hs", "§4.7.1", upto("CV"
 scenario("key_update_before_finished", "unexpected_message", "hs", "§4.7.3", upto("CV", then_send("KU")))
 scenario("certificate_request_after_handshake_unoffered", "unexpected_message", "app", "§4.7.2", after_request(lambda s: s.send_hs(CERTIFICATE_REQUEST, transcript=False)), post_handshake=True)
 scenario("server_hello_after_handshake", "unexpected_message", "app", "§4, §4.7", after_request(lambda s: s.send_hs(s.server_hello(), transcript=False)), post_handshake=True)
+scenario("end_of_early_data_from_server", "unexpected_message", "hs", "§4, §4.6", upto("EE", lambda s: s.send_hs(bytes([5, 0, 0, 0]))))
+scenario("certificate_request_after_certificate", "unexpected_message", "hs", "§4, A.1", upto("CT", lambda s: s.send_hs(certificate_request())))
+scenario("post_handshake_unknown_message_type", "unexpected_message", "app", "§4, §4.7", after_request(lambda s: s.send_hs(bytes([99, 0, 0, 0]), transcript=False)), post_handshake=True)
 scenario("finished_and_nst_in_one_record", "unexpected_message", "hs", "§5.1", lambda s: (s.flight(fin=False, app_keys=False), s.send(s.hs(s.finished()) + bytes(s.new_session_ticket().write()))))
 scenario("sh_and_next_message_in_one_record", "unexpected_message", "plain", "§5.1", lambda s: s.send_record(22, s.hs(s.server_hello()) + bytes(s.encrypted_extensions().write())))
 
@@ -389,6 +438,11 @@ scenario("psk_without_required_key_share", "illegal_parameter", "plain", "§4.3.
 scenario("ee_record_size_limit_unsolicited", "unsupported_extension", "hs", "§4.3; RFC 8449 §4", lambda s: s.flight(ee=s.encrypted_extensions([ext(28, b"\x40\x00")]), app_keys=False))
 scenario("ee_max_fragment_length_unsolicited", "unsupported_extension", "hs", "§4.3; RFC 6066 §4", lambda s: s.flight(ee=s.encrypted_extensions([ext(1, b"\x02")]), app_keys=False))
 scenario("certificate_entry_unsolicited_status_request", "unsupported_extension", "hs", "§4.3, §4.5.1.1", certificate_with_entry_extension(b"\x00\x05\x00\x05\x01\x00\x00\x01\x30"))
+scenario("certificate_expired", "certificate_expired", "hs", "§4.5.1.3, §6.2", lambda s: s.flight(kind="expired", app_keys=False))
+scenario("certificate_request_without_signature_algorithms", "missing_extension", "hs", "§4.4.2, §6.2", lambda s: s.flight(cr=certificate_request(extensions=b""), app_keys=False))
+scenario("certificate_request_nonempty_context", "illegal_parameter", "hs", "§4.4.2, §6", lambda s: s.flight(cr=certificate_request(context=b"\x07"), app_keys=False))
+scenario("sh_x25519_share_31_bytes", "illegal_parameter", "plain", "§4.3.8.2, §6", sh_with(share=bytearray(b"\x09" * 31)))
+scenario("hrr_then_sh_p256_point_off_curve", "illegal_parameter", "plain", "§4.3.8.2", hrr_then(lambda s: s.send_hs(s.server_hello(group=GroupName.secp256r1, share=bytearray(b"\x04" + b"\x01" * 64)))))
 scenario("certificate_untrusted", "unknown_ca", "hs", "§4.5.1.3, §6.2", lambda s: s.flight(kind="untrusted", app_keys=False))
 scenario("certificate_empty", "decode_error", "hs", "§4.5.1.3", lambda s: s.flight(cert=bytes([11, 0, 0, 4, 0, 0, 0, 0]), app_keys=False))
 scenario("certificate_nonempty_context", "illegal_parameter", "hs", "§4.5.1, §6", lambda s: s.flight(cert=s.certificate(context=b"\x01"), app_keys=False))
@@ -424,6 +478,9 @@ scenario("plaintext_appdata_before_sh", "unexpected_message", "plain", "§5.1", 
 scenario("appdata_before_finished", "unexpected_message", "hs", "§4.5.3, §5", upto("CV", lambda s: s.send(b"early", ContentType.application_data)))
 scenario("unknown_outer_record_type", "unexpected_message", "hs", "§5", sh_then_plain(25, b"\x00"))
 scenario("unknown_inner_content_type", "unexpected_message", "hs", "§5", inner_after_sh(b"\x00\x18"))
+scenario("record_sequence_number_skipped", "bad_record_mac", "hs", "§5.3", record_after_sh(lambda s: (setattr(s.write, "seq", 1), s.write.seal(s.hs(s.encrypted_extensions()) + b"\x16"))[1]))
+scenario("record_replayed", "bad_record_mac", "hs", "§5.3", record_after_sh(lambda s: (lambda r: r + r)(s.write.seal(s.hs(s.encrypted_extensions()) + b"\x16"))))
+scenario("handshake_message_claims_16_mib", "decode_error", "hs", "§6.2 (the 64 KiB bound is ours)", claimed_length(2**24 - 1), max_rss_mb=16)
 scenario("tampered_record", "bad_record_mac", "hs", "§5.2", record_after_sh(lambda s: (lambda r: r[:-1] + bytes([r[-1] ^ 1]))(s.write.seal(s.hs(s.encrypted_extensions()) + b"\x16"))))
 
 section("Record limits, zero-length records, padding (§5.1, §5.2, §5.4)")
@@ -443,6 +500,8 @@ scenario("cv_scheme_not_offered_rsa_pkcs1", "illegal_parameter", "hs", "§4.5.2,
 scenario("cv_scheme_not_matching_key", "illegal_parameter", "hs", "§4.5.2, §6", lambda s: s.flight(cv=lambda: s.certificate_verify(scheme=ECDSA_P384, sign_as=ECDSA_P256), app_keys=False))
 scenario("cv_bad_signature_ecdsa", "decrypt_error", "hs", "§4.5.2", lambda s: s.flight(cv=lambda: s.certificate_verify(corrupt=True), app_keys=False))
 scenario("cv_bad_signature_rsa_pss", "decrypt_error", "hs", "§4.5.2", lambda s: s.flight(kind="rsa", cv=lambda: s.certificate_verify("rsa", corrupt=True), app_keys=False))
+scenario("cv_client_context_string", "decrypt_error", "hs", "§4.5.2", lambda s: s.flight(cv=lambda: s.certificate_verify(context=b"client"), app_keys=False))
+scenario("cv_rsa_pss_pss_scheme_with_rsae_key", "illegal_parameter", "hs", "§4.5.2, §6", lambda s: s.flight(kind="rsa", cv=lambda: s.certificate_verify("rsa", scheme=(8, 9), sign_as=RSA_PSS_RSAE_SHA256), app_keys=False))
 scenario("finished_bad_verify_data", "decrypt_error", "hs", "§4.5.3", lambda s: s.flight(fin=lambda: s.finished(corrupt=True), app_keys=False))
 
 section("KeyUpdate storms and NewSessionTicket floods (§4.7.1, §4.7.3)")

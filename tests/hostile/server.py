@@ -97,7 +97,7 @@ class Pki:
         self.dir = directory
         self.chains = {}
         self.keys = {}
-        for kind in ("ecdsa", "rsa", "untrusted"):
+        for kind in ("ecdsa", "rsa", "untrusted", "expired"):
             with open(os.path.join(directory, kind + ".pem")) as f:
                 chain = X509CertChain()
                 chain.parsePemList(f.read())
@@ -326,14 +326,15 @@ class Session:
         return Certificate(CertificateType.x509, (3, 4)).create(
             self.pki.chains[kind], bytearray(context))
 
-    def certificate_verify(self, kind="ecdsa", scheme=None, corrupt=False, sign_as=None):
+    def certificate_verify(self, kind="ecdsa", scheme=None, corrupt=False, sign_as=None,
+                           context=b"server"):
         """A CertificateVerify over the transcript so far (RFC 9846 §4.5.2)."""
         if scheme is None:
-            scheme = (4, 3) if kind != "rsa" else (8, 4)  # ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256
+            scheme = (8, 4) if kind == "rsa" else (4, 3)  # ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256
         key = self.pki.keys[kind]
         sign_scheme = sign_as or scheme
         to_sign = KeyExchange.calcVerifyBytes((3, 4), self.transcript, sign_scheme,
-                                              None, None, None, hash_name(self.suite), b"server")
+                                              None, None, None, hash_name(self.suite), context)
         if sign_scheme[1] == 3:  # ecdsa
             sig = key.sign(to_sign, None, {4: "sha256", 5: "sha384", 6: "sha512"}[sign_scheme[0]], None)
         elif sign_scheme[0] == 8:  # rsa_pss_rsae_*
@@ -394,10 +395,11 @@ class Session:
     # ----- a whole flight -----
 
     def flight(self, sh=None, ee=None, cert=None, cv=None, fin=None, kind="ecdsa",
-               mutate=None, app_keys=True):
+               mutate=None, app_keys=True, cr=None):
         """The server's first flight, each message in its own record.
 
-        A message argument replaces the default message (False leaves it out); `mutate`
+        A message argument replaces the default message (False leaves it out; a
+        CertificateRequest, `cr`, is sent only when given); `mutate`
         maps a message name to a function from its bytes to the bytes sent (the transcript
         keeps what was sent).
         """
@@ -415,6 +417,8 @@ class Session:
         self.install_handshake_keys()
         if ee is not False:
             put("EE", ee if ee is not None else self.encrypted_extensions())
+        if cr is not None:
+            put("CR", cr)
         if cert is not False:
             put("CT", cert if cert is not None else self.certificate(kind))
         if cv is not False:
@@ -435,14 +439,16 @@ class Session:
     def client_records(self):
         """Every record the client sent, decrypted where possible.
 
-        A list of (what, detail, key): what is "ch", "ccs", "alert", "handshake",
+        A list of (what, detail, key, end offset): what is "handshake-plain", "ccs", "alert",
+        "handshake" (detail: the message types, "0b,14"),
         "appdata", "opaque" (undecryptable) or "partial"; key names the protection.
         """
         with self.raw_lock:
             data = bytes(self.raw)
         records, rest = split_records(data)
         out = []
-        keys = [[label, prot] for label, prot in self.client_keys]
+        # Fresh states: reading must not move the sequence numbers of a later reading.
+        keys = [[label, Protection(prot.suite, prot.secret)] for label, prot in self.client_keys]
         offset = 0
         for header, body in records:
             offset += 5 + len(body)
@@ -472,8 +478,9 @@ class Session:
             elif ctype == ContentType.application_data:
                 out.append(("appdata", "%d bytes" % len(content), entry[0], offset))
             elif ctype == ContentType.handshake:
-                out.append(("handshake", content[:1].hex(), entry[0], offset))
-                if content[:1] == bytes([HandshakeType.key_update]):
+                types = handshake_types(content)
+                out.append(("handshake", ",".join("%02x" % t for t in types), entry[0], offset))
+                if HandshakeType.key_update in types:
                     entry[1] = entry[1].next()
                     entry[0] = entry[0] + "+"
             else:
@@ -481,6 +488,15 @@ class Session:
         if rest:
             out.append(("partial", "%d bytes" % len(rest), "?", len(data)))
         return out
+
+
+def handshake_types(content):
+    """The types of the handshake messages in a record's content."""
+    types = []
+    while len(content) >= 4:
+        types.append(content[0])
+        content = content[4 + int.from_bytes(content[1:4], "big"):]
+    return types
 
 
 def serve(pki, script, ready, done, connections=1):
