@@ -119,6 +119,8 @@ def judge(sc, code, stdout, stderr, rss_mb, box):
         if bad:
             problems.append("the client sent alert %s under %s" % bad[0])
     else:
+        if sc.post_handshake and "request" not in s.marks:
+            problems.append("the client sent no request, so the attack never ran")
         mark = s.marks.get("request", 0)
         data = [r for r in recs if r[0] == "appdata" and r[3] > mark]
         if data:

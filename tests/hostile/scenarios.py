@@ -4,12 +4,13 @@ Each names what the server does (a script run on the `Session` after it has read
 client's first ClientHello), the alert our client must send and under which key ("plain"
 before the client has handshake keys, "hs" under its handshake traffic key, "app" under an
 application traffic key), and the RFC 9846 section that requires it. `alert=None` means the
-client must send no alert at all (it received a fatal alert, or the peer went silent);
+client must send no alert at all (it received a fatal alert);
 `ok=True` means the connection must succeed, because the RFC requires the client to accept
 what the server did.
 
-Post-handshake scenarios first wait for the client's request (it may send it as soon as its
-handshake is done); only application data after that point counts as a violation.
+Post-handshake scenarios (`post_handshake=True`) first wait for the client's request (it may
+send it as soon as its handshake is done): the attack must come after it, and only
+application data after that point counts as a violation.
 """
 
 from server import (
@@ -67,14 +68,18 @@ def after_request(hostile):
     return script
 
 
+# The first flight after the ServerHello, with the `flight()` argument of each message.
+FLIGHT = [("EE", "ee"), ("CT", "cert"), ("CV", "cv"), ("FIN", "fin")]
+
+
 def upto(stop, then):
     """A script: the first flight up to and including message `stop`, then `then(s)`."""
-    names = ["SH", "EE", "CT", "CV", "FIN"]
-    keep = names[:names.index(stop) + 1]
+    names = ["SH"] + [name for name, _ in FLIGHT]
+    after = names.index(stop)
+    left_out = {arg: False for i, (_, arg) in enumerate(FLIGHT, start=1) if i > after}
 
     def script(s):
-        s.flight(**{n.lower() if n != "CT" else "cert": False for n in names if n not in keep
-                    and n != "SH"}, app_keys=stop == "FIN")
+        s.flight(app_keys=stop == "FIN", **left_out)
         then(s)
     return script
 

@@ -64,7 +64,6 @@ HRR_RANDOM = bytes.fromhex(
 
 AES128 = CipherSuite.TLS_AES_128_GCM_SHA256
 AES256 = CipherSuite.TLS_AES_256_GCM_SHA384
-CHACHA = CipherSuite.TLS_CHACHA20_POLY1305_SHA256
 
 
 class Stop(Exception):
@@ -88,7 +87,7 @@ class RawExt:
 
 
 class Pki:
-    """The server's certificates and keys (see pki.py), loaded with tlslite-ng."""
+    """The server's certificates and keys (made by pki.sh), loaded with tlslite-ng."""
 
     def __init__(self, directory):
         from tlslite.utils.keyfactory import parsePEMKey
@@ -118,17 +117,13 @@ class Session:
         self.eof = threading.Event()
         self.reader = threading.Thread(target=self._drain, daemon=True)
         self.reader.start()
-        self.inbuf = bytearray()  # what read_client_hello has not consumed yet
-        self.consumed = 0
+        self.consumed = 0  # how much of `raw` the script has read
         self.transcript = HandshakeHashes()
         self.suite = AES128
         self.write = None  # the server's current write Protection, None for plaintext
         self.client_keys = []  # (label, Protection): keys the client may have written under
-        self.sh_extra = []
-        self.client_hello = None
-        self.first_client_hello = None
-        self.hrr_sent = False
-        self.marks = {}
+        self.client_hello = None  # the latest one
+        self.marks = {}  # "request": the offset in `raw` after the client's request
 
     # ----- the client's bytes -----
 
@@ -177,8 +172,6 @@ class Session:
                 break
         msg = bytes(buf)
         ch = ClientHello().parse(Parser(bytearray(msg[1:])))
-        if self.client_hello is None:
-            self.first_client_hello = ch
         self.client_hello = ch
         self.transcript.update(bytearray(msg))
         return ch
@@ -310,7 +303,6 @@ class Session:
         if group is not None:
             exts.append(HRRKeyShareExtension().create(group))
         exts += list(extra)
-        self.hrr_sent = True
         if session_id is None:
             session_id = self.client_hello.session_id
         return ServerHello().create((3, 3), bytearray(HRR_RANDOM), session_id, self.suite,
@@ -329,19 +321,21 @@ class Session:
     def certificate_verify(self, kind="ecdsa", scheme=None, corrupt=False, sign_as=None,
                            context=b"server"):
         """A CertificateVerify over the transcript so far (RFC 9846 §4.5.2)."""
-        if scheme is None:
-            scheme = (8, 4) if kind == "rsa" else (4, 3)  # ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256
+        if scheme is None:  # rsa_pss_rsae_sha256, ecdsa_secp256r1_sha256
+            scheme = (8, 4) if kind == "rsa" else (4, 3)
+        # The scheme named in the message is `scheme`; the signature is made as `sign_as`.
         key = self.pki.keys[kind]
         sign_scheme = sign_as or scheme
         to_sign = KeyExchange.calcVerifyBytes((3, 4), self.transcript, sign_scheme,
                                               None, None, None, hash_name(self.suite), context)
-        if sign_scheme[1] == 3:  # ecdsa
-            sig = key.sign(to_sign, None, {4: "sha256", 5: "sha384", 6: "sha512"}[sign_scheme[0]], None)
+        hashes = {4: "sha256", 5: "sha384", 6: "sha512"}
+        if sign_scheme[1] == 3:  # ecdsa_*
+            sig = key.sign(to_sign, None, hashes[sign_scheme[0]], None)
         elif sign_scheme[0] == 8:  # rsa_pss_rsae_*
-            h = {4: "sha256", 5: "sha384", 6: "sha512"}[sign_scheme[1]]
+            h = hashes[sign_scheme[1]]
             sig = key.sign(to_sign, "pss", h, hashlib.new(h).digest_size)
         else:  # rsa_pkcs1_*
-            h = {4: "sha256", 5: "sha384", 6: "sha512"}[sign_scheme[0]]
+            h = hashes[sign_scheme[0]]
             sig = key.sign(to_sign, "pkcs1", h, None)
         sig = bytearray(sig)
         if corrupt:
