@@ -24,7 +24,7 @@ import time
 import server
 from scenarios import SCENARIOS
 
-CLIENT_TIMEOUT = 3  # seconds the client waits for the server's next bytes
+CLIENT_TIMEOUT = 5  # seconds the client waits for the server's next bytes
 
 
 def run_one(sc, client, pki):

@@ -16,6 +16,7 @@ application data after that point counts as a violation.
 from server import (
     AES128,
     AES256,
+    CHACHA,
     ContentType,
     GroupName,
     ext,
@@ -366,6 +367,7 @@ scenario("baseline_rsa_pss", None, None, "§4.5.2", lambda s: (s.flight(kind="rs
 scenario("baseline_hrr_secp256r1", None, None, "§4.2.4", hrr_then(lambda s: (s.flight(sh=s.server_hello(group=GroupName.secp256r1)), s.wait_for_request(), s.respond_ok())), ok=True)
 scenario("baseline_flight_in_one_byte_records", None, None, "§5.1", one_byte_records, ok=True)
 scenario("baseline_flight_coalesced_in_one_record", None, None, "§5.1", coalesced_flight, ok=True)
+scenario("baseline_chacha20_suite", None, None, "§4.2.3", lambda s: (s.flight(sh=s.server_hello(suite=CHACHA)), s.wait_for_request(), s.respond_ok()), ok=True)
 scenario("baseline_aes256_suite", None, None, "§4.2.3", lambda s: (s.flight(sh=s.server_hello(suite=AES256)), s.wait_for_request(), s.respond_ok()), ok=True)
 
 section("Messages out of order, duplicated or missing (§4, Appendix A.1)")
@@ -510,7 +512,7 @@ scenario("cv_rsa_pss_pss_scheme_with_rsae_key", "illegal_parameter", "hs", "§4.
 scenario("finished_bad_verify_data", "decrypt_error", "hs", "§4.5.3", lambda s: s.flight(fin=lambda: s.finished(corrupt=True), app_keys=False))
 
 section("KeyUpdate storms and NewSessionTicket floods (§4.7.1, §4.7.3)")
-scenario("key_update_storm_1000", None, None, "§4.7.3", after_request(key_update_storm(0, 1000)), ok=True)
+scenario("key_update_storm_1000", None, None, "§4.7.3", after_request(key_update_storm(0, 1000)), ok=True, max_rss_mb=16)
 scenario("key_update_requested_storm_200", None, None, "§4.7.3", after_request(key_update_storm(1, 200)), ok=True, client_key_update=True)
 scenario("key_update_new_key_without_message", "bad_record_mac", "app", "§4.7.3, §5.2", after_request(lambda s: (s.update_write_key(), s.respond_ok())), post_handshake=True)
 scenario("key_update_message_then_old_key", "bad_record_mac", "app", "§4.7.3, §5.2", after_request(lambda s: (s.send_hs(s.key_update(), transcript=False), s.respond_ok())), post_handshake=True)

@@ -64,6 +64,7 @@ HRR_RANDOM = bytes.fromhex(
 
 AES128 = CipherSuite.TLS_AES_128_GCM_SHA256
 AES256 = CipherSuite.TLS_AES_256_GCM_SHA384
+CHACHA = CipherSuite.TLS_CHACHA20_POLY1305_SHA256
 
 
 class Stop(Exception):
