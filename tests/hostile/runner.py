@@ -1,6 +1,7 @@
 """Runs the hostile scenarios against examples/client and judges each one.
 
-    python runner.py --client PATH --pki DIR [--jobs N] [NAME ...]
+    python runner.py --client PATH --pki DIR [--jobs N] [--verbose] [NAME ...]
+    python runner.py --list | --check-doc MD | --write-doc MD
 
 For each scenario: the scripted server (server.py) listens on an ephemeral loopback port,
 the client connects to it, and the verdict checks
@@ -28,6 +29,7 @@ CLIENT_TIMEOUT = 5  # seconds the client waits for the server's next bytes
 
 
 def run_one(sc, client, pki):
+    """Runs scenario `sc`: its server on a thread, the client as a process; the verdict."""
     ready = threading.Event()
     box = {}
 
@@ -108,7 +110,8 @@ def judge(sc, code, stdout, stderr, rss_mb, box):
     opaque = [r for r in recs if r[0] in ("opaque", "partial") or r[0].startswith("inner-type")]
     if opaque:
         problems.append("records the server could not read: %s" % opaque[:3])
-    if sc.client_key_update and not any(r[0] == "handshake" and "18" in r[1].split(",") for r in recs):
+    key_updates = [r for r in recs if r[0] == "handshake" and "18" in r[1].split(",")]
+    if sc.client_key_update and not key_updates:
         problems.append("the client sent no KeyUpdate of its own (RFC 9846 §4.7.3)")
     if sc.ok:
         if code != 0:
@@ -162,8 +165,8 @@ def check_doc(path, write=False):
         with open(path, "w") as f:
             f.write(head + BEGIN + "\n" + now.getvalue().strip() + "\n\n" + END + tail)
     elif documented.strip() != now.getvalue().strip():
-        sys.exit("%s is out of date: rewrite its tables with "
-                 "`python3 tests/hostile/runner.py --write-doc docs/hostile.md`" % path)
+        sys.exit("%s is out of date: rewrite its tables with `target/hostile-venv/bin/python "
+                 "tests/hostile/runner.py --write-doc docs/hostile.md`" % path)
 
 
 def print_table(scenarios):
