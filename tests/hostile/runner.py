@@ -118,6 +118,8 @@ def judge(sc, code, stdout, stderr, rss_mb, box):
             problems.append("the client failed (exit %s): %s" % (code, stderr.strip()[-300:]))
         if "hostile ok" not in stdout:
             problems.append("the client did not print the response")
+        if sc.output and sc.output not in stderr:
+            problems.append("the client did not print %r" % sc.output)
         bad = [a for a in alerts if a[0] != "close_notify"]
         if bad:
             problems.append("the client sent alert %s under %s" % bad[0])
@@ -125,7 +127,8 @@ def judge(sc, code, stdout, stderr, rss_mb, box):
         if sc.post_handshake and "request" not in s.marks:
             problems.append("the client sent no request, so the attack never ran")
         mark = s.marks.get("request", 0)
-        data = [r for r in recs if r[0] == "appdata" and r[3] > mark]
+        # 0-RTT data goes out before any server message, so it cannot be a reaction to one.
+        data = [r for r in recs if r[0] == "appdata" and r[3] > mark and r[2] != "early"]
         if data:
             problems.append("the client sent application data: %s" % (data[:2],))
         if code == 0:
@@ -138,6 +141,8 @@ def judge(sc, code, stdout, stderr, rss_mb, box):
         elif seen[0] != sc.alert or not seen[1].startswith(sc.key):
             problems.append("expected %s under %s, the client sent %s under %s"
                             % (sc.alert, sc.key, seen[0], seen[1]))
+    if problems and s.stopped:
+        problems.append("(the server's script stopped early: %s)" % s.stopped)
     got = "%s/%s" % seen if seen else "none"
     if sc.max_rss_mb is not None:
         got += " %.0fMB" % rss_mb
@@ -187,6 +192,7 @@ def print_table(scenarios):
             want = "fail, sending no alert"
         else:
             want = "send `%s` (%s)" % (sc.alert, {"plain": "unprotected", "hs": "handshake key",
+                                                   "early": "0-RTT key",
                                                    "app": "application key"}[sc.key])
         known = " — fails today: %s" % sc.known if sc.known else ""
         print("| `%s` | %s%s | %s |" % (sc.name, want, known, sc.rfc))

@@ -125,6 +125,7 @@ class Session:
         self.client_keys = []  # (label, Protection): keys the client may have written under
         self.client_hello = None  # the latest one
         self.marks = {}  # "request": the offset in `raw` after the client's request
+        self.stopped = None  # why the script ended early, if it did
 
     # ----- the client's bytes -----
 
@@ -164,7 +165,9 @@ class Session:
                 raise Stop("partial ClientHello record")
             body = bytes(self.raw[self.consumed + 5:self.consumed + 5 + length])
             self.consumed += 5 + length
-            if header[0] == ContentType.change_cipher_spec:
+            # RFC 9846 §4.3.10: after a HelloRetryRequest, the server skips the client's
+            # 0-RTT records (application_data) on its way to the second ClientHello.
+            if header[0] in (ContentType.change_cipher_spec, ContentType.application_data):
                 continue
             if header[0] != ContentType.handshake:
                 raise Stop("the client sent record type %d instead of a ClientHello" % header[0])
@@ -362,17 +365,19 @@ class Session:
 
     # ----- key schedule (RFC 9846 §7.1) -----
 
-    def install_handshake_keys(self):
-        """After the ServerHello is in the transcript: handshake traffic keys both ways."""
+    def install_handshake_keys(self, psk=None):
+        """After the ServerHello is in the transcript: handshake traffic keys both ways
+        (from `psk` and the ECDHE secret for a resumption)."""
         h = hash_name(self.suite)
         size = hashlib.new(h).digest_size
         zeros = bytearray(size)
-        early = secureHMAC(zeros, zeros, h)
+        early = secureHMAC(zeros, bytearray(psk) if psk else zeros, h)
         derived = derive_secret(early, b"derived", None, h)
         hs_secret = secureHMAC(derived, bytearray(self.shared), h)
         self.server_hs_secret = derive_secret(hs_secret, b"s hs traffic", self.transcript, h)
         client_hs = derive_secret(hs_secret, b"c hs traffic", self.transcript, h)
         self.master = secureHMAC(derive_secret(hs_secret, b"derived", None, h), zeros, h)
+        self.client_hs_secret = client_hs
         self.write = Protection(self.suite, self.server_hs_secret)
         self.client_keys.append(("hs", Protection(self.suite, client_hs)))
 
@@ -383,6 +388,29 @@ class Session:
         client_app = derive_secret(self.master, b"c ap traffic", self.transcript, h)
         self.write = Protection(self.suite, server_app)
         self.client_keys.append(("app", Protection(self.suite, client_app)))
+
+    def install_early_key(self, psk):
+        """The client's 0-RTT key under `psk` (RFC 9846 §7.1 client_early_traffic_secret),
+        once the ClientHello is in the transcript: so that its early data can be read."""
+        h = hash_name(self.suite)
+        zeros = bytearray(hashlib.new(h).digest_size)
+        early = secureHMAC(zeros, bytearray(psk), h)
+        secret = derive_secret(early, b"c e traffic", self.transcript, h)
+        self.client_keys.append(("early", Protection(self.suite, secret)))
+
+    def resumption_psk(self, nonce):
+        """The PSK of a ticket with `nonce` (RFC 9846 §4.7.1, §7.1), once the server Finished
+        is in the transcript; the client's Finished (no client certificate) is computed, not
+        read: it is the only value a correct client can have sent."""
+        h = hash_name(self.suite)
+        size = hashlib.new(h).digest_size
+        key = HKDF_expand_label(self.client_hs_secret, b"finished", b"", size, h)
+        client_finished = Finished((3, 4), size).create(
+            bytearray(secureHMAC(key, self.transcript.digest(h), h)))
+        transcript = self.transcript.copy()
+        transcript.update(client_finished.write())
+        res_master = derive_secret(self.master, b"res master", transcript, h)
+        return HKDF_expand_label(res_master, b"resumption", bytearray(nonce), size, h)
 
     def update_write_key(self):
         self.write = self.write.next()
@@ -515,8 +543,8 @@ def serve(pki, script, ready, done, connections=1):
             sessions.append(s)
             try:
                 script(s) if connections == 1 else script(s, number)
-            except Stop:
-                pass
+            except Stop as stop:
+                s.stopped = str(stop)
             # Let the client finish speaking: it closes after its alert.
             s.eof.wait(8)
             try:
