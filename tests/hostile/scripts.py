@@ -162,7 +162,14 @@ def psk_flight(ee=None, cert=False, fin=None, then=None):
     return hostile
 
 
+def complete(s):
+    """After the server Finished: the application keys, the client's request, a response."""
+    s.install_application_keys()
+    respond(s)
+
+
 def respond(s):
+    """The client's request, then a response and close_notify."""
     s.wait_for_request()
     s.respond_ok()
 
@@ -174,8 +181,7 @@ def psk_sh(s, selected, suite=AES128, key_share=True):
 
 def ok_flight(s):
     s.flight()
-    s.wait_for_request()
-    s.respond_ok()
+    respond(s)
 
 
 def key_update_storm(requested, count):
@@ -211,9 +217,7 @@ def big_ee(inner_len):
         s.send_inner(ee + bytes([ContentType.handshake]) + bytes(inner_len - len(ee) - 1))
         for make in (s.certificate, s.certificate_verify, s.finished):
             s.send_hs(make())
-        s.install_application_keys()
-        s.wait_for_request()
-        s.respond_ok()
+        complete(s)
     return script
 
 
@@ -245,9 +249,7 @@ def ccs_at(stage, body=b"\x01"):
             s.send_hs(make())
             if stage == name:
                 s.ccs(body)
-        s.install_application_keys()
-        s.wait_for_request()
-        s.respond_ok()
+        complete(s)
     return script
 
 
@@ -271,8 +273,7 @@ def hrr_cookie(s):
     if echoed is None or bytes(echoed.extData) != len(cookie).to_bytes(2, "big") + cookie:
         raise AssertionError("the second ClientHello does not echo the cookie")
     s.flight(sh=s.server_hello(group=GroupName.secp256r1))
-    s.wait_for_request()
-    s.respond_ok()
+    respond(s)
 
 
 def one_byte_records(s):
@@ -283,9 +284,7 @@ def one_byte_records(s):
     for make in (s.encrypted_extensions, s.certificate, s.certificate_verify, s.finished):
         for byte in s.hs(make()):
             s.send(bytes([byte]))
-    s.install_application_keys()
-    s.wait_for_request()
-    s.respond_ok()
+    complete(s)
 
 
 def coalesced_flight(s):
@@ -296,9 +295,7 @@ def coalesced_flight(s):
     for make in (s.encrypted_extensions, s.certificate, s.certificate_verify, s.finished):
         flight += s.hs(make())
     s.send(flight)
-    s.install_application_keys()
-    s.wait_for_request()
-    s.respond_ok()
+    complete(s)
 
 
 def certificate_with_entry_extension(extension):
@@ -351,9 +348,7 @@ def sh_record_version(version):
         s.install_handshake_keys()
         for make in (s.encrypted_extensions, s.certificate, s.certificate_verify, s.finished):
             s.send_hs(make())
-        s.install_application_keys()
-        s.wait_for_request()
-        s.respond_ok()
+        complete(s)
     return script
 
 
