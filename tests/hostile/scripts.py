@@ -59,14 +59,18 @@ def then_send(*names):
 
 
 def sh_with(**fields):
+    """A script: a first flight whose ServerHello has `fields` (see Session.server_hello)."""
     return lambda s: s.flight(sh=s.server_hello(**fields), app_keys=False)
 
 
 def sh_bytes(mutation):
+    """A script: a first flight whose ServerHello bytes pass through `mutation`."""
     return lambda s: s.flight(mutate={"SH": mutation}, app_keys=False)
 
 
 def msg_bytes(name, mutation):
+    """A script: a first flight whose message `name` (EE, CT, CV, FIN) passes through
+    `mutation`."""
     return lambda s: s.flight(mutate={name: mutation}, app_keys=False)
 
 
