@@ -159,9 +159,9 @@ fn client_refuses_early_data_in_encrypted_extensions_it_did_not_offer() {
 ///
 /// The client offers a ticket (identity 0, allowing 0-RTT) and an external PSK (identity
 /// 1); the server, which cannot read the ticket, selects the external PSK, and its
-/// EncryptedExtensions is changed to accept 0-RTT. The client's alert goes out under its
-/// 0-RTT key (its current write key), which the server, having rejected 0-RTT, skips as
-/// early data: the alert is asserted as queued, not as decoded by the server.
+/// EncryptedExtensions is changed to accept 0-RTT. The server, having rejected 0-RTT,
+/// reads the handshake key: the client rekeys to it before its alert (RFC 9846
+/// Appendix A.1), so the server decodes the alert.
 #[test]
 fn client_refuses_early_data_accepted_for_a_psk_other_than_the_first() {
     let mut client = client_config();
@@ -196,7 +196,7 @@ fn client_refuses_early_data_accepted_for_a_psk_other_than_the_first() {
     with_extension(&mut messages, Extension::EarlyData);
     let bytes = seal_server_flight(&flights, &server_hello, &messages);
     let result = feed(&mut pair, Side::Client, &bytes);
-    assert_fatal_queued(
+    assert_fatal(
         &mut pair,
         Side::Client,
         result,
