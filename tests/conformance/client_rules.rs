@@ -23,8 +23,8 @@ use super::common::setup::{
     client_config, connect, events, run, server_config, ticket_server, tickets,
 };
 use super::harness::{
-    assert_fatal, assert_fatal_queued, assert_refuses, feed, intercept, message,
-    open_server_flight, plaintext_message, plaintext_record, seal, seal_server_flight, write_key,
+    assert_fatal, assert_refuses, feed, intercept, message, open_server_flight, plaintext_message,
+    plaintext_record, seal, seal_server_flight, write_key,
 };
 
 /// A ticket from a full handshake between `client` and `server`.
