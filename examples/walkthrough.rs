@@ -504,7 +504,9 @@ impl Walk {
                 id.0,
                 if *accepted { "accepted" } else { "rejected" }
             )),
-            TraceEvent::Record { .. } => {}
+            // The RFC 8448 traces are X25519: their shared secret shows as the IKM of the
+            // handshake secret. `--trace pq` prints this event (see common/pq_walk.rs).
+            TraceEvent::Record { .. } | TraceEvent::KeyExchangeCompleted { .. } => {}
         }
     }
 
