@@ -25,6 +25,10 @@ use lucid_tls::wire::extensions::{Extension, KeyShareEntry};
 use lucid_tls::wire::handshake::HandshakeMessage;
 use lucid_tls::wire::record::TLSPlaintext;
 
+#[path = "../examples/common/pq_walk.rs"]
+#[allow(dead_code)]
+mod pq_walk;
+
 const HYBRIDS: [NamedGroup; 2] = [NamedGroup::X25519MlKem768, NamedGroup::SecP256r1MlKem768];
 
 /// The key share events of a connection's trace (which it drains).
@@ -278,4 +282,25 @@ fn client_refuses_a_server_ciphertext_of_the_wrong_length() {
             assert!(sent, "{group:?}: the client sent illegal_parameter");
         }
     }
+}
+
+#[test]
+fn walkthrough_pq_shows_the_parts_and_matches_the_independent_mlkem() {
+    let (text, all_equal) = pq_walk::walkthrough().unwrap();
+    assert!(all_equal, "{text}");
+    for line in [
+        "    key_share X25519MLKEM768: 1216 bytes = ML-KEM-768 (1184) ‖ X25519 (32)",
+        "    key_share X25519MLKEM768: 1120 bytes = ML-KEM-768 (1088) ‖ X25519 (32)",
+        "      ✓ equals the independent ML-KEM-768's ek",
+        "      ✓ equals the independent ML-KEM-768's c",
+        "      ✓ equals the independent ML-KEM-768's k",
+        "      ✓ equals RFC 7748 §6.1's shared secret of Alice and Bob",
+        "    shared secret = ML-KEM-768 secret ‖ X25519 secret (64 bytes), joined as they are:",
+        "Negotiated group: X25519MLKEM768. ML-KEM-768 values checked against the independent \
+         implementation: 3 equal, 0 different.",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in\n{text}");
+    }
+    // Fixed randomness: the same text every run.
+    assert_eq!(pq_walk::walkthrough().unwrap().0, text);
 }
