@@ -40,6 +40,7 @@ const HEX_PER_LINE: usize = 64;
 #[path = "common/pcap.rs"]
 mod pcap;
 #[path = "common/pq_walk.rs"]
+#[allow(dead_code)] // `flights` is for examples/illustrate.rs
 mod pq_walk;
 
 struct Args {

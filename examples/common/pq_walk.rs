@@ -16,7 +16,7 @@ use lucid_tls::connection::Event;
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::crypto::{CryptoError, Rng};
 use lucid_tls::explain::{self, hex};
-use lucid_tls::pair::{Pair, Side};
+use lucid_tls::pair::{Flight, Pair, Side};
 use lucid_tls::server::{ServerConfig, ServerConnection};
 use lucid_tls::time::Time;
 use lucid_tls::trace::{Direction, TraceEvent};
@@ -88,12 +88,82 @@ fn pattern(start: u8, n: u8) -> Vec<u8> {
     (0..n).map(|i| start.wrapping_add(i)).collect()
 }
 
-/// The walkthrough's text, and whether every ML-KEM value matched the independent one and
-/// the handshake completed.
-pub fn walkthrough() -> Result<(String, bool), String> {
-    let kat = walkthrough_block();
+/// Steps `pair` to the end: the handshake, then a request and its answer.
+fn run(pair: &mut Pair) -> Vec<Flight> {
+    let mut flights = Vec::new();
+    let mut sent_request = false;
+    loop {
+        let Some(flight) = pair.step() else {
+            if !sent_request && pair.client.negotiated().is_some() {
+                sent_request = true;
+                let _ = pair.client.write(b"GET / over X25519MLKEM768\r\n");
+                continue;
+            }
+            return flights;
+        };
+        let request_read = flight
+            .events
+            .iter()
+            .any(|(side, e)| *side == Side::Server && matches!(e, Event::ApplicationData(_)));
+        if request_read {
+            let _ = pair.server.write(b"200 OK, post-quantum\r\n");
+        }
+        let failed = flight.result.is_err();
+        flights.push(flight);
+        if failed {
+            return flights;
+        }
+    }
+}
+
+/// The hybrid handshake's flights, for `illustrate --trace pq`: the same configuration and
+/// randomness as [`walkthrough`].
+pub fn flights() -> Result<Vec<Flight>, String> {
+    let (mut pair, _) = setup()?;
+    Ok(run(&mut pair))
+}
+
+/// The fixed randomness, in the order each side draws it: (side, what, where from, bytes).
+fn draws(kat: &HashMap<String, Vec<u8>>) -> Result<Vec<(Side, &'static str, Vec<u8>)>, String> {
     let field = |name: &str| kat.get(name).cloned().ok_or(format!("KAT lacks {name}"));
-    let (d, z, m) = (field("d")?, field("z")?, field("m")?);
+    let seed = [field("d")?, field("z")?].concat();
+    Ok(vec![
+        (
+            Side::Client,
+            "random                              (a counting pattern)",
+            pattern(0x00, 32),
+        ),
+        (
+            Side::Client,
+            "ML-KEM-768 seed d ‖ z, FIPS 203 §7.1 (ACVP keyGen tcId 26)",
+            seed,
+        ),
+        (
+            Side::Client,
+            "X25519 private key                  (RFC 7748 §6.1, Alice)",
+            decode(ALICE),
+        ),
+        (
+            Side::Server,
+            "random                              (a counting pattern)",
+            pattern(0x80, 32),
+        ),
+        (
+            Side::Server,
+            "ML-KEM-768 message m, FIPS 203 §7.2 (ACVP encapsulation tcId 26)",
+            field("m")?,
+        ),
+        (
+            Side::Server,
+            "X25519 private key                  (RFC 7748 §6.1, Bob)",
+            decode(BOB),
+        ),
+    ])
+}
+
+/// The client and server, connected in memory, drawing [`draws`]; and the known answers.
+fn setup() -> Result<(Pair, HashMap<String, Vec<u8>>), String> {
+    let kat = walkthrough_block();
     let rfc = lucid_tls::rfc8448::vectors::load("simple").map_err(|e| format!("{e:?}"))?;
     let certified = lucid_tls::rfc8448::server_key::rsa_certified_key(&rfc).map_err(|e| e.0)?;
     let certificate = certified.chain[0].clone();
@@ -107,42 +177,19 @@ pub fn walkthrough() -> Result<(String, bool), String> {
     let mut server_config = ServerConfig::new(provider, vec![certified]);
     server_config.trace = true;
 
-    let mut out = Walk::default();
-    out.line("A post-quantum hybrid handshake: X25519MLKEM768 (RFC 10024, code point 0x11ec)");
-    out.line("");
-    out.wrap(
-        "Two key exchanges run at once and their secrets are joined, so the connection stays \
-         private unless both are broken: ML-KEM-768 (FIPS 203), a lattice key encapsulation \
-         believed to resist quantum computers, and X25519 (RFC 7748). ML-KEM is not a \
-         Diffie-Hellman: the client sends an encapsulation key, the server encapsulates a \
-         fresh secret to it and sends the ciphertext, the client decapsulates.",
-    );
-    out.line("");
-    out.line("Fixed randomness, in the order it is drawn:");
-    let client_random = pattern(0x00, 32);
-    let server_random = pattern(0x80, 32);
-    let (alice, bob) = (decode(ALICE), decode(BOB));
-    let seed = [d.clone(), z.clone()].concat();
-    out.line("  client  random                                       (a counting pattern)");
-    out.hex_lines(&client_random, "          ");
-    out.line("  client  ML-KEM-768 seed d ‖ z, FIPS 203 §7.1         (ACVP keyGen tcId 26)");
-    out.hex_lines(&seed, "          ");
-    out.line("  client  X25519 private key                           (RFC 7748 §6.1, Alice)");
-    out.hex_lines(&alice, "          ");
-    out.line("  server  random                                       (a counting pattern)");
-    out.hex_lines(&server_random, "          ");
-    out.line("  server  ML-KEM-768 message m, FIPS 203 §7.2          (ACVP encapsulation tcId 26)");
-    out.hex_lines(&m, "          ");
-    out.line("  server  X25519 private key                           (RFC 7748 §6.1, Bob)");
-    out.hex_lines(&bob, "          ");
-    out.line("  server  RSA-PSS salt and blinding                    (SHA-256 of a counter)");
-
+    let script = |side: Side| -> Result<VecDeque<Vec<u8>>, String> {
+        Ok(draws(&kat)?
+            .into_iter()
+            .filter(|(s, _, _)| *s == side)
+            .map(|(_, _, bytes)| bytes)
+            .collect())
+    };
     let client_rng = ScriptedRng {
-        script: VecDeque::from([client_random, seed, alice]),
+        script: script(Side::Client)?,
         counter: 0,
     };
     let server_rng = ScriptedRng {
-        script: VecDeque::from([server_random, m, bob]),
+        script: script(Side::Server)?,
         counter: 1 << 32,
     };
     let now = Time::from_unix_secs(1_748_736_000);
@@ -155,26 +202,37 @@ pub fn walkthrough() -> Result<(String, bool), String> {
     .map_err(|e| format!("{e:?}"))?;
     let server = ServerConnection::new(Arc::new(server_config), Box::new(server_rng), now)
         .map_err(|e| format!("{e:?}"))?;
-    let mut pair = Pair::new(client, server, now);
+    Ok((Pair::new(client, server, now), kat))
+}
 
-    let mut flights = 0;
-    let mut failed = None;
-    let mut sent_request = false;
-    loop {
-        let Some(flight) = pair.step() else {
-            if !sent_request && pair.client.negotiated().is_some() {
-                // Once connected, a little application data each way.
-                sent_request = true;
-                let _ = pair.client.write(b"GET / over X25519MLKEM768\r\n");
-                continue;
-            }
-            break;
-        };
-        flights += 1;
+/// The walkthrough's text, and whether every ML-KEM value matched the independent one and
+/// the handshake completed.
+pub fn walkthrough() -> Result<(String, bool), String> {
+    let (mut pair, kat) = setup()?;
+    let mut out = Walk::default();
+    out.line("A post-quantum hybrid handshake: X25519MLKEM768 (RFC 10024, code point 0x11ec)");
+    out.line("");
+    out.wrap(
+        "Two key exchanges run at once and their secrets are joined, so the connection stays \
+         private unless both are broken: ML-KEM-768 (FIPS 203), a lattice key encapsulation \
+         believed to resist quantum computers, and X25519 (RFC 7748). ML-KEM is not a \
+         Diffie-Hellman: the client sends an encapsulation key, the server encapsulates a \
+         fresh secret to it and sends the ciphertext, the client decapsulates.",
+    );
+    out.line("");
+    out.line("Fixed randomness, in the order it is drawn:");
+    for (side, what, bytes) in draws(&kat)? {
+        out.line(format!("  {:<7} {what}", side.name()));
+        out.hex_lines(&bytes, "          ");
+    }
+    out.line("  server  RSA-PSS salt and blinding          (SHA-256 of a counter)");
+    let flights = run(&mut pair);
+    for (n, flight) in flights.iter().enumerate() {
         let (from, to) = (flight.from.name(), flight.from.peer().name());
         out.line("");
         out.line(format!(
-            "── Flight {flights}: {from} → {to}, {} bytes on the wire",
+            "── Flight {}: {from} → {to}, {} bytes on the wire",
+            n + 1,
             flight.bytes.len()
         ));
         for (side, event) in &flight.trace {
@@ -187,16 +245,15 @@ pub fn walkthrough() -> Result<(String, bool), String> {
                     side.name(),
                     String::from_utf8_lossy(data)
                 ));
-                if *side == Side::Server {
-                    let _ = pair.server.write(b"200 OK, post-quantum\r\n");
-                }
             }
         }
-        if let Err(e) = flight.result {
-            failed = Some(format!("flight {flights} failed: {e:?}"));
-            break;
-        }
     }
+    let failed = flights.iter().enumerate().find_map(|(n, f)| {
+        f.result
+            .as_ref()
+            .err()
+            .map(|e| format!("flight {} failed: {e:?}", n + 1))
+    });
     out.line("");
     let group = pair.client.negotiated().and_then(|n| n.key_exchange_group);
     let completed = failed.is_none() && group == Some(NamedGroup::X25519MlKem768);
