@@ -41,7 +41,7 @@ const HEX_PER_LINE: usize = 64;
 mod pcap;
 #[path = "common/pq_walk.rs"]
 #[allow(dead_code)] // `flights` is for examples/illustrate.rs
-mod pq_walk;
+pub mod pq_walk;
 
 struct Args {
     trace: TraceName,
