@@ -304,3 +304,37 @@ fn walkthrough_pq_shows_the_parts_and_matches_the_independent_mlkem() {
     // Fixed randomness: the same text every run.
     assert_eq!(pq_walk::walkthrough().unwrap().0, text);
 }
+
+/// Bytes on the wire of a full handshake (no application data) in `group`: client to
+/// server, server to client.
+fn handshake_bytes(group: NamedGroup) -> (usize, usize) {
+    let mut client = client_config();
+    client.key_share_groups = vec![group];
+    client.supported_groups = vec![group];
+    let pair = Pair::new(client, server_config(), None, 8);
+    let mut stepped = lucid_tls::pair::Pair::new(pair.client, pair.server, pair.now);
+    let flights = stepped.run(8);
+    assert!(stepped.client.negotiated().is_some());
+    let sent = |side| {
+        flights
+            .iter()
+            .filter(|f| f.from == side)
+            .map(|f| f.bytes.len())
+            .sum()
+    };
+    (
+        sent(lucid_tls::pair::Side::Client),
+        sent(lucid_tls::pair::Side::Server),
+    )
+}
+
+#[test]
+fn bytes_on_the_wire_x25519_against_the_hybrid() {
+    let classical = handshake_bytes(NamedGroup::X25519);
+    let hybrid = handshake_bytes(NamedGroup::X25519MlKem768);
+    // The client's share grows by the encapsulation key, the server's by the ciphertext
+    // (docs/performance.md quotes these totals).
+    assert_eq!(hybrid.0 - classical.0, 1184);
+    assert_eq!(hybrid.1 - classical.1, 1088);
+    assert_eq!((classical, hybrid), ((216, 744), (1400, 1832)));
+}
