@@ -123,8 +123,11 @@ pub fn flights() -> Result<Vec<Flight>, String> {
     Ok(run(&mut pair))
 }
 
-/// The fixed randomness, in the order each side draws it: (side, what, where from, bytes).
-fn draws(kat: &HashMap<String, Vec<u8>>) -> Result<Vec<(Side, &'static str, Vec<u8>)>, String> {
+/// One fixed draw: who draws it, what it is and where it comes from, its bytes.
+type Draw = (Side, &'static str, Vec<u8>);
+
+/// The fixed randomness, in the order each side draws it.
+fn draws(kat: &HashMap<String, Vec<u8>>) -> Result<Vec<Draw>, String> {
     let field = |name: &str| kat.get(name).cloned().ok_or(format!("KAT lacks {name}"));
     let seed = [field("d")?, field("z")?].concat();
     Ok(vec![
