@@ -43,6 +43,13 @@ FEATURES = [
     "SSLKEYLOGFILE lines match the peer's key log",
     "external PSK",
     "not TLS: alert, one log line, next connection served",
+    # tests/interop/post_quantum.rs
+    "X25519MLKEM768 by default (hybrid share first)",
+    "X25519MLKEM768 only, on the peer",
+    "HelloRetryRequest to X25519MLKEM768",
+    "ticket resumption (psk_dhe_ke) in X25519MLKEM768",
+    "no hybrid at the peer: X25519 by the second share",
+    "no hybrid at the peer: X25519 by HelloRetryRequest",
 ]
 
 MARK = {"pass": "✓", "fail": "✗ FAIL", "skipped": "skipped"}
