@@ -110,7 +110,7 @@ fn trace_shows_the_parts_and_how_the_secret_is_joined() {
 #[test]
 fn server_asks_for_the_hybrid_listed_without_a_share() {
     // The client shares X25519 only, but lists X25519MLKEM768 too: the default server
-    // prefers the hybrid and asks for it (RFC 9846 §4.1.4, HelloRetryRequest).
+    // prefers the hybrid and asks for it (RFC 9846 §4.2.4, HelloRetryRequest).
     let mut client = client_config();
     client.key_share_groups = vec![NamedGroup::X25519];
     client.supported_groups = vec![NamedGroup::X25519, NamedGroup::X25519MlKem768];

@@ -112,8 +112,9 @@ pub(super) fn encapsulate(
     let (encapsulation_key, ecdh_share) = in_roles(layout, parts);
     let encapsulation_key = ml_kem::Key::<EncapsulationKey<MlKem768>>::try_from(encapsulation_key)
         .map_err(|_| CryptoError::InvalidPeerKey)?;
-    // FIPS 203 §7.2: "ML-KEM.Encaps ... the input checking in this section" (the
-    // encapsulation key's type and modulus checks) "is required"; `new` does both.
+    // FIPS 203 §7.2: before ML-KEM.Encaps, the encapsulation key must pass the input
+    // checks, its length (type check) and every coefficient below q (modulus check);
+    // `new` runs both.
     let encapsulation_key = EncapsulationKey::<MlKem768>::new(&encapsulation_key)
         .map_err(|_| CryptoError::InvalidPeerKey)?;
     // FIPS 203 §7.2, ML-KEM.Encaps: m, 32 random bytes; the rest is
