@@ -12,7 +12,8 @@
 //! failure; a failure that sent no error alert (a timeout, the server closing early) still
 //! ends with close_notify. SSLKEYLOGFILE is honoured.
 //!
-//! - `--groups x25519,secp256r1`: a key share for the first group; all are advertised, so a
+//! - `--groups X25519MLKEM768,x25519,secp256r1` (IANA names, any case): a key share for the
+//!   first group; all are advertised, so a
 //!   server that wants another one answers with a HelloRetryRequest.
 //! - `--resume`: a second connection, resuming with a ticket from the first.
 //! - `--early-data TEXT`: `TEXT` is sent as 0-RTT data ahead of the request on the resumed

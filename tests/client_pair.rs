@@ -169,7 +169,8 @@ fn resumption_with_psk_dhe_ke_and_psk_ke() {
         // No Certificate on a resumed connection: the client reports the chain of the
         // connection that gave it the ticket, kept in the ticket (and through storage).
         assert_eq!(negotiated.peer_certificates, [rfc_certificate()]);
-        let expected_group = (mode == PskKeyExchangeMode::PskDheKe).then_some(NamedGroup::X25519);
+        let expected_group =
+            (mode == PskKeyExchangeMode::PskDheKe).then_some(NamedGroup::X25519MlKem768);
         assert_eq!(negotiated.key_exchange_group, expected_group);
         exercise(&mut pair);
     }
@@ -267,6 +268,7 @@ fn early_data_rejected_when_a_single_use_ticket_comes_back() {
 fn early_data_rejected_by_a_hello_retry_request() {
     let mut client = client_config();
     client.enable_early_data = true;
+    client.key_share_groups = vec![NamedGroup::X25519];
     client.supported_groups = vec![NamedGroup::X25519, NamedGroup::Secp256r1];
     let ticket = first_connection(client.clone()).remove(0);
     let mut server = ticket_server(2, 1024);

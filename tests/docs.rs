@@ -49,6 +49,7 @@ fn generate(spec: &str) -> String {
         Some(&"transcript-hrr") => handshake_math::transcript_hrr(),
         Some(&"nonce") => handshake_math::nonce(),
         Some(&"downgrade") => handshake_math::downgrade(),
+        Some(&"walkthrough-pq") => post_quantum::walkthrough_pq_quote(&words[1..]),
         _ => panic!("unknown quote source {spec:?}"),
     }
 }
@@ -242,4 +243,49 @@ fn docs_quotes_match_running_code() {
         "quotes no longer match the code (refresh with LUCID_BLESS=1 cargo test --test docs):\n{}",
         drifted.join("\n")
     );
+}
+
+// ----- Post-quantum chapter (docs/learn/11-post-quantum-hybrid.md) ------------------------
+
+/// The quote source `walkthrough-pq flight=N [lines=A-B]`: the text of
+/// `cargo run --example walkthrough -- --trace pq` for flight N (0: before flight 1, `end`:
+/// the conclusion after the last flight), optionally only lines A to B of it.
+mod post_quantum {
+    use super::walkthrough::pq_walk;
+
+    pub fn walkthrough_pq_quote(args: &[&str]) -> String {
+        let option = |name: &str| {
+            args.iter()
+                .find_map(|a| a.strip_prefix(name).and_then(|v| v.strip_prefix('=')))
+        };
+        let (text, all_equal) = pq_walk::walkthrough().unwrap();
+        assert!(all_equal, "the pq walkthrough did not check out");
+        let lines: Vec<&str> = text.lines().collect();
+        let starts: Vec<usize> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with("── Flight") || l.starts_with("Negotiated group:"))
+            .map(|(i, _)| i)
+            .collect();
+        let section = match option("flight").expect("flight=") {
+            "end" => &lines[*starts.last().unwrap()..],
+            n => {
+                let n: usize = n.parse().unwrap();
+                let start = if n == 0 { 0 } else { starts[n - 1] };
+                let end = starts.get(n).copied().unwrap_or(lines.len());
+                &lines[start..end]
+            }
+        };
+        let section: Vec<&str> = match option("lines") {
+            Some(range) => {
+                let (a, b) = range.split_once('-').unwrap();
+                let (a, b): (usize, usize) = (a.parse().unwrap(), b.parse().unwrap());
+                section[a - 1..b.min(section.len())].to_vec()
+            }
+            None => section.to_vec(),
+        };
+        let mut quote = section.join("\n");
+        quote.push('\n');
+        quote
+    }
 }

@@ -1,5 +1,6 @@
 //! The client and server engines against each other, in memory, over the whole matrix:
-//! every suite × key share group × (HelloRetryRequest forced or not) × (full handshake,
+//! every suite × key share group (X25519, P-256 and the hybrids X25519MLKEM768 and
+//! SecP256r1MLKEM768) × (HelloRetryRequest forced or not) × (full handshake,
 //! resumption, 0-RTT accepted, 0-RTT rejected, external PSK). Every run ends with
 //! application data and a KeyUpdate each way and the same exported keying material on both
 //! sides; input is cut into random pieces.
@@ -27,7 +28,12 @@ const SUITES: [CipherSuite; 3] = [
     CipherSuite::TLS_AES_256_GCM_SHA384,
     CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
 ];
-const GROUPS: [NamedGroup; 2] = [NamedGroup::X25519, NamedGroup::Secp256r1];
+const GROUPS: [NamedGroup; 4] = [
+    NamedGroup::X25519,
+    NamedGroup::Secp256r1,
+    NamedGroup::X25519MlKem768,
+    NamedGroup::SecP256r1MlKem768,
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mode {
@@ -57,7 +63,8 @@ struct Case {
 
 impl Case {
     /// The client: one suite; a share for `group`, or, to force a HelloRetryRequest, a
-    /// share for the other group while `group` is still supported.
+    /// share for the other group (X25519, or P-256 when `group` is X25519) while `group`
+    /// is still supported.
     fn client(&self) -> ClientConfig {
         let mut config = client_config();
         config.cipher_suites = vec![self.suite];
@@ -217,7 +224,7 @@ fn every_suite_group_retry_and_mode() {
             }
         }
     }
-    assert_eq!(runs, 60);
+    assert_eq!(runs, 120);
 }
 
 /// A ticket that allowed 0-RTT, brought back to a server that no longer accepts early data:

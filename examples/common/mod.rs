@@ -25,12 +25,6 @@ const SUITES: [CipherSuite; 3] = [
     CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
 ];
 
-/// The groups lucid-tls computes, by their RFC 9846 names (and the usual aliases).
-const GROUPS: [(NamedGroup, &str); 2] = [
-    (NamedGroup::X25519, "x25519"),
-    (NamedGroup::Secp256r1, "p-256"),
-];
-
 /// A comma-separated list, items trimmed, empty items dropped.
 pub fn split_list(list: &str) -> Vec<String> {
     list.split(',')
@@ -53,18 +47,16 @@ pub fn parse_suites(list: &str) -> Result<Vec<CipherSuite>, String> {
         .collect()
 }
 
-/// `x25519,secp256r1` (also `P-256`) into groups.
+/// `x25519,secp256r1` (also `P-256`) or the hybrids `X25519MLKEM768,SecP256r1MLKEM768`,
+/// by their IANA names in any letter case, into groups.
 pub fn parse_groups(list: &str) -> Result<Vec<NamedGroup>, String> {
     split_list(list)
         .iter()
         .map(|name| {
-            GROUPS
-                .into_iter()
-                .find(|(g, alias)| {
-                    g.rfc_name().eq_ignore_ascii_case(name) || alias.eq_ignore_ascii_case(name)
-                })
-                .map(|(g, _)| g)
-                .ok_or_else(|| format!("unknown group {name:?}"))
+            if name.eq_ignore_ascii_case("p-256") {
+                return Ok(NamedGroup::Secp256r1);
+            }
+            NamedGroup::from_name(name).ok_or_else(|| format!("unknown group {name:?}"))
         })
         .collect()
 }

@@ -29,8 +29,8 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::crypto::{
-    CryptoProvider, DEFAULT_CIPHER_SUITES, DEFAULT_GROUPS, DEFAULT_SIGNATURE_SCHEMES, Secret,
-    SigningKey, keep_supported, suite_algorithms,
+    CryptoProvider, DEFAULT_CIPHER_SUITES, DEFAULT_GROUPS, DEFAULT_KEY_SHARE_GROUPS,
+    DEFAULT_SIGNATURE_SCHEMES, Secret, SigningKey, keep_supported, suite_algorithms,
 };
 use crate::error::Error;
 use crate::keylog::KeyLog;
@@ -136,21 +136,22 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// A modern default: the three TLS 1.3 suites (AES-128-GCM first); one X25519 key
-    /// share, with P-256 also advertised (a server preferring it answers with a
-    /// HelloRetryRequest); ECDSA (P-256, P-384), RSA-PSS (rsaEncryption and RSASSA-PSS keys)
+    /// A modern default: the three TLS 1.3 suites (AES-128-GCM first); key shares for the
+    /// post-quantum hybrid X25519MLKEM768 and for X25519, with SecP256r1MLKEM768 and P-256
+    /// also advertised (a server preferring one answers with a HelloRetryRequest); ECDSA (P-256, P-384), RSA-PSS (rsaEncryption and RSASSA-PSS keys)
     /// and Ed25519 signatures; psk_dhe_ke; no ALPN, no 0-RTT, no compatibility mode. Of
     /// these suites, groups and schemes, only those the provider computes (a provider built
     /// without some algorithm families reports fewer).
     pub fn new(provider: Arc<dyn CryptoProvider>, verifier: Arc<dyn ServerCertVerifier>) -> Self {
         let cipher_suites = keep_supported(DEFAULT_CIPHER_SUITES, provider.cipher_suites());
         let supported_groups = keep_supported(DEFAULT_GROUPS, provider.groups());
+        let key_share_groups = keep_supported(DEFAULT_KEY_SHARE_GROUPS, provider.groups());
         let signature_schemes =
             keep_supported(DEFAULT_SIGNATURE_SCHEMES, provider.signature_schemes());
         Self {
             provider,
             cipher_suites,
-            key_share_groups: vec![NamedGroup::X25519],
+            key_share_groups,
             supported_groups,
             signature_schemes,
             signature_schemes_cert: None,

@@ -328,7 +328,9 @@ pub const MAX_RECORD_SIZE_LIMIT: u16 = (1 << 14) + 1;
 
 impl ServerConfig {
     /// A server with the given certificates and defaults: all three suites (AES-128-GCM
-    /// first), X25519 then P-256, server preference, no client authentication, no tickets,
+    /// first), X25519MLKEM768, X25519, SecP256r1MLKEM768 then P-256, server preference (a
+    /// client listing a hybrid group without a share for it gets a HelloRetryRequest), no
+    /// client authentication, no tickets,
     /// PSK modes `psk_dhe_ke` then `psk_ke`, no 0-RTT, no cookies, tracing on, no key log.
     ///
     /// Of these suites, groups and schemes, only those the provider computes (a provider

@@ -83,6 +83,10 @@ pub enum NamedGroup {
     Ffdhe6144,
     /// `ffdhe8192` (0x0104).
     Ffdhe8192,
+    /// `SecP256r1MLKEM768` (0x11eb): P-256 ECDHE and ML-KEM-768 together (RFC 10024).
+    SecP256r1MlKem768,
+    /// `X25519MLKEM768` (0x11ec): ML-KEM-768 and X25519 together (RFC 10024).
+    X25519MlKem768,
     /// A value without a name here, kept as received.
     Unknown(u16),
 }
@@ -101,6 +105,8 @@ impl NamedGroup {
             Self::Ffdhe4096 => 0x0102,
             Self::Ffdhe6144 => 0x0103,
             Self::Ffdhe8192 => 0x0104,
+            Self::SecP256r1MlKem768 => 0x11eb,
+            Self::X25519MlKem768 => 0x11ec,
             Self::Unknown(v) => v,
         }
     }
@@ -118,6 +124,8 @@ impl NamedGroup {
             0x0102 => Self::Ffdhe4096,
             0x0103 => Self::Ffdhe6144,
             0x0104 => Self::Ffdhe8192,
+            0x11eb => Self::SecP256r1MlKem768,
+            0x11ec => Self::X25519MlKem768,
             v => Self::Unknown(v),
         }
     }
@@ -135,10 +143,44 @@ impl NamedGroup {
             Self::Ffdhe4096 => "ffdhe4096",
             Self::Ffdhe6144 => "ffdhe6144",
             Self::Ffdhe8192 => "ffdhe8192",
+            Self::SecP256r1MlKem768 => "SecP256r1MLKEM768",
+            Self::X25519MlKem768 => "X25519MLKEM768",
             Self::Unknown(_) => "unknown",
         }
     }
+
+    /// The group an IANA name stands for, in any letter case (`x25519`, `X25519MLKEM768`,
+    /// `secp256r1mlkem768`), or `None` for a name this table does not hold.
+    pub fn from_name(name: &str) -> Option<Self> {
+        NAMED_GROUPS
+            .iter()
+            .copied()
+            .find(|group| group.rfc_name().eq_ignore_ascii_case(name))
+    }
+
+    /// True for the post-quantum hybrid groups (RFC 10024), whose key shares are an ML-KEM
+    /// key or ciphertext joined with an (EC)DHE share.
+    pub fn is_hybrid(self) -> bool {
+        matches!(self, Self::SecP256r1MlKem768 | Self::X25519MlKem768)
+    }
 }
+
+/// Every group with a name in [`NamedGroup::rfc_name`], in code point order: the table
+/// [`NamedGroup::from_name`] reads.
+pub const NAMED_GROUPS: &[NamedGroup] = &[
+    NamedGroup::Secp256r1,
+    NamedGroup::Secp384r1,
+    NamedGroup::Secp521r1,
+    NamedGroup::X25519,
+    NamedGroup::X448,
+    NamedGroup::Ffdhe2048,
+    NamedGroup::Ffdhe3072,
+    NamedGroup::Ffdhe4096,
+    NamedGroup::Ffdhe6144,
+    NamedGroup::Ffdhe8192,
+    NamedGroup::SecP256r1MlKem768,
+    NamedGroup::X25519MlKem768,
+];
 
 /// RFC 9846 §4.3.3: a signature algorithm together with its hash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -265,5 +307,25 @@ mod tests {
         for v in 0..=u16::MAX {
             assert_eq!(SignatureScheme::from_u16(v).to_u16(), v);
         }
+    }
+
+    #[test]
+    fn test_group_names_any_case() {
+        for group in NAMED_GROUPS {
+            assert_eq!(NamedGroup::from_name(group.rfc_name()), Some(*group));
+            let upper = group.rfc_name().to_ascii_uppercase();
+            assert_eq!(NamedGroup::from_name(&upper), Some(*group));
+        }
+        assert_eq!(
+            NamedGroup::from_name("x25519mlkem768"),
+            Some(NamedGroup::X25519MlKem768)
+        );
+        assert_eq!(
+            NamedGroup::from_name("SECP256R1MLKEM768"),
+            Some(NamedGroup::SecP256r1MlKem768)
+        );
+        assert_eq!(NamedGroup::from_name("x25519-mlkem"), None);
+        assert_eq!(NamedGroup::X25519MlKem768.to_u16(), 0x11ec);
+        assert_eq!(NamedGroup::from_u16(0x11eb), NamedGroup::SecP256r1MlKem768);
     }
 }
