@@ -8,13 +8,14 @@ mod common;
 
 use std::sync::Arc;
 
-use common::pair::{
-    Pair, client_config, rfc_certificate, rfc_certified_key, saw_hello_retry, server_config,
+use common::setup::{
+    client_config, connect, rfc_certificate, rfc_certified_key, run, saw_hello_retry, server_config,
 };
 use lucid_tls::client::ClientAuth;
 use lucid_tls::client::ClientConnection;
 use lucid_tls::connection::Event;
 use lucid_tls::error::Error;
+use lucid_tls::pair::{Flight, Side};
 use lucid_tls::server::ClientCertVerifier;
 use lucid_tls::server::ServerConnection;
 use lucid_tls::trace::TraceEvent;
@@ -31,10 +32,13 @@ mod pq_walk;
 
 const HYBRIDS: [NamedGroup; 2] = [NamedGroup::X25519MlKem768, NamedGroup::SecP256r1MlKem768];
 
-/// The key share events of a connection's trace (which it drains).
-fn key_exchanges(traces: impl Iterator<Item = TraceEvent>) -> Vec<TraceEvent> {
-    traces
-        .filter(|t| matches!(t, TraceEvent::KeyExchangeCompleted { .. }))
+/// `side`'s key exchange trace events during `flights`.
+fn key_exchanges(flights: &[Flight], side: Side) -> Vec<&TraceEvent> {
+    flights
+        .iter()
+        .flat_map(|f| f.trace.iter())
+        .filter(|(s, t)| *s == side && matches!(t, TraceEvent::KeyExchangeCompleted { .. }))
+        .map(|(_, t)| t)
         .collect()
 }
 
@@ -42,9 +46,9 @@ fn key_exchanges(traces: impl Iterator<Item = TraceEvent>) -> Vec<TraceEvent> {
 fn defaults_negotiate_x25519mlkem768_in_one_round_trip() {
     let mut config = server_config();
     config.trace = true;
-    let mut pair = Pair::new(client_config(), config, None, 1);
-    pair.run();
-    assert!(!saw_hello_retry(&mut pair.client));
+    let mut pair = connect(client_config(), config, None, 1);
+    let flights = run(&mut pair);
+    assert!(!saw_hello_retry(&flights));
     for negotiated in [pair.client.negotiated(), pair.server.negotiated()] {
         let group = negotiated.unwrap().key_exchange_group;
         assert_eq!(group, Some(NamedGroup::X25519MlKem768));
@@ -59,10 +63,10 @@ fn trace_shows_the_parts_and_how_the_secret_is_joined() {
         let mut client = client_config();
         client.key_share_groups = vec![group];
         client.supported_groups = vec![group];
-        let mut pair = Pair::new(client, config.clone(), None, 2);
-        pair.run();
-        let client_side = key_exchanges(std::iter::from_fn(|| pair.client.poll_trace()));
-        let server_side = key_exchanges(std::iter::from_fn(|| pair.server.poll_trace()));
+        let mut pair = connect(client, config.clone(), None, 2);
+        let flights = run(&mut pair);
+        let client_side = key_exchanges(&flights, Side::Client);
+        let server_side = key_exchanges(&flights, Side::Server);
         let [
             TraceEvent::KeyExchangeCompleted {
                 group: traced,
@@ -114,9 +118,9 @@ fn server_asks_for_the_hybrid_listed_without_a_share() {
     let mut client = client_config();
     client.key_share_groups = vec![NamedGroup::X25519];
     client.supported_groups = vec![NamedGroup::X25519, NamedGroup::X25519MlKem768];
-    let mut pair = Pair::new(client, server_config(), None, 3);
-    pair.run();
-    assert!(saw_hello_retry(&mut pair.client));
+    let mut pair = connect(client, server_config(), None, 3);
+    let flights = run(&mut pair);
+    assert!(saw_hello_retry(&flights));
     let group = pair.client.negotiated().unwrap().key_exchange_group;
     assert_eq!(group, Some(NamedGroup::X25519MlKem768));
 }
@@ -125,9 +129,9 @@ fn server_asks_for_the_hybrid_listed_without_a_share() {
 fn server_without_the_hybrid_takes_the_second_share() {
     let mut server = server_config();
     server.key_share_groups = vec![NamedGroup::X25519, NamedGroup::Secp256r1];
-    let mut pair = Pair::new(client_config(), server, None, 4);
-    pair.run();
-    assert!(!saw_hello_retry(&mut pair.client));
+    let mut pair = connect(client_config(), server, None, 4);
+    let flights = run(&mut pair);
+    assert!(!saw_hello_retry(&flights));
     let group = pair.client.negotiated().unwrap().key_exchange_group;
     assert_eq!(group, Some(NamedGroup::X25519));
 }
@@ -155,8 +159,8 @@ fn mutual_tls_over_both_hybrids() {
         }];
         let mut server = server_config();
         server.client_auth = lucid_tls::server::ClientAuth::Required(Arc::new(PinnedClientCert));
-        let mut pair = Pair::new(client, server, None, 5);
-        pair.run();
+        let mut pair = connect(client, server, None, 5);
+        let flights = run(&mut pair);
         let negotiated = pair.server.negotiated().unwrap().clone();
         assert_eq!(negotiated.key_exchange_group, Some(group));
         assert_eq!(negotiated.peer_certificates, vec![rfc_certificate()]);
@@ -188,7 +192,7 @@ fn fresh(group: NamedGroup, seed: u64) -> (ClientConnection, ServerConnection, V
     let mut client = client_config();
     client.key_share_groups = vec![group];
     client.supported_groups = vec![group];
-    let mut pair = Pair::new(client, server_config(), None, seed);
+    let mut pair = connect(client, server_config(), None, seed);
     let hello = pair.client.take_output();
     (pair.client, pair.server, hello)
 }
@@ -311,8 +315,7 @@ fn handshake_bytes(group: NamedGroup) -> (usize, usize) {
     let mut client = client_config();
     client.key_share_groups = vec![group];
     client.supported_groups = vec![group];
-    let pair = Pair::new(client, server_config(), None, 8);
-    let mut stepped = lucid_tls::pair::Pair::new(pair.client, pair.server, pair.now);
+    let mut stepped = connect(client, server_config(), None, 8);
     let flights = stepped.run(8);
     assert!(stepped.client.negotiated().is_some());
     let sent = |side| {
@@ -322,10 +325,7 @@ fn handshake_bytes(group: NamedGroup) -> (usize, usize) {
             .map(|f| f.bytes.len())
             .sum()
     };
-    (
-        sent(lucid_tls::pair::Side::Client),
-        sent(lucid_tls::pair::Side::Server),
-    )
+    (sent(Side::Client), sent(Side::Server))
 }
 
 #[test]
