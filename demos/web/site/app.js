@@ -145,6 +145,13 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// Appends children (arrays flattened, null skipped).
+function put(node, ...children) {
+  for (const c of children.flat(2)) {
+    if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
+  }
+}
+
 function mark(compare) {
   if (!compare) return null;
   return compare.equal
@@ -242,7 +249,7 @@ function renderDiagrams() {
       else if (visited[side].has(p)) cls.push('visited');
       pre.append(el('span', { class: cls.join(' '), 'data-state': p }, p));
     });
-    box.append(el('h3', {}, `${side === 'client' ? 'Client' : 'Server'} (RFC 9846 Appendix ${side === 'client' ? 'A.1' : 'A.2'}): `,
+    put(box, el('h3', {}, `${side === 'client' ? 'Client' : 'Server'} (RFC 9846 Appendix ${side === 'client' ? 'A.1' : 'A.2'}): `,
       el('span', { class: 'current-state', id: `${side}-state` }, now[side])), pre);
   }
 }
@@ -305,27 +312,27 @@ function renderFlight() {
   const box = $('flight');
   box.replaceChildren();
   if (state.step === 0) {
-    box.append(el('h2', {}, 'Nothing delivered yet'), el('p', {}, 'Step forward to deliver the first flight; or edit a byte of it below first.'));
+    put(box, el('h2', {}, 'Nothing delivered yet'), el('p', {}, 'Step forward to deliver the first flight; or edit a byte of it below first.'));
     return;
   }
   const index = state.step - 1;
   const f = state.run.flights[index];
-  box.append(el('h2', { id: 'flight-title' }, flightTitle(f)));
-  if (f.actions.length) box.append(el('p', {}, 'Before it: ', f.actions.join('; ')));
-  box.append(failureBox(f, index));
-  box.append(el('h3', {}, 'On the wire (hover a byte range for its field and RFC section; click a byte to tamper with it)'));
-  box.append(hexView(index, flightBytes(index), annotateFlight(flightBytes(index), innersOf(index))));
+  put(box, el('h2', { id: 'flight-title' }, flightTitle(f)));
+  if (f.actions.length) put(box, el('p', {}, 'Before it: ', f.actions.join('; ')));
+  put(box, failureBox(f, index));
+  put(box, el('h3', {}, 'On the wire (hover a byte range for its field and RFC section; click a byte to tamper with it)'));
+  put(box, hexView(index, flightBytes(index), annotateFlight(flightBytes(index), innersOf(index))));
   for (const [i, r] of f.records.entries()) {
-    box.append(el('div', { class: 'record' }, `record ${i + 1}${r.heading ? ` (RFC 8448: ${r.heading})` : ''}:`,
+    put(box, el('div', { class: 'record' }, `record ${i + 1}${r.heading ? ` (RFC 8448: ${r.heading})` : ''}:`,
       r.equal ? el('span', { class: 'equal' }, ' ✓ equal to RFC 8448') : el('span', { class: 'different' }, ' ✗ different from RFC 8448')));
   }
-  box.append(el('h3', {}, 'What both sides did'));
+  put(box, el('h3', {}, 'What both sides did'));
   const events = shownEvents(index);
-  box.append(events.map(describeEvent));
+  put(box, events.map(describeEvent));
   if (events.length === f.events.length) {
-    box.append(f.app.map((a) => el('div', { class: `event ${a.side}` }, el('span', { class: 'who' }, a.side), el('i', {}, a.text))));
+    put(box, f.app.map((a) => el('div', { class: `event ${a.side}` }, el('span', { class: 'who' }, a.side), el('i', {}, a.text))));
   } else {
-    box.append(el('p', { class: 'muted' }, `… ${f.events.length - events.length} more events in this flight (message ▷).`));
+    put(box, el('p', { class: 'muted' }, `… ${f.events.length - events.length} more events in this flight (message ▷).`));
   }
 }
 
@@ -334,11 +341,11 @@ function renderNext() {
   box.replaceChildren();
   const n = state.run.flights.length;
   if (state.step >= n) {
-    box.append(el('h2', {}, 'The end'), el('p', {}, 'Neither side has anything more to send.'));
+    put(box, el('h2', {}, 'The end'), el('p', {}, 'Neither side has anything more to send.'));
     return;
   }
   const f = state.run.flights[state.step];
-  box.append(el('h2', {}, `Next: ${flightTitle(f)} (not delivered yet)`),
+  put(box, el('h2', {}, `Next: ${flightTitle(f)} (not delivered yet)`),
     hexView(state.step, flightBytes(state.step), annotateFlight(flightBytes(state.step), innersOf(state.step))));
 }
 
@@ -351,11 +358,11 @@ function renderTamper() {
       el('button', { id: 'clear-edits', onclick: () => { state.edits = []; rerun(state.step); } }, 'undo all edits'))
     : null;
   if (!s) {
-    box.append(el('h2', {}, 'Tamper'), el('p', { class: 'muted' }, 'Click any byte of a flight to change it before it is delivered.'), edits);
+    put(box, el('h2', {}, 'Tamper'), el('p', { class: 'muted' }, 'Click any byte of a flight to change it before it is delivered.'), edits);
     return;
   }
   const input = el('input', { id: 'tamper-value', size: 3, value: (s.value ^ 1).toString(16).padStart(2, '0') });
-  box.append(el('h2', {}, 'Tamper'),
+  put(box, el('h2', {}, 'Tamper'),
     el('p', {}, `Flight ${s.flight + 1}, byte ${s.offset}: ${s.name || 'byte'}; now `, el('code', {}, s.value.toString(16).padStart(2, '0')), '. New value (hex): ', input, ' ',
       el('button', { id: 'deliver-tampered', onclick: () => {
         const value = parseInt(input.value, 16) & 0xff;
@@ -377,16 +384,16 @@ function renderSecrets() {
       if (e.kind === 'message' && e.transcript) transcripts[e.side] = [e.name, e.transcript];
     }
   }
-  box.append(rows.length ? el('table', { id: 'secret-table' }, el('tr', {}, el('th', {}, 'side'), el('th', {}, 'secret'), el('th', {}, 'value'), el('th', {}, 'RFC 8448'), el('th', {}, 'derivation')), rows) : el('p', { class: 'muted' }, 'None yet.'));
+  put(box, rows.length ? el('table', { id: 'secret-table' }, el('tr', {}, el('th', {}, 'side'), el('th', {}, 'secret'), el('th', {}, 'value'), el('th', {}, 'RFC 8448'), el('th', {}, 'derivation')), rows) : el('p', { class: 'muted' }, 'None yet.'));
   for (const [side, [name, t]] of Object.entries(transcripts)) {
-    box.append(el('p', { class: 'mono' }, `${side}'s transcript hash (${t.hash}) through ${name}: ${t.value}`));
+    put(box, el('p', { class: 'mono' }, `${side}'s transcript hash (${t.hash}) through ${name}: ${t.value}`));
   }
 }
 
 function renderTimeline() {
   const box = $('timeline');
   box.replaceChildren(el('h2', {}, 'All flights'));
-  box.append(el('ol', {}, state.run.flights.map((f, i) => {
+  put(box, el('ol', {}, state.run.flights.map((f, i) => {
     const cls = [i === state.step - 1 ? 'current' : '', f.result ? 'failed' : ''].join(' ');
     const names = f.events.filter((e) => e.kind === 'message' && e.dir === 'sent').map((e) => e.name);
     const alerts = f.events.filter((e) => e.kind === 'alert' && e.dir === 'sent').map((e) => `alert ${e.description}`);
