@@ -61,11 +61,15 @@ function compute() {
   state.run = run;
 }
 
-// Where a message step ends inside a flight's events: after each message or alert.
+// Where a message step ends inside a flight's events: just before the next message or
+// alert, so that a step shows a message and all it caused (secrets, keys, state changes).
 function boundaries(flight) {
   const out = [];
+  let first = true;
   flight.events.forEach((e, i) => {
-    if (e.kind === 'message' || e.kind === 'alert') out.push(i + 1);
+    if (e.kind !== 'message' && e.kind !== 'alert') return;
+    if (!first) out.push(i);
+    first = false;
   });
   if (!out.length || out[out.length - 1] !== flight.events.length) out.push(flight.events.length);
   return out;

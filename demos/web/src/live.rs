@@ -146,7 +146,7 @@ pub fn run(value: &Value, seed: [u8; 32], edits: &[Edit]) -> Result<Vec<Step>, S
     )
     .map_err(|e| format!("{e:?}"))?;
     let mut pair = Pair::new(client, server, NOW);
-    let ok = connection(&mut pair, 1, &o, edits, &mut steps, !o.resume);
+    let ok = connection(&mut pair, 1, &o, edits, &mut steps, true);
     if !(ok && o.resume) {
         return Ok(steps);
     }
@@ -215,6 +215,9 @@ fn server_config(o: &Options, certified: server::CertifiedKey, tickets: Vec<Vec<
     config.record_size_limit = None;
     if !o.resume {
         config.tickets = None;
+    }
+    if !o.early_data {
+        config.early_data = None;
     }
     if o.alpn {
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
