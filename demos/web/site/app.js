@@ -303,6 +303,11 @@ function failureBox(f, index) {
       if (e.kind === 'state' && e.side === receiver) where = e.to;
     }
   }
+  if (f.result.error.startsWith('AlertReceived')) {
+    return el('div', { class: 'failure', id: 'failure' },
+      el('h3', {}, `The ${receiver} received a fatal alert and closed the connection`),
+      el('div', {}, 'RFC 9846 §6.2: “Upon transmission or receipt of a fatal alert message, both parties MUST immediately close the connection.”'));
+  }
   const alert = f.result.alert;
   return el('div', { class: 'failure', id: 'failure' },
     el('h3', {}, `The ${receiver} rejected flight ${index + 1}`),
@@ -399,10 +404,13 @@ function renderTimeline() {
   box.replaceChildren(el('h2', {}, 'All flights'));
   put(box, el('ol', {}, state.run.flights.map((f, i) => {
     const cls = [i === state.step - 1 ? 'current' : '', f.result ? 'failed' : ''].join(' ');
-    const names = f.events.filter((e) => e.kind === 'message' && e.dir === 'sent').map((e) => e.name);
-    const alerts = f.events.filter((e) => e.kind === 'alert' && e.dir === 'sent').map((e) => `alert ${e.description}`);
+    // What the receiver read from this flight.
+    const got = f.events.filter((e) => e.side !== f.from && e.dir === 'received');
+    const names = got.filter((e) => e.kind === 'message').map((e) => e.name);
+    const alerts = got.filter((e) => e.kind === 'alert').map((e) => `alert ${e.description}`);
     return el('li', { class: cls }, el('a', { href: `#${state.scenario}/${i + 1}`, onclick: (ev) => { ev.preventDefault(); go(i + 1); } },
-      `${flightTitle(f)}: ${[...names, ...alerts].join(', ') || 'application data'}`), f.result ? ` ✗ rejected (${f.result.alert ?? 'no alert'})` : '');
+      `${flightTitle(f)}: ${[...names, ...alerts].join(', ') || (f.result ? 'not accepted' : 'application data')}`),
+      f.result && f.result.alert ? ` ✗ rejected: the ${f.from === 'client' ? 'server' : 'client'} sends ${f.result.alert}` : '');
   })));
 }
 
