@@ -89,6 +89,10 @@ try {
   check((await step()) === 3 && (await text('#client-state')) === 'CONNECTED', 'forward two flights: step 3, client CONNECTED');
   await page.click('#prev-msg');
   check((await text('#position')).includes('step 3 of 8, message'), 'back one message');
+  await page.goto(`${url}#simple/2.1`);
+  await page.waitForFunction(() => document.body.dataset.step === '2');
+  check((await text('#position')).includes('message 1') && (await text('#client-state')) === 'WAIT_EE',
+    '#simple/2.1 opens the second flight at its first message (client in WAIT_EE)');
   await page.goto(`${url}#simple/99`);
   await page.waitForFunction(() => document.body.dataset.step === '8');
   check(true, '#simple/99 shows the end');

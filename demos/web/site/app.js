@@ -2,8 +2,8 @@
 // a scenario, and shows it one flight or one message at a time. Every value shown comes
 // from the engines' answer; this file only lays it out.
 //
-// URL fragments: #simple, #simple/5 (after the fifth flight), #simple/5.2 (and two
-// messages into the sixth), with the walkthrough's --trace names; #live/3 for a live
+// URL fragments: #simple, #simple/5 (after the fifth flight), #simple/5.2 (the fifth flight
+// up to its second message), with the walkthrough's --trace names; #live/3 for a live
 // handshake with fresh randomness. A step past the end shows the end.
 
 import { annotateFlight, annotateHandshake, fromHex } from './annotate.js';
@@ -100,7 +100,7 @@ function statesAt() {
 // ----- Navigation ---------------------------------------------------------------------------
 
 function setHash() {
-  const pos = state.msg === null ? `${state.step}` : `${state.step}.${state.msg}`;
+  const pos = state.msg === null ? `${state.step}` : `${state.step}.${state.msg + 1}`;
   history.replaceState(null, '', `#${state.scenario}/${pos}`);
 }
 
@@ -485,7 +485,7 @@ function fromFragment() {
   const m = /^#([a-z0-9-]+)(?:\/(\d+)(?:\.(\d+))?)?$/.exec(location.hash);
   const names = state.info.traces.map((t) => t.name).concat(['live']);
   if (!m || !names.includes(m[1])) return ['simple', 0, null];
-  return [m[1], m[2] ? Number(m[2]) : 0, m[3] ? Number(m[3]) : null];
+  return [m[1], m[2] ? Number(m[2]) : 0, m[3] && Number(m[3]) > 0 ? Number(m[3]) - 1 : null];
 }
 
 async function main() {
