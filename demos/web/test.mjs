@@ -81,6 +81,7 @@ try {
   check((await text('#client-state')) === 'WAIT_CERT_CR', '…after EncryptedExtensions in WAIT_CERT_CR');
   await page.click('#next-msg');
   check((await text('#client-state')) === 'WAIT_CV', '…after the Certificate in WAIT_CV');
+  await page.evaluate(() => window.scrollTo(0, 0));
   await shot('message-step', 'one message at a time through the server flight: the client in WAIT_CV, highlighted in the Appendix A.1 diagram');
   await page.click('#prev-flight');
   check((await step()) === 1, 'back one flight: step 1');

@@ -14,7 +14,6 @@ use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::crypto::{CryptoProvider, HashAlgorithm, suite_algorithms};
 use lucid_tls::record::decrypter::RecordDecrypter;
 use lucid_tls::record::nonce::TrafficKey;
-use lucid_tls::trace::Direction;
 use lucid_tls::transcript::message_hash_header;
 use lucid_tls::wire::codes::ContentType;
 use lucid_tls::wire::handshake::HandshakeMessage;
@@ -40,7 +39,12 @@ pub struct SideInspector {
 
 impl SideInspector {
     /// The side now reads with `key` and `iv` under `aead`.
-    pub fn install_read_key(&mut self, aead: lucid_tls::crypto::AeadAlgorithm, key: &[u8], iv: &[u8]) {
+    pub fn install_read_key(
+        &mut self,
+        aead: lucid_tls::crypto::AeadAlgorithm,
+        key: &[u8],
+        iv: &[u8],
+    ) {
         let keyed = RustCryptoProvider.aead(aead, key).ok();
         self.read = keyed
             .and_then(|aead| TrafficKey::new(aead, iv).ok())
@@ -68,7 +72,6 @@ impl SideInspector {
         &mut self,
         message: &HandshakeMessage,
         bytes: &[u8],
-        _direction: Direction,
     ) -> Option<(HashAlgorithm, Vec<u8>)> {
         if self.done {
             return None;
@@ -110,6 +113,10 @@ impl SideInspector {
 
     fn transcript_has_two_finished(&self) -> bool {
         // Finished is handshake type 20.
-        self.transcript.iter().filter(|m| m.first() == Some(&20)).count() >= 2
+        self.transcript
+            .iter()
+            .filter(|m| m.first() == Some(&20))
+            .count()
+            >= 2
     }
 }

@@ -83,13 +83,24 @@ pub fn describe(value: &Value) -> String {
         (o.key_update, "KeyUpdate"),
         (o.alpn, "ALPN"),
     ];
-    parts.extend(flags.iter().filter(|(on, _)| *on).map(|(_, n)| n.to_string()));
-    format!("Fresh randomness from crypto.getRandomValues; {}.", parts.join(", "))
+    parts.extend(
+        flags
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, n)| n.to_string()),
+    );
+    format!(
+        "Fresh randomness from crypto.getRandomValues; {}.",
+        parts.join(", ")
+    )
 }
 
 /// The request's 32-byte seed (64 hex digits).
 pub fn parse_seed(request: &Value) -> Result<[u8; 32], String> {
-    let hex = request.get("seed").and_then(Value::as_str).ok_or("no seed")?;
+    let hex = request
+        .get("seed")
+        .and_then(Value::as_str)
+        .ok_or("no seed")?;
     let mut seed = [0u8; 32];
     if hex.len() != 64 {
         return Err("the seed is not 64 hex digits".to_string());
@@ -167,7 +178,9 @@ pub fn run(value: &Value, seed: [u8; 32], edits: &[Edit]) -> Result<Vec<Step>, S
         .map_err(|e| format!("{e:?}"))?;
     let mut pair = Pair::new(client, server, now);
     if o.early_data {
-        let _ = pair.client.write_early_data(b"0-RTT: GET /early HTTP/1.1\r\n\r\n");
+        let _ = pair
+            .client
+            .write_early_data(b"0-RTT: GET /early HTTP/1.1\r\n\r\n");
     }
     connection(&mut pair, 2, &o, edits, &mut steps, true);
     Ok(steps)
@@ -207,7 +220,11 @@ fn client_config(
     Ok(config)
 }
 
-fn server_config(o: &Options, certified: server::CertifiedKey, tickets: Vec<Vec<u8>>) -> ServerConfig {
+fn server_config(
+    o: &Options,
+    certified: server::CertifiedKey,
+    tickets: Vec<Vec<u8>>,
+) -> ServerConfig {
     let pinned = certified.chain.first().cloned().unwrap_or_default();
     let mut config = nss_server_config(certified, Arc::new(RfcTickets::new(tickets)));
     config.key_share_groups = vec![o.group];
@@ -223,7 +240,8 @@ fn server_config(o: &Options, certified: server::CertifiedKey, tickets: Vec<Vec<
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
     }
     if o.mtls {
-        config.client_auth = server::ClientAuth::Required(Arc::new(PinnedClientCertificate(pinned)));
+        config.client_auth =
+            server::ClientAuth::Required(Arc::new(PinnedClientCertificate(pinned)));
     }
     config
 }
@@ -257,11 +275,19 @@ fn connection(
         return false;
     }
     let mut actions = Vec::new();
-    if pair.client.write(b"GET / HTTP/1.1\r\nHost: server\r\n\r\n").is_ok() {
+    if pair
+        .client
+        .write(b"GET / HTTP/1.1\r\nHost: server\r\n\r\n")
+        .is_ok()
+    {
         actions.push("client writes a request".to_string());
     }
     drain(pair, number, edits, steps, &mut actions);
-    if pair.server.write(b"HTTP/1.1 200 OK\r\n\r\nhello from lucid-tls").is_ok() {
+    if pair
+        .server
+        .write(b"HTTP/1.1 200 OK\r\n\r\nhello from lucid-tls")
+        .is_ok()
+    {
         actions.push("server writes its answer".to_string());
     }
     drain(pair, number, edits, steps, &mut actions);
@@ -285,7 +311,13 @@ fn connection(
 }
 
 /// Delivers flights until neither side has anything to send; the first carries `actions`.
-fn drain(pair: &mut Pair, number: u8, edits: &[Edit], steps: &mut Vec<Step>, actions: &mut Vec<String>) {
+fn drain(
+    pair: &mut Pair,
+    number: u8,
+    edits: &[Edit],
+    steps: &mut Vec<Step>,
+    actions: &mut Vec<String>,
+) {
     while steps.len() < 64 {
         let Some(flight) = free_step(pair, edits, steps.len()) else {
             break;
@@ -301,9 +333,12 @@ fn drain(pair: &mut Pair, number: u8, edits: &[Edit], steps: &mut Vec<Step>, act
 
 fn ticket_received(steps: &[Step]) -> Option<Ticket> {
     steps.iter().rev().find_map(|s| {
-        s.flight.events.iter().find_map(|(side, e)| match (side, e) {
-            (Side::Client, Event::NewSessionTicket(t)) => Some(t.clone()),
-            _ => None,
-        })
+        s.flight
+            .events
+            .iter()
+            .find_map(|(side, e)| match (side, e) {
+                (Side::Client, Event::NewSessionTicket(t)) => Some(t.clone()),
+                _ => None,
+            })
     })
 }

@@ -137,7 +137,9 @@ impl<'t> Report<'t> {
         let mut out = Map::new();
         out.insert("side".to_string(), json!(side_name(side)));
         let fields = match event {
-            TraceEvent::StateChanged { from, to } => json!({ "kind": "state", "from": from, "to": to }),
+            TraceEvent::StateChanged { from, to } => {
+                json!({ "kind": "state", "from": from, "to": to })
+            }
             TraceEvent::HandshakeMessage {
                 direction: d,
                 message,
@@ -148,14 +150,26 @@ impl<'t> Report<'t> {
                 {
                     self.client_random.insert(connection, hello.random);
                 }
-                let transcript = inspector.add_message(message, bytes, *d);
+                let transcript = inspector.add_message(message, bytes);
                 let name = explain::message_name(message);
                 let mut rfc = Value::Null;
-                if *d == Direction::Sent && let Some(trace) = trace {
-                    let n = self.sent.get(&(connection, side.name(), name)).copied().unwrap_or(0);
+                if *d == Direction::Sent
+                    && let Some(trace) = trace
+                {
+                    let n = self
+                        .sent
+                        .get(&(connection, side.name(), name))
+                        .copied()
+                        .unwrap_or(0);
                     // RFC 8448 prints a HelloRetryRequest as a ServerHello.
-                    let label = if name == "HelloRetryRequest" { "ServerHello" } else { name };
-                    let retries = self.sent.get(&(connection, side.name(), "HelloRetryRequest"));
+                    let label = if name == "HelloRetryRequest" {
+                        "ServerHello"
+                    } else {
+                        name
+                    };
+                    let retries = self
+                        .sent
+                        .get(&(connection, side.name(), "HelloRetryRequest"));
                     let nth = if name == "ServerHello" {
                         retries.copied().unwrap_or(0) + n
                     } else {
@@ -237,7 +251,10 @@ impl<'t> Report<'t> {
                         "iv": hex(iv), "rfc_key": compare(rfc_key, key.as_bytes()),
                         "rfc_iv": compare(rfc_iv, iv) })
             }
-            TraceEvent::Alert { direction: d, alert } => {
+            TraceEvent::Alert {
+                direction: d,
+                alert,
+            } => {
                 json!({ "kind": "alert", "dir": direction(*d),
                         "level": format!("{:?}", alert.level),
                         "description": alert.description.rfc_name(),
@@ -289,7 +306,10 @@ fn app_event(event: &Event) -> String {
         Event::EarlyDataAccepted => "the server accepted the 0-RTT data".to_string(),
         Event::EarlyDataRejected => "the server rejected the 0-RTT data".to_string(),
         Event::NewSessionTicket(t) => {
-            format!("received a ticket ({} bytes) to resume with", t.ticket.len())
+            format!(
+                "received a ticket ({} bytes) to resume with",
+                t.ticket.len()
+            )
         }
         Event::KeyUpdated { direction: d } => format!("KeyUpdate took effect ({})", direction(*d)),
         Event::PeerClosed => "the peer closed (close_notify)".to_string(),

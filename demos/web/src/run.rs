@@ -97,8 +97,11 @@ pub fn run(request: &Value) -> Result<Value, String> {
         let seed = crate::live::parse_seed(request)?;
         let steps = crate::live::run(&options, seed, &edits)?;
         let mut report = Report::new(None);
-        return Ok(report.to_json(&steps, json!({ "scenario": "live", "title": "Live handshake",
-            "section": "", "summary": crate::live::describe(&options) })));
+        return Ok(report.to_json(
+            &steps,
+            json!({ "scenario": "live", "title": "Live handshake",
+            "section": "", "summary": crate::live::describe(&options) }),
+        ));
     }
     let name = TraceName::from_name(scenario).ok_or("unknown scenario")?;
     let steps = rfc8448(name, &edits)?;
