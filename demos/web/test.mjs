@@ -68,6 +68,17 @@ try {
   await page.locator('#secrets').scrollIntoViewIfNeeded();
   await shot('rfc8448-secrets', 'RFC 8448 §3 at its end: the secrets table, every value marked equal to RFC 8448');
 
+  // The other four traces replay byte for byte too.
+  for (const name of ['resumed-0rtt', 'hrr', 'client-auth', 'compat']) {
+    await page.goto(`${url}#${name}/99`);
+    await page.waitForFunction((n) => document.body.dataset.scenario === n, name);
+    const equal = await page.locator('#secret-table .equal').count();
+    const different = await page.locator('.different').count();
+    check(equal > 0 && different === 0, `RFC 8448 ${name}: ${equal} secrets and keys equal to the RFC's, none different`);
+  }
+  await page.goto(`${url}#simple/8`);
+  await page.waitForFunction(() => document.body.dataset.step === '8');
+
   // 3. Step back and forth, by flight and by message; the diagrams follow.
   await page.click('#first');
   await page.click('#next-flight');

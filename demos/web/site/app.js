@@ -158,8 +158,9 @@ function put(node, ...children) {
 
 function mark(compare) {
   if (!compare) return null;
+  const note = compare.note ? ` (${compare.note})` : '';
   return compare.equal
-    ? el('span', { class: 'equal', title: 'equal to RFC 8448' }, ' ✓ equal to RFC 8448')
+    ? el('span', { class: 'equal', title: 'equal to RFC 8448' }, ` ✓ equal to RFC 8448${note}`)
     : el('span', { class: 'different', title: `RFC 8448 has ${compare.rfc}` }, ` ✗ different from RFC 8448 (RFC: ${compare.rfc})`);
 }
 
@@ -446,6 +447,7 @@ function render() {
   renderTimeline();
   renderExport();
   document.body.dataset.step = String(state.step);
+  document.body.dataset.scenario = state.scenario;
 }
 
 // ----- Controls --------------------------------------------------------------------------------
