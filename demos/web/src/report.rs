@@ -81,7 +81,7 @@ impl<'t> Report<'t> {
     }
 
     /// The whole answer: `head` (scenario fields) with the flights and the key log.
-    pub fn to_json(&mut self, steps: &[Step], head: Value) -> Value {
+    pub fn answer(&mut self, steps: &[Step], head: Value) -> Value {
         let flights: Vec<Value> = steps
             .iter()
             .enumerate()

@@ -97,7 +97,7 @@ pub fn run(request: &Value) -> Result<Value, String> {
         let seed = crate::live::parse_seed(request)?;
         let steps = crate::live::run(&options, seed, &edits)?;
         let mut report = Report::new(None);
-        return Ok(report.to_json(
+        return Ok(report.answer(
             &steps,
             json!({ "scenario": "live", "title": "Live handshake",
             "section": "", "summary": crate::live::describe(&options) }),
@@ -107,7 +107,7 @@ pub fn run(request: &Value) -> Result<Value, String> {
     let steps = rfc8448(name, &edits)?;
     let trace: Trace = lucid_tls::rfc8448::vectors::load(name.file()).map_err(|e| e.to_string())?;
     let mut report = Report::new(Some(&trace));
-    Ok(report.to_json(
+    Ok(report.answer(
         &steps,
         json!({ "scenario": name.cli_name(), "title": name.title(), "section": name.section(),
                 "summary": name.summary() }),
