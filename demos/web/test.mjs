@@ -133,6 +133,7 @@ try {
   const timeline = await text('#timeline');
   check(timeline.includes('HelloRetryRequest'), 'the live handshake has a HelloRetryRequest');
   check(!timeline.includes('rejected') && !(await page.locator('#failure').count()), 'no flight of the live handshake is rejected');
+  check((await page.evaluate(() => location.hash)).startsWith('#live+hrr/'), 'the fragment links to the live handshake with its option (#live+hrr/N)');
   const flights = await page.locator('#timeline li').count();
   check(flights >= 6, `the live handshake runs to its close (${flights} flights)`);
   await page.locator('#timeline').scrollIntoViewIfNeeded();

@@ -4,7 +4,8 @@
 //
 // URL fragments: #simple, #simple/5 (after the fifth flight), #simple/5.2 (the fifth flight
 // up to its second message), with the walkthrough's --trace names; #live/3 for a live
-// handshake with fresh randomness. A step past the end shows the end.
+// handshake with fresh randomness, #live+hrr+mtls/3 with options (hrr, resume, early_data,
+// mtls, key_update, alpn). A step past the end shows the end.
 
 import { annotateFlight, annotateHandshake, fromHex } from './annotate.js';
 import { pcap } from './pcap.js';
@@ -99,9 +100,17 @@ function statesAt() {
 
 // ----- Navigation ---------------------------------------------------------------------------
 
+const FLAGS = ['hrr', 'resume', 'early_data', 'mtls', 'key_update', 'alpn'];
+
+// The scenario as a fragment: a live handshake's flags ride along (#live+hrr+mtls/3).
+function scenarioTag() {
+  if (state.scenario !== 'live') return state.scenario;
+  return ['live', ...FLAGS.filter((f) => state.options[f])].join('+');
+}
+
 function setHash() {
   const pos = state.msg === null ? `${state.step}` : `${state.step}.${state.msg + 1}`;
-  history.replaceState(null, '', `#${state.scenario}/${pos}`);
+  history.replaceState(null, '', `#${scenarioTag()}/${pos}`);
 }
 
 function go(step, msg = null) {
@@ -409,7 +418,7 @@ function renderTimeline() {
     const got = f.events.filter((e) => e.side !== f.from && e.dir === 'received');
     const names = got.filter((e) => e.kind === 'message').map((e) => e.name);
     const alerts = got.filter((e) => e.kind === 'alert').map((e) => `alert ${e.description}`);
-    return el('li', { class: cls }, el('a', { href: `#${state.scenario}/${i + 1}`, onclick: (ev) => { ev.preventDefault(); go(i + 1); } },
+    return el('li', { class: cls }, el('a', { href: `#${scenarioTag()}/${i + 1}`, onclick: (ev) => { ev.preventDefault(); go(i + 1); } },
       `${flightTitle(f)}: ${[...names, ...alerts].join(', ') || (f.result ? 'not accepted' : 'application data')}`),
       f.result && f.result.alert ? ` ✗ rejected: the ${f.from === 'client' ? 'server' : 'client'} sends ${f.result.alert}` : '');
   })));
@@ -466,7 +475,7 @@ function rerun(step, msg = null) {
 
 function readOptions() {
   const options = { suite: Number($('suite').value), group: Number($('group').value) };
-  for (const k of ['hrr', 'resume', 'early_data', 'mtls', 'key_update', 'alpn']) options[k] = $(`opt-${k}`).checked;
+  for (const k of FLAGS) options[k] = $(`opt-${k}`).checked;
   return options;
 }
 
@@ -483,11 +492,16 @@ function start(scenario, step, msg) {
   rerun(step, msg);
 }
 
+// #NAME[/STEP[.MESSAGE]]; a live handshake's flags set its checkboxes (#live+hrr/3).
 function fromFragment() {
-  const m = /^#([a-z0-9-]+)(?:\/(\d+)(?:\.(\d+))?)?$/.exec(location.hash);
+  const m = /^#([a-z0-9-]+)((?:\+[a-z_]+)*)(?:\/(\d+)(?:\.(\d+))?)?$/.exec(location.hash);
   const names = state.info.traces.map((t) => t.name).concat(['live']);
   if (!m || !names.includes(m[1])) return ['simple', 0, null];
-  return [m[1], m[2] ? Number(m[2]) : 0, m[3] && Number(m[3]) > 0 ? Number(m[3]) - 1 : null];
+  if (m[1] === 'live') {
+    const flags = m[2].split('+').filter(Boolean);
+    for (const f of FLAGS) $(`opt-${f}`).checked = flags.includes(f);
+  }
+  return [m[1], m[3] ? Number(m[3]) : 0, m[4] && Number(m[4]) > 0 ? Number(m[4]) - 1 : null];
 }
 
 async function main() {
@@ -513,7 +527,8 @@ async function main() {
   $('prev-msg').addEventListener('click', prevMessage);
   window.addEventListener('hashchange', () => {
     const [scenario, step, msg] = fromFragment();
-    if (scenario !== state.scenario) start(scenario, step, msg);
+    const changedOptions = scenario === 'live' && FLAGS.some((f) => $(`opt-${f}`).checked !== Boolean(state.options[f]));
+    if (scenario !== state.scenario || changedOptions) start(scenario, step, msg);
     else if (step !== state.step || msg !== state.msg) go(step, msg);
   });
   const [scenario, step, msg] = fromFragment();
