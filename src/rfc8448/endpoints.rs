@@ -16,11 +16,11 @@
 //! [`ReplaySigner`], which returns the RFC's signature only if it verifies over the content
 //! the engine asked it to sign.
 
-use std::boxed::Box;
-use std::format;
-use std::sync::Arc;
-use std::vec;
-use std::vec::Vec;
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::sync::Arc;
+use alloc::vec;
+use alloc::vec::Vec;
 
 use crate::client::{ClientAuth, ClientConfig, ClientConnection, Ticket};
 use crate::connection::Event;
@@ -397,7 +397,7 @@ pub fn client_auth_server(
     // Full validation of the client's self-signed certificate, trusted as its own anchor;
     // NSS's CertificateRequest carries only signature_algorithms, hence no request hints.
     let anchors = TrustAnchors::from_der_certificates([client_certificate])
-        .map_err(|e| SetupError(std::format!("client certificate as anchor: {e}")))?;
+        .map_err(|e| SetupError(alloc::format!("client certificate as anchor: {e}")))?;
     let validator =
         CertificateValidator::new(Arc::new(RustCryptoProvider), anchors).with_min_rsa_bits(1024);
     let verifier = Arc::new(WebPkiClientVerifier::new(validator).without_request_hints());

@@ -80,8 +80,8 @@ pub fn epoch_data(epoch: Epoch) -> Option<&'static str> {
 /// for ..." (the RFC prints each pair once and marks the other "same as").
 pub fn traffic_key(trace: &Trace, writer: Side, epoch: Epoch) -> Option<(&[u8], &[u8])> {
     let data = epoch_data(epoch)?;
-    let write = std::format!("derive write traffic keys for {data}");
-    let read = std::format!("derive read traffic keys for {data}");
+    let write = alloc::format!("derive write traffic keys for {data}");
+    let read = alloc::format!("derive read traffic keys for {data}");
     let written = trace.blocks(writer.name(), &write).into_iter();
     written
         .chain(trace.blocks(writer.peer().name(), &read))

@@ -11,8 +11,8 @@
 //!
 //! How each trace's two endpoints are set up is in [`super::endpoints`].
 
-use std::string::String;
-use std::vec::Vec;
+use alloc::string::String;
+use alloc::vec::Vec;
 
 use crate::client::Ticket;
 use crate::error::Error;

@@ -6,10 +6,11 @@
 //! [`CookieIssuer`] return, so these issuers return the RFC's bytes: [`RfcTickets`] works
 //! like a server-side session cache (ticket bytes in, state remembered), [`RfcCookie`]
 //! hands out the RFC's cookie (the server keeps its HelloRetryRequest state itself).
+//! Their locks are spin locks, so that this module builds without `std`.
 
-use std::collections::VecDeque;
-use std::sync::Mutex;
-use std::vec::Vec;
+use alloc::collections::VecDeque;
+use alloc::vec::Vec;
+use spin::Mutex;
 
 use crate::crypto::Rng;
 use crate::error::Error;
@@ -34,28 +35,20 @@ impl RfcTickets {
 
     /// How many tickets were issued.
     pub fn issued(&self) -> usize {
-        self.issued.lock().map_or(0, |issued| issued.len())
+        self.issued.lock().len()
     }
 }
 
 impl TicketIssuer for RfcTickets {
     fn issue(&self, state: &[u8], _: &mut dyn Rng) -> Result<Vec<u8>, Error> {
         let no_ticket = Error::Misuse("the RFC 8448 ticket issuer has no ticket left");
-        let ticket = self
-            .to_issue
-            .lock()
-            .map_err(|_| no_ticket)?
-            .pop_front()
-            .ok_or(no_ticket)?;
-        self.issued
-            .lock()
-            .map_err(|_| no_ticket)?
-            .push((ticket.clone(), state.to_vec()));
+        let ticket = self.to_issue.lock().pop_front().ok_or(no_ticket)?;
+        self.issued.lock().push((ticket.clone(), state.to_vec()));
         Ok(ticket)
     }
 
     fn open(&self, ticket: &[u8]) -> Option<Vec<u8>> {
-        let issued = self.issued.lock().ok()?;
+        let issued = self.issued.lock();
         issued
             .iter()
             .find(|(t, _)| t == ticket)

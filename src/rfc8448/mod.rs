@@ -29,10 +29,11 @@
 //! # Ok::<(), lucid_tls::rfc8448::SetupError>(())
 //! ```
 //!
-//! This module needs the `rfc8448` feature (on by default; it implies `std`). It is test
-//! and teaching support: nothing else in the library depends on it.
+//! This module needs the `rfc8448` feature (on by default). It builds without `std` (the
+//! browser demo, `demos/web/`, runs it in WebAssembly). It is test and teaching support:
+//! nothing else in the library depends on it.
 
-use std::string::{String, ToString};
+use alloc::string::{String, ToString};
 
 pub mod endpoints;
 pub mod expected;
@@ -168,7 +169,7 @@ impl SetupError {
 
     /// The trace has no value `what` under `actor`.
     pub fn missing(trace: &Trace, actor: &str, what: &str) -> Self {
-        Self(std::format!(
+        Self(alloc::format!(
             "RFC 8448 trace {:?} has no [{actor}] {what}",
             trace.name
         ))
@@ -181,7 +182,7 @@ impl core::fmt::Display for SetupError {
     }
 }
 
-impl std::error::Error for SetupError {}
+impl core::error::Error for SetupError {}
 
 impl From<vectors::VectorError> for SetupError {
     fn from(e: vectors::VectorError) -> Self {
@@ -191,12 +192,12 @@ impl From<vectors::VectorError> for SetupError {
 
 impl From<crate::Error> for SetupError {
     fn from(e: crate::Error) -> Self {
-        Self(std::format!("the engine failed: {e:?}"))
+        Self(alloc::format!("the engine failed: {e:?}"))
     }
 }
 
 impl From<crate::codec::DecodeError> for SetupError {
     fn from(e: crate::codec::DecodeError) -> Self {
-        Self(std::format!("an RFC 8448 message does not decode: {e:?}"))
+        Self(alloc::format!("an RFC 8448 message does not decode: {e:?}"))
     }
 }

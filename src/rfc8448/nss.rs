@@ -12,9 +12,9 @@
 //! What differs per trace (HelloRetryRequest preferences, compatibility mode, client
 //! authentication, resumption) is set in [`super::handshakes`].
 
-use std::sync::Arc;
-use std::vec;
-use std::vec::Vec;
+use alloc::sync::Arc;
+use alloc::vec;
+use alloc::vec::Vec;
 
 use crate::client::{ClientConfig, ClientHelloPadding};
 use crate::crypto::rustcrypto::RustCryptoProvider;
@@ -108,7 +108,7 @@ pub fn server_certificate(trace: &Trace) -> Result<Vec<u8>, SetupError> {
 /// is on.
 pub fn nss_client_config(trace: &Trace, session_ticket: bool) -> Result<ClientConfig, SetupError> {
     let anchors = TrustAnchors::from_der_certificates([server_certificate(trace)?])
-        .map_err(|e| SetupError(std::format!("server certificate as anchor: {e}")))?;
+        .map_err(|e| SetupError(alloc::format!("server certificate as anchor: {e}")))?;
     let validator =
         CertificateValidator::new(Arc::new(RustCryptoProvider), anchors).with_min_rsa_bits(1024);
     let verifier = Arc::new(WebPkiServerVerifier::without_name_check(validator));

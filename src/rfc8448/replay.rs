@@ -10,11 +10,12 @@
 //! with the certificate's public key over exactly the content the engine asked it to sign,
 //! so the engine must have built the RFC's signed content byte for byte.
 
-use std::string::{String, ToString};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::vec::Vec;
+use alloc::string::{String, ToString};
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use spin::{Mutex, MutexGuard};
 
-use std::collections::VecDeque;
+use alloc::collections::VecDeque;
 
 use crate::crypto::{CryptoError, CryptoProvider, Rng, SigningKey};
 use crate::wire::algorithms::SignatureScheme;
@@ -102,8 +103,9 @@ impl ReplayRng {
     }
 
     fn lock(&self) -> MutexGuard<'_, Shared> {
-        // A panic while holding the lock cannot leave the queue half-updated: recover it.
-        self.shared.lock().unwrap_or_else(|e| e.into_inner())
+        // A spin lock (this module builds without `std`): the engines draw from one
+        // thread, so it is never contended.
+        self.shared.lock()
     }
 }
 
@@ -127,12 +129,12 @@ impl Rng for ReplayRng {
             return Ok(());
         }
         let why = match shared.queue.front() {
-            Some((name, value)) => std::format!(
+            Some((name, value)) => alloc::format!(
                 "the engine asked for {} random bytes where the trace's {name} has {}",
                 dest.len(),
                 value.len()
             ),
-            None => std::format!(
+            None => alloc::format!(
                 "the engine asked for {} random bytes after the trace's values ran out",
                 dest.len()
             ),

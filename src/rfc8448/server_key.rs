@@ -10,9 +10,9 @@
 //! that ends with the salt). [`pss_salt`] does that, and the server's replayed RNG hands
 //! the salt to the engine, whose signature must then equal the RFC's byte for byte.
 
-use std::sync::Arc;
-use std::vec;
-use std::vec::Vec;
+use alloc::sync::Arc;
+use alloc::vec;
+use alloc::vec::Vec;
 
 use rsa::pkcs1::EncodeRsaPrivateKey;
 use rsa::traits::PublicKeyParts;

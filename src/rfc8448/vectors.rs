@@ -16,9 +16,9 @@
 //! [`Trace::block`] and [`Block::get`] are for tests: a missing block or value panics, with
 //! a message listing what the trace does have.
 
-use std::format;
-use std::string::{String, ToString};
-use std::vec::Vec;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 
 /// The trace files, with the RFC 8448 section each comes from.
 pub const TRACES: [(&str, &str); 6] = [
@@ -99,7 +99,7 @@ impl core::fmt::Display for VectorError {
     }
 }
 
-impl std::error::Error for VectorError {}
+impl core::error::Error for VectorError {}
 
 /// Loads the embedded trace `name` (one of [`TRACES`]).
 pub fn load(name: &str) -> Result<Trace, VectorError> {

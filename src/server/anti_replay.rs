@@ -99,12 +99,17 @@ pub(crate) fn replay_key(provider: &dyn CryptoProvider, label: &[u8], data: &[u8
     key
 }
 
-#[cfg(feature = "std")]
+#[cfg(any(feature = "std", feature = "rfc8448"))]
 pub use memory::MemoryReplayStore;
 
-#[cfg(feature = "std")]
+// With `std` a std mutex; without it (the RFC 8448 servers in WebAssembly), a spin lock.
+#[cfg(any(feature = "std", feature = "rfc8448"))]
 mod memory {
     use alloc::collections::BTreeMap;
+    use core::ops::DerefMut;
+    #[cfg(not(feature = "std"))]
+    use spin::Mutex;
+    #[cfg(feature = "std")]
     use std::sync::Mutex;
 
     use super::ReplayStore;
@@ -132,7 +137,19 @@ mod memory {
 
         /// How many keys are held now.
         pub fn len(&self) -> usize {
-            self.entries.lock().map(|e| e.len()).unwrap_or(0)
+            self.entries().map_or(0, |e| e.len())
+        }
+
+        /// The map, or None if a thread panicked while holding it.
+        #[cfg(feature = "std")]
+        fn entries(&self) -> Option<impl DerefMut<Target = BTreeMap<[u8; 32], u64>> + '_> {
+            self.entries.lock().ok()
+        }
+
+        /// The map (a spin lock cannot be poisoned).
+        #[cfg(not(feature = "std"))]
+        fn entries(&self) -> Option<impl DerefMut<Target = BTreeMap<[u8; 32], u64>> + '_> {
+            Some(self.entries.lock())
         }
 
         /// True if no key is held.
@@ -153,7 +170,7 @@ mod memory {
                 return false;
             }
             // A poisoned lock means another thread panicked mid-update: refuse.
-            let Ok(mut entries) = self.entries.lock() else {
+            let Some(mut entries) = self.entries() else {
                 return false;
             };
             if entries.get(key).is_some_and(|&until| until > now_ms) {
