@@ -34,7 +34,8 @@
 //!   out.
 //! - **Events**: tickets are kept (the newest [`DEFAULT_TICKETS_KEPT`]) for
 //!   [`TlsStream::take_tickets`], accepted 0-RTT data for [`TlsStream::take_early_data`];
-//!   trace events are dropped.
+//!   trace events go to a sink ([`TlsAcceptor::accept_traced`], [`TlsStream::set_trace_sink`])
+//!   or are dropped.
 //!
 //! Not here: splitting a stream into read and write halves (use `tokio::io::split`).
 
@@ -63,7 +64,7 @@ use crate::connection::{
 use crate::error::Error;
 use crate::os_rng::OsRng;
 use crate::server::{ServerConfig, ServerConnection, ServerState};
-use crate::stream::{DEFAULT_TICKETS_KEPT, tls_error};
+use crate::stream::{DEFAULT_TICKETS_KEPT, TraceSink, tls_error};
 use crate::time::Time;
 
 /// How long a handshake may take by default.
@@ -209,10 +210,24 @@ impl TlsAcceptor {
     where
         IO: AsyncRead + AsyncWrite + Unpin,
     {
+        self.accept_traced(io, None).await
+    }
+
+    /// Runs a server handshake over `io`, handing its trace events to `sink` (the config
+    /// must enable tracing).
+    pub async fn accept_traced<IO>(
+        &self,
+        io: IO,
+        sink: Option<TraceSink>,
+    ) -> io::Result<ServerTlsStream<IO>>
+    where
+        IO: AsyncRead + AsyncWrite + Unpin,
+    {
         let slot = self.in_progress.enter();
         let conn = ServerConnection::new(self.config.clone(), Box::new(OsRng), Time::now())
             .map_err(tls_error)?;
         let mut stream = TlsStream::new(conn, io, self.decisions.clone());
+        stream.trace_sink = sink;
         {
             let mut handshake = pin!(within(self.handshake_timeout, stream.handshake()));
             let mut dropped = pin!(slot.dropped.notified());
@@ -337,6 +352,7 @@ pub struct TlsStream<S, IO> {
     tickets: VecDeque<Ticket>,
     early_data: Vec<u8>,
     close_sent: bool,
+    trace_sink: Option<TraceSink>,
 }
 
 impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
@@ -352,6 +368,7 @@ impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
             tickets: VecDeque::new(),
             early_data: Vec::new(),
             close_sent: false,
+            trace_sink: None,
         }
     }
 
@@ -360,6 +377,11 @@ impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
         core::future::poll_fn(|cx| self.poll_run(cx, |conn| pump::handshake_step(conn)))
             .await
             .map(|_| ())
+    }
+
+    /// Hands every later trace event to `sink` (the config must enable tracing).
+    pub fn set_trace_sink(&mut self, sink: TraceSink) {
+        self.trace_sink = Some(sink);
     }
 
     /// The negotiated parameters, once the handshake is complete.
@@ -517,7 +539,11 @@ impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
         if decision.is_some() {
             self.decision = decision;
         }
-        while self.conn.poll_trace().is_some() {}
+        while let Some(trace) = self.conn.poll_trace() {
+            if let Some(sink) = &mut self.trace_sink {
+                sink(trace);
+            }
+        }
     }
 }
 
