@@ -9,7 +9,8 @@
 //!   interrupted call or a short write loses nothing, and the next call resumes;
 //! - received bytes wait in an [`Inbox`] until the connection takes them, so a pause for a
 //!   deferred decision keeps what arrived meanwhile;
-//! - after a fatal error, our alert is sent and then the TLS error is the answer;
+//! - after a fatal error, our alert is sent, application data that arrived before it is
+//!   still delivered, and then the TLS error is the answer to every call;
 //! - after the peer's close_notify, reads return 0.
 //!
 //! Not here: any transport, any clock, any executor.
@@ -63,15 +64,24 @@ pub(crate) fn handshake_step<S: StateMachine>(conn: &Connection<S>) -> Step {
 }
 
 /// The next step towards reading application data into `out`: the handshake first, then
-/// data already received, then our pending output, then the transport. `Done(0)` means
-/// end of stream (the peer's close_notify, or an empty `out`).
+/// data already received (data that arrived before a fatal error is still delivered,
+/// then the error), then our pending output, then the transport. `Done(0)` means end of
+/// stream (the peer's close_notify, or an empty `out`).
 pub(crate) fn read_step<S: StateMachine>(conn: &mut Connection<S>, out: &mut [u8]) -> Step {
-    if conn.is_handshaking() || conn.error().is_some() {
+    if conn.is_handshaking() {
         return handshake_step(conn);
+    }
+    let failed = conn.error();
+    if failed.is_some() && !conn.pending_output().is_empty() {
+        // Our alert goes out first.
+        return Step::Send;
     }
     let n = conn.read_application_data(out);
     if n > 0 || out.is_empty() {
         return Step::Done(n);
+    }
+    if let Some(err) = failed {
+        return Step::Failed(err);
     }
     if !conn.pending_output().is_empty() {
         // A KeyUpdate answer, say: sent before we wait for more.

@@ -547,6 +547,15 @@ impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
     }
 }
 
+impl<S: StateMachine, IO: core::fmt::Debug> core::fmt::Debug for TlsStream<S, IO> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TlsStream")
+            .field("state", &self.conn.state_name())
+            .field("io", &self.io)
+            .finish_non_exhaustive()
+    }
+}
+
 // Nothing in the stream is pinned structurally: the connection is only reached by `&mut`.
 impl<S, IO: Unpin> Unpin for TlsStream<S, IO> {}
 
