@@ -21,6 +21,7 @@
 //!
 //! Not here: TLS itself (the connection does it), certificates (see `crate::x509`).
 
+#[cfg(any(feature = "std", feature = "embedded-io"))]
 pub(crate) mod pump;
 
 #[cfg(feature = "embedded-io")]

@@ -10,8 +10,6 @@
 //! Not here: reading from or writing to a transport (the adapters do), events other than
 //! application data (they stay in the queue for `poll_event`).
 
-use alloc::collections::VecDeque;
-
 use super::event::Event;
 use super::{Connection, StateMachine};
 
@@ -61,9 +59,10 @@ impl<S: StateMachine> Connection<S> {
 
     /// Hands every queued event except application data to `handle`, oldest first;
     /// application data stays queued for [`Connection::read_application_data`].
+    #[cfg(feature = "std")]
     pub(crate) fn take_events_except_data(&mut self, mut handle: impl FnMut(Event)) {
         let events = core::mem::take(&mut self.core.events);
-        let mut kept = VecDeque::new();
+        let mut kept = alloc::collections::VecDeque::new();
         for event in events {
             match event {
                 Event::ApplicationData(_) => kept.push_back(event),
