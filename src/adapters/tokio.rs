@@ -54,7 +54,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use ::tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use ::tokio::sync::Notify;
-use rustls_pki_types::ServerName;
 
 use crate::adapters::pump::{self, Inbox, Step};
 use crate::client::{ClientConfig, ClientConnection, ClientState, Ticket};
@@ -66,6 +65,9 @@ use crate::os_rng::OsRng;
 use crate::server::{ServerConfig, ServerConnection, ServerState};
 use crate::stream::{DEFAULT_TICKETS_KEPT, TraceSink, tls_error};
 use crate::time::Time;
+
+/// The name a client connects to (rustls-pki-types' type, re-exported).
+pub use rustls_pki_types::ServerName;
 
 /// How long a handshake may take by default.
 pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
