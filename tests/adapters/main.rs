@@ -4,7 +4,7 @@
 //!
 //! | module          | what                                                              | peers |
 //! |-----------------|-------------------------------------------------------------------|-------|
-//! | `std_stream`    | nothing lost on `WouldBlock`, `Interrupted`, short writes (seeded); sticky TLS error; EOF; close_notify | rustls |
+//! | `std_stream`    | nothing lost on `WouldBlock`, `Interrupted`, short writes (seeded); sticky TLS error; EOF; close_notify; a bounded ticket store | rustls, lucid-tls |
 //! | `tokio_adapter` | 200 concurrent handshakes and echo; deferred decisions; timeout; 1,000 stalled clients | our client, openssl s_client, curl |
 //! | `embedded`      | blocking and async embedded-io clients; a blocking embedded-io server | rustls, openssl s_client |
 //!

@@ -240,3 +240,34 @@ fn std_reads_return_zero_after_close_notify() {
     drop(tcp);
     server.join().unwrap();
 }
+
+#[test]
+fn std_client_stream_keeps_only_the_newest_tickets() {
+    use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
+    use lucid_tls::server::{Sealer, TicketConfig};
+    use lucid_tls::stream::{DEFAULT_TICKETS_KEPT, ServerStream};
+    let mut config = pki::server_config();
+    config.tickets = Some(TicketConfig {
+        issuer: Arc::new(Sealer::new(&RustCryptoProvider, [1, 2, 3, 4], &[7u8; 32]).unwrap()),
+        count: 20,
+        lifetime_secs: 3600,
+        nonce_len: 1,
+    });
+    let config = Arc::new(config);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (tcp, _) = listener.accept().unwrap();
+        let mut tls = ServerStream::accept(config, tcp).unwrap();
+        tls.write_all(b"twenty tickets sent").unwrap();
+        tls.close().unwrap();
+    });
+    let tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut tls =
+        ClientStream::connect(Arc::new(pki::client_config()), Some("localhost"), tcp).unwrap();
+    let mut received = String::new();
+    tls.read_to_string(&mut received).unwrap();
+    assert_eq!(received, "twenty tickets sent");
+    assert_eq!(tls.take_tickets().len(), DEFAULT_TICKETS_KEPT);
+    server.join().unwrap();
+}
