@@ -32,8 +32,8 @@
 //!   close_notify makes `read` return 0 (end of stream). Answering the peer's close_notify
 //!   with ours is the caller's choice: call [`Stream::close`].
 //! - **Errors**: a TLS failure comes back as an [`io::Error`] whose inner error is the
-//!   crate's [`Error`] (`err.get_ref()` and `downcast_ref::<Error>()`). The alert it calls
-//!   for has been written to the transport first. Errors are sticky: every later `read` or
+//!   crate's [`Error`](crate::Error) (`err.get_ref()` and `downcast_ref::<Error>()`). The
+//!   alert it calls for has been written to the transport first. Errors are sticky: every later `read` or
 //!   `write` returns the same TLS error. A transport that ends without close_notify gives
 //!   [`io::ErrorKind::UnexpectedEof`]: a truncation attack looks exactly like that
 //!   (RFC 9846 §6.1).
@@ -44,8 +44,8 @@
 //! - **Deferred decisions** (a verifier or signing key whose `defers()` is true, see
 //!   [`crate::connection::deferred`]) are not supported: a blocking stream cannot wait
 //!   for an answer. When the connection pauses for one, the call fails with an
-//!   [`io::ErrorKind::Unsupported`] error carrying [`Error::Misuse`]. The tokio adapter
-//!   (`crate::adapters::tokio`) supports them.
+//!   [`io::ErrorKind::Unsupported`] error carrying [`Error::Misuse`](crate::Error::Misuse).
+//!   The tokio adapter (`crate::adapters::tokio`) supports them.
 //! - **Trace events** are dropped unless a sink is set ([`Stream::set_trace_sink`]); turn
 //!   `trace` off in the config when nobody reads them.
 //!
@@ -59,14 +59,20 @@ use alloc::vec;
 use alloc::vec::Vec;
 use std::io::{self, Read, Write};
 
-use crate::adapters::pump::{self, Inbox, Step};
+use crate::adapters::pump::{self, Inbox};
 use crate::client::{ClientConfig, ClientConnection, ClientState, Ticket};
 use crate::connection::{Connection, Event, Negotiated, StateMachine};
-use crate::error::Error;
 use crate::os_rng::OsRng;
 use crate::server::{ServerConfig, ServerConnection, ServerState};
 use crate::time::Time;
 use crate::trace::{Direction, TraceEvent};
+
+mod borrowed;
+mod driver;
+
+pub use borrowed::BorrowedStream;
+use driver::Driver;
+pub(crate) use driver::tls_error;
 
 /// A blocking TLS client stream.
 pub type ClientStream<T> = Stream<ClientState, T>;
@@ -279,179 +285,6 @@ impl<S: StateMachine, T: Read + Write> Write for Stream<S, T> {
     }
 }
 
-/// The same stream over a connection and a transport the caller keeps: `Read + Write` for
-/// as long as the borrows last. Events other than application data (tickets, KeyUpdates,
-/// early data) stay in the connection: take them with `poll_event` afterwards.
-pub struct BorrowedStream<'a, S, T> {
-    conn: &'a mut Connection<S>,
-    transport: &'a mut T,
-    /// Received TLS bytes the connection has not taken yet (only while it is paused; they
-    /// are dropped with the stream).
-    inbox: Inbox<Vec<u8>>,
-}
-
-impl<'a, S: StateMachine, T: Read + Write> BorrowedStream<'a, S, T> {
-    /// A stream over `conn` and `transport`.
-    pub fn new(conn: &'a mut Connection<S>, transport: &'a mut T) -> Self {
-        Self {
-            conn,
-            transport,
-            inbox: Inbox::new(vec![0; TRANSPORT_READ_SIZE]),
-        }
-    }
-
-    /// Runs the handshake to its end, if it is not over yet.
-    pub fn handshake(&mut self) -> io::Result<()> {
-        self.driver().handshake()
-    }
-
-    /// Sends close_notify (RFC 9846 §6.1).
-    pub fn close(&mut self) -> io::Result<()> {
-        self.driver().close()
-    }
-
-    fn driver(&mut self) -> Driver<'_, S, T> {
-        Driver {
-            conn: self.conn,
-            transport: self.transport,
-            inbox: &mut self.inbox,
-        }
-    }
-}
-
-impl<S: StateMachine, T: Read + Write> Read for BorrowedStream<'_, S, T> {
-    /// As [`Stream`]'s `read`.
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        self.driver().read(out)
-    }
-}
-
-impl<S: StateMachine, T: Read + Write> Write for BorrowedStream<'_, S, T> {
-    /// As [`Stream`]'s `write`.
-    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        self.driver().write(data)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.driver().flush()
-    }
-}
-
-/// The blocking I/O loop both streams run: the steps of `crate::adapters::pump`,
-/// performed with `std::io`.
-struct Driver<'a, S, T> {
-    conn: &'a mut Connection<S>,
-    transport: &'a mut T,
-    inbox: &'a mut Inbox<Vec<u8>>,
-}
-
-impl<S: StateMachine, T: Read + Write> Driver<'_, S, T> {
-    fn handshake(&mut self) -> io::Result<()> {
-        self.run(|conn| pump::handshake_step(conn)).map(|_| ())
-    }
-
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        self.run(|conn| pump::read_step(conn, out))
-    }
-
-    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        // Everything queued earlier goes out first: an error here has accepted nothing.
-        self.run(|conn| pump::write_step(conn))?;
-        let data = data.get(..MAX_PLAINTEXT_PER_WRITE).unwrap_or(data);
-        self.conn.write(data).map_err(tls_error)?;
-        // The connection holds `data` now: what the transport does not take at once
-        // (`WouldBlock`, a short write) goes out on the next call, so this is not an error.
-        let _ = self.run(|conn| pump::flush_step(conn));
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.run(|conn| pump::flush_step(conn))?;
-        self.transport.flush()
-    }
-
-    fn close(&mut self) -> io::Result<()> {
-        self.conn.close();
-        self.run(|conn| pump::flush_step(conn)).map(|_| ())
-    }
-
-    fn key_update(&mut self, request_peer: bool) -> io::Result<()> {
-        self.handshake()?;
-        self.conn.key_update(request_peer).map_err(tls_error)?;
-        self.run(|conn| pump::flush_step(conn)).map(|_| ())
-    }
-
-    /// Performs steps until `next` says done, paused or failed.
-    fn run(&mut self, mut next: impl FnMut(&mut Connection<S>) -> Step) -> io::Result<usize> {
-        loop {
-            match next(self.conn) {
-                Step::Done(n) => return Ok(n),
-                Step::Send => self.send()?,
-                Step::Receive => self.receive()?,
-                Step::Paused(_) => {
-                    return Err(io::Error::new(
-                        io::ErrorKind::Unsupported,
-                        Error::Misuse(
-                            "a deferred verifier or signing key paused the handshake: a \
-                             blocking stream cannot answer it; use the tokio adapter or drive \
-                             the Connection directly",
-                        ),
-                    ));
-                }
-                Step::Failed(err) => return Err(tls_error(err)),
-            }
-        }
-    }
-
-    /// One write of the queued TLS bytes; only what the transport took leaves the queue.
-    fn send(&mut self) -> io::Result<()> {
-        match self.transport.write(pump::output(self.conn)) {
-            Ok(0) => Err(io::ErrorKind::WriteZero.into()),
-            Ok(n) => {
-                pump::sent(self.conn, n);
-                if pump::output(self.conn).is_empty() {
-                    self.transport.flush()?;
-                }
-                Ok(())
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(()),
-            // The TLS error first: it says why, where a failed write of our alert would not.
-            Err(e) => Err(self.conn.error().map_or(e, tls_error)),
-        }
-    }
-
-    /// One read of the transport (unless received bytes are still waiting), fed to the
-    /// connection. A TLS error is left for the next step to report, after our alert.
-    fn receive(&mut self) -> io::Result<()> {
-        if self.inbox.is_empty() {
-            let n = match self.transport.read(self.inbox.space()) {
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(()),
-                Err(e) => return Err(e),
-            };
-            if n == 0 {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "the transport ended without a TLS close_notify",
-                ));
-            }
-            self.inbox.filled(n);
-        }
-        let _ = self.inbox.feed(self.conn, Time::now(), false);
-        Ok(())
-    }
-}
-
-/// A TLS error as an I/O error carrying it.
-pub(crate) fn tls_error(err: Error) -> io::Error {
-    let kind = match err {
-        Error::AlertReceived(_) => io::ErrorKind::ConnectionAborted,
-        Error::Misuse(_) => io::ErrorKind::InvalidInput,
-        _ => io::ErrorKind::InvalidData,
-    };
-    io::Error::new(kind, err)
-}
-
 impl<T: Read + Write> Stream<ClientState, T> {
     /// A client stream to `server_name` over `transport`, with the OS RNG. The ClientHello
     /// is sent by the first call that needs the peer.
@@ -538,6 +371,7 @@ mod tests {
     use super::*;
     use crate::client::PinnedCertificates;
     use crate::crypto::rustcrypto::RustCryptoProvider;
+    use crate::error::Error;
     use crate::server::CertifiedKey;
     use crate::wire::alert::AlertDescription;
     use std::net::{TcpListener, TcpStream};

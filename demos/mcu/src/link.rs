@@ -21,6 +21,14 @@ const IDLE_POLLS: u32 = 200;
 #[derive(Debug, Clone, Copy)]
 pub struct TimedOut;
 
+impl core::fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("the peer stayed silent past the deadline")
+    }
+}
+
+impl core::error::Error for TimedOut {}
+
 impl embedded_io::Error for TimedOut {
     fn kind(&self) -> embedded_io::ErrorKind {
         embedded_io::ErrorKind::TimedOut

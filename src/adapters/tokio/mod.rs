@@ -49,11 +49,8 @@ use core::pin::{Pin, pin};
 use core::task::{Context, Poll, ready};
 use core::time::Duration;
 use std::io;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use ::tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use ::tokio::sync::Notify;
 
 use crate::adapters::pump::{self, Inbox, Step};
 use crate::client::{ClientConfig, ClientConnection, ClientState, Ticket};
@@ -65,6 +62,10 @@ use crate::os_rng::OsRng;
 use crate::server::{ServerConfig, ServerConnection, ServerState};
 use crate::stream::{DEFAULT_TICKETS_KEPT, TraceSink, tls_error};
 use crate::time::Time;
+
+mod slots;
+
+use slots::HandshakeSlots;
 
 /// The name a client connects to (rustls-pki-types' type, re-exported).
 pub use rustls_pki_types::ServerName;
@@ -269,63 +270,6 @@ async fn within<T>(
             io::ErrorKind::TimedOut,
             "the TLS handshake did not finish in time",
         )),
-    }
-}
-
-/// The handshakes an acceptor has in progress, oldest first, each with the signal that
-/// drops it.
-struct HandshakeSlots {
-    max: usize,
-    next_id: AtomicU64,
-    slots: Mutex<VecDeque<(u64, Arc<Notify>)>>,
-}
-
-/// One handshake in progress; leaves its place when dropped.
-struct Slot {
-    id: u64,
-    dropped: Arc<Notify>,
-    slots: Arc<HandshakeSlots>,
-}
-
-impl HandshakeSlots {
-    fn new(max: usize) -> Self {
-        Self {
-            max,
-            next_id: AtomicU64::new(0),
-            slots: Mutex::new(VecDeque::new()),
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.slots.lock().map_or(0, |slots| slots.len())
-    }
-
-    /// Takes a place, dropping the oldest handshakes if all are taken.
-    fn enter(self: &Arc<Self>) -> Slot {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let dropped = Arc::new(Notify::new());
-        if let Ok(mut slots) = self.slots.lock() {
-            while slots.len() >= self.max {
-                if let Some((_, oldest)) = slots.pop_front() {
-                    // Stored if the oldest is not waiting right now: it sees it next poll.
-                    oldest.notify_one();
-                }
-            }
-            slots.push_back((id, dropped.clone()));
-        }
-        Slot {
-            id,
-            dropped,
-            slots: self.clone(),
-        }
-    }
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        if let Ok(mut slots) = self.slots.slots.lock() {
-            slots.retain(|(id, _)| *id != self.id);
-        }
     }
 }
 
