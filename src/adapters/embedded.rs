@@ -150,11 +150,11 @@ where
 
     /// One write of the queued TLS bytes; only what the transport took leaves the queue.
     fn send(&mut self) -> Result<(), StreamError<T::Error>> {
-        match self.transport.write(pump::output(&self.conn)) {
+        match self.transport.write(pump::output(&mut self.conn)) {
             Ok(0) => Err(StreamError::WriteZero),
             Ok(n) => {
                 pump::sent(&mut self.conn, n);
-                if pump::output(&self.conn).is_empty() {
+                if pump::output(&mut self.conn).is_empty() {
                     self.transport.flush().map_err(StreamError::Transport)?;
                 }
                 Ok(())

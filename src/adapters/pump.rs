@@ -36,7 +36,7 @@ pub(crate) enum Step {
 }
 
 /// The TLS bytes to write to the transport now.
-pub(crate) fn output<S: StateMachine>(conn: &Connection<S>) -> &[u8] {
+pub(crate) fn output<S: StateMachine>(conn: &mut Connection<S>) -> &[u8] {
     conn.pending_output()
 }
 
@@ -46,7 +46,7 @@ pub(crate) fn sent<S: StateMachine>(conn: &mut Connection<S>, n: usize) {
 }
 
 /// The next step towards a finished handshake; `Done(0)` once it is.
-pub(crate) fn handshake_step<S: StateMachine>(conn: &Connection<S>) -> Step {
+pub(crate) fn handshake_step<S: StateMachine>(conn: &mut Connection<S>) -> Step {
     if !conn.pending_output().is_empty() {
         // Our flight, or our alert before the error is reported.
         return Step::Send;
@@ -94,7 +94,7 @@ pub(crate) fn read_step<S: StateMachine>(conn: &mut Connection<S>, out: &mut [u8
 }
 
 /// The next step towards an empty output queue: `Done(0)` once everything is sent.
-pub(crate) fn flush_step<S: StateMachine>(conn: &Connection<S>) -> Step {
+pub(crate) fn flush_step<S: StateMachine>(conn: &mut Connection<S>) -> Step {
     if !conn.pending_output().is_empty() {
         return Step::Send;
     }
@@ -103,7 +103,7 @@ pub(crate) fn flush_step<S: StateMachine>(conn: &Connection<S>) -> Step {
 
 /// The next step before application data can be written: the handshake, then an empty
 /// output queue, so that what is queued stays within one write's worth of records.
-pub(crate) fn write_step<S: StateMachine>(conn: &Connection<S>) -> Step {
+pub(crate) fn write_step<S: StateMachine>(conn: &mut Connection<S>) -> Step {
     match handshake_step(conn) {
         Step::Done(_) => flush_step(conn),
         step => step,

@@ -14,8 +14,15 @@ use super::event::Event;
 use super::{Connection, StateMachine};
 
 impl<S: StateMachine> Connection<S> {
-    /// The TLS bytes queued for the transport and not yet acknowledged as sent.
-    pub(crate) fn pending_output(&self) -> &[u8] {
+    /// The TLS bytes queued for the transport and not yet acknowledged as sent, with the
+    /// handshake messages still being gathered into records (as `take_output` does; held
+    /// back while a deferred decision is pending).
+    pub(crate) fn pending_output(&mut self) -> &[u8] {
+        if !self.core.is_paused()
+            && let Err(err) = self.core.flush_handshake()
+        {
+            self.core.fail(err);
+        }
         &self.core.output
     }
 

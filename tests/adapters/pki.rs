@@ -83,12 +83,17 @@ pub fn client_config() -> ClientConfig {
     WebPkiServerVerifier::new(validator).into_client_config()
 }
 
-/// A rustls server config presenting the same certificate.
-pub fn rustls_server_config() -> Arc<rustls::ServerConfig> {
+/// A rustls server config presenting the same certificate; with `p256_only`, it accepts
+/// only P-256 key shares (our client's X25519 share then gets a HelloRetryRequest).
+pub fn rustls_server_config(p256_only: bool) -> Arc<rustls::ServerConfig> {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     let pki = pki();
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut provider = rustls::crypto::ring::default_provider();
+    if p256_only {
+        provider.kx_groups = vec![rustls::crypto::ring::kx_group::SECP256R1];
+    }
+    let provider = Arc::new(provider);
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13])
         .unwrap()

@@ -12,6 +12,8 @@ use crate::pki;
 pub enum Peer {
     /// Sends back what arrives; answers close_notify with close_notify.
     Echo,
+    /// As `Echo`, after a HelloRetryRequest: only P-256 key shares are accepted.
+    EchoAfterRetry,
     /// Writes "bye", then a record of garbage outside TLS (the client must fail with
     /// bad_record_mac).
     Garbage,
@@ -23,7 +25,7 @@ pub enum Peer {
 
 /// Starts the server; returns its port and the thread serving the one connection.
 pub fn start(peer: Peer) -> (u16, JoinHandle<()>) {
-    let config = pki::rustls_server_config();
+    let config = pki::rustls_server_config(matches!(peer, Peer::EchoAfterRetry));
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = thread::spawn(move || {
@@ -31,7 +33,7 @@ pub fn start(peer: Peer) -> (u16, JoinHandle<()>) {
         let conn = rustls::ServerConnection::new(config).unwrap();
         let mut tls = rustls::StreamOwned::new(conn, tcp);
         match peer {
-            Peer::Echo => {
+            Peer::Echo | Peer::EchoAfterRetry => {
                 let mut buffer = [0u8; 4096];
                 loop {
                     match tls.read(&mut buffer) {

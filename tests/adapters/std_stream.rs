@@ -271,3 +271,16 @@ fn std_client_stream_keeps_only_the_newest_tickets() {
     assert_eq!(tls.take_tickets().len(), DEFAULT_TICKETS_KEPT);
     server.join().unwrap();
 }
+
+#[test]
+fn std_stream_completes_a_handshake_with_a_hello_retry_request() {
+    // The second ClientHello is gathered into records lazily: the stream must send it.
+    let (conn, tcp, server) = connect(Peer::EchoAfterRetry);
+    let mut tls = ClientStream::new(conn, Flaky::new(tcp, 7));
+    again(|| tls.handshake()).unwrap();
+    let echoed = echo_in_pieces(&mut tls, b"after a retry", 7);
+    assert_eq!(echoed, b"after a retry");
+    again(|| tls.close()).unwrap();
+    assert_eq!(again(|| tls.read(&mut [0u8; 8])).unwrap(), 0);
+    server.join().unwrap();
+}

@@ -387,12 +387,12 @@ impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
 
     /// One write of the queued TLS bytes; only what the transport took leaves the queue.
     fn poll_send(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let written = ready!(Pin::new(&mut self.io).poll_write(cx, pump::output(&self.conn)));
+        let written = ready!(Pin::new(&mut self.io).poll_write(cx, pump::output(&mut self.conn)));
         match written {
             Ok(0) => Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
             Ok(n) => {
                 pump::sent(&mut self.conn, n);
-                if pump::output(&self.conn).is_empty() {
+                if pump::output(&mut self.conn).is_empty() {
                     ready!(Pin::new(&mut self.io).poll_flush(cx))?;
                 }
                 Poll::Ready(Ok(()))
