@@ -320,7 +320,7 @@ impl<T: Read + Write> Stream<ClientState, T> {
         let result = self.conn.write_early_data(data);
         self.drain_events();
         result.map_err(tls_error)?;
-        self.driver().run(|conn| pump::flush_step(conn)).map(|_| ())
+        self.driver().run(pump::flush_step).map(|_| ())
     }
 
     /// True while 0-RTT data may be written.

@@ -103,13 +103,13 @@ where
 
     /// Runs the handshake to its end, if it is not over yet.
     pub fn handshake(&mut self) -> Result<(), StreamError<T::Error>> {
-        self.run(|conn| pump::handshake_step(conn)).map(|_| ())
+        self.run(pump::handshake_step).map(|_| ())
     }
 
     /// Sends close_notify (RFC 9846 §6.1). Reading may go on until `read` returns 0.
     pub fn close(&mut self) -> Result<(), StreamError<T::Error>> {
         self.conn.close();
-        self.run(|conn| pump::flush_step(conn)).map(|_| ())
+        self.run(pump::flush_step).map(|_| ())
     }
 
     /// The connection.
@@ -212,16 +212,16 @@ where
     /// needed. Once the connection took `data`, a transport error is reported by the next
     /// call instead (the bytes are queued, not lost).
     fn write(&mut self, data: &[u8]) -> Result<usize, Self::Error> {
-        self.run(|conn| pump::write_step(conn))?;
+        self.run(pump::write_step)?;
         let data = data.get(..MAX_PLAINTEXT_PER_WRITE).unwrap_or(data);
         self.conn.write(data).map_err(StreamError::Tls)?;
-        let _ = self.run(|conn| pump::flush_step(conn));
+        let _ = self.run(pump::flush_step);
         Ok(data.len())
     }
 
     /// Sends everything queued, then flushes the transport.
     fn flush(&mut self) -> Result<(), Self::Error> {
-        self.run(|conn| pump::flush_step(conn))?;
+        self.run(pump::flush_step)?;
         self.transport.flush().map_err(StreamError::Transport)
     }
 }

@@ -42,15 +42,13 @@ where
 
     /// Runs the handshake to its end, if it is not over yet.
     pub async fn handshake(&mut self) -> Result<(), StreamError<T::Error>> {
-        self.run(|conn| pump::handshake_step(conn))
-            .await
-            .map(|_| ())
+        self.run(pump::handshake_step).await.map(|_| ())
     }
 
     /// Sends close_notify (RFC 9846 §6.1). Reading may go on until `read` returns 0.
     pub async fn close(&mut self) -> Result<(), StreamError<T::Error>> {
         self.conn.close();
-        self.run(|conn| pump::flush_step(conn)).await.map(|_| ())
+        self.run(pump::flush_step).await.map(|_| ())
     }
 
     /// The connection.
@@ -154,16 +152,16 @@ where
     /// needed. Once the connection took `data`, a transport error is reported by the next
     /// call instead (the bytes are queued, not lost).
     async fn write(&mut self, data: &[u8]) -> Result<usize, Self::Error> {
-        self.run(|conn| pump::write_step(conn)).await?;
+        self.run(pump::write_step).await?;
         let data = data.get(..MAX_PLAINTEXT_PER_WRITE).unwrap_or(data);
         self.conn.write(data).map_err(StreamError::Tls)?;
-        let _ = self.run(|conn| pump::flush_step(conn)).await;
+        let _ = self.run(pump::flush_step).await;
         Ok(data.len())
     }
 
     /// Sends everything queued, then flushes the transport.
     async fn flush(&mut self) -> Result<(), Self::Error> {
-        self.run(|conn| pump::flush_step(conn)).await?;
+        self.run(pump::flush_step).await?;
         self.transport.flush().await.map_err(StreamError::Transport)
     }
 }

@@ -22,7 +22,7 @@ pub(super) struct Driver<'a, S, T> {
 
 impl<S: StateMachine, T: Read + Write> Driver<'_, S, T> {
     pub(super) fn handshake(&mut self) -> io::Result<()> {
-        self.run(|conn| pump::handshake_step(conn)).map(|_| ())
+        self.run(pump::handshake_step).map(|_| ())
     }
 
     pub(super) fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
@@ -31,29 +31,29 @@ impl<S: StateMachine, T: Read + Write> Driver<'_, S, T> {
 
     pub(super) fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         // Everything queued earlier goes out first: an error here has accepted nothing.
-        self.run(|conn| pump::write_step(conn))?;
+        self.run(pump::write_step)?;
         let data = data.get(..MAX_PLAINTEXT_PER_WRITE).unwrap_or(data);
         self.conn.write(data).map_err(tls_error)?;
         // The connection holds `data` now: what the transport does not take at once
         // (`WouldBlock`, a short write) goes out on the next call, so this is not an error.
-        let _ = self.run(|conn| pump::flush_step(conn));
+        let _ = self.run(pump::flush_step);
         Ok(data.len())
     }
 
     pub(super) fn flush(&mut self) -> io::Result<()> {
-        self.run(|conn| pump::flush_step(conn))?;
+        self.run(pump::flush_step)?;
         self.transport.flush()
     }
 
     pub(super) fn close(&mut self) -> io::Result<()> {
         self.conn.close();
-        self.run(|conn| pump::flush_step(conn)).map(|_| ())
+        self.run(pump::flush_step).map(|_| ())
     }
 
     pub(super) fn key_update(&mut self, request_peer: bool) -> io::Result<()> {
         self.handshake()?;
         self.conn.key_update(request_peer).map_err(tls_error)?;
-        self.run(|conn| pump::flush_step(conn)).map(|_| ())
+        self.run(pump::flush_step).map(|_| ())
     }
 
     /// Performs steps until `next` says done, paused or failed.

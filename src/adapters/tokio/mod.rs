@@ -320,7 +320,7 @@ impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
 
     /// Runs the handshake to its end, if it is not over yet (no timeout here).
     pub async fn handshake(&mut self) -> io::Result<()> {
-        core::future::poll_fn(|cx| self.poll_run(cx, |conn| pump::handshake_step(conn)))
+        core::future::poll_fn(|cx| self.poll_run(cx, pump::handshake_step))
             .await
             .map(|_| ())
     }
@@ -531,16 +531,16 @@ impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> AsyncWrite for TlsStre
         data: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        ready!(this.poll_run(cx, |conn| pump::write_step(conn)))?;
+        ready!(this.poll_run(cx, pump::write_step))?;
         let data = data.get(..MAX_PLAINTEXT_PER_WRITE).unwrap_or(data);
         this.conn.write(data).map_err(tls_error)?;
-        let _ = this.poll_run(cx, |conn| pump::flush_step(conn));
+        let _ = this.poll_run(cx, pump::flush_step);
         Poll::Ready(Ok(data.len()))
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        ready!(this.poll_run(cx, |conn| pump::flush_step(conn)))?;
+        ready!(this.poll_run(cx, pump::flush_step))?;
         Pin::new(&mut this.io).poll_flush(cx)
     }
 
@@ -551,7 +551,7 @@ impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> AsyncWrite for TlsStre
             this.conn.close();
             this.close_sent = true;
         }
-        ready!(this.poll_run(cx, |conn| pump::flush_step(conn)))?;
+        ready!(this.poll_run(cx, pump::flush_step))?;
         Pin::new(&mut this.io).poll_shutdown(cx)
     }
 }
