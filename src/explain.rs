@@ -6,8 +6,9 @@
 //! chapters print these; they are plain strings, so any other tool can too. Nothing here
 //! changes what a connection does.
 //!
-//! Not here: checking values against RFC 8448 (that is [`crate::rfc8448::expected`]), or
-//! X.509 validation (a certificate summary decodes, it does not judge).
+//! Not here: checking values against RFC 8448 (that is `lucid_tls::rfc8448::expected`,
+//! feature `rfc8448`), or X.509 validation (a certificate summary decodes, it does not
+//! judge).
 
 use alloc::format;
 use alloc::string::{String, ToString};

@@ -26,6 +26,7 @@
 //! | trace events, NSS key log                  | [`trace`], [`keylog`]       |
 //! | time as an input (§4.3.11.1, §8.3)         | [`time`]                    |
 //! | std only: PEM loading, the OS RNG, blocking streams | `pem`, `os_rng`, `stream` |
+//! | adapters: tokio (feature `tokio`), embedded-io and embedded-io-async (features `embedded-io`, `embedded-io-async`) | [`adapters`] |
 //!
 //! ## Learning and testing
 //!
@@ -47,6 +48,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod adapters;
 pub mod client;
 pub mod codec;
 pub mod connection;

@@ -20,8 +20,8 @@
 //!
 //! # Asserting on RFC 8448, step by step
 //!
-//! [`crate::rfc8448`] builds the RFC's client and server (same configs, replayed
-//! randomness). The second flight of RFC 8448 §3 is the server's: the client reads a
+//! `lucid_tls::rfc8448` (feature `rfc8448`) builds the RFC's client and server (same
+//! configs, replayed randomness). The second flight of RFC 8448 §3 is the server's: the client reads a
 //! ServerHello carrying the RFC's random, and derives the RFC's
 //! client_handshake_traffic_secret:
 //!

@@ -1,29 +1,40 @@
-//! [`Stream`]: a blocking TLS stream over any `Read + Write` transport (a `TcpStream`, a
-//! Unix socket, a pipe), which is itself `Read + Write` (requires the `std` feature).
+//! [`Stream`] and [`BorrowedStream`]: a blocking TLS stream over any `Read + Write`
+//! transport (a `TcpStream`, a Unix socket, a pipe), which is itself `Read + Write`
+//! (requires the `std` feature).
 //!
-//! This is the sans-IO [`Connection`] with the I/O loop written once, for programs that
-//! are happy to block a thread per connection:
+//! This is the sans-IO [`Connection`] with the I/O loop written once (the steps come from
+//! `crate::adapters::pump`, shared with the tokio and embedded-io adapters):
 //!
 //! ```text
-//!   your code ──write()──► Stream ──conn.write()──► Connection ──take_output()──► transport
-//!   your code ◄──read()─── Stream ◄──poll_event()── Connection ◄──feed(now, ..)── transport
+//!   your code ──write()──► Stream ──conn.write()──► Connection ──output──► transport
+//!   your code ◄──read()─── Stream ◄───── data ───── Connection ◄──feed(now, ..)── transport
 //! ```
 //!
+//! - **Owned or borrowed**: [`Stream`] owns its connection and transport, and collects the
+//!   connection's events (tickets, early data, KeyUpdate counts). [`BorrowedStream`] runs
+//!   the same loop over a `&mut Connection` and a `&mut T` that the caller keeps; the
+//!   events other than application data stay in the connection for `poll_event`.
 //! - **Handshake**: runs on the first `read` or `write`, or when [`Stream::handshake`] is
-//!   called. It blocks until the handshake is complete or has failed.
+//!   called.
+//! - **Nothing is lost on `WouldBlock` or a short write**: TLS bytes leave the connection's
+//!   queue only once the transport took them, and received bytes wait in the stream until
+//!   the connection took them. A call that returns `WouldBlock` resumes where it stopped
+//!   on the next call. `Interrupted` is retried. A `write` returns `Ok(n)` once the
+//!   connection has accepted the `n` bytes; what the transport did not take yet goes out
+//!   on the next call (or `flush`).
 //! - **Time and randomness**: the convenience constructors ([`ClientStream::connect`],
 //!   [`ClientStream::resume`], [`ServerStream::accept`]) give the connection the OS RNG
 //!   ([`OsRng`]), and every `feed` gets [`Time::now`]. To choose your own, build the
 //!   [`Connection`] yourself and wrap it with [`Stream::new`].
-//! - **Post-handshake messages** are handled inside `read`: a KeyUpdate is answered as soon
-//!   as the record carrying it is read (the answer is written before `read` returns),
-//!   NewSessionTickets are kept for [`ClientStream::take_tickets`], and close_notify makes
-//!   `read` return 0 (end of stream). Answering the peer's close_notify with ours is the
-//!   caller's choice: call [`Stream::close`].
+//! - **Post-handshake messages** are handled inside `read`: a KeyUpdate is answered before
+//!   `read` waits for more, NewSessionTickets are kept for [`ClientStream::take_tickets`]
+//!   (the newest, at most `ClientConfig::ticket_store_capacity`), and
+//!   close_notify makes `read` return 0 (end of stream). Answering the peer's close_notify
+//!   with ours is the caller's choice: call [`Stream::close`].
 //! - **Errors**: a TLS failure comes back as an [`io::Error`] whose inner error is the
-//!   crate's [`Error`] (`err.get_ref()` and `downcast_ref::<Error>()`). The alert it calls
-//!   for has already been written to the transport. Errors are sticky, like the
-//!   connection's. A transport that ends without close_notify gives
+//!   crate's [`Error`](crate::Error) (`err.get_ref()` and `downcast_ref::<Error>()`). The
+//!   alert it calls for has been written to the transport first. Errors are sticky: every later `read` or
+//!   `write` returns the same TLS error. A transport that ends without close_notify gives
 //!   [`io::ErrorKind::UnexpectedEof`]: a truncation attack looks exactly like that
 //!   (RFC 9846 §6.1).
 //! - **Early data**: a client writes 0-RTT data with [`ClientStream::write_early_data`]
@@ -31,31 +42,36 @@
 //!   once the handshake is done, kept apart from `read`'s data because it may be a replay
 //!   (RFC 9846 §8).
 //! - **Deferred decisions** (a verifier or signing key whose `defers()` is true, see
-//!   [`crate::connection::deferred`]) are not supported: a stream blocks in `read`, so
-//!   nobody could answer. When the connection pauses for one, the handshake stops with an
-//!   [`io::ErrorKind::Unsupported`] error carrying [`Error::Misuse`]. Use a verifier and key
-//!   that answer at once, or drive the [`Connection`] yourself.
+//!   [`crate::connection::deferred`]) are not supported: a blocking stream cannot wait
+//!   for an answer. When the connection pauses for one, the call fails with an
+//!   [`io::ErrorKind::Unsupported`] error carrying [`Error::Misuse`](crate::Error::Misuse).
+//!   The tokio adapter (`crate::adapters::tokio`) supports them.
 //! - **Trace events** are dropped unless a sink is set ([`Stream::set_trace_sink`]); turn
 //!   `trace` off in the config when nobody reads them.
 //!
-//! Not here: non-blocking I/O and async. A non-blocking transport's `WouldBlock` is passed up
-//! as an error, after which the stream is still usable, but an event loop is better served by
-//! the [`Connection`] API directly. The stream does not split into read and write halves.
+//! Not here: async (see `crate::adapters`). The stream does not split into read and
+//! write halves.
 
 use alloc::boxed::Box;
-use alloc::collections::VecDeque;
 use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 use std::io::{self, Read, Write};
 
+use crate::adapters::pump::{self, Inbox};
 use crate::client::{ClientConfig, ClientConnection, ClientState, Ticket, TicketStore};
 use crate::connection::{Connection, Event, Negotiated, StateMachine};
-use crate::error::Error;
 use crate::os_rng::OsRng;
 use crate::server::{ServerConfig, ServerConnection, ServerState};
 use crate::time::Time;
 use crate::trace::{Direction, TraceEvent};
+
+mod borrowed;
+mod driver;
+
+pub use borrowed::BorrowedStream;
+use driver::Driver;
+pub(crate) use driver::tls_error;
 
 /// A blocking TLS client stream.
 pub type ClientStream<T> = Stream<ClientState, T>;
@@ -77,8 +93,8 @@ const MAX_PLAINTEXT_PER_WRITE: usize = 4 << 14;
 pub struct Stream<S, T> {
     conn: Connection<S>,
     transport: T,
-    /// Application data received and not yet read.
-    received: VecDeque<u8>,
+    /// Received TLS bytes the connection has not taken yet.
+    inbox: Inbox<Vec<u8>>,
     /// 0-RTT data received (server), not yet taken.
     early_data: Vec<u8>,
     /// Tickets received (client), not yet taken: the newest, at most
@@ -86,11 +102,9 @@ pub struct Stream<S, T> {
     tickets: TicketStore,
     /// The server's verdict on our 0-RTT data (client), once known.
     early_data_accepted: Option<bool>,
-    peer_closed: bool,
     key_updates_sent: u64,
     key_updates_received: u64,
     trace_sink: Option<TraceSink>,
-    read_buffer: Vec<u8>,
 }
 
 impl<S: StateMachine, T: Read + Write> Stream<S, T> {
@@ -100,54 +114,37 @@ impl<S: StateMachine, T: Read + Write> Stream<S, T> {
         Self {
             conn,
             transport,
-            received: VecDeque::new(),
+            inbox: Inbox::new(vec![0; TRANSPORT_READ_SIZE]),
             early_data: Vec::new(),
             tickets: TicketStore::default(),
             early_data_accepted: None,
-            peer_closed: false,
             key_updates_sent: 0,
             key_updates_received: 0,
             trace_sink: None,
-            read_buffer: vec![0; TRANSPORT_READ_SIZE],
         }
     }
 
     /// Runs the handshake to its end, if it is not over yet.
     pub fn handshake(&mut self) -> io::Result<()> {
-        self.write_tls()?;
-        while self.conn.is_handshaking() {
-            if let Some(err) = self.conn.error() {
-                return Err(tls_error(err));
-            }
-            if self.conn.pending_request().is_some() {
-                return Err(io::Error::new(
-                    io::ErrorKind::Unsupported,
-                    Error::Misuse(
-                        "a deferred verifier or signing key paused the handshake: \
-                         Stream cannot answer it; drive the Connection directly",
-                    ),
-                ));
-            }
-            self.read_tls()?;
-        }
-        Ok(())
+        let result = self.driver().handshake();
+        self.drain_events();
+        result
     }
 
     /// Sends close_notify (RFC 9846 §6.1): we will write nothing more. Reading may go on
     /// until the peer's close_notify makes `read` return 0.
     pub fn close(&mut self) -> io::Result<()> {
-        self.conn.close();
-        self.write_tls()
+        let result = self.driver().close();
+        self.drain_events();
+        result
     }
 
     /// Sends a KeyUpdate (RFC 9846 §4.7.3), asking the peer to update its keys too if
     /// `request_peer`. Runs the handshake first if needed.
     pub fn key_update(&mut self, request_peer: bool) -> io::Result<()> {
-        self.handshake()?;
-        let result = self.conn.key_update(request_peer);
+        let result = self.driver().key_update(request_peer);
         self.drain_events();
-        result.map_err(tls_error)?;
-        self.write_tls()
+        result
     }
 
     /// The negotiated parameters, once the handshake is complete.
@@ -157,7 +154,7 @@ impl<S: StateMachine, T: Read + Write> Stream<S, T> {
 
     /// True once the peer's close_notify arrived.
     pub fn peer_closed(&self) -> bool {
-        self.peer_closed
+        self.conn.peer_has_closed()
     }
 
     /// How many KeyUpdates we sent (ours and our answers to the peer's requests).
@@ -195,66 +192,45 @@ impl<S: StateMachine, T: Read + Write> Stream<S, T> {
         &mut self.transport
     }
 
-    /// The connection and the transport.
+    /// The connection and the transport. Received bytes the connection had not taken yet
+    /// (only while it is paused) are dropped.
     pub fn into_parts(self) -> (Connection<S>, T) {
         (self.conn, self.transport)
     }
 
-    /// Writes everything the connection has queued to the transport.
-    fn write_tls(&mut self) -> io::Result<()> {
-        let output = self.conn.take_output();
-        if !output.is_empty() {
-            self.transport.write_all(&output)?;
-            self.transport.flush()?;
+    /// The I/O loop over this stream's parts.
+    fn driver(&mut self) -> Driver<'_, S, T> {
+        Driver {
+            conn: &mut self.conn,
+            transport: &mut self.transport,
+            inbox: &mut self.inbox,
         }
-        Ok(())
     }
 
-    /// Reads once from the transport, feeds what arrived to the connection, and writes
-    /// whatever that produced (the next flight, a KeyUpdate answer, or our alert).
-    fn read_tls(&mut self) -> io::Result<()> {
-        let n = loop {
-            match self.transport.read(&mut self.read_buffer) {
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                result => break result?,
-            }
-        };
-        if n == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "the transport ended without a TLS close_notify",
-            ));
-        }
-        let input = self.read_buffer.get(..n).unwrap_or(&[]);
-        let fed = self.conn.feed(Time::now(), input);
-        self.drain_events();
-        let written = self.write_tls();
-        // The TLS error first: it says why, where a failed write of our alert would not.
-        fed.map_err(tls_error)?;
-        written
-    }
-
-    /// Takes the connection's events into the stream's state, and trace events to the sink.
+    /// Takes the connection's events (but application data, which `read` takes) into the
+    /// stream's state, and trace events to the sink.
     fn drain_events(&mut self) {
-        while let Some(event) = self.conn.poll_event() {
-            match event {
-                Event::ApplicationData(data) => self.received.extend(data),
-                Event::EarlyData(data) => self.early_data.extend(data),
-                Event::NewSessionTicket(ticket) => self.tickets.push(ticket),
-                Event::EarlyDataAccepted => self.early_data_accepted = Some(true),
-                Event::EarlyDataRejected => self.early_data_accepted = Some(false),
-                Event::KeyUpdated { direction } => match direction {
-                    Direction::Sent => self.key_updates_sent += 1,
-                    Direction::Received => self.key_updates_received += 1,
-                },
-                Event::PeerClosed => self.peer_closed = true,
-                // Visible through `negotiated()` and the errors `read`/`write` return.
-                Event::HandshakeComplete(_) | Event::AlertSent(_) | Event::AlertReceived(_) => {}
-                // A blocking stream cannot wait for an answer: `handshake` reports the
-                // pause as an error (see the module doc).
-                Event::VerifyRequest(_) | Event::SignRequest(_) => {}
-            }
-        }
+        let tickets = &mut self.tickets;
+        self.conn.take_events_except_data(|event| match event {
+            Event::EarlyData(data) => self.early_data.extend(data),
+            // The newest are kept: a flood of tickets costs at most the store's capacity.
+            Event::NewSessionTicket(ticket) => tickets.push(ticket),
+            Event::EarlyDataAccepted => self.early_data_accepted = Some(true),
+            Event::EarlyDataRejected => self.early_data_accepted = Some(false),
+            Event::KeyUpdated { direction } => match direction {
+                Direction::Sent => self.key_updates_sent += 1,
+                Direction::Received => self.key_updates_received += 1,
+            },
+            // Visible through `negotiated()`, `peer_closed()` and the errors returned.
+            Event::HandshakeComplete(_)
+            | Event::PeerClosed
+            | Event::AlertSent(_)
+            | Event::AlertReceived(_)
+            | Event::ApplicationData(_) => {}
+            // A blocking stream cannot wait for an answer: the call that paused reports
+            // it as an error (see the module doc).
+            Event::VerifyRequest(_) | Event::SignRequest(_) => {}
+        });
         while let Some(trace) = self.conn.poll_trace() {
             if let Some(sink) = &mut self.trace_sink {
                 sink(trace);
@@ -263,53 +239,27 @@ impl<S: StateMachine, T: Read + Write> Stream<S, T> {
     }
 }
 
-/// A TLS error as an I/O error carrying it.
-fn tls_error(err: Error) -> io::Error {
-    let kind = match err {
-        Error::AlertReceived(_) => io::ErrorKind::ConnectionAborted,
-        Error::Misuse(_) => io::ErrorKind::InvalidInput,
-        _ => io::ErrorKind::InvalidData,
-    };
-    io::Error::new(kind, err)
-}
-
 impl<S: StateMachine, T: Read + Write> Read for Stream<S, T> {
     /// Reads application data, running the handshake first if needed. Returns 0 once the
     /// peer has sent close_notify and everything before it has been read.
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        if out.is_empty() {
-            return Ok(0);
-        }
-        self.handshake()?;
-        while self.received.is_empty() {
-            if self.peer_closed {
-                return Ok(0);
-            }
-            self.read_tls()?;
-        }
-        let n = out.len().min(self.received.len());
-        for (slot, byte) in out.iter_mut().zip(self.received.drain(..n)) {
-            *slot = byte;
-        }
-        Ok(n)
+        let result = self.driver().read(out);
+        self.drain_events();
+        result
     }
 }
 
 impl<S: StateMachine, T: Read + Write> Write for Stream<S, T> {
-    /// Encrypts and sends up to 64 KiB of `data`, running the handshake first if needed.
+    /// Encrypts up to 64 KiB of `data` and sends it, running the handshake first if needed.
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        self.handshake()?;
-        let data = data.get(..MAX_PLAINTEXT_PER_WRITE).unwrap_or(data);
-        let result = self.conn.write(data);
+        let result = self.driver().write(data);
         self.drain_events();
-        result.map_err(tls_error)?;
-        self.write_tls()?;
-        Ok(data.len())
+        result
     }
 
+    /// Sends everything queued, then flushes the transport.
     fn flush(&mut self) -> io::Result<()> {
-        self.write_tls()?;
-        self.transport.flush()
+        self.driver().flush()
     }
 }
 
@@ -356,7 +306,7 @@ impl<T: Read + Write> Stream<ClientState, T> {
         let result = self.conn.write_early_data(data);
         self.drain_events();
         result.map_err(tls_error)?;
-        self.write_tls()
+        self.driver().run(pump::flush_step).map(|_| ())
     }
 
     /// True while 0-RTT data may be written.
@@ -397,8 +347,7 @@ impl<S: StateMachine, T: core::fmt::Debug> core::fmt::Debug for Stream<S, T> {
         f.debug_struct("Stream")
             .field("state", &self.conn.state_name())
             .field("transport", &self.transport)
-            .field("received", &self.received.len())
-            .field("peer_closed", &self.peer_closed)
+            .field("peer_closed", &self.conn.peer_has_closed())
             .finish_non_exhaustive()
     }
 }
@@ -408,6 +357,7 @@ mod tests {
     use super::*;
     use crate::client::PinnedCertificates;
     use crate::crypto::rustcrypto::RustCryptoProvider;
+    use crate::error::Error;
     use crate::server::CertifiedKey;
     use crate::wire::alert::AlertDescription;
     use std::net::{TcpListener, TcpStream};

@@ -160,7 +160,7 @@ fn mutual_tls_over_both_hybrids() {
         let mut server = server_config();
         server.client_auth = lucid_tls::server::ClientAuth::Required(Arc::new(PinnedClientCert));
         let mut pair = connect(client, server, None, 5);
-        let flights = run(&mut pair);
+        run(&mut pair);
         let negotiated = pair.server.negotiated().unwrap().clone();
         assert_eq!(negotiated.key_exchange_group, Some(group));
         assert_eq!(negotiated.peer_certificates, vec![rfc_certificate()]);

@@ -53,7 +53,9 @@
 //! }
 //! ```
 //!
-//! The blocking `Stream` adapter does not support deferral: it stops the handshake with an
+//! The adapters: the tokio one (`crate::adapters`) answers through the `Decisions` it was
+//! given; the embedded-io ones return `StreamError::Paused`, answer through
+//! `connection_mut()` and call again; the blocking std `Stream` stops the handshake with an
 //! error when the connection pauses.
 
 use alloc::string::String;

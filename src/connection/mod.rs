@@ -51,6 +51,8 @@ pub mod cert_verify;
 mod core;
 pub mod deferred;
 mod event;
+#[cfg(any(feature = "std", feature = "embedded-io"))]
+mod io_seam;
 pub mod joiner;
 mod post_handshake;
 mod receive;

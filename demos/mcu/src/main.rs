@@ -22,6 +22,7 @@ extern crate alloc;
 
 mod board;
 mod echo;
+mod link;
 mod report;
 mod selftest;
 mod tls;

@@ -2,10 +2,10 @@
 //! (`openssl s_server`, or lucid-tls's own `examples/server`), an HTTP/1.0 GET, the
 //! response, close_notify.
 //!
-//! The loop is the sans-IO pattern of `lucid_tls::connection`: send what `take_output`
-//! returns, `feed` what the UART received, and act on `poll_event`. Only the time spent
-//! inside the library is counted as the handshake's cost: the rest is the firmware
-//! waiting for the host.
+//! The I/O loop is lucid-tls's blocking embedded-io adapter
+//! (`lucid_tls::adapters::embedded::TlsStream`) over UART0 ([`crate::link`]). Only the
+//! time spent inside the library is counted as the handshake's cost: the time spent in
+//! the link is the firmware waiting for the host, and is subtracted.
 //!
 //! Settings chosen for a small MCU: one suite (TLS_AES_128_GCM_SHA256), one key share
 //! (X25519), one signature scheme (ecdsa_secp256r1_sha256, which the demo's P-256
@@ -32,13 +32,16 @@ use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use lucid_tls::client::{ClientConfig, ClientConnection};
+use embedded_io::{Read, Write};
+use lucid_tls::adapters::embedded::{StreamError, TlsStream};
+use lucid_tls::client::{ClientConfig, ClientConnection, ClientState};
 use lucid_tls::connection::{Event, Negotiated};
 use lucid_tls::crypto::Rng;
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::record::limits::RecordSizeLimit;
 use lucid_tls::wire::alert::AlertDescription;
 use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
+use lucid_tls::time::Time;
 use lucid_tls::wire::extensions::MaxFragmentLength;
 use lucid_tls::wire::record::RECORD_HEADER_LEN;
 use lucid_tls::x509::{CertificateValidator, TrustAnchors, WebPkiServerVerifier};
@@ -47,6 +50,7 @@ use crate::HEAP;
 use crate::board::clock;
 use crate::board::counter::Counter;
 use crate::board::uart::Uart0;
+use crate::link::UartLink;
 use crate::report::{check, figure};
 
 /// `CA_CERT` is the trust anchor; `SERVER_CERT` and `SERVER_KEY` (PKCS#8) are what the
@@ -65,12 +69,10 @@ const EXPECTED_STATUS: &[u8] = b"HTTP/1.0 200 ok";
 /// The record_size_limit we advertise: the same 512 bytes of content as
 /// max_fragment_length 2^9, plus the content type byte that RFC 8449 §4 counts.
 const RECORD_SIZE_LIMIT: u16 = 513;
-/// How much the firmware reads from the UART before feeding the connection.
+/// The buffer the UART is read into before the connection takes the bytes.
 const RECEIVE_CHUNK: usize = 256;
 /// How long the whole exchange may take: 3 × 10^10 instructions, 30 s of virtual time.
-const TIMEOUT_INSTRUCTIONS: u64 = 30_000_000_000;
-/// Polls of an idle UART after which a partial chunk is fed anyway.
-const IDLE_POLLS: u32 = 200;
+pub const TIMEOUT_INSTRUCTIONS: u64 = 30_000_000_000;
 
 /// What the exchange achieved.
 #[derive(Default)]
@@ -150,7 +152,7 @@ pub(crate) fn exchange(
     let (connection, cost) = counter
         .measure(|| ClientConnection::new(config, Some(SERVER_NAME), rng, clock::now(counter)));
     outcome.library_instructions += cost;
-    let mut connection = match connection {
+    let connection = match connection {
         Ok(connection) => connection,
         Err(_) => {
             outcome.error = Some("could not start the connection");
@@ -158,70 +160,68 @@ pub(crate) fn exchange(
         }
     };
 
+    let mut read_buffer = [0u8; RECEIVE_CHUNK];
+    let link = UartLink::new(uart, counter, TIMEOUT_INSTRUCTIONS, None);
+    let mut tls = TlsStream::new(connection, link, &mut read_buffer, || clock::now(counter));
+    // Everything but the time spent waiting on the UART is lucid-tls's.
     let start = counter.now();
-    let mut received = Vec::with_capacity(RECEIVE_CHUNK);
-    let mut idle = 0u32;
-    let mut closed = false;
-    loop {
-        // Send whatever the connection has queued.
-        if connection.has_output() {
-            let (output, cost) = counter.measure(|| connection.take_output());
-            outcome.library_instructions += cost;
-            uart.write_all(&output);
-        }
-        if closed || outcome.error.is_some() {
-            break;
-        }
-
-        // Gather received bytes; feed a full chunk, or what arrived once the line is idle.
-        match uart.try_read_byte() {
-            Some(byte) => {
-                received.push(byte);
-                idle = 0;
+    let handshake = tls.handshake();
+    outcome.handshake_instructions = cost
+        + counter
+            .instructions_since(start)
+            .saturating_sub(tls.transport().waited());
+    let result = handshake.map_err(describe).and_then(|()| {
+        outcome.negotiated = tls.connection().negotiated().cloned();
+        talk(&mut tls, &mut outcome)
+    });
+    outcome.library_instructions += counter
+        .instructions_since(start)
+        .saturating_sub(tls.transport().waited());
+    if let Err(why) = result {
+        outcome.error = Some(why);
+    }
+    // The alerts either side sent, from the events the adapter leaves in the connection.
+    while let Some(event) = tls.connection_mut().poll_event() {
+        match event {
+            Event::AlertReceived(alert) => figure("tls alert received", alert.rfc_name()),
+            Event::AlertSent(alert) => {
+                figure("tls alert sent", alert.rfc_name());
+                outcome.alert_sent = Some(alert);
             }
-            None => idle = idle.saturating_add(1),
-        }
-        if received.len() == RECEIVE_CHUNK || (!received.is_empty() && idle > IDLE_POLLS) {
-            let now = clock::now(counter);
-            let (fed, cost) = counter.measure(|| connection.feed(now, &received));
-            outcome.library_instructions += cost;
-            received.clear();
-            if fed.is_err() {
-                outcome.error = Some("the connection failed (see the alert above)");
-            }
-        }
-
-        // Act on what happened.
-        while let Some(event) = connection.poll_event() {
-            match event {
-                Event::HandshakeComplete(negotiated) => {
-                    outcome.handshake_instructions = outcome.library_instructions;
-                    outcome.negotiated = Some(negotiated);
-                    let (written, cost) = counter.measure(|| connection.write(REQUEST));
-                    outcome.library_instructions += cost;
-                    if written.is_err() {
-                        outcome.error = Some("could not send the request");
-                    }
-                }
-                Event::ApplicationData(data) => outcome.response.extend_from_slice(&data),
-                Event::PeerClosed => {
-                    outcome.peer_closed = true;
-                    connection.close();
-                    closed = true;
-                }
-                Event::AlertReceived(alert) => figure("tls alert received", alert.rfc_name()),
-                Event::AlertSent(alert) => {
-                    figure("tls alert sent", alert.rfc_name());
-                    outcome.alert_sent = Some(alert);
-                }
-                _ => {}
-            }
-        }
-        if counter.instructions_since(start) > TIMEOUT_INSTRUCTIONS {
-            outcome.error = Some("timed out");
+            _ => {}
         }
     }
     outcome
+}
+
+/// After the handshake: the GET, the response until the server's close_notify, and ours.
+fn talk<C: FnMut() -> Time>(
+    tls: &mut TlsStream<'_, ClientState, UartLink<'_>, C>,
+    outcome: &mut Outcome,
+) -> Result<(), &'static str> {
+    tls.write_all(REQUEST).map_err(describe)?;
+    tls.flush().map_err(describe)?;
+    let mut chunk = [0u8; 128];
+    loop {
+        let n = tls.read(&mut chunk).map_err(describe)?;
+        if n == 0 {
+            outcome.peer_closed = true;
+            break;
+        }
+        outcome.response.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
+    }
+    tls.close().map_err(describe)
+}
+
+/// Why a call on the stream failed, in a few words.
+pub fn describe<E>(err: StreamError<E>) -> &'static str {
+    match err {
+        StreamError::Tls(_) => "the connection failed (see the alert above)",
+        StreamError::Transport(_) => "timed out",
+        StreamError::UnexpectedEof => "the peer went away without close_notify",
+        StreamError::WriteZero => "the UART took nothing",
+        StreamError::Paused(_) => "paused for a deferred decision",
+    }
 }
 
 /// Prints the outcome and the figures; returns how many checks failed.

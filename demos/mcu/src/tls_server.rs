@@ -8,6 +8,9 @@
 //! build time. It accepts the client's max_fragment_length (OpenSSL's `-maxfraglen 512`)
 //! or record_size_limit, answers one HTTP request with a short text, and closes.
 //!
+//! The I/O loop is lucid-tls's blocking embedded-io adapter over UART0 ([`crate::link`]),
+//! as for the client.
+//!
 //! Settings chosen for a small MCU: one suite (TLS_AES_128_GCM_SHA256), X25519 then
 //! P-256, no tickets (nothing to seal or store), no trace events, and a record_size_limit
 //! of 513 for clients that send one.
@@ -17,24 +20,28 @@ use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 
+use embedded_io::{Read, Write};
+use lucid_tls::adapters::embedded::TlsStream;
 use lucid_tls::connection::{Event, Negotiated};
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::crypto::{CryptoProvider, Rng};
-use lucid_tls::server::{CertifiedKey, ServerConfig, ServerConnection};
+use lucid_tls::server::{CertifiedKey, ServerConfig, ServerConnection, ServerState};
+use lucid_tls::time::Time;
 use lucid_tls::wire::algorithms::CipherSuite;
 
 use crate::HEAP;
 use crate::board::clock;
 use crate::board::counter::Counter;
 use crate::board::uart::Uart0;
+use crate::link::UartLink;
 use crate::report::{check, figure};
-use crate::tls::pki;
+use crate::tls::{TIMEOUT_INSTRUCTIONS, describe, pki};
 
 /// The response to any request.
 const RESPONSE: &[u8] =
     b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nHello from lucid-tls on a Cortex-M4\n";
-/// How long the whole exchange may take: 3 × 10^10 instructions, 30 s of virtual time.
-const TIMEOUT_INSTRUCTIONS: u64 = 30_000_000_000;
+/// The buffer the UART is read into before the connection takes the bytes.
+const RECEIVE_CHUNK: usize = 256;
 
 /// Runs the server; `first` is the client's first byte, already read. Returns how many
 /// checks failed.
@@ -50,61 +57,38 @@ pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>, first:
         }
     };
     HEAP.reset_peak();
-    let start = counter.now();
-    let (connection, mut library) =
+    let (connection, new_cost) =
         counter.measure(|| ServerConnection::new(config, rng, clock::now(counter)));
-    let Ok(mut connection) = connection else {
+    let Ok(connection) = connection else {
         return usize::from(!check("tls server", Err("could not start the connection")));
     };
-    let mut received = vec![first];
-    let mut request = Vec::new();
-    let mut negotiated: Option<Negotiated> = None;
-    let mut handshake_instructions = 0;
+    let mut read_buffer = [0u8; RECEIVE_CHUNK];
+    let link = UartLink::new(uart, counter, TIMEOUT_INSTRUCTIONS, Some(first));
+    let mut tls = TlsStream::new(connection, link, &mut read_buffer, || clock::now(counter));
+    // Everything but the time spent waiting on the UART is lucid-tls's.
+    let start = counter.now();
+    let handshake = tls.handshake();
+    let handshake_instructions = new_cost
+        + counter
+            .instructions_since(start)
+            .saturating_sub(tls.transport().waited());
+    let negotiated: Option<Negotiated> = tls.connection().negotiated().cloned();
     let mut answered = false;
-    let mut error = None;
-    loop {
-        if !received.is_empty() {
-            let now = clock::now(counter);
-            let (fed, cost) = counter.measure(|| connection.feed(now, &received));
-            library += cost;
-            received.clear();
-            if fed.is_err() {
-                error = Some("the connection failed (see the alert above)");
-            }
-        }
-        while let Some(event) = connection.poll_event() {
-            match event {
-                Event::HandshakeComplete(n) => {
-                    handshake_instructions = library;
-                    negotiated = Some(n);
-                }
-                Event::ApplicationData(data) => request.extend_from_slice(&data),
-                Event::PeerClosed => error = error.or(Some("the client closed first")),
-                Event::AlertReceived(alert) => figure("tls alert received", alert.rfc_name()),
-                Event::AlertSent(alert) => figure("tls alert sent", alert.rfc_name()),
-                _ => {}
-            }
-        }
-        if !answered && request.windows(4).any(|w| w == b"\r\n\r\n") {
-            let (written, cost) = counter.measure(|| {
-                let written = connection.write(RESPONSE);
-                connection.close();
-                written
-            });
-            library += cost;
-            answered = written.is_ok();
-        }
-        if connection.has_output() {
-            let (output, cost) = counter.measure(|| connection.take_output());
-            library += cost;
-            uart.write_all(&output);
-        }
-        if answered || error.is_some() || counter.instructions_since(start) > TIMEOUT_INSTRUCTIONS {
-            break;
-        }
-        // Whatever has arrived; the next round feeds it.
-        while let Some(byte) = uart.try_read_byte() {
-            received.push(byte);
+    let result = handshake.map_err(describe).and_then(|()| {
+        answer(&mut tls)?;
+        answered = true;
+        Ok(())
+    });
+    let library = new_cost
+        + counter
+            .instructions_since(start)
+            .saturating_sub(tls.transport().waited());
+    let error = result.err();
+    while let Some(event) = tls.connection_mut().poll_event() {
+        match event {
+            Event::AlertReceived(alert) => figure("tls alert received", alert.rfc_name()),
+            Event::AlertSent(alert) => figure("tls alert sent", alert.rfc_name()),
+            _ => {}
         }
     }
 
@@ -137,6 +121,23 @@ pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>, first:
     figure("server tls library instructions", library);
     figure("server heap peak live bytes", HEAP.figures().peak_live);
     failures
+}
+
+/// Reads one HTTP request (to its blank line), answers it, and closes.
+fn answer<C: FnMut() -> Time>(
+    tls: &mut TlsStream<'_, ServerState, UartLink<'_>, C>,
+) -> Result<(), &'static str> {
+    let mut request = Vec::new();
+    let mut chunk = [0u8; 128];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = tls.read(&mut chunk).map_err(describe)?;
+        if n == 0 {
+            return Err("the client closed first");
+        }
+        request.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
+    }
+    tls.write_all(RESPONSE).map_err(describe)?;
+    tls.close().map_err(describe)
 }
 
 /// The server configuration for a small device.

@@ -1,0 +1,275 @@
+//! What the two example servers share (`examples/server.rs`, one thread per connection,
+//! and `examples/tokio_server.rs`, one task per connection): their common flags, the
+//! server configuration those flags describe, reading an HTTP/1.x request head, and the
+//! 200 page that names what a handshake negotiated.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use lucid_tls::connection::Negotiated;
+use lucid_tls::key_schedule::PskKind;
+use lucid_tls::server::{CertifiedKey, ClientAuth, ServerConfig};
+use lucid_tls::wire::codes::PskKeyExchangeMode;
+use lucid_tls::x509::WebPkiClientVerifier;
+
+use crate::common;
+
+/// The flags both servers take.
+#[derive(clap::Args, Debug)]
+pub struct ServerFlags {
+    /// The address to listen on (port 0: any free port; the address is printed).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]
+    pub listen: String,
+    /// A certificate chain, end-entity first (repeatable, paired with --key in order).
+    #[arg(long = "cert", value_name = "CHAIN.pem")]
+    pub certs: Vec<PathBuf>,
+    /// The private key of the matching --cert (PKCS#8 EC P-256 or P-384, RSA, RSA-PSS or
+    /// Ed25519; PKCS#1 RSA).
+    #[arg(long = "key", value_name = "KEY.pem")]
+    pub keys: Vec<PathBuf>,
+    /// Request a client certificate chaining to this CA (repeatable).
+    #[arg(long = "client-ca", value_name = "CA.pem")]
+    pub client_cas: Vec<PathBuf>,
+    /// Refuse clients without a certificate (certificate_required).
+    #[arg(long, requires = "client_cas")]
+    pub require_client_cert: bool,
+    /// ALPN protocols, most preferred first, e.g. `h2,http/1.1`.
+    #[arg(long, value_name = "LIST")]
+    pub alpn: Option<String>,
+    /// Key exchange groups by IANA name, most preferred first (default:
+    /// X25519MLKEM768,x25519,SecP256r1MLKEM768,secp256r1).
+    #[arg(long, value_name = "LIST")]
+    pub groups: Option<String>,
+    /// Cipher suites, most preferred first (default: all three).
+    #[arg(long, value_name = "LIST")]
+    pub suites: Option<String>,
+}
+
+/// The server configuration the common flags describe (not validated yet: the caller may
+/// add to it). `psk_only` allows no certificate.
+pub fn server_config(flags: &ServerFlags, psk_only: bool) -> Result<ServerConfig, String> {
+    let provider = common::provider();
+    if flags.certs.len() != flags.keys.len() {
+        return Err("give each --cert its --key".into());
+    }
+    if flags.certs.is_empty() && !psk_only {
+        return Err("give a --cert and --key (or an external --psk)".into());
+    }
+    let mut certificates = Vec::new();
+    for (cert, key) in flags.certs.iter().zip(&flags.keys) {
+        let chain = lucid_tls::pem::load_certificates(cert).map_err(|e| e.to_string())?;
+        let key = lucid_tls::pem::load_signing_key(&*provider, key).map_err(|e| e.to_string())?;
+        let server_names = dns_names(&chain[0]);
+        certificates.push(CertifiedKey {
+            chain,
+            key,
+            server_names,
+        });
+    }
+    // The same chains again, for any server name: a client that names no host, or one no
+    // chain lists, still gets a certificate (picked by its signature_algorithms).
+    let any_name: Vec<CertifiedKey> = certificates
+        .iter()
+        .map(|c| CertifiedKey {
+            server_names: Vec::new(),
+            ..c.clone()
+        })
+        .collect();
+    certificates.extend(any_name);
+
+    let mut config = ServerConfig::new(provider, certificates);
+    config.trace = true; // the page names our CertificateVerify scheme, and any HelloRetryRequest
+    config.keylog = common::keylog_from_env();
+    if let Some(groups) = &flags.groups {
+        config.key_share_groups = common::parse_groups(groups)?;
+    }
+    if let Some(suites) = &flags.suites {
+        config.cipher_suites = common::parse_suites(suites)?;
+    }
+    if let Some(alpn) = &flags.alpn {
+        config.alpn_protocols = common::parse_alpn(alpn);
+    }
+    if !flags.client_cas.is_empty() {
+        let verifier = Arc::new(WebPkiClientVerifier::new(common::validator(
+            &flags.client_cas,
+        )?));
+        config.client_auth = match flags.require_client_cert {
+            true => ClientAuth::Required(verifier),
+            false => ClientAuth::Optional(verifier),
+        };
+    }
+    Ok(config)
+}
+
+/// The subjectAltName dNSName entries of a certificate.
+fn dns_names(der: &[u8]) -> Vec<String> {
+    use x509_parser::extensions::GeneralName;
+    let Ok((_, cert)) = x509_parser::parse_x509_certificate(der) else {
+        return Vec::new();
+    };
+    let Ok(Some(san)) = cert.subject_alternative_name() else {
+        return Vec::new();
+    };
+    san.value
+        .general_names
+        .iter()
+        .filter_map(|n| match n {
+            GeneralName::DNSName(name) => Some(name.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The negotiated parameters, on one line.
+pub fn summary(negotiated: Option<&Negotiated>) -> String {
+    let Some(n) = negotiated else {
+        return "no handshake".into();
+    };
+    format!(
+        "{} {} group={} alpn={}",
+        n.version.rfc_name(),
+        n.cipher_suite.rfc_name(),
+        common::group_name(n.key_exchange_group),
+        common::alpn_name(n.alpn.as_deref()),
+    )
+}
+
+/// The largest request head accepted (request line and headers).
+pub const MAX_REQUEST_HEAD: usize = 64 * 1024;
+
+/// An HTTP/1.x request head: how long it is, and what it says about what follows.
+pub struct RequestHead {
+    /// Bytes up to and including the blank line.
+    pub len: usize,
+    /// The Content-Length of the body.
+    pub body_len: usize,
+    /// The client wants the connection closed after the response (HTTP/1.0 without
+    /// keep-alive, or `Connection: close`).
+    pub close: bool,
+    /// The request line's version, answered in kind.
+    pub http10: bool,
+}
+
+/// The first complete request head in `buffer`, if there is one: it ends at the first
+/// blank line (`\r\n\r\n` or `\n\n`).
+pub fn parse_request_head(buffer: &[u8]) -> Option<RequestHead> {
+    let len = common::http_head_len(buffer)?;
+    let head = String::from_utf8_lossy(&buffer[..len]).to_ascii_lowercase();
+    let mut lines = head.lines();
+    let http10 = lines
+        .next()
+        .is_some_and(|l| l.trim_end().ends_with("http/1.0"));
+    let mut body_len = 0;
+    let mut close = http10;
+    for line in lines {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        match (name.trim(), value.trim()) {
+            ("content-length", v) => body_len = v.parse().unwrap_or(0),
+            ("connection", "close") => close = true,
+            ("connection", "keep-alive") => close = false,
+            _ => {}
+        }
+    }
+    Some(RequestHead {
+        len,
+        body_len,
+        close,
+        http10,
+    })
+}
+
+/// The HTTP response carrying `page`.
+pub fn response(page: &str, head: &RequestHead) -> String {
+    format!(
+        "{} 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n{}\r\n{page}",
+        if head.http10 { "HTTP/1.0" } else { "HTTP/1.1" },
+        page.len(),
+        if head.close {
+            "Connection: close\r\n"
+        } else {
+            ""
+        },
+    )
+}
+
+/// What a connection did that the page reports besides its [`Negotiated`] parameters.
+pub struct PageFacts {
+    /// What the trace showed.
+    pub observed: common::Observed,
+    /// 0-RTT bytes accepted.
+    pub early_len: usize,
+    /// The request body's length.
+    pub body_len: usize,
+    /// KeyUpdates received from the client and sent to it.
+    pub key_updates: (u64, u64),
+}
+
+/// The page: what this connection negotiated.
+pub fn page(negotiated: Option<&Negotiated>, facts: PageFacts) -> String {
+    let Some(n) = negotiated else {
+        return "no handshake\n".into();
+    };
+    let resumed = match (n.psk, n.psk_mode) {
+        (None, _) => "no".to_string(),
+        (Some(kind), mode) => format!(
+            "{} ({})",
+            match kind {
+                PskKind::Resumption => "ticket",
+                PskKind::External => "external PSK",
+            },
+            match mode {
+                Some(PskKeyExchangeMode::PskKe) => "psk_ke",
+                _ => "psk_dhe_ke",
+            }
+        ),
+    };
+    let early = match n.early_data_accepted {
+        true => format!("accepted, {} bytes", facts.early_len),
+        false => "none".into(),
+    };
+    format!(
+        "lucid-tls example server\n\
+         version: {}\n\
+         cipher suite: {}\n\
+         group: {}\n\
+         hello retry request: {}\n\
+         signature scheme: {}\n\
+         alpn: {}\n\
+         client certificate: {}\n\
+         client signature scheme: {}\n\
+         resumed: {resumed}\n\
+         early data: {early}\n\
+         key updates: received {}, sent {}\n\
+         client record_size_limit: {}\n\
+         request body: {} bytes\n",
+        n.version.rfc_name(),
+        n.cipher_suite.rfc_name(),
+        common::group_name(n.key_exchange_group),
+        if facts.observed.hello_retry_request {
+            "yes"
+        } else {
+            "no"
+        },
+        common::scheme_name(facts.observed.our_signature_scheme),
+        common::alpn_name(n.alpn.as_deref()),
+        n.peer_certificates
+            .first()
+            .map_or("none".into(), |c| subject(c)),
+        common::scheme_name(n.signature_scheme),
+        facts.key_updates.0,
+        facts.key_updates.1,
+        n.peer_record_size_limit
+            .map_or("none".into(), |limit| limit.to_string()),
+        facts.body_len,
+    )
+}
+
+/// A certificate's subject, as RFC 4514 text.
+fn subject(der: &[u8]) -> String {
+    match x509_parser::parse_x509_certificate(der) {
+        Ok((_, cert)) => cert.subject().to_string(),
+        Err(_) => "(unparsable)".into(),
+    }
+}
