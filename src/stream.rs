@@ -95,6 +95,14 @@ pub struct Stream<S, T> {
     transport: T,
     /// Received TLS bytes the connection has not taken yet.
     inbox: Inbox<Vec<u8>>,
+    /// What the connection reported: tickets, early data, KeyUpdate counts, traces.
+    received: Received,
+}
+
+/// The connection's events (but application data) and traces, taken as they come: the
+/// driver hands them over after every record it feeds, so that a flood of
+/// NewSessionTickets or trace events in one long `read` never piles up in the connection.
+struct Received {
     /// 0-RTT data received (server), not yet taken.
     early_data: Vec<u8>,
     /// Tickets received (client), not yet taken: the newest, at most
@@ -107,6 +115,49 @@ pub struct Stream<S, T> {
     trace_sink: Option<TraceSink>,
 }
 
+impl Received {
+    fn new(tickets: TicketStore) -> Self {
+        Self {
+            early_data: Vec::new(),
+            tickets,
+            early_data_accepted: None,
+            key_updates_sent: 0,
+            key_updates_received: 0,
+            trace_sink: None,
+        }
+    }
+
+    /// Takes the connection's events (but application data, which `read` takes) into the
+    /// stream's state, and trace events to the sink.
+    fn drain<S: StateMachine>(&mut self, conn: &mut Connection<S>) {
+        conn.take_events_except_data(|event| match event {
+            Event::EarlyData(data) => self.early_data.extend(data),
+            // RFC 9846 §4.7.1 sets no limit on tickets: the store keeps the newest.
+            Event::NewSessionTicket(ticket) => self.tickets.push(ticket),
+            Event::EarlyDataAccepted => self.early_data_accepted = Some(true),
+            Event::EarlyDataRejected => self.early_data_accepted = Some(false),
+            Event::KeyUpdated { direction } => match direction {
+                Direction::Sent => self.key_updates_sent += 1,
+                Direction::Received => self.key_updates_received += 1,
+            },
+            // Visible through `negotiated()`, `peer_closed()` and the errors returned.
+            Event::HandshakeComplete(_)
+            | Event::PeerClosed
+            | Event::AlertSent(_)
+            | Event::AlertReceived(_)
+            | Event::ApplicationData(_) => {}
+            // A blocking stream cannot wait for an answer: the call that paused reports
+            // it as an error (see the module doc).
+            Event::VerifyRequest(_) | Event::SignRequest(_) => {}
+        });
+        while let Some(trace) = conn.poll_trace() {
+            if let Some(sink) = &mut self.trace_sink {
+                sink(trace);
+            }
+        }
+    }
+}
+
 impl<S: StateMachine, T: Read + Write> Stream<S, T> {
     /// Wraps a connection (built with the caller's own RNG and time, for example) and its
     /// transport. Nothing is sent until the first call that needs the peer.
@@ -115,12 +166,7 @@ impl<S: StateMachine, T: Read + Write> Stream<S, T> {
             conn,
             transport,
             inbox: Inbox::new(vec![0; TRANSPORT_READ_SIZE]),
-            early_data: Vec::new(),
-            tickets: TicketStore::default(),
-            early_data_accepted: None,
-            key_updates_sent: 0,
-            key_updates_received: 0,
-            trace_sink: None,
+            received: Received::new(TicketStore::default()),
         }
     }
 
@@ -159,17 +205,17 @@ impl<S: StateMachine, T: Read + Write> Stream<S, T> {
 
     /// How many KeyUpdates we sent (ours and our answers to the peer's requests).
     pub fn key_updates_sent(&self) -> u64 {
-        self.key_updates_sent
+        self.received.key_updates_sent
     }
 
     /// How many KeyUpdates the peer sent.
     pub fn key_updates_received(&self) -> u64 {
-        self.key_updates_received
+        self.received.key_updates_received
     }
 
     /// Hands every later trace event to `sink` (the config must enable tracing).
     pub fn set_trace_sink(&mut self, sink: TraceSink) {
-        self.trace_sink = Some(sink);
+        self.received.trace_sink = Some(sink);
     }
 
     /// The connection.
@@ -204,38 +250,13 @@ impl<S: StateMachine, T: Read + Write> Stream<S, T> {
             conn: &mut self.conn,
             transport: &mut self.transport,
             inbox: &mut self.inbox,
+            received: Some(&mut self.received),
         }
     }
 
-    /// Takes the connection's events (but application data, which `read` takes) into the
-    /// stream's state, and trace events to the sink.
+    /// Takes what the connection reported since the last call (see [`Received`]).
     fn drain_events(&mut self) {
-        let tickets = &mut self.tickets;
-        self.conn.take_events_except_data(|event| match event {
-            Event::EarlyData(data) => self.early_data.extend(data),
-            // The newest are kept: a flood of tickets costs at most the store's capacity.
-            Event::NewSessionTicket(ticket) => tickets.push(ticket),
-            Event::EarlyDataAccepted => self.early_data_accepted = Some(true),
-            Event::EarlyDataRejected => self.early_data_accepted = Some(false),
-            Event::KeyUpdated { direction } => match direction {
-                Direction::Sent => self.key_updates_sent += 1,
-                Direction::Received => self.key_updates_received += 1,
-            },
-            // Visible through `negotiated()`, `peer_closed()` and the errors returned.
-            Event::HandshakeComplete(_)
-            | Event::PeerClosed
-            | Event::AlertSent(_)
-            | Event::AlertReceived(_)
-            | Event::ApplicationData(_) => {}
-            // A blocking stream cannot wait for an answer: the call that paused reports
-            // it as an error (see the module doc).
-            Event::VerifyRequest(_) | Event::SignRequest(_) => {}
-        });
-        while let Some(trace) = self.conn.poll_trace() {
-            if let Some(sink) = &mut self.trace_sink {
-                sink(trace);
-            }
-        }
+        self.received.drain(&mut self.conn);
     }
 }
 
@@ -274,10 +295,9 @@ impl<T: Read + Write> Stream<ClientState, T> {
         let tickets = TicketStore::new(config.ticket_store_capacity);
         let conn = ClientConnection::new(config, server_name, Box::new(OsRng), Time::now())
             .map_err(tls_error)?;
-        Ok(Self {
-            tickets,
-            ..Self::new(conn, transport)
-        })
+        let mut stream = Self::new(conn, transport);
+        stream.received.tickets = tickets;
+        Ok(stream)
     }
 
     /// Like [`ClientStream::connect`], offering `ticket` for resumption (and 0-RTT, if the
@@ -292,10 +312,9 @@ impl<T: Read + Write> Stream<ClientState, T> {
         let conn =
             ClientConnection::resume(config, server_name, ticket, Box::new(OsRng), Time::now())
                 .map_err(tls_error)?;
-        Ok(Self {
-            tickets,
-            ..Self::new(conn, transport)
-        })
+        let mut stream = Self::new(conn, transport);
+        stream.received.tickets = tickets;
+        Ok(stream)
     }
 
     /// Sends `data` as 0-RTT data (RFC 9846 §2.3), before the handshake completes. Only
@@ -316,13 +335,13 @@ impl<T: Read + Write> Stream<ClientState, T> {
 
     /// Whether the server accepted our 0-RTT data: `None` until it said.
     pub fn early_data_accepted(&self) -> Option<bool> {
-        self.early_data_accepted
+        self.received.early_data_accepted
     }
 
     /// The session tickets received so far and not taken yet (oldest first), to resume
     /// with later: the newest `ClientConfig::ticket_store_capacity` of them.
     pub fn take_tickets(&mut self) -> Vec<Ticket> {
-        self.tickets.take_all()
+        self.received.tickets.take_all()
     }
 }
 
@@ -338,7 +357,7 @@ impl<T: Read + Write> Stream<ServerState, T> {
     /// The 0-RTT data the server accepted (complete once the handshake is). It may be a
     /// replay: act on it only as RFC 9846 §8 and Appendix F.5 allow.
     pub fn take_early_data(&mut self) -> Vec<u8> {
-        core::mem::take(&mut self.early_data)
+        core::mem::take(&mut self.received.early_data)
     }
 }
 

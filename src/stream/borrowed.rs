@@ -51,6 +51,7 @@ impl<'a, S: StateMachine, T: Read + Write> BorrowedStream<'a, S, T> {
             conn: self.conn,
             transport: self.transport,
             inbox: &mut self.inbox,
+            received: None,
         }
     }
 }

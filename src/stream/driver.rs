@@ -18,6 +18,9 @@ pub(super) struct Driver<'a, S, T> {
     pub(super) conn: &'a mut Connection<S>,
     pub(super) transport: &'a mut T,
     pub(super) inbox: &'a mut Inbox<Vec<u8>>,
+    /// Where the connection's events go after every record fed (the owned stream's state);
+    /// `None` leaves them queued in the connection for the caller.
+    pub(super) received: Option<&'a mut super::Received>,
 }
 
 impl<S: StateMachine, T: Read + Write> Driver<'_, S, T> {
@@ -116,6 +119,9 @@ impl<S: StateMachine, T: Read + Write> Driver<'_, S, T> {
             self.inbox.filled(n);
         }
         let _ = self.inbox.feed(self.conn, Time::now(), false);
+        if let Some(received) = self.received.as_deref_mut() {
+            received.drain(self.conn);
+        }
         Ok(())
     }
 }
