@@ -33,7 +33,7 @@ use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
-use lucid_tls::crypto::{CryptoProvider, HashAlgorithm, Rng, Secret};
+use lucid_tls::crypto::{CryptoProvider, Rng, Secret};
 use lucid_tls::key_schedule::PskKind;
 use lucid_tls::os_rng::OsRng;
 use lucid_tls::server::config::MAX_RECORD_SIZE_LIMIT;
@@ -45,6 +45,7 @@ use lucid_tls::stream::ServerStream;
 use lucid_tls::time::Time;
 use lucid_tls::wire::codes::PskKeyExchangeMode;
 use lucid_tls::x509::WebPkiClientVerifier;
+use lucid_tls::{CipherSuite, NamedGroup};
 
 #[derive(Parser, Debug)]
 #[command(about = "A small HTTPS server on lucid-tls, in the manner of `openssl s_server -www`")]
@@ -104,7 +105,7 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 fn main() {
     let args = Args::parse();
     let config = match server_config(&args) {
-        Ok(config) => Arc::new(config),
+        Ok(config) => config,
         Err(e) => {
             eprintln!("error: {e}");
             std::process::exit(2);
@@ -137,7 +138,7 @@ fn main() {
 }
 
 /// The server configuration the flags describe.
-fn server_config(args: &Args) -> Result<ServerConfig, String> {
+fn server_config(args: &Args) -> Result<Arc<ServerConfig>, String> {
     let provider = common::provider();
     if args.certs.len() != args.keys.len() {
         return Err("give each --cert its --key".into());
@@ -150,52 +151,44 @@ fn server_config(args: &Args) -> Result<ServerConfig, String> {
         let chain = lucid_tls::pem::load_certificates(cert).map_err(|e| e.to_string())?;
         let key = lucid_tls::pem::load_signing_key(&*provider, key).map_err(|e| e.to_string())?;
         let server_names = dns_names(&chain[0]);
-        certificates.push(CertifiedKey {
-            chain,
-            key,
-            server_names,
-        });
+        certificates.push(CertifiedKey::new(chain, key).for_names(server_names));
     }
     // The same chains again, for any server name: a client that names no host, or one no
     // chain lists, still gets a certificate (picked by its signature_algorithms).
     let any_name: Vec<CertifiedKey> = certificates
         .iter()
-        .map(|c| CertifiedKey {
-            server_names: Vec::new(),
-            ..c.clone()
-        })
+        .map(|c| CertifiedKey::new(c.chain.clone(), c.key.clone()))
         .collect();
     certificates.extend(any_name);
 
-    let mut config = ServerConfig::new(provider.clone(), certificates);
-    config.trace = true; // the page names our CertificateVerify scheme, and any HelloRetryRequest
-    config.keylog = common::keylog_from_env();
+    // The page names our CertificateVerify scheme, and any HelloRetryRequest: trace on.
+    let mut builder = ServerConfig::builder(provider.clone()).trace(true);
+    for certified in certificates {
+        builder = builder.certified_key(certified);
+    }
+    if let Some(keylog) = common::keylog_from_env() {
+        builder = builder.keylog(keylog);
+    }
     if let Some(groups) = &args.groups {
-        config.key_share_groups = common::parse_groups(groups)?;
+        builder = builder.groups(&common::parse_list::<NamedGroup>(groups)?);
     }
     if let Some(suites) = &args.suites {
-        config.cipher_suites = common::parse_suites(suites)?;
+        builder = builder.cipher_suites(&common::parse_list::<CipherSuite>(suites)?);
     }
     if let Some(alpn) = &args.alpn {
-        config.alpn_protocols = common::parse_alpn(alpn);
+        builder = builder.alpn(common::split_list(alpn));
     }
-    // The client's record_size_limit is honoured whether or not we answer it; answering
-    // tells the client so. RFC 8449 §4: "Endpoints SHOULD advertise the
-    // "record_size_limit" extension, even if they have no need to limit the size of
-    // records. [...] For servers, this allows clients to know that their limit will be
-    // respected."
-    config.record_size_limit = Some(args.record_size_limit);
     if !args.client_cas.is_empty() {
         let verifier = Arc::new(WebPkiClientVerifier::new(common::validator(
             &args.client_cas,
         )?));
-        config.client_auth = match args.require_client_cert {
+        builder = builder.client_auth(match args.require_client_cert {
             true => ClientAuth::Required(verifier),
             false => ClientAuth::Optional(verifier),
-        };
+        });
     }
     if args.tickets > 0 {
-        config.tickets = Some(TicketConfig {
+        builder = builder.tickets(TicketConfig {
             issuer: Arc::new(ticket_sealer(&*provider)?),
             count: args.tickets,
             lifetime_secs: 2 * 60 * 60,
@@ -207,10 +200,10 @@ fn server_config(args: &Args) -> Result<ServerConfig, String> {
         if psk.is_empty() || psk.len() > lucid_tls::crypto::MAX_HASH_LEN {
             return Err("--psk must be 1 to 48 bytes".into());
         }
-        config.external_psks.push(ExternalPsk {
+        builder = builder.external_psk(ExternalPsk {
             identity: identity.clone().into_bytes(),
             secret: Secret::new(&psk),
-            hash: HashAlgorithm::Sha256,
+            cipher_suite: CipherSuite::TLS_AES_128_GCM_SHA256,
         });
     }
     if args.early_data {
@@ -218,14 +211,21 @@ fn server_config(args: &Args) -> Result<ServerConfig, String> {
             Time::now().as_unix_millis(),
             100_000,
         );
-        config.early_data = Some(EarlyDataConfig {
+        builder = builder.early_data(EarlyDataConfig {
             max_early_data_size: 16 * 1024,
             anti_replay: AntiReplay::SingleUseTickets(Arc::new(store)),
             freshness_window_ms: 10_000,
         });
     }
-    config.validate().map_err(|e| e.to_string())?;
-    Ok(config)
+    // The client's record_size_limit is honoured whether or not we answer it; answering
+    // tells the client so. RFC 8449 §4: "Endpoints SHOULD advertise the
+    // "record_size_limit" extension, even if they have no need to limit the size of
+    // records. [...] For servers, this allows clients to know that their limit will be
+    // respected."
+    builder
+        .record_size_limit(args.record_size_limit)
+        .build()
+        .map_err(|e| e.to_string())
 }
 
 /// A ticket sealer under a fresh random key: tickets do not outlive the process.

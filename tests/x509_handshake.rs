@@ -365,10 +365,10 @@ fn mutual_configs(
     let mut client = client_config(WebPkiServerVerifier::new(self::validator(&server_root)));
     if !chain.is_empty() {
         let key = RustCryptoProvider.load_signing_key(&chain[0].key).unwrap();
-        client.client_auth = vec![client::ClientAuth {
-            certificate_chain: chain.iter().map(|c| c.der.clone()).collect(),
-            key: Arc::from(key),
-        }];
+        client.client_auth = vec![lucid_tls::CertifiedKey::new(
+            chain.iter().map(|c| c.der.clone()).collect(),
+            Arc::from(key),
+        )];
     }
     let mut server = server_config(&[&server_leaf, &server_intermediate]);
     let verifier = Arc::new(WebPkiClientVerifier::new(validator));

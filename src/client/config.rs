@@ -28,17 +28,19 @@ use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 
+use crate::connection::cert_verify::check_certified_key;
+use crate::credentials::{CertifiedKey, ExternalPsk};
 use crate::crypto::{
-    CryptoProvider, DEFAULT_CIPHER_SUITES, DEFAULT_GROUPS, DEFAULT_SIGNATURE_SCHEMES, Secret,
-    SigningKey, keep_supported, suite_algorithms,
+    CryptoProvider, DEFAULT_CIPHER_SUITES, DEFAULT_GROUPS, DEFAULT_SIGNATURE_SCHEMES,
+    keep_supported, suite_algorithms,
 };
-use crate::error::Error;
+use crate::error::ConfigError;
 use crate::keylog::KeyLog;
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use crate::wire::codes::{ExtensionType, PskKeyExchangeMode};
 use crate::wire::extensions::{Extension, MaxFragmentLength};
 
-use super::verify::ServerCertVerifier;
+use crate::verify::ServerCertVerifier;
 
 /// Whether to pad the ClientHello with RFC 7685's padding extension.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -50,28 +52,6 @@ pub enum ClientHelloPadding {
     /// workaround (NSS, BoringSSL) for servers that hang on hellos of those sizes, which is
     /// what RFC 8448's resumption and HelloRetryRequest hellos show.
     To512WhenBetween256And511,
-}
-
-/// A certificate chain and its private key, to answer a CertificateRequest (RFC 9846
-/// §4.4.2, §4.5.1). A client may hold several; the request chooses.
-#[derive(Clone)]
-pub struct ClientAuth {
-    /// The chain, end-entity first, as DER.
-    pub certificate_chain: Vec<Vec<u8>>,
-    /// The end-entity certificate's private key.
-    pub key: Arc<dyn SigningKey>,
-}
-
-/// A PSK agreed outside TLS (RFC 9846 §4.3.11: an "external" PSK).
-#[derive(Clone, Debug)]
-pub struct ExternalPsk {
-    /// The PskIdentity.identity the server knows it by.
-    pub identity: Vec<u8>,
-    /// The key.
-    pub secret: Secret,
-    /// The suite (and so the hash) to use it with. RFC 9846 §2.2: "the PSK identity and the KDF
-    /// hash algorithm to be used with the PSK MUST also be provisioned" (lucid-tls asks for the whole suite).
-    pub cipher_suite: CipherSuite,
 }
 
 /// A client configuration. See the module doc for what each field sends.
@@ -116,7 +96,7 @@ pub struct ClientConfig {
     /// Our certificates and keys, in preference order, to answer a CertificateRequest
     /// with; empty: an empty Certificate. Which one is sent depends on the request (see
     /// `cert_choice.rs`: its signature_algorithms and certificate_authorities).
-    pub client_auth: Vec<ClientAuth>,
+    pub client_auth: Vec<CertifiedKey>,
     /// External PSKs to offer (after any ticket).
     pub external_psks: Vec<ExternalPsk>,
     /// Collect trace events (see [`crate::trace`]).
@@ -161,25 +141,29 @@ impl ClientConfig {
         }
     }
 
-    /// Checks the rules a configuration must follow; every new connection runs it.
-    pub fn validate(&self) -> Result<(), Error> {
+    /// Checks the rules a configuration must follow, naming the field that breaks one.
+    /// [`ClientConfigBuilder::build`](super::ClientConfigBuilder::build) runs it.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let fail = |field, problem| {
+            Err(ConfigError {
+                config: "ClientConfig",
+                field,
+                problem,
+            })
+        };
         if self.cipher_suites.is_empty() {
-            return Err(Error::Misuse("ClientConfig: no cipher suites"));
+            return fail("cipher_suites", "no cipher suites");
         }
         if self
             .cipher_suites
             .iter()
             .any(|s| suite_algorithms(*s).is_none())
         {
-            return Err(Error::Misuse(
-                "ClientConfig: a cipher suite this library cannot run",
-            ));
+            return fail("cipher_suites", "a cipher suite this library cannot run");
         }
         let runnable = self.provider.cipher_suites();
         if self.cipher_suites.iter().any(|s| !runnable.contains(s)) {
-            return Err(Error::Misuse(
-                "ClientConfig: a cipher suite the provider cannot run",
-            ));
+            return fail("cipher_suites", "a cipher suite the provider cannot run");
         }
         let computable = self.provider.groups();
         if self
@@ -187,9 +171,10 @@ impl ClientConfig {
             .iter()
             .any(|g| !computable.contains(g))
         {
-            return Err(Error::Misuse(
-                "ClientConfig: a key share group the provider cannot compute",
-            ));
+            return fail(
+                "key_share_groups",
+                "a key share group the provider cannot compute",
+            );
         }
         // RFC 9846 §4.3.8: "Each KeyShareEntry value MUST correspond to a group offered in
         // the "supported_groups" extension and MUST appear in the same order."
@@ -199,25 +184,27 @@ impl ClientConfig {
             .iter()
             .all(|g| advertised.any(|a| a == g))
         {
-            return Err(Error::Misuse(
-                "ClientConfig: key share groups must be supported_groups, in the same order",
-            ));
+            return fail(
+                "key_share_groups",
+                "key share groups must be supported_groups, in the same order",
+            );
         }
         if let Some(limit) = self.record_size_limit {
             // RFC 8449 §4: "Endpoints MUST NOT send a "record_size_limit" extension with a
             // value smaller than 64", and a TLS 1.3 endpoint's value is at most 2^14 + 1.
             if !(64..=(1 << 14) + 1).contains(&limit) {
-                return Err(Error::Misuse(
-                    "ClientConfig: record_size_limit outside 64..=16385",
-                ));
+                return fail("record_size_limit", "outside 64..=16385");
             }
         }
         if self.external_psks.iter().any(|p| {
             suite_algorithms(p.cipher_suite).is_none() || !runnable.contains(&p.cipher_suite)
         }) {
-            return Err(Error::Misuse(
-                "ClientConfig: an external PSK with an unknown suite",
-            ));
+            return fail("external_psks", "an external PSK with an unknown suite");
+        }
+        for certified in &self.client_auth {
+            if let Err(problem) = check_certified_key(self.provider.as_ref(), certified) {
+                return fail("client_auth", problem);
+            }
         }
         Ok(())
     }
@@ -274,7 +261,7 @@ mod tests {
             let mut c = config();
             c.supported_groups.push(NamedGroup::Ffdhe2048);
             breaks(&mut c);
-            assert!(matches!(c.validate(), Err(Error::Misuse(_))), "case {i}");
+            assert!(c.validate().is_err(), "case {i}");
         }
     }
 }

@@ -10,8 +10,9 @@
 //! | server | the signature of its CertificateVerify     | `SigningKey`            | §4.5.2   |
 //! | client | the signature of its CertificateVerify     | `SigningKey`            | §4.5.2   |
 //!
-//! By default each answers at once, inside `feed`. A verifier or key whose `defers()`
-//! returns true answers later instead (the key lives in an HSM or a secure element, the
+//! By default each answers at once, inside `feed`. A verifier that answers
+//! [`Answer::Later`](crate::verify::Answer), or a key whose `defers()` returns true, answers
+//! later instead (the key lives in an HSM or a secure element, the
 //! chain is checked by another task): the connection then
 //!
 //! 1. queues [`Event::VerifyRequest`] or [`Event::SignRequest`], carrying a [`RequestId`],

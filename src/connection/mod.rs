@@ -50,6 +50,7 @@ pub mod cert_verify;
 mod core;
 pub mod deferred;
 mod event;
+mod identity;
 pub mod joiner;
 mod post_handshake;
 mod receive;

@@ -65,6 +65,7 @@ use crate::time::Time;
 use crate::wire::alert::AlertDescription;
 
 pub mod anti_replay;
+mod builder;
 pub mod config;
 mod connected;
 pub mod cookie;
@@ -87,10 +88,12 @@ mod wait_eoed;
 mod wait_finished;
 mod wait_flight2;
 
+pub use crate::credentials::{CertifiedKey, ExternalPsk};
+pub use crate::verify::ClientCertVerifier;
 pub use anti_replay::{AntiReplay, ReplayStore};
+pub use builder::ServerConfigBuilder;
 pub use config::{
-    CertifiedKey, ClientAuth, ClientCertVerifier, CookieConfig, EarlyDataConfig, ExternalPsk,
-    Preference, ServerConfig, TicketConfig,
+    ClientAuth, CookieConfig, EarlyDataConfig, Preference, ServerConfig, TicketConfig,
 };
 pub use connected::Connected;
 pub use cookie::{CookieIssuer, CookieState};
@@ -111,13 +114,13 @@ impl Connection<ServerState> {
     /// A server connection waiting for a ClientHello, drawing every random byte from `rng`
     /// in the order documented in the [module docs](self).
     ///
-    /// Fails with [`Error::Misuse`] if `config` breaks a rule ([`ServerConfig::validate`]).
+    /// The config is not checked again: [`ServerConfig::builder`] checked it once (a config
+    /// assembled field by field should be checked with [`ServerConfig::validate`]).
     pub fn new(
         config: Arc<ServerConfig>,
         rng: Box<dyn Rng + Send>,
         now: Time,
     ) -> Result<Self, Error> {
-        config.validate()?;
         let provider = config.provider.clone();
         let mut core = ConnectionCore::new(provider, rng, now, config.trace, config.keylog.clone());
         if config.cookies.is_some() {

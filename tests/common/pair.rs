@@ -75,7 +75,9 @@ pub fn client_config() -> ClientConfig {
 
 /// A default server config with the RFC's certificate.
 pub fn server_config() -> ServerConfig {
-    ServerConfig::new(Arc::new(RustCryptoProvider), vec![rfc_certified_key()])
+    let mut config = ServerConfig::new(Arc::new(RustCryptoProvider), vec![rfc_certified_key()]);
+    config.trace = true;
+    config
 }
 
 /// A server with tickets (`count` per connection, an hour long) and single-use-ticket
