@@ -255,6 +255,8 @@ fn paused_handshake_with(plan: Plan, pkis: &Pkis) -> Paused {
     server_events.extend(poll_all(&mut s));
     Paused {
         outcome: Outcome {
+            client_peer: c.peer_identity(),
+            server_peer: s.peer_identity(),
             client: client_result,
             server: server_result,
             client_events,
