@@ -109,7 +109,7 @@ impl Connected {
         core: &mut ConnectionCore,
         data: Vec<u8>,
     ) -> Result<ClientState, Error> {
-        core.push_event(Event::ApplicationData(data));
+        core.deliver_application_data(data);
         Ok(ClientState::Connected(self))
     }
 }

@@ -35,6 +35,7 @@ use crate::wire::algorithms::CipherSuite;
 use crate::wire::codes::ContentType;
 use crate::wire::record::LEGACY_RECORD_VERSION;
 
+use super::buffers::CallerBuffers;
 use super::ccs::CcsWindow;
 use super::deferred::Pending;
 use super::event::{Event, Negotiated};
@@ -103,6 +104,8 @@ pub struct ConnectionCore {
     pub(super) pending: Option<Pending>,
     /// How many decisions were requested so far (the last request's id).
     pub(super) requests_made: u64,
+    /// Output handed out in pieces, plaintext kept for `read` (see `buffers.rs`).
+    pub(super) buffers: CallerBuffers,
 }
 
 impl ConnectionCore {
@@ -150,6 +153,7 @@ impl ConnectionCore {
             error: None,
             pending: None,
             requests_made: 0,
+            buffers: CallerBuffers::default(),
         }
     }
 

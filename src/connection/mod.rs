@@ -45,6 +45,7 @@ use crate::error::Error;
 use crate::time::Time;
 use crate::trace::TraceEvent;
 
+mod buffers;
 pub mod ccs;
 pub mod cert_verify;
 mod core;
@@ -146,8 +147,11 @@ impl<S: StateMachine> Connection<S> {
                 break;
             }
         }
-        // An idle connection keeps no receive buffer (see `RecordDeframer`).
-        self.core.deframer.release_if_empty();
+        // An idle connection keeps no receive buffer (see `RecordDeframer`), unless it reads
+        // into its caller's buffers, where it keeps one to allocate nothing per record.
+        if !self.core.buffers.reader_enabled() {
+            self.core.deframer.release_if_empty();
+        }
         Ok(consumed)
     }
 

@@ -161,12 +161,18 @@ impl ConnectionCore {
     /// decision is pending: the flight being built is then held back, so that it goes out
     /// in the same records as it would without the pause.
     pub(super) fn take_output(&mut self) -> Vec<u8> {
+        self.flush_for_output();
+        self.drop_taken_output();
+        core::mem::take(&mut self.output)
+    }
+
+    /// Flushes the pending handshake messages into the output, unless paused.
+    pub(super) fn flush_for_output(&mut self) {
         if !self.is_paused()
             && let Err(err) = self.flush_handshake()
         {
             self.fail(err);
         }
-        core::mem::take(&mut self.output)
     }
 
     /// True if our records are protected under an application traffic key.
