@@ -102,6 +102,31 @@ impl Error {
     }
 }
 
+/// The peer broke a rule and RFC 9846 §6.2 names `unexpected_message`: "An inappropriate
+/// message (e.g., the wrong handshake message, premature Application Data, etc.) was
+/// received." RFC 9846 §4: "A peer which receives a handshake message in an unexpected
+/// order MUST abort the handshake with an "unexpected_message" alert."
+pub(crate) const fn unexpected_message(reason: &'static str) -> Error {
+    Error::PeerMisbehaved {
+        alert: AlertDescription::UnexpectedMessage,
+        reason,
+    }
+}
+
+/// The peer broke a rule and RFC 9846 §6.2 names `illegal_parameter`: "A field in the
+/// handshake was incorrect or inconsistent with other fields."
+pub(crate) const fn illegal_parameter(reason: &'static str) -> Error {
+    Error::PeerMisbehaved {
+        alert: AlertDescription::IllegalParameter,
+        reason,
+    }
+}
+
+/// The two sides share no acceptable parameters; `alert` is usually handshake_failure.
+pub(crate) const fn incompatible(alert: AlertDescription, reason: &'static str) -> Error {
+    Error::Incompatible { alert, reason }
+}
+
 impl From<DecodeError> for Error {
     fn from(e: DecodeError) -> Self {
         Self::Decode(e)

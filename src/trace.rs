@@ -26,9 +26,9 @@
 
 use alloc::vec::Vec;
 
-use crate::connection::deferred::{RequestId, RequestKind};
 use crate::crypto::{AEAD_NONCE_LEN, AeadAlgorithm, Secret};
 use crate::key_schedule::SecretLabel;
+use crate::verify::{RequestId, RequestKind};
 use crate::wire::alert::Alert;
 use crate::wire::codes::ContentType;
 use crate::wire::handshake::HandshakeMessage;

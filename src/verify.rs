@@ -43,6 +43,20 @@ impl From<Result<(), Error>> for Answer {
     }
 }
 
+/// Names one deferred decision of one connection (numbered from 1, per connection): the
+/// id an `Event::VerifyRequest` or `Event::SignRequest` carries, and its answer names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RequestId(pub u64);
+
+/// The kind of decision a paused connection waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestKind {
+    /// A verdict on the peer's certificate chain.
+    Verification,
+    /// A CertificateVerify signature.
+    Signature,
+}
+
 /// Decides whether a server's certificate chain is acceptable (the client's side).
 pub trait ServerCertVerifier: Send + Sync {
     /// Checks `end_entity` (DER) with its `intermediates`, for `server_name` (the name the

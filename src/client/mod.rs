@@ -72,7 +72,6 @@ mod connected;
 mod handshake;
 mod hello;
 mod start;
-mod ticket;
 mod wait_cert;
 mod wait_cert_cr;
 mod wait_cv;
@@ -80,11 +79,11 @@ mod wait_ee;
 mod wait_finished;
 mod wait_sh;
 
+pub use crate::connection::Ticket;
 pub use crate::credentials::{CertifiedKey, ExternalPsk};
 pub use crate::verify::{PinnedCertificates, ServerCertVerifier, danger};
 pub use builder::ClientConfigBuilder;
 pub use config::{ClientConfig, ClientHelloPadding};
-pub use ticket::Ticket;
 
 /// The client's state: one variant per RFC 9846 Appendix A.1 state.
 pub enum ClientState {

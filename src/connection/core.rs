@@ -30,7 +30,7 @@ use crate::record::limits::RecordSizeLimit;
 use crate::record::nonce::TrafficKey;
 use crate::time::Time;
 use crate::trace::{Direction, Epoch, TraceEvent};
-use crate::wire::alert::{Alert, AlertDescription};
+use crate::wire::alert::Alert;
 use crate::wire::algorithms::CipherSuite;
 use crate::wire::codes::ContentType;
 use crate::wire::record::LEGACY_RECORD_VERSION;
@@ -454,10 +454,4 @@ impl ConnectionCore {
     }
 }
 
-/// An unexpected_message error with `reason`.
-pub(crate) fn unexpected(reason: &'static str) -> Error {
-    Error::PeerMisbehaved {
-        alert: AlertDescription::UnexpectedMessage,
-        reason,
-    }
-}
+pub(crate) use crate::error::unexpected_message as unexpected;

@@ -63,23 +63,11 @@ use alloc::vec::Vec;
 use crate::error::Error;
 use crate::time::Time;
 use crate::trace::TraceEvent;
+pub use crate::verify::{RequestId, RequestKind};
 use crate::wire::algorithms::SignatureScheme;
 
 use super::core::ConnectionCore;
 use super::event::Event;
-
-/// Names one deferred decision of one connection (numbered from 1, per connection).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct RequestId(pub u64);
-
-/// The kind of decision a paused connection waits for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RequestKind {
-    /// A verdict on the peer's certificate chain.
-    Verification,
-    /// A CertificateVerify signature.
-    Signature,
-}
 
 /// "Is this chain acceptable?" Answer with `Connection::answer_verification`.
 #[derive(Clone, Debug, PartialEq, Eq)]

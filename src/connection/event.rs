@@ -7,7 +7,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::client::Ticket;
+use super::ticket::Ticket;
 use crate::key_schedule::PskKind;
 use crate::trace::Direction;
 use crate::wire::alert::AlertDescription;

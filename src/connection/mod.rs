@@ -58,12 +58,14 @@ mod receive;
 mod send;
 #[cfg(test)]
 mod tests;
+mod ticket;
 
 pub use self::core::ConnectionCore;
 pub use deferred::{RequestId, RequestKind, SignRequest, VerifyRequest};
 pub use event::{Event, Negotiated};
 pub use post_handshake::MAX_KEY_UPDATES;
 pub use receive::{HandshakeInput, Input};
+pub use ticket::Ticket;
 
 /// A role's state machine: the enum of its RFC 9846 Appendix A states.
 ///

@@ -62,7 +62,6 @@ use crate::connection::{Connection, ConnectionCore, HandshakeInput, StateMachine
 use crate::crypto::Rng;
 use crate::error::Error;
 use crate::time::Time;
-use crate::wire::alert::AlertDescription;
 
 pub mod anti_replay;
 mod builder;
@@ -224,11 +223,4 @@ impl StateMachine for ServerState {
     }
 }
 
-/// RFC 9846 §4: "A peer which receives a handshake message in an unexpected order MUST
-/// abort the handshake with an unexpected_message alert."
-pub(crate) fn unexpected_message(reason: &'static str) -> Error {
-    Error::PeerMisbehaved {
-        alert: AlertDescription::UnexpectedMessage,
-        reason,
-    }
-}
+pub(crate) use crate::error::unexpected_message;
