@@ -92,17 +92,18 @@ impl ConnectionCore {
             None => MAX_PLAINTEXT_LEN,
         };
         // Zero-length content still makes one (application data) record.
-        let mut pieces: Vec<&[u8]> = content.chunks(max.max(1)).collect();
-        if pieces.is_empty() {
-            pieces.push(&[]);
-        }
+        let empty: &[u8] = &[];
+        let pieces = content
+            .chunks(max.max(1))
+            .chain(content.is_empty().then_some(empty));
+        let records = content.len().div_ceil(max.max(1)).max(1);
         // Room for every record at once: a large write must not regrow (and recopy) the
         // output queue record by record.
         let overhead = RecordEncrypter::record_len(0, 0);
         self.output.reserve(
             content
                 .len()
-                .saturating_add(pieces.len().saturating_mul(overhead)),
+                .saturating_add(records.saturating_mul(overhead)),
         );
         for piece in pieces {
             let start = self.output.len();
