@@ -10,6 +10,7 @@ use crate::wire::alert::AlertDescription;
 
 /// Everything that can go wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// The peer sent bytes that do not parse (the alert is named by the decoder).
     Decode(DecodeError),
@@ -51,6 +52,7 @@ pub enum Error {
 /// A configuration that breaks a rule: which config, which field, and what is wrong.
 /// `ClientConfig::builder(..).build()` and `ServerConfig::builder(..).build()` return it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ConfigError {
     /// `"ClientConfig"` or `"ServerConfig"`.
     pub config: &'static str,

@@ -56,6 +56,7 @@ pub enum ClientHelloPadding {
 
 /// A client configuration. See the module doc for what each field sends.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct ClientConfig {
     /// The crypto provider.
     pub provider: Arc<dyn CryptoProvider>,

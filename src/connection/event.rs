@@ -18,6 +18,7 @@ use super::deferred::{SignRequest, VerifyRequest};
 
 /// Something the application should know about. Take them with `poll_event()`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Event {
     /// The handshake finished; these are the parameters both sides agreed on.
     HandshakeComplete(Negotiated),

@@ -163,6 +163,7 @@ impl core::fmt::Debug for EarlyDataConfig {
 
 /// What a server offers and how it chooses.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct ServerConfig {
     /// The cryptography.
     pub provider: Arc<dyn CryptoProvider>,
