@@ -1,9 +1,10 @@
 //! [`ServerConfig`]: everything a server decides before it sees a ClientHello.
 //!
-//! A config is built once and shared by many connections (`Arc<ServerConfig>`). Its fields
-//! are public and documented one by one; [`ServerConfig::new`] fills in defaults a careful
-//! server would choose, and [`ServerConfig::validate`] (run by every new connection) refuses
-//! combinations RFC 9846 forbids.
+//! A config is built once and shared by many connections (`Arc<ServerConfig>`), usually with
+//! [`ServerConfig::builder`]. Its fields are public and documented one by one;
+//! [`ServerConfig::new`] fills in defaults a careful server would choose, and
+//! [`ServerConfig::validate`] (run once, by the builder's `build`) refuses combinations
+//! RFC 9846 forbids and keys that do not match their certificates.
 //!
 //! The config is detailed enough to reproduce, byte for byte, the flights of the NSS server
 //! that produced RFC 8448's traces: the order of extensions in ServerHello,
