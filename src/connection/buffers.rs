@@ -69,7 +69,7 @@ impl CallerBuffers {
 impl ConnectionCore {
     /// Delivers the content of one application_data record: to `read` when the reader is
     /// enabled (the vector is kept for the next record), as an event otherwise.
-    pub fn deliver_application_data(&mut self, data: Vec<u8>) {
+    pub(crate) fn deliver_application_data(&mut self, data: Vec<u8>) {
         let buffers = &mut self.buffers;
         if !buffers.reader {
             self.push_event(Event::ApplicationData(data));
