@@ -84,6 +84,52 @@ fn full_handshakes(c: &mut Criterion<ThreadCpuTime>) {
     }
 }
 
+/// The post-quantum hybrid X25519MLKEM768 against X25519 alone, on the default provider (the
+/// ring provider has no ML-KEM): full handshakes and their floors, ids `pq/...` and
+/// `floor/rustcrypto/...`, e.g. `pq/lucid-rustcrypto/aes128gcm/x25519mlkem768/ecdsa/client`.
+fn hybrid_handshakes(c: &mut Criterion<ThreadCpuTime>) {
+    let stack = lucid::stacks().remove(0);
+    for group in [
+        lucid_tls::wire::algorithms::NamedGroup::X25519,
+        lucid_tls::wire::algorithms::NamedGroup::X25519MlKem768,
+    ] {
+        let sc = Scenario {
+            group,
+            ..base(SUITES[0])
+        };
+        let mut bench = c.benchmark_group("pq");
+        let client = stack.client_config(sc, false);
+        let server = stack.server_config(sc, ServerKind::Plain);
+        for side in SIDES {
+            bench.bench_function(format!("{}/{}/{}", stack.name, sc.id(), side.name()), |b| {
+                b.iter_custom(|iters| {
+                    let mut times = SideTimes::default();
+                    for i in 0..iters {
+                        lucid::full_handshake(&client, &server, i, &mut times);
+                    }
+                    times.of(side)
+                })
+            });
+        }
+        bench.finish();
+        let mut bench = c.benchmark_group("pq-floor");
+        let input = FloorInput::new(&stack, sc);
+        for side in SIDES {
+            bench.bench_function(format!("rustcrypto/{}/{}", sc.id(), side.name()), |b| {
+                let mut seed = 0;
+                b.iter(|| {
+                    seed += 1;
+                    match side {
+                        Side::Client => input.client(seed),
+                        Side::Server => input.server(seed),
+                    }
+                })
+            });
+        }
+        bench.finish();
+    }
+}
+
 /// The scenario of the resumption, 0-RTT and bulk benchmarks.
 fn base(suite: lucid_tls::wire::algorithms::CipherSuite) -> Scenario {
     Scenario {
@@ -429,6 +475,6 @@ fn config() -> Criterion<ThreadCpuTime> {
 criterion_group! {
     name = benches;
     config = config();
-    targets = full_handshakes, resumed_handshakes, bulk
+    targets = full_handshakes, resumed_handshakes, bulk, hybrid_handshakes
 }
 criterion_main!(benches);

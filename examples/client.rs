@@ -9,22 +9,25 @@
 //! entries and not sent as SNI), sends `GET / HTTP/1.1` with `Host` and `Connection: close`,
 //! and prints the response body. One line per connection on stderr names what was
 //! negotiated, as `key=value` pairs. It exits 0 on success, and 1 with the alert or error on
-//! failure. SSLKEYLOGFILE is honoured.
+//! failure; a failure that sent no error alert (a timeout, the server closing early) still
+//! ends with close_notify. SSLKEYLOGFILE is honoured.
 //!
-//! - `--groups x25519,secp256r1`: a key share for the first group; all are advertised, so a
+//! - `--groups X25519MLKEM768,x25519,secp256r1` (IANA names, any case): a key share for the
+//!   first group; all are advertised, so a
 //!   server that wants another one answers with a HelloRetryRequest.
 //! - `--resume`: a second connection, resuming with a ticket from the first.
 //! - `--early-data TEXT`: `TEXT` is sent as 0-RTT data ahead of the request on the resumed
 //!   connection (implies `--resume`); if the server rejects it, it is sent again after the
 //!   handshake.
 //! - `--key-update`: a KeyUpdate asking the server to update too, before the request.
+//! - `--timeout SECONDS`: how long to wait for the server's next bytes (default 30).
 
 mod common;
 
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::Parser;
@@ -70,10 +73,10 @@ struct Args {
     /// Send a KeyUpdate (requesting the server's) before the request.
     #[arg(long)]
     key_update: bool,
+    /// Seconds to wait for the server's next bytes before giving up.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    timeout: u64,
 }
-
-/// How long to wait for the server before giving up.
-const TIMEOUT: Duration = Duration::from_secs(30);
 
 fn main() {
     let args = Args::parse();
@@ -145,7 +148,7 @@ fn connect(
 ) -> Result<Vec<Ticket>, String> {
     let tcp = TcpStream::connect(&args.connect)
         .map_err(|e| format!("cannot connect to {}: {e}", args.connect))?;
-    let _ = tcp.set_read_timeout(Some(TIMEOUT));
+    let _ = tcp.set_read_timeout(Some(Duration::from_secs(args.timeout.max(1))));
     let _ = tcp.set_nodelay(true);
     let resuming = ticket.is_some();
     let mut tls = match ticket {
@@ -155,7 +158,24 @@ fn connect(
     .map_err(|e| common::describe_error(&e))?;
     let (sink, observed) = common::observer();
     tls.set_trace_sink(sink);
+    let result = exchange(args, &mut tls, host, resuming, number, &observed);
+    if result.is_err() {
+        // RFC 9846 §6.1: close_notify before closing our write side, unless an error alert
+        // went out already (then the connection has a stored error and this sends nothing).
+        let _ = tls.close();
+    }
+    result
+}
 
+/// Handshake, request and response on one connection. Returns the tickets it received.
+fn exchange(
+    args: &Args,
+    tls: &mut ClientStream<TcpStream>,
+    host: &str,
+    resuming: bool,
+    number: u32,
+    observed: &Arc<Mutex<common::Observed>>,
+) -> Result<Vec<Ticket>, String> {
     let early = args.early_data.as_deref().filter(|_| resuming);
     let mut early_sent = false;
     if let Some(text) = early
@@ -183,7 +203,7 @@ fn connect(
     );
     tls.write_all(request.as_bytes())
         .map_err(|e| common::describe_error(&e))?;
-    let body = read_response(&mut tls).map_err(|e| common::describe_error(&e))?;
+    let body = read_response(tls).map_err(|e| common::describe_error(&e))?;
     // Done: close_notify (the server may already have closed).
     let _ = tls.close();
     io::stdout()
@@ -192,7 +212,7 @@ fn connect(
     let _ = io::stdout().flush();
     eprintln!(
         "{}",
-        summary(&tls, number, early_sent, common::observed(&observed))
+        summary(tls, number, early_sent, common::observed(observed))
     );
     Ok(tls.take_tickets())
 }

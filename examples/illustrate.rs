@@ -8,6 +8,10 @@
 //! cargo run --example illustrate -- --connect localhost:4433 --ca ca.pem --out live.html
 //! ```
 //!
+//! `--trace pq` renders a post-quantum hybrid handshake in X25519MLKEM768 instead (RFC
+//! 10024; the walkthrough's, with the same fixed randomness), with the hybrid shared secret
+//! cut into its ML-KEM-768 and X25519 parts.
+//!
 //! `--trace` takes an RFC 8448 trace (`simple`, `resumed-0rtt`, `hrr`, `client-auth`,
 //! `compat`): lucid-tls's client and server replay it in memory, and every record, secret
 //! and key is also checked against the RFC (✓). The page is built from the *client's*
@@ -40,11 +44,16 @@ use lucid_tls::wire::handshake::HandshakeMessage;
 #[path = "common/pcap.rs"]
 mod pcap;
 
+#[allow(dead_code)] // the walkthrough's text is not used here
+#[path = "common/pq_walk.rs"]
+mod pq_walk;
+
 #[allow(dead_code)]
 #[path = "common/mod.rs"]
 mod common;
 
-/// AEAD tags are 16 bytes for every TLS 1.3 suite (RFC 9846 §5.2).
+/// AEAD tags are 16 bytes for every suite lucid-tls supports (not a rule of RFC 9846 §5.2:
+/// TLS_AES_128_CCM_8_SHA256 has 8).
 const TAG_LEN: usize = 16;
 
 /// A live peer to connect to.
@@ -56,6 +65,8 @@ struct Live {
 
 struct Args {
     trace: TraceName,
+    /// `--trace pq`: the hybrid handshake.
+    pq: bool,
     live: Option<Live>,
     out: PathBuf,
     pcap: Option<PathBuf>,
@@ -64,7 +75,7 @@ struct Args {
 fn usage() -> String {
     let names: Vec<&str> = TraceName::ALL.iter().map(|t| t.cli_name()).collect();
     format!(
-        "usage: illustrate (--trace {} | --connect HOST:PORT --ca CA.pem [--server-name NAME]) \
+        "usage: illustrate (--trace {}|pq | --connect HOST:PORT --ca CA.pem [--server-name NAME]) \
          --out FILE.html [--pcap FILE]",
         names.join("|")
     )
@@ -73,6 +84,7 @@ fn usage() -> String {
 fn parse_args() -> Result<Args, String> {
     use lexopt::prelude::*;
     let (mut trace, mut out, mut pcap) = (None, None, None);
+    let mut pq = false;
     let (mut address, mut ca, mut server_name) = (None, None, None);
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
@@ -80,6 +92,10 @@ fn parse_args() -> Result<Args, String> {
             Long("trace") | Short('t') => {
                 let name = parser.value().map_err(|e| e.to_string())?;
                 let name = name.to_string_lossy();
+                if name == "pq" {
+                    pq = true;
+                    continue;
+                }
                 trace = Some(
                     TraceName::from_name(&name)
                         .ok_or_else(|| format!("unknown trace {name:?}\n{}", usage()))?,
@@ -110,6 +126,7 @@ fn parse_args() -> Result<Args, String> {
     };
     Ok(Args {
         trace: trace.unwrap_or(TraceName::Simple),
+        pq,
         live,
         out: out.ok_or_else(usage)?.into(),
         pcap,
@@ -133,6 +150,7 @@ fn main() -> ExitCode {
     };
     let page = match &args.live {
         Some(live) => illustrate_live(live),
+        None if args.pq => illustrate_pq(),
         None => illustrate_trace(args.trace)
             .map_err(|e| format!("cannot run RFC 8448 {}: {e}", args.trace.section())),
     };
@@ -194,6 +212,32 @@ pub fn illustrate_trace(name: TraceName) -> Result<Page, SetupError> {
     let title = format!("RFC 8448 {} {}", name.section(), name.title());
     let mut page = Renderer::new(Some(&rfc.trace));
     let html = page.render(&title, name.summary(), &client_trace);
+    Ok(Page {
+        html,
+        wire,
+        all_equal: complete && page.mismatches == 0,
+    })
+}
+
+/// Renders the walkthrough's hybrid X25519MLKEM768 handshake (`--trace pq`).
+pub fn illustrate_pq() -> Result<Page, String> {
+    let flights = pq_walk::flights()?;
+    let complete = flights.iter().all(|f| f.result.is_ok());
+    let wire = flights.iter().map(|f| (f.from, f.bytes.clone())).collect();
+    let client_trace: Vec<TraceEvent> = flights
+        .into_iter()
+        .flat_map(|f| f.trace)
+        .filter(|(side, _)| *side == Side::Client)
+        .map(|(_, event)| event)
+        .collect();
+    let mut page = Renderer::new(None);
+    let html = page.render(
+        "A post-quantum hybrid handshake: X25519MLKEM768",
+        "lucid-tls's client and server in memory with fixed randomness (the walkthrough's \
+         --trace pq): ML-KEM-768 (FIPS 203) and X25519 at once, their shared secrets joined \
+         (RFC 10024).",
+        &client_trace,
+    );
     Ok(Page {
         html,
         wire,
@@ -757,6 +801,34 @@ impl<'t> Renderer<'t> {
              <table class=\"secrets\"><tr><th>secret</th><th>derivation</th><th>value</th><th></th></tr>",
         );
         for event in trace {
+            if let TraceEvent::KeyExchangeCompleted {
+                group,
+                shared_secret,
+                parts,
+                ..
+            } = event
+            {
+                // A hybrid group (RFC 10024): each part's secret, then the joined one.
+                for part in parts {
+                    let _ = write!(
+                        out,
+                        "<tr><td>{} shared secret</td><td>{} part of {} <span class=\"small\">RFC 10024</span></td><td><code>{}</code></td><td></td></tr>",
+                        esc(part.name),
+                        esc(part.name),
+                        esc(&explain::group(*group)),
+                        hex(part.secret.as_bytes())
+                    );
+                }
+                if let [first, second] = &parts[..] {
+                    let _ = write!(
+                        out,
+                        "<tr><td>(EC)DHE shared secret</td><td>{} ‖ {} <span class=\"small\">RFC 10024, RFC 9846 §7.4</span></td><td><code>{}</code></td><td></td></tr>",
+                        esc(first.name),
+                        esc(second.name),
+                        hex(shared_secret.as_bytes())
+                    );
+                }
+            }
             if let TraceEvent::SecretDerived { label, secret } = event {
                 let (formula, section) = explain::secret_derivation(*label);
                 let rfc_value = self.rfc.and_then(|t| expected::secret(t, *label));

@@ -84,7 +84,8 @@ struct Args {
     /// Echo what arrives instead of answering HTTP.
     #[arg(long)]
     echo: bool,
-    /// Key exchange groups, most preferred first (default: x25519,secp256r1).
+    /// Key exchange groups by IANA name, most preferred first (default:
+    /// X25519MLKEM768,x25519,SecP256r1MLKEM768,secp256r1).
     #[arg(long, value_name = "LIST")]
     groups: Option<String>,
     /// Cipher suites, most preferred first (default: all three).

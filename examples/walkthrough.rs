@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --example walkthrough                        # RFC 8448 §3, the simple 1-RTT handshake
 //! cargo run --example walkthrough -- --trace hrr         # simple | resumed-0rtt | hrr | client-auth | compat
+//! cargo run --example walkthrough -- --trace pq          # a post-quantum X25519MLKEM768 handshake (not RFC 8448)
 //! cargo run --example walkthrough -- --keylog keys.txt   # also write an NSS key log (or set SSLKEYLOGFILE)
 //! cargo run --example walkthrough -- --pcap hs.pcap      # and the records as a capture, for Wireshark
 //! cargo run --example walkthrough -- --tamper 2          # flip the last byte of flight 2: see the alert
@@ -38,9 +39,14 @@ const HEX_PER_LINE: usize = 64;
 
 #[path = "common/pcap.rs"]
 mod pcap;
+#[path = "common/pq_walk.rs"]
+#[allow(dead_code)] // `flights` is for examples/illustrate.rs
+pub mod pq_walk;
 
 struct Args {
     trace: TraceName,
+    /// `--trace pq`: the hybrid handshake of `pq_walk` instead of an RFC 8448 trace.
+    pq: bool,
     keylog: Option<PathBuf>,
     pcap: Option<PathBuf>,
     tamper: Option<usize>,
@@ -49,8 +55,9 @@ struct Args {
 fn usage() -> String {
     let names: Vec<&str> = TraceName::ALL.iter().map(|t| t.cli_name()).collect();
     format!(
-        "usage: walkthrough [--trace {}] [--keylog PATH] [--pcap FILE] [--tamper N]\n\
-         \n  --trace NAME   the RFC 8448 trace to step through (default: simple)\
+        "usage: walkthrough [--trace {}|pq] [--keylog PATH] [--pcap FILE] [--tamper N]\n\
+         \n  --trace NAME   the RFC 8448 trace to step through (default: simple), or pq: a\
+         \n                 post-quantum hybrid X25519MLKEM768 handshake, every value shown\
          \n  --keylog PATH  append NSS key log lines to PATH (default: $SSLKEYLOGFILE, if set)\
          \n  --pcap FILE    write the records as one synthetic TCP stream (pcap)\
          \n  --tamper N     flip the last byte of flight N on the wire, to see what goes wrong",
@@ -62,6 +69,7 @@ fn parse_args() -> Result<Args, String> {
     use lexopt::prelude::*;
     let mut args = Args {
         trace: TraceName::Simple,
+        pq: false,
         keylog: None,
         pcap: None,
         tamper: None,
@@ -72,6 +80,10 @@ fn parse_args() -> Result<Args, String> {
             Long("trace") | Short('t') => {
                 let name = parser.value().map_err(|e| e.to_string())?;
                 let name = name.to_string_lossy();
+                if name == "pq" {
+                    args.pq = true;
+                    continue;
+                }
                 args.trace = TraceName::from_name(&name)
                     .ok_or_else(|| format!("unknown trace {name:?}\n{}", usage()))?;
             }
@@ -97,6 +109,22 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if args.pq {
+        return match pq_walk::walkthrough() {
+            Ok((text, all_equal)) => {
+                print!("{text}");
+                if all_equal {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            }
+            Err(e) => {
+                eprintln!("cannot set up the hybrid handshake: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let keylog = match &args.keylog {
         Some(path) => match KeyLogFile::append_to(path) {
             Ok(file) => Some((file, path.display().to_string())),
@@ -504,7 +532,9 @@ impl Walk {
                 id.0,
                 if *accepted { "accepted" } else { "rejected" }
             )),
-            TraceEvent::Record { .. } => {}
+            // The RFC 8448 traces are X25519: their shared secret shows as the IKM of the
+            // handshake secret. `--trace pq` prints this event (see common/pq_walk.rs).
+            TraceEvent::Record { .. } | TraceEvent::KeyExchangeCompleted { .. } => {}
         }
     }
 

@@ -334,7 +334,7 @@ pub fn secret_derivation(label: SecretLabel) -> (&'static str, &'static str) {
         ),
         L::DerivedForHandshake => ("Derive-Secret(Early Secret, \"derived\", \"\")", "§7.1"),
         L::HandshakeSecret => (
-            "HKDF-Extract(salt: derived, IKM: (EC)DHE shared secret)",
+            "HKDF-Extract(salt: derived, IKM: asymmetric shared secret, or 0 under psk_ke)",
             "§7.1",
         ),
         L::ClientHandshakeTraffic => (

@@ -2,9 +2,11 @@
 //! flight at a time, each step returning what that flight made both sides do.
 //!
 //! A [`Pair`] owns a [`ClientConnection`] and a [`ServerConnection`] and moves bytes
-//! between them, nothing else: no IO, no clock (the pair's `now` is passed to both), no
-//! randomness of its own. One [`Pair::step`] is one *flight*: everything one side has
-//! queued to send, delivered to the other in one piece. The returned [`Flight`] holds the
+//! between them, nothing else: no IO, no randomness of its own, and a simulated clock (the
+//! pair's `now`, passed to both, which only moves when the test calls [`Pair::advance`]).
+//! One [`Pair::step`] is one *flight*: everything one side has queued to send, delivered
+//! to the other in one piece, or cut into smaller pieces as [`Pair::split`] says (a
+//! receiver must accept any split, RFC 9846 §5.1). The returned [`Flight`] holds the
 //! bytes, and the trace events ([`TraceEvent`]: messages with their decoded fields and
 //! bytes, records, secrets, keys, state changes, alerts) and application events ([`Event`])
 //! that the flight caused, in order: first what the sender did since the previous step
@@ -49,6 +51,38 @@
 //! let secret = flight.secret(Side::Client, SecretLabel::ClientHandshakeTraffic).unwrap();
 //! let rfc_secret = rfc.trace.value("derive secret \"tls13 c hs traffic\"", "expanded");
 //! assert_eq!(Some(secret.as_bytes()), rfc_secret);
+//! # Ok::<(), lucid_tls::rfc8448::SetupError>(())
+//! ```
+//!
+//! # Pieces and time
+//!
+//! A flight can reach its receiver one byte at a time, or in pieces of any sizes; the
+//! handshake comes out the same. Time stands still until the test moves it: here a ticket
+//! is received, and a day later it is a day old.
+//!
+//! ```
+//! use lucid_tls::connection::Event;
+//! use lucid_tls::pair::{Side, Split};
+//! use lucid_tls::rfc8448::{Rfc8448Handshake, TraceName};
+//!
+//! let mut rfc = Rfc8448Handshake::new(TraceName::Simple)?;
+//! rfc.pair.split = Split::Chunks(1);
+//! let flights = rfc.pair.run(8);
+//! assert!(flights.iter().all(|f| f.result.is_ok()));
+//! assert!(flights.iter().all(|f| f.pieces == f.bytes.len()), "one byte at a time");
+//! assert!(!rfc.pair.client.is_handshaking());
+//! let ticket = flights
+//!     .iter()
+//!     .flat_map(|f| f.events_of(Side::Client))
+//!     .find_map(|e| match e {
+//!         Event::NewSessionTicket(ticket) => Some(ticket),
+//!         _ => None,
+//!     })
+//!     .expect("RFC 8448 §3's server sends a ticket");
+//! let start = rfc.pair.now;
+//! rfc.pair.advance(24 * 3600 * 1000);
+//! assert_eq!(rfc.pair.now.millis_since(start), 24 * 3600 * 1000);
+//! assert_eq!(rfc.pair.now.millis_since(ticket.received_at), 24 * 3600 * 1000);
 //! # Ok::<(), lucid_tls::rfc8448::SetupError>(())
 //! ```
 //!
@@ -128,14 +162,40 @@ impl Side {
     }
 }
 
+/// How a flight is cut on its way to the receiver.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Split {
+    /// In one piece, as the sender queued it.
+    Whole,
+    /// In pieces of this many bytes (the last one may be shorter; 0 counts as 1).
+    Chunks(usize),
+    /// In pieces of these sizes, taken in turn and repeated (an empty list, or a 0, counts
+    /// as 1): a test draws them from its own seeded RNG for reproducible random cuts.
+    Sizes(Vec<usize>),
+}
+
+impl Split {
+    /// The size of piece number `n` (from 0) of a flight.
+    fn piece_len(&self, n: usize) -> usize {
+        let len = match self {
+            Self::Whole => usize::MAX,
+            Self::Chunks(len) => *len,
+            Self::Sizes(sizes) => sizes.get(n % sizes.len().max(1)).copied().unwrap_or(1),
+        };
+        len.max(1)
+    }
+}
+
 /// A client and a server, connected in memory.
 pub struct Pair {
     /// The client: call its methods (write, close, key_update, ...) between steps.
     pub client: ClientConnection,
     /// The server.
     pub server: ServerConnection,
-    /// The time passed to both sides when a flight is delivered.
+    /// The time passed to both sides when a flight is delivered; see [`Pair::advance`].
     pub now: Time,
+    /// How flights are cut on their way ([`Split::Whole`] unless the test changes it).
+    pub split: Split,
 }
 
 /// What one flight did: the bytes one side sent, and what both sides did around it.
@@ -145,6 +205,9 @@ pub struct Flight {
     pub from: Side,
     /// The bytes delivered (after any tampering), records back to back.
     pub bytes: Vec<u8>,
+    /// How many pieces the bytes were cut into on their way (see [`Split`]); fewer if
+    /// the receiver failed before the last one.
+    pub pieces: usize,
     /// Both sides' trace events, in order: the sender's since the previous step, then the
     /// receiver's while reading the flight.
     pub trace: Vec<(Side, TraceEvent)>,
@@ -162,7 +225,20 @@ impl Pair {
             client,
             server,
             now,
+            split: Split::Whole,
         }
+    }
+
+    /// The same pair, its flights cut as `split` says.
+    pub fn with_split(mut self, split: Split) -> Self {
+        self.split = split;
+        self
+    }
+
+    /// Moves the clock `millis` milliseconds forward: the next flights arrive that much
+    /// later (ticket ages, lifetimes and 0-RTT freshness are judged by it).
+    pub fn advance(&mut self, millis: u64) {
+        self.now = self.now.plus_millis(millis);
     }
 
     /// True if `side` has bytes queued to send.
@@ -192,6 +268,7 @@ impl Pair {
         let mut flight = Flight {
             from,
             bytes: Vec::new(),
+            pieces: 0,
             trace: Vec::new(),
             events: Vec::new(),
             result: Ok(()),
@@ -202,15 +279,27 @@ impl Pair {
             Side::Server => self.server.take_output(),
         };
         tamper(&mut flight.bytes);
-        if !flight.bytes.is_empty() {
-            let fed = match from.peer() {
-                Side::Client => self.client.feed(self.now, &flight.bytes),
-                Side::Server => self.server.feed(self.now, &flight.bytes),
-            };
-            flight.result = fed.map(|_| ());
-        }
+        flight.result = self.deliver(from.peer(), &flight.bytes, &mut flight.pieces);
         self.collect(from.peer(), &mut flight);
         flight
+    }
+
+    /// Feeds `bytes` to `to`, piece by piece as [`Pair::split`] says, counting the pieces
+    /// in `pieces`; stops at the first error (the receiver's error is sticky: the rest
+    /// would only repeat it).
+    fn deliver(&mut self, to: Side, bytes: &[u8], pieces: &mut usize) -> Result<(), Error> {
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            let len = self.split.piece_len(*pieces).min(rest.len());
+            let (piece, tail) = rest.split_at(len);
+            *pieces += 1;
+            match to {
+                Side::Client => self.client.feed(self.now, piece)?,
+                Side::Server => self.server.feed(self.now, piece)?,
+            };
+            rest = tail;
+        }
+        Ok(())
     }
 
     /// Steps until neither side has anything to send (at most `max_flights` flights).
@@ -284,6 +373,14 @@ impl Flight {
     /// The flight's records, as delivered (see [`split_records`]).
     pub fn records(&self) -> Vec<&[u8]> {
         split_records(&self.bytes)
+    }
+
+    /// The application events of `side` during this flight, in order.
+    pub fn events_of(&self, side: Side) -> impl Iterator<Item = &Event> {
+        self.events
+            .iter()
+            .filter(move |(s, _)| *s == side)
+            .map(|(_, event)| event)
     }
 
     /// The last value of the secret `label` that `side` derived during this flight.

@@ -49,7 +49,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use std::io::{self, Read, Write};
 
-use crate::client::{ClientConfig, ClientConnection, ClientState, Ticket};
+use crate::client::{ClientConfig, ClientConnection, ClientState, Ticket, TicketStore};
 use crate::connection::{Connection, Event, Negotiated, StateMachine};
 use crate::error::Error;
 use crate::os_rng::OsRng;
@@ -81,8 +81,9 @@ pub struct Stream<S, T> {
     received: VecDeque<u8>,
     /// 0-RTT data received (server), not yet taken.
     early_data: Vec<u8>,
-    /// Tickets received (client), not yet taken.
-    tickets: Vec<Ticket>,
+    /// Tickets received (client), not yet taken: the newest, at most
+    /// `ClientConfig::ticket_store_capacity` of them.
+    tickets: TicketStore,
     /// The server's verdict on our 0-RTT data (client), once known.
     early_data_accepted: Option<bool>,
     peer_closed: bool,
@@ -101,7 +102,7 @@ impl<S: StateMachine, T: Read + Write> Stream<S, T> {
             transport,
             received: VecDeque::new(),
             early_data: Vec::new(),
-            tickets: Vec::new(),
+            tickets: TicketStore::default(),
             early_data_accepted: None,
             peer_closed: false,
             key_updates_sent: 0,
@@ -320,9 +321,13 @@ impl<T: Read + Write> Stream<ClientState, T> {
         server_name: Option<&str>,
         transport: T,
     ) -> io::Result<Self> {
+        let tickets = TicketStore::new(config.ticket_store_capacity);
         let conn = ClientConnection::new(config, server_name, Box::new(OsRng), Time::now())
             .map_err(tls_error)?;
-        Ok(Self::new(conn, transport))
+        Ok(Self {
+            tickets,
+            ..Self::new(conn, transport)
+        })
     }
 
     /// Like [`ClientStream::connect`], offering `ticket` for resumption (and 0-RTT, if the
@@ -333,10 +338,14 @@ impl<T: Read + Write> Stream<ClientState, T> {
         ticket: Ticket,
         transport: T,
     ) -> io::Result<Self> {
+        let tickets = TicketStore::new(config.ticket_store_capacity);
         let conn =
             ClientConnection::resume(config, server_name, ticket, Box::new(OsRng), Time::now())
                 .map_err(tls_error)?;
-        Ok(Self::new(conn, transport))
+        Ok(Self {
+            tickets,
+            ..Self::new(conn, transport)
+        })
     }
 
     /// Sends `data` as 0-RTT data (RFC 9846 §2.3), before the handshake completes. Only
@@ -360,9 +369,10 @@ impl<T: Read + Write> Stream<ClientState, T> {
         self.early_data_accepted
     }
 
-    /// The session tickets received so far (oldest first), to resume with later.
+    /// The session tickets received so far and not taken yet (oldest first), to resume
+    /// with later: the newest `ClientConfig::ticket_store_capacity` of them.
     pub fn take_tickets(&mut self) -> Vec<Ticket> {
-        core::mem::take(&mut self.tickets)
+        self.tickets.take_all()
     }
 }
 

@@ -14,6 +14,7 @@
 //! | `StateChanged`         | the state machine moved (RFC 9846 Appendix A state names)  |
 //! | `HandshakeMessage`     | a handshake message was sent or accepted, with its bytes   |
 //! | `Record`               | a record went onto or came off the wire, as on the wire     |
+//! | `KeyExchangeCompleted` | the (EC)DHE or hybrid shared secret is known (§7.4)         |
 //! | `SecretDerived`        | the key schedule derived a secret (RFC 9846 §7.1)           |
 //! | `KeyInstalled`         | a traffic key and IV took over one direction (RFC 9846 §7.3) |
 //! | `Alert`                | an alert was sent or received (RFC 9846 §6)                 |
@@ -26,10 +27,12 @@
 
 use alloc::vec::Vec;
 
+use crate::crypto::hybrid;
 use crate::crypto::{AEAD_NONCE_LEN, AeadAlgorithm, Secret};
 use crate::key_schedule::SecretLabel;
 use crate::verify::{RequestId, RequestKind};
 use crate::wire::alert::Alert;
+use crate::wire::algorithms::NamedGroup;
 use crate::wire::codes::ContentType;
 use crate::wire::handshake::HandshakeMessage;
 
@@ -53,6 +56,55 @@ pub enum Epoch {
     Handshake,
     /// `[sender]_application_traffic_secret_N`, N counting KeyUpdates (RFC 9846 §7.2).
     Application(u64),
+}
+
+/// One of the two key exchanges of a hybrid group, as [`TraceEvent::KeyExchangeCompleted`]
+/// shows it.
+#[derive(Clone, Debug)]
+pub struct KeyExchangePart {
+    /// `"ML-KEM-768"`, `"X25519"` or `"secp256r1"`.
+    pub name: &'static str,
+    /// Its bytes of the client's share (for ML-KEM, the encapsulation key).
+    pub client_share: Vec<u8>,
+    /// Its bytes of the server's share (for ML-KEM, the ciphertext).
+    pub server_share: Vec<u8>,
+    /// Its shared secret.
+    pub secret: Secret,
+}
+
+impl TraceEvent {
+    /// A [`TraceEvent::KeyExchangeCompleted`], with a hybrid group's shares and secret cut
+    /// into their parts by [`hybrid::layout`].
+    pub fn key_exchange_completed(
+        group: NamedGroup,
+        client_share: &[u8],
+        server_share: &[u8],
+        shared_secret: &Secret,
+    ) -> Self {
+        let mut parts = Vec::new();
+        if let Some(layout) = hybrid::layout(group) {
+            let client = layout.split_client_share(client_share);
+            let server = layout.split_server_share(server_share);
+            let secret = layout.split_secret(shared_secret.as_bytes());
+            if let (Some(client), Some(server), Some(secret)) = (client, server, secret) {
+                for i in 0..2 {
+                    parts.push(KeyExchangePart {
+                        name: layout.parts[i].name,
+                        client_share: client[i].to_vec(),
+                        server_share: server[i].to_vec(),
+                        secret: Secret::new(secret[i]),
+                    });
+                }
+            }
+        }
+        Self::KeyExchangeCompleted {
+            group,
+            client_share: client_share.to_vec(),
+            server_share: server_share.to_vec(),
+            shared_secret: shared_secret.clone(),
+            parts,
+        }
+    }
 }
 
 /// One step of a connection, for learners, tests and tools.
@@ -82,6 +134,22 @@ pub enum TraceEvent {
         content_type: ContentType,
         /// The whole record as on the wire, header included.
         bytes: Vec<u8>,
+    },
+    /// The key exchange gave its shared secret (RFC 9846 §7.4), the IKM of the Handshake
+    /// Secret (§7.1).
+    KeyExchangeCompleted {
+        /// The group.
+        group: NamedGroup,
+        /// The client's `key_exchange` in this group.
+        client_share: Vec<u8>,
+        /// The server's `key_exchange`.
+        server_share: Vec<u8>,
+        /// The shared secret as it enters the key schedule.
+        shared_secret: Secret,
+        /// For a hybrid group (RFC 10024), its two key exchanges in wire order, with their
+        /// bytes of each share and of the shared secret, which is the two parts' secrets
+        /// concatenated; empty for an (EC)DHE group.
+        parts: Vec<KeyExchangePart>,
     },
     /// The key schedule derived a secret (RFC 9846 §7.1).
     SecretDerived {

@@ -6,18 +6,23 @@ mod common;
 
 use std::io::{self, Write};
 
-use common::pair::{Pair, client_config, server_config};
+use common::setup::{client_config, connect, run, server_config};
 use lucid_tls::Error;
 use lucid_tls::client::ClientConnection;
 use lucid_tls::connection::Event;
+use lucid_tls::pair::Pair;
+use lucid_tls::server::ServerConnection;
 use lucid_tls::wire::alert::AlertDescription;
 
 fn established() -> Pair {
-    let mut pair = Pair::new(client_config(), server_config(), None, 1);
-    pair.run();
-    pair.client_events();
-    pair.server_events();
+    let mut pair = connect(client_config(), server_config(), None, 1);
+    run(&mut pair);
     pair
+}
+
+/// The events the server queued since the last call.
+fn server_events(server: &mut ServerConnection) -> Vec<Event> {
+    std::iter::from_fn(|| server.poll_event()).collect()
 }
 
 /// Everything `from` has queued, taken `chunk` bytes at a time with `write_tls_into`.
@@ -43,7 +48,7 @@ fn write_tls_into_and_read_move_data_in_small_pieces() {
     assert!(!pair.client.has_output());
     pair.server.feed(pair.now, &wire).unwrap();
     // The data is for `read`, not an event.
-    assert!(pair.server_events().is_empty());
+    assert!(server_events(&mut pair.server).is_empty());
     assert_eq!(pair.server.readable(), data.len());
     let mut received = Vec::new();
     let mut buf = [0u8; 1000];
@@ -104,8 +109,7 @@ fn write_tls_loses_nothing_on_short_writes_and_would_block() {
         "the transport refused several writes"
     );
     pair.server.feed(pair.now, &transport.taken).unwrap();
-    let data: Vec<u8> = pair
-        .server_events()
+    let data: Vec<u8> = server_events(&mut pair.server)
         .into_iter()
         .filter_map(|e| match e {
             Event::ApplicationData(d) => Some(d),

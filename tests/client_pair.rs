@@ -8,15 +8,16 @@ mod common;
 
 use std::sync::Arc;
 
-use common::pair::{
-    Pair, Split, client_config, data, rfc_certificate, rfc_certified_key, saw_hello_retry, sealer,
-    server_config, ticket_server, tickets,
+use common::setup::{
+    client_config, connect, data, events, random_split, rfc_certificate, rfc_certified_key, run,
+    saw_hello_retry, sealer, server_config, state_path, ticket_server, tickets, try_run,
 };
 use lucid_tls::client::{ClientConfig, ExternalPsk, Ticket};
 use lucid_tls::connection::Event;
 use lucid_tls::crypto::Secret;
 use lucid_tls::error::Error;
 use lucid_tls::key_schedule::PskKind;
+use lucid_tls::pair::{Flight, Pair, Side, Split};
 use lucid_tls::server::{ClientCertVerifier, CookieConfig, ServerConfig};
 use lucid_tls::trace::{Direction, TraceEvent};
 use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup};
@@ -32,33 +33,32 @@ const SUITES: [CipherSuite; 3] = [
 /// Application data and a KeyUpdate each way, and the same exporter on both sides.
 fn exercise(pair: &mut Pair) {
     pair.client.write(b"ping").unwrap();
-    pair.run();
-    assert_eq!(data(&pair.server_events()), b"ping");
+    assert_eq!(data(&events(&run(pair), Side::Server)), b"ping");
     pair.server.write(b"pong").unwrap();
-    pair.run();
-    assert_eq!(data(&pair.client_events()), b"pong");
+    assert_eq!(data(&events(&run(pair), Side::Client)), b"pong");
 
     pair.client.key_update(true).unwrap();
     pair.client.write(b"after client update").unwrap();
-    pair.run();
-    let events = pair.server_events();
-    assert!(events.iter().any(|e| matches!(
+    let server_events = events(&run(pair), Side::Server);
+    assert!(server_events.iter().any(|e| matches!(
         e,
         Event::KeyUpdated {
             direction: Direction::Received
         }
     )));
-    assert!(events.iter().any(|e| matches!(
+    assert!(server_events.iter().any(|e| matches!(
         e,
         Event::KeyUpdated {
             direction: Direction::Sent
         }
     )));
-    assert_eq!(data(&events), b"after client update");
+    assert_eq!(data(&server_events), b"after client update");
     pair.server.key_update(false).unwrap();
     pair.server.write(b"after server update").unwrap();
-    pair.run();
-    assert_eq!(data(&pair.client_events()), b"after server update");
+    assert_eq!(
+        data(&events(&run(pair), Side::Client)),
+        b"after server update"
+    );
 
     let export = |c: Result<(), Error>, out: [u8; 48]| (c, out);
     let mut ours = [0u8; 48];
@@ -73,12 +73,13 @@ fn exercise(pair: &mut Pair) {
     assert_ne!(ours, [0u8; 48]);
 }
 
-fn handshake(client: ClientConfig, server: ServerConfig, seed: u64) -> Pair {
-    let mut pair = Pair::new(client, server, None, seed);
-    pair.run();
+/// A full handshake; returns the pair and the handshake's flights.
+fn handshake(client: ClientConfig, server: ServerConfig, seed: u64) -> (Pair, Vec<Flight>) {
+    let mut pair = connect(client, server, None, seed);
+    let flights = run(&mut pair);
     assert!(!pair.client.is_handshaking());
     assert!(!pair.server.is_handshaking());
-    pair
+    (pair, flights)
 }
 
 #[test]
@@ -89,7 +90,7 @@ fn full_handshake_every_suite_and_group() {
             client.cipher_suites = vec![suite];
             client.key_share_groups = vec![group];
             client.supported_groups = vec![group];
-            let mut pair = handshake(client, server_config(), i as u64);
+            let (mut pair, _) = handshake(client, server_config(), i as u64);
             let negotiated = pair.client.negotiated().unwrap().clone();
             assert_eq!(negotiated.cipher_suite, suite);
             assert_eq!(negotiated.key_exchange_group, Some(group));
@@ -102,9 +103,14 @@ fn full_handshake_every_suite_and_group() {
 
 #[test]
 fn full_handshake_with_input_in_single_bytes_and_random_pieces() {
-    for split in [Split::Bytes, Split::Random(1), Split::Random(2)] {
-        let mut pair = Pair::new(client_config(), server_config(), None, 3).with_split(split);
-        pair.run();
+    for split in [Split::Chunks(1), random_split(1), random_split(2)] {
+        let mut pair = connect(client_config(), server_config(), None, 3).with_split(split.clone());
+        let flights = run(&mut pair);
+        for flight in &flights {
+            let max = if split == Split::Chunks(1) { 1 } else { 64 };
+            assert!(flight.pieces * max >= flight.bytes.len(), "{split:?}");
+            assert!(flight.pieces > 1 || flight.bytes.len() <= max, "{split:?}");
+        }
         assert!(!pair.client.is_handshaking(), "{split:?}");
         exercise(&mut pair);
     }
@@ -124,10 +130,10 @@ fn hello_retry_request_for_the_servers_group() {
                 lifetime_ms: 10_000,
             });
         }
-        let mut pair = handshake(client, server, 4);
+        let (mut pair, flights) = handshake(client, server, 4);
         // RFC 9846 Appendix A.1: the HelloRetryRequest takes the client back to START.
         assert_eq!(
-            state_path(&mut pair.client)[..5],
+            state_path(&flights, Side::Client)[..5],
             ["START", "WAIT_SH", "START", "WAIT_SH", "WAIT_EE"],
             "cookies: {cookies}"
         );
@@ -141,8 +147,8 @@ fn hello_retry_request_for_the_servers_group() {
 
 /// A full handshake with a ticket server; returns the client's tickets.
 fn first_connection(client: ClientConfig) -> Vec<Ticket> {
-    let mut pair = handshake(client, ticket_server(2, 1024), 5);
-    let tickets = tickets(&pair.client_events());
+    let (_, flights) = handshake(client, ticket_server(2, 1024), 5);
+    let tickets = tickets(&events(&flights, Side::Client));
     assert_eq!(tickets.len(), 2);
     tickets
 }
@@ -155,15 +161,16 @@ fn resumption_with_psk_dhe_ke_and_psk_ke() {
         let ticket = first_connection(client.clone()).remove(0);
         // The ticket survives a trip through storage.
         let ticket = Ticket::from_bytes(&ticket.to_bytes().unwrap()).unwrap();
-        let mut pair = Pair::new(client, ticket_server(2, 1024), Some(ticket), 6);
-        pair.run();
+        let mut pair = connect(client, ticket_server(2, 1024), Some(ticket), 6);
+        run(&mut pair);
         let negotiated = pair.client.negotiated().unwrap().clone();
         assert_eq!(negotiated.psk, Some(PskKind::Resumption), "{mode:?}");
         assert_eq!(negotiated.psk_mode, Some(mode));
         // No Certificate on a resumed connection: the client reports the chain of the
         // connection that gave it the ticket, kept in the ticket (and through storage).
         assert_eq!(negotiated.peer_certificates, [rfc_certificate()]);
-        let expected_group = (mode == PskKeyExchangeMode::PskDheKe).then_some(NamedGroup::X25519);
+        let expected_group =
+            (mode == PskKeyExchangeMode::PskDheKe).then_some(NamedGroup::X25519MlKem768);
         assert_eq!(negotiated.key_exchange_group, expected_group);
         exercise(&mut pair);
     }
@@ -179,7 +186,7 @@ fn early_data_accepted() {
         client.middlebox_compat = compat;
         let ticket = first_connection(client.clone()).remove(0);
         assert_eq!(ticket.max_early_data_size, Some(1024));
-        let mut pair = Pair::new(client, ticket_server(2, 1024), Some(ticket), 7);
+        let mut pair = connect(client, ticket_server(2, 1024), Some(ticket), 7);
         assert!(pair.client.can_write_early_data());
         pair.client.write_early_data(b"early bird").unwrap();
         // More than max_early_data_size is refused locally.
@@ -187,15 +194,46 @@ fn early_data_accepted() {
             pair.client.write_early_data(&[0; 1024]),
             Err(Error::Misuse(_))
         ));
-        pair.run();
+        let flights = run(&mut pair);
         assert!(
             pair.client.negotiated().unwrap().early_data_accepted,
             "compat: {compat}"
         );
-        let events = pair.client_events();
-        assert!(events.iter().any(|e| matches!(e, Event::EarlyDataAccepted)));
-        assert_eq!(data(&pair.server_events()), b"early bird");
+        let client_events = events(&flights, Side::Client);
+        assert!(
+            client_events
+                .iter()
+                .any(|e| matches!(e, Event::EarlyDataAccepted))
+        );
+        assert_eq!(data(&events(&flights, Side::Server)), b"early bird");
         exercise(&mut pair);
+    }
+}
+
+/// The pair's clock: a ClientHello that reaches the server a minute after the client
+/// wrote it reports a ticket age the server finds stale (its freshness window is 10 s), so
+/// the 0-RTT data is rejected (RFC 9846 §8.3); on time, it is accepted.
+#[test]
+fn early_data_rejected_when_the_client_hello_arrives_late() {
+    let mut client = client_config();
+    client.enable_early_data = true;
+    let tickets = first_connection(client.clone());
+    for (ticket, delay_ms, accepted) in [(&tickets[0], 0, true), (&tickets[1], 60_000, false)] {
+        let mut pair = connect(
+            client.clone(),
+            ticket_server(2, 1024),
+            Some(ticket.clone()),
+            17,
+        );
+        pair.client.write_early_data(b"fresh?").unwrap();
+        let start = pair.now;
+        pair.advance(delay_ms);
+        assert_eq!(pair.now.millis_since(start), delay_ms);
+        let flights = run(&mut pair);
+        let negotiated = pair.client.negotiated().unwrap().clone();
+        assert_eq!(negotiated.early_data_accepted, accepted, "{delay_ms} ms");
+        let early: &[u8] = if accepted { b"fresh?" } else { b"" };
+        assert_eq!(data(&events(&flights, Side::Server)), early);
     }
 }
 
@@ -206,22 +244,22 @@ fn early_data_rejected_when_a_single_use_ticket_comes_back() {
     let ticket = first_connection(client.clone()).remove(0);
     let server = ticket_server(2, 1024);
     // The first use of the ticket gets its 0-RTT accepted...
-    let mut first = Pair::new(client.clone(), server.clone(), Some(ticket.clone()), 8);
+    let mut first = connect(client.clone(), server.clone(), Some(ticket.clone()), 8);
     first.client.write_early_data(b"once").unwrap();
-    first.run();
+    run(&mut first);
     assert!(first.client.negotiated().unwrap().early_data_accepted);
     // ...a replay of it does not (RFC 9846 §8.1), and the server skips the 0-RTT records.
-    let mut pair = Pair::new(client, server, Some(ticket), 8);
+    let mut pair = connect(client, server, Some(ticket), 8);
     pair.client.write_early_data(b"twice").unwrap();
-    pair.run();
+    let flights = run(&mut pair);
     let negotiated = pair.client.negotiated().unwrap().clone();
     assert!(!negotiated.early_data_accepted);
     assert!(
-        pair.client_events()
+        events(&flights, Side::Client)
             .iter()
             .any(|e| matches!(e, Event::EarlyDataRejected))
     );
-    assert!(data(&pair.server_events()).is_empty());
+    assert!(data(&events(&flights, Side::Server)).is_empty());
     assert!(pair.client.write_early_data(b"too late").is_err());
     exercise(&mut pair);
 }
@@ -230,16 +268,17 @@ fn early_data_rejected_when_a_single_use_ticket_comes_back() {
 fn early_data_rejected_by_a_hello_retry_request() {
     let mut client = client_config();
     client.enable_early_data = true;
+    client.key_share_groups = vec![NamedGroup::X25519];
     client.supported_groups = vec![NamedGroup::X25519, NamedGroup::Secp256r1];
     let ticket = first_connection(client.clone()).remove(0);
     let mut server = ticket_server(2, 1024);
     server.key_share_groups = vec![NamedGroup::Secp256r1];
-    let mut pair = Pair::new(client, server, Some(ticket), 9);
+    let mut pair = connect(client, server, Some(ticket), 9);
     pair.client.write_early_data(b"lost in the retry").unwrap();
-    pair.run();
-    assert!(saw_hello_retry(&mut pair.client));
+    let flights = run(&mut pair);
+    assert!(saw_hello_retry(&flights));
     assert!(!pair.client.negotiated().unwrap().early_data_accepted);
-    assert!(data(&pair.server_events()).is_empty());
+    assert!(data(&events(&flights, Side::Server)).is_empty());
     exercise(&mut pair);
 }
 
@@ -258,7 +297,7 @@ fn external_psk() {
         secret,
         cipher_suite: CipherSuite::TLS_AES_128_GCM_SHA256,
     }];
-    let mut pair = handshake(client, server, 10);
+    let (mut pair, _) = handshake(client, server, 10);
     assert_eq!(
         pair.client.negotiated().unwrap().psk,
         Some(PskKind::External)
@@ -280,8 +319,8 @@ fn external_psk_with_the_wrong_key_fails_the_binder() {
         secret: Secret::new(&[0x18; 32]),
         cipher_suite: CipherSuite::TLS_AES_128_GCM_SHA256,
     }];
-    let mut pair = Pair::new(client, server, None, 11);
-    let err = pair.try_run().unwrap_err();
+    let mut pair = connect(client, server, None, 11);
+    let err = try_run(&mut pair).unwrap_err();
     assert_eq!(
         err.alert(),
         Some(lucid_tls::wire::alert::AlertDescription::DecryptError)
@@ -296,7 +335,7 @@ fn alpn_sni_and_record_size_limit() {
     let mut server = server_config();
     server.alpn_protocols = vec![b"http/1.1".to_vec()];
     server.record_size_limit = Some(100);
-    let mut pair = handshake(client, server, 12);
+    let (mut pair, _) = handshake(client, server, 12);
     let negotiated = pair.client.negotiated().unwrap().clone();
     assert_eq!(negotiated.alpn.as_deref(), Some(&b"http/1.1"[..]));
     assert_eq!(negotiated.server_name.as_deref(), Some("server"));
@@ -307,7 +346,8 @@ fn alpn_sni_and_record_size_limit() {
     let records = count_records(&out);
     assert_eq!(records, 1000usize.div_ceil(99));
     pair.server.feed(pair.now, &out).unwrap();
-    assert_eq!(data(&pair.server_events()), vec![7; 1000]);
+    let server_events: Vec<Event> = std::iter::from_fn(|| pair.server.poll_event()).collect();
+    assert_eq!(data(&server_events), vec![7; 1000]);
     exercise(&mut pair);
 }
 
@@ -315,7 +355,7 @@ fn alpn_sni_and_record_size_limit() {
 fn max_fragment_length() {
     let mut client = client_config();
     client.max_fragment_length = Some(MaxFragmentLength::Len512);
-    let mut pair = handshake(client, server_config(), 13);
+    let (mut pair, _) = handshake(client, server_config(), 13);
     assert_eq!(
         pair.client.negotiated().unwrap().max_fragment_length,
         Some(512)
@@ -324,7 +364,8 @@ fn max_fragment_length() {
     let out = pair.client.take_output();
     assert_eq!(count_records(&out), 2000usize.div_ceil(511));
     pair.server.feed(pair.now, &out).unwrap();
-    assert_eq!(data(&pair.server_events()), vec![1; 2000]);
+    let server_events: Vec<Event> = std::iter::from_fn(|| pair.server.poll_event()).collect();
+    assert_eq!(data(&server_events), vec![1; 2000]);
 }
 
 fn count_records(mut bytes: &[u8]) -> usize {
@@ -362,7 +403,7 @@ fn client_authentication() {
     )];
     let mut server = server_config();
     server.client_auth = lucid_tls::server::ClientAuth::Required(Arc::new(PinnedClientCert));
-    let mut pair = handshake(client, server, 14);
+    let (mut pair, flights) = handshake(client, server, 14);
     assert_eq!(
         pair.server.negotiated().unwrap().peer_certificates,
         vec![rfc_certificate()]
@@ -370,7 +411,7 @@ fn client_authentication() {
     // RFC 9846 Appendix A: each side walks its state machine, including the server states
     // a message passes straight through (RECVD_CH, NEGOTIATED, WAIT_FLIGHT2).
     assert_eq!(
-        state_path(&mut pair.client),
+        state_path(&flights, Side::Client),
         [
             "START",
             "WAIT_SH",
@@ -383,7 +424,7 @@ fn client_authentication() {
         ]
     );
     assert_eq!(
-        state_path(&mut pair.server),
+        state_path(&flights, Side::Server),
         [
             "START",
             "RECVD_CH",
@@ -398,30 +439,12 @@ fn client_authentication() {
     exercise(&mut pair);
 }
 
-/// The states a connection's trace walked through, checking that each move starts where
-/// the previous one ended.
-fn state_path<S: lucid_tls::connection::StateMachine>(
-    connection: &mut lucid_tls::connection::Connection<S>,
-) -> Vec<&'static str> {
-    let mut path: Vec<&'static str> = Vec::new();
-    while let Some(event) = connection.poll_trace() {
-        if let lucid_tls::trace::TraceEvent::StateChanged { from, to } = event {
-            match path.last() {
-                Some(last) => assert_eq!(*last, from, "state trace jumps"),
-                None => path.push(from),
-            }
-            path.push(to);
-        }
-    }
-    path
-}
-
 #[test]
 fn client_without_a_certificate_when_one_is_required() {
     let mut server = server_config();
     server.client_auth = lucid_tls::server::ClientAuth::Required(Arc::new(PinnedClientCert));
-    let mut pair = Pair::new(client_config(), server, None, 15);
-    let err = pair.try_run().unwrap_err();
+    let mut pair = connect(client_config(), server, None, 15);
+    let err = try_run(&mut pair).unwrap_err();
     assert_eq!(
         err.alert(),
         Some(lucid_tls::wire::alert::AlertDescription::CertificateRequired)
@@ -432,9 +455,13 @@ fn client_without_a_certificate_when_one_is_required() {
 fn middlebox_compatibility_mode() {
     let mut client = client_config();
     client.middlebox_compat = true;
-    let mut pair = handshake(client, server_config(), 16);
-    let dummies = std::iter::from_fn(|| pair.client.poll_trace())
-        .filter(|t| matches!(t, TraceEvent::ChangeCipherSpec { .. }))
+    let (mut pair, flights) = handshake(client, server_config(), 16);
+    let dummies = flights
+        .iter()
+        .flat_map(|f| f.trace.iter())
+        .filter(|(side, t)| {
+            *side == Side::Client && matches!(t, TraceEvent::ChangeCipherSpec { .. })
+        })
         .count();
     assert_eq!(dummies, 2, "one sent, one received");
     exercise(&mut pair);

@@ -9,13 +9,25 @@
 //!
 //! Sources: `walkthrough TRACE [tamper=N] flight=N [lines=A-B]` (the walkthrough's text for
 //! flight N, 0 for what comes before flight 1 and `end` for the conclusion, optionally only
-//! lines A to B of it) and `key-update` (RFC 8448 §3's pair after the handshake: a KeyUpdate
-//! each way and an exporter on both sides, produced below). To refresh every quote after a
-//! deliberate change: `LUCID_BLESS=1 cargo test --test docs`.
+//! lines A to B of it), `key-update` (RFC 8448 §3's pair after the handshake: a KeyUpdate
+//! each way and an exporter on both sides, produced below), and three calculations redone
+//! by hand and checked against the engines (`docs/handshake_math.rs`): `hkdf-label`,
+//! `transcript-hrr` and `nonce`, and `downgrade` (a TLS 1.2 ServerHello fed to the client). To refresh every quote after a deliberate change:
+//! `LUCID_BLESS=1 cargo test --test docs`.
+//!
+//! Two more checks keep the teaching right (`docs/spec_checks.rs`): every RFC 9846 section
+//! cited in the docs and the code exists in RFC 9846, and every state name the docs use is
+//! one of RFC 9846 Appendix A's.
 
 #[allow(dead_code)]
 #[path = "../examples/walkthrough.rs"]
 mod walkthrough;
+
+#[path = "docs/handshake_math.rs"]
+mod handshake_math;
+
+#[path = "docs/spec_checks.rs"]
+mod spec_checks;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -33,6 +45,11 @@ fn generate(spec: &str) -> String {
     match words.first() {
         Some(&"walkthrough") => walkthrough_quote(&words[1..]),
         Some(&"key-update") => key_update(),
+        Some(&"hkdf-label") => handshake_math::hkdf_label(),
+        Some(&"transcript-hrr") => handshake_math::transcript_hrr(),
+        Some(&"nonce") => handshake_math::nonce(),
+        Some(&"downgrade") => handshake_math::downgrade(),
+        Some(&"walkthrough-pq") => post_quantum::walkthrough_pq_quote(&words[1..]),
         _ => panic!("unknown quote source {spec:?}"),
     }
 }
@@ -226,4 +243,49 @@ fn docs_quotes_match_running_code() {
         "quotes no longer match the code (refresh with LUCID_BLESS=1 cargo test --test docs):\n{}",
         drifted.join("\n")
     );
+}
+
+// ----- Post-quantum chapter (docs/learn/11-post-quantum-hybrid.md) ------------------------
+
+/// The quote source `walkthrough-pq flight=N [lines=A-B]`: the text of
+/// `cargo run --example walkthrough -- --trace pq` for flight N (0: before flight 1, `end`:
+/// the conclusion after the last flight), optionally only lines A to B of it.
+mod post_quantum {
+    use super::walkthrough::pq_walk;
+
+    pub fn walkthrough_pq_quote(args: &[&str]) -> String {
+        let option = |name: &str| {
+            args.iter()
+                .find_map(|a| a.strip_prefix(name).and_then(|v| v.strip_prefix('=')))
+        };
+        let (text, all_equal) = pq_walk::walkthrough().unwrap();
+        assert!(all_equal, "the pq walkthrough did not check out");
+        let lines: Vec<&str> = text.lines().collect();
+        let starts: Vec<usize> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with("── Flight") || l.starts_with("Negotiated group:"))
+            .map(|(i, _)| i)
+            .collect();
+        let section = match option("flight").expect("flight=") {
+            "end" => &lines[*starts.last().unwrap()..],
+            n => {
+                let n: usize = n.parse().unwrap();
+                let start = if n == 0 { 0 } else { starts[n - 1] };
+                let end = starts.get(n).copied().unwrap_or(lines.len());
+                &lines[start..end]
+            }
+        };
+        let section: Vec<&str> = match option("lines") {
+            Some(range) => {
+                let (a, b) = range.split_once('-').unwrap();
+                let (a, b): (usize, usize) = (a.parse().unwrap(), b.parse().unwrap());
+                section[a - 1..b.min(section.len())].to_vec()
+            }
+            None => section.to_vec(),
+        };
+        let mut quote = section.join("\n");
+        quote.push('\n');
+        quote
+    }
 }

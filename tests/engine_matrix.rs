@@ -1,5 +1,6 @@
 //! The client and server engines against each other, in memory, over the whole matrix:
-//! every suite × key share group × (HelloRetryRequest forced or not) × (full handshake,
+//! every suite × key share group (X25519, P-256 and the hybrids X25519MLKEM768 and
+//! SecP256r1MLKEM768) × (HelloRetryRequest forced or not) × (full handshake,
 //! resumption, 0-RTT accepted, 0-RTT rejected, external PSK). Every run ends with
 //! application data and a KeyUpdate each way and the same exported keying material on both
 //! sides; input is cut into random pieces.
@@ -10,11 +11,15 @@
 
 mod common;
 
-use common::pair::{Pair, Split, client_config, data, saw_hello_retry, ticket_server, tickets};
+use common::setup::{
+    client_config, connect, data, events, random_split, run as run_pair, saw_hello_retry,
+    ticket_server, tickets,
+};
 use lucid_tls::client::{ClientConfig, ExternalPsk};
 use lucid_tls::connection::Event;
 use lucid_tls::crypto::Secret;
 use lucid_tls::key_schedule::PskKind;
+use lucid_tls::pair::Side;
 use lucid_tls::server::ServerConfig;
 use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup};
 
@@ -23,7 +28,12 @@ const SUITES: [CipherSuite; 3] = [
     CipherSuite::TLS_AES_256_GCM_SHA384,
     CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
 ];
-const GROUPS: [NamedGroup; 2] = [NamedGroup::X25519, NamedGroup::Secp256r1];
+const GROUPS: [NamedGroup; 4] = [
+    NamedGroup::X25519,
+    NamedGroup::Secp256r1,
+    NamedGroup::X25519MlKem768,
+    NamedGroup::SecP256r1MlKem768,
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mode {
@@ -53,7 +63,8 @@ struct Case {
 
 impl Case {
     /// The client: one suite; a share for `group`, or, to force a HelloRetryRequest, a
-    /// share for the other group while `group` is still supported.
+    /// share for the other group (X25519, or P-256 when `group` is X25519) while `group`
+    /// is still supported.
     fn client(&self) -> ClientConfig {
         let mut config = client_config();
         config.cipher_suites = vec![self.suite];
@@ -110,30 +121,30 @@ fn run(case: Case) {
             }
             .client();
             first.enable_early_data = false;
-            let mut pair = Pair::new(first, server.clone(), None, case.seed() + 1);
-            pair.run();
-            tickets(&pair.client_events()).into_iter().next()
+            let mut pair = connect(first, server.clone(), None, case.seed() + 1);
+            let flights = run_pair(&mut pair);
+            tickets(&events(&flights, Side::Client)).into_iter().next()
         }
         Mode::Full | Mode::ExternalPsk => None,
     };
     if let (Mode::EarlyDataRejected, Some(ticket)) = (case.mode, &ticket) {
         // Spend the single-use ticket once, so that the run below is a replay.
-        let mut spend = Pair::new(
+        let mut spend = connect(
             case.client(),
             server.clone(),
             Some(ticket.clone()),
             case.seed() + 2,
         );
-        spend.run();
+        run_pair(&mut spend);
     }
-    let mut pair = Pair::new(case.client(), server, ticket, case.seed())
-        .with_split(Split::Random(case.seed()));
+    let mut pair =
+        connect(case.client(), server, ticket, case.seed()).with_split(random_split(case.seed()));
     let early = matches!(case.mode, Mode::EarlyDataAccepted | Mode::EarlyDataRejected);
     if early {
         pair.client.write_early_data(b"zero round trips").unwrap();
     }
-    pair.run();
-    assert_eq!(saw_hello_retry(&mut pair.client), case.retry, "{case:?}");
+    let flights = run_pair(&mut pair);
+    assert_eq!(saw_hello_retry(&flights), case.retry, "{case:?}");
 
     let negotiated = pair.client.negotiated().unwrap().clone();
     assert_eq!(negotiated.cipher_suite, case.suite, "{case:?}");
@@ -148,8 +159,8 @@ fn run(case: Case) {
     assert_eq!(negotiated.psk, expected_psk, "{case:?}");
     let accepted = case.mode == Mode::EarlyDataAccepted && !case.retry;
     assert_eq!(negotiated.early_data_accepted, accepted, "{case:?}");
-    let client_events = pair.client_events();
-    let server_events = pair.server_events();
+    let client_events = events(&flights, Side::Client);
+    let server_events = events(&flights, Side::Server);
     if early {
         let told = client_events.iter().any(|e| match e {
             Event::EarlyDataAccepted => accepted,
@@ -164,14 +175,18 @@ fn run(case: Case) {
     // Application data and a KeyUpdate each way, then the exporters.
     pair.client.key_update(true).unwrap();
     pair.client.write(b"from the client").unwrap();
-    pair.run();
-    assert_eq!(data(&pair.server_events()), b"from the client", "{case:?}");
+    let flights = run_pair(&mut pair);
+    assert_eq!(
+        data(&events(&flights, Side::Server)),
+        b"from the client",
+        "{case:?}"
+    );
     pair.server.key_update(true).unwrap();
     pair.server.write(b"from the server").unwrap();
-    pair.run();
-    let events = pair.client_events();
-    assert_eq!(data(&events), b"from the server", "{case:?}");
-    let updates = events
+    let flights = run_pair(&mut pair);
+    let client_events = events(&flights, Side::Client);
+    assert_eq!(data(&client_events), b"from the server", "{case:?}");
+    let updates = client_events
         .iter()
         .filter(|e| matches!(e, Event::KeyUpdated { .. }))
         .count();
@@ -208,7 +223,7 @@ fn every_suite_group_retry_and_mode() {
             }
         }
     }
-    assert_eq!(runs, 60);
+    assert_eq!(runs, 120);
 }
 
 /// A ticket that allowed 0-RTT, brought back to a server that no longer accepts early data:
@@ -224,9 +239,9 @@ fn early_data_from_an_older_ticket_is_skipped() {
     let mut client = client_config();
     client.enable_early_data = true;
     let issuing = ticket_server(1, 40_000);
-    let mut first = Pair::new(client.clone(), issuing.clone(), None, 11);
-    first.run();
-    let ticket = tickets(&first.client_events()).remove(0);
+    let mut first = connect(client.clone(), issuing.clone(), None, 11);
+    let flights = run_pair(&mut first);
+    let ticket = tickets(&events(&flights, Side::Client)).remove(0);
     assert_eq!(ticket.max_early_data_size, Some(40_000));
 
     let mut no_early_data = issuing.clone();
@@ -236,23 +251,23 @@ fn early_data_from_an_older_ticket_is_skipped() {
     for (server, early_data, resumed) in
         [(no_early_data, 30_000, true), (no_tickets, 16_000, false)]
     {
-        let mut pair = Pair::new(client.clone(), server, Some(ticket.clone()), 12)
-            .with_split(Split::Random(13));
+        let mut pair =
+            connect(client.clone(), server, Some(ticket.clone()), 12).with_split(random_split(13));
         pair.client
             .write_early_data(&vec![0x61; early_data])
             .unwrap();
-        pair.run();
+        let flights = run_pair(&mut pair);
         let negotiated = pair.client.negotiated().unwrap().clone();
         assert!(!negotiated.early_data_accepted);
         assert_eq!(negotiated.psk.is_some(), resumed);
         assert!(
-            pair.client_events()
+            events(&flights, Side::Client)
                 .iter()
                 .any(|e| matches!(e, Event::EarlyDataRejected))
         );
-        assert!(data(&pair.server_events()).is_empty());
+        assert!(data(&events(&flights, Side::Server)).is_empty());
         pair.client.write(b"after the skip").unwrap();
-        pair.run();
-        assert_eq!(data(&pair.server_events()), b"after the skip");
+        let flights = run_pair(&mut pair);
+        assert_eq!(data(&events(&flights, Side::Server)), b"after the skip");
     }
 }

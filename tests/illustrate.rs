@@ -93,3 +93,17 @@ fn the_simple_page_decodes_the_certificate_and_the_protected_records() {
     assert!(html.contains("5. [NewSessionTicket]"));
     assert!(html.contains("9. [alert close_notify]"));
 }
+
+#[test]
+fn the_hybrid_handshake_renders_with_its_parts() {
+    let page = illustrate::illustrate_pq().unwrap();
+    assert!(page.all_equal);
+    let html = &page.html;
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("X25519MLKEM768"));
+    assert_eq!(count(html, "<td>ML-KEM-768 shared secret</td>"), 1);
+    assert_eq!(count(html, "<td>X25519 shared secret</td>"), 1);
+    assert!(html.contains("<td>ML-KEM-768 ‖ X25519 "));
+    // RFC 7748 §6.1's X25519 shared secret is the second part.
+    assert!(html.contains("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742"));
+}

@@ -14,9 +14,8 @@ use common::server_replay::*;
 
 use std::sync::Arc;
 
-use common::check::{
-    check_client_keys, check_secrets, feed_in_pieces, first_server_flight, record,
-};
+use common::check::{check_client_keys, check_secrets, first_server_flight};
+use common::client_replay::{HS, Step, replay_client};
 use common::later::Later;
 use common::nss::{hello_rng, nss_client_config};
 use common::vectors::{self, Trace};
@@ -93,40 +92,27 @@ fn run_client_deferring(piece: usize, deferred: bool) -> (ClientConnection, Vec<
         config.verifier = Arc::new(Later(verifier.clone()));
         config.client_auth[0].key = Arc::new(Later(key.clone()));
     }
-    let mut client =
+    let client =
         ClientConnection::new(Arc::new(config), Some("server"), Box::new(rng), NOW).unwrap();
-    assert_eq!(
-        client.take_output(),
-        record(&trace, "client", "send handshake record", 0)
-    );
-    let flight = first_server_flight(&trace);
-    feed_in_pieces(&mut client, NOW, &flight, piece);
-    if deferred {
-        // Paused on the server's chain, with the rest of the flight buffered.
-        assert_eq!(client.state_name(), "WAIT_CV");
-        assert!(!client.has_output());
-        let kinds = answer_requests(&mut client, &*verifier, &*key);
-        assert_eq!(kinds, [RequestKind::Verification, RequestKind::Signature]);
-    }
-    assert_eq!(client.state_name(), "CONNECTED");
-    // Certificate, CertificateVerify and Finished, in one record.
-    assert_eq!(
-        client.take_output(),
-        record(&trace, "client", "send handshake record", 1)
-    );
-    client.close();
-    assert_eq!(
-        client.take_output(),
-        record(&trace, "client", "send alert record", 0)
-    );
-    feed_in_pieces(
-        &mut client,
-        NOW,
-        record(&trace, "server", "send alert record", 0),
-        piece,
-    );
-    let traces = std::iter::from_fn(|| client.poll_trace()).collect();
-    (client, traces)
+    let mut answer = |client: &mut ClientConnection| {
+        if deferred {
+            // Paused on the server's chain, with the rest of the flight buffered.
+            assert_eq!(client.state_name(), "WAIT_CV");
+            assert!(!client.has_output());
+            let kinds = answer_requests(client, &*verifier, &*key);
+            assert_eq!(kinds, [RequestKind::Verification, RequestKind::Signature]);
+        }
+    };
+    let steps = vec![
+        Step::Sends(&[(HS, 0)]),
+        Step::Receives(&[(HS, 0), (HS, 1)]),
+        Step::Then(&mut answer),
+        Step::State("CONNECTED"),
+        // Certificate, CertificateVerify and Finished, in one record.
+        Step::Sends(&[(HS, 1)]),
+    ];
+    let replayed = replay_client(&trace, client, NOW, piece, steps);
+    (replayed.client, replayed.traces)
 }
 
 #[test]

@@ -12,7 +12,8 @@ use common::server_replay::*;
 
 use std::sync::Arc;
 
-use common::check::{check_client_keys, check_secrets, feed_in_pieces, record};
+use common::check::{check_client_keys, check_secrets};
+use common::client_replay::{CCS, HS, Step, replay_client};
 use common::nss::nss_client_config;
 use common::replay_rng::ReplayRng;
 use common::vectors;
@@ -40,40 +41,16 @@ fn run_client(piece: usize) -> (ClientConnection, Vec<TraceEvent>) {
     ]);
     let mut config = nss_client_config(&trace, false);
     config.middlebox_compat = true;
-    let mut client =
+    let client =
         ClientConnection::new(Arc::new(config), Some("server"), Box::new(rng), NOW).unwrap();
-    assert_eq!(
-        client.take_output(),
-        record(&trace, "client", "send handshake record", 0)
-    );
-
-    let flight = [
-        record(&trace, "server", "send handshake record", 0),
-        record(&trace, "server", "send change_cipher_spec record", 0),
-        record(&trace, "server", "send handshake record", 1),
-    ]
-    .concat();
-    feed_in_pieces(&mut client, NOW, &flight, piece);
-    assert_eq!(client.state_name(), "CONNECTED");
-    let second_flight = [
-        record(&trace, "client", "send change_cipher_spec record", 0),
-        record(&trace, "client", "send handshake record", 1),
-    ]
-    .concat();
-    assert_eq!(client.take_output(), second_flight);
-    client.close();
-    assert_eq!(
-        client.take_output(),
-        record(&trace, "client", "send alert record", 0)
-    );
-    feed_in_pieces(
-        &mut client,
-        NOW,
-        record(&trace, "server", "send alert record", 0),
-        piece,
-    );
-    let traces = std::iter::from_fn(|| client.poll_trace()).collect();
-    (client, traces)
+    let steps = vec![
+        Step::Sends(&[(HS, 0)]),
+        Step::Receives(&[(HS, 0), (CCS, 0), (HS, 1)]),
+        Step::State("CONNECTED"),
+        Step::Sends(&[(CCS, 0), (HS, 1)]),
+    ];
+    let replayed = replay_client(&trace, client, NOW, piece, steps);
+    (replayed.client, replayed.traces)
 }
 
 #[test]

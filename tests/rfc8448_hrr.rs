@@ -12,7 +12,8 @@ use common::server_replay::*;
 
 use std::sync::Arc;
 
-use common::check::{check_client_keys, check_secrets, feed_in_pieces, record, states};
+use common::check::{check_client_keys, check_secrets, states};
+use common::client_replay::{HS, Step, replay_client};
 use common::nss::{hello_rng, nss_client_config};
 use common::vectors;
 use lucid_tls::client::ClientConnection;
@@ -38,52 +39,29 @@ fn run_client(piece: usize) -> (ClientConnection, Vec<Event>, Vec<TraceEvent>) {
         NamedGroup::Secp256r1,
         NamedGroup::Secp384r1,
     ];
-    let mut client =
+    let client =
         ClientConnection::new(Arc::new(config), Some("server"), Box::new(rng.clone()), NOW)
             .unwrap();
-    assert_eq!(
-        client.take_output(),
-        record(&trace, "client", "send handshake record", 0)
-    );
-
-    let retry = record(&trace, "server", "send handshake record", 0);
-    feed_in_pieces(&mut client, NOW, retry, piece);
-    assert_eq!(
-        rng.remaining(),
-        0,
-        "the second ClientHello drew the P-256 key"
-    );
-    assert_eq!(client.state_name(), "WAIT_SH");
-    assert_eq!(
-        client.take_output(),
-        record(&trace, "client", "send handshake record", 1)
-    );
-
-    let flight = [
-        record(&trace, "server", "send handshake record", 1),
-        record(&trace, "server", "send handshake record", 2),
-    ]
-    .concat();
-    feed_in_pieces(&mut client, NOW, &flight, piece);
-    assert_eq!(client.state_name(), "CONNECTED");
-    assert_eq!(
-        client.take_output(),
-        record(&trace, "client", "send handshake record", 2)
-    );
-    client.close();
-    assert_eq!(
-        client.take_output(),
-        record(&trace, "client", "send alert record", 0)
-    );
-    feed_in_pieces(
-        &mut client,
-        NOW,
-        record(&trace, "server", "send alert record", 0),
-        piece,
-    );
-    let events = std::iter::from_fn(|| client.poll_event()).collect();
-    let traces = std::iter::from_fn(|| client.poll_trace()).collect();
-    (client, events, traces)
+    let mut drew_the_p256_key = |_: &mut ClientConnection| {
+        assert_eq!(
+            rng.remaining(),
+            0,
+            "the second ClientHello drew the P-256 key"
+        )
+    };
+    let steps = vec![
+        Step::Sends(&[(HS, 0)]),
+        // The HelloRetryRequest, then the second ClientHello.
+        Step::Receives(&[(HS, 0)]),
+        Step::Then(&mut drew_the_p256_key),
+        Step::State("WAIT_SH"),
+        Step::Sends(&[(HS, 1)]),
+        Step::Receives(&[(HS, 1), (HS, 2)]),
+        Step::State("CONNECTED"),
+        Step::Sends(&[(HS, 2)]),
+    ];
+    let replayed = replay_client(&trace, client, NOW, piece, steps);
+    (replayed.client, replayed.events, replayed.traces)
 }
 
 #[test]

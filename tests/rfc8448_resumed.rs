@@ -13,10 +13,8 @@ use common::server_replay::*;
 
 use std::sync::Arc;
 
-use common::check::{
-    check_client_keys, check_secrets, feed_in_pieces, first_server_flight, record, traced_secret,
-    value,
-};
+use common::check::{check_client_keys, check_secrets, record, traced_secret, value};
+use common::client_replay::{APP, HS, Step, replay_client};
 use common::nss::{hello_rng, nss_client_config, simple_client};
 use common::vectors;
 use lucid_tls::client::{ClientConnection, Ticket};
@@ -75,61 +73,28 @@ fn run_client(piece: usize) -> (ClientConnection, Vec<Event>, Vec<TraceEvent>) {
     // §4 has no certificate: the config trusts §3's, as the original connection did.
     let mut config = nss_client_config(&vectors::load("simple"), false);
     config.enable_early_data = true;
-    let mut client =
+    let client =
         ClientConnection::resume(Arc::new(config), Some("server"), ticket, Box::new(rng), now)
             .unwrap();
-    assert_eq!(
-        client.take_output(),
-        record(&trace, "client", "send handshake record", 0)
-    );
-
-    // 0-RTT data, right behind the ClientHello.
-    assert!(client.can_write_early_data());
-    let early = trace.blocks("client", "send application_data record")[0].get("payload");
-    client.write_early_data(early).unwrap();
-    assert_eq!(
-        client.take_output(),
-        record(&trace, "client", "send application_data record", 0)
-    );
-
-    let flight = first_server_flight(&trace);
-    feed_in_pieces(&mut client, now, &flight, piece);
-    assert_eq!(client.state_name(), "CONNECTED");
-    assert!(!client.can_write_early_data());
-    // EndOfEarlyData under the early key, then Finished under the handshake key.
-    let second_flight = [
-        record(&trace, "client", "send handshake record", 1),
-        record(&trace, "client", "send handshake record", 2),
-    ]
-    .concat();
-    assert_eq!(client.take_output(), second_flight);
-
-    let payload = trace.blocks("client", "send application_data record")[1].get("payload");
-    client.write(payload).unwrap();
-    assert_eq!(
-        client.take_output(),
-        record(&trace, "client", "send application_data record", 1)
-    );
-    feed_in_pieces(
-        &mut client,
-        now,
-        record(&trace, "server", "send application_data record", 0),
-        piece,
-    );
-    client.close();
-    assert_eq!(
-        client.take_output(),
-        record(&trace, "client", "send alert record", 0)
-    );
-    feed_in_pieces(
-        &mut client,
-        now,
-        record(&trace, "server", "send alert record", 0),
-        piece,
-    );
-    let events = std::iter::from_fn(|| client.poll_event()).collect();
-    let traces = std::iter::from_fn(|| client.poll_trace()).collect();
-    (client, events, traces)
+    let mut may_write_early = |c: &mut ClientConnection| assert!(c.can_write_early_data());
+    let mut may_not_write_early = |c: &mut ClientConnection| assert!(!c.can_write_early_data());
+    let steps = vec![
+        Step::Sends(&[(HS, 0)]),
+        // 0-RTT data, right behind the ClientHello.
+        Step::Then(&mut may_write_early),
+        Step::WritesEarly(0),
+        Step::Sends(&[(APP, 0)]),
+        Step::Receives(&[(HS, 0), (HS, 1)]),
+        Step::State("CONNECTED"),
+        Step::Then(&mut may_not_write_early),
+        // EndOfEarlyData under the early key, then Finished under the handshake key.
+        Step::Sends(&[(HS, 1), (HS, 2)]),
+        Step::Writes(1),
+        Step::Sends(&[(APP, 1)]),
+        Step::Receives(&[(APP, 0)]),
+    ];
+    let replayed = replay_client(&trace, client, now, piece, steps);
+    (replayed.client, replayed.events, replayed.traces)
 }
 
 #[test]

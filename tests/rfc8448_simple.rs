@@ -12,9 +12,8 @@ mod common;
 #[allow(unused_imports)]
 use common::server_replay::*;
 
-use common::check::{
-    check_client_keys, check_secrets, feed_in_pieces, first_server_flight, record, states, value,
-};
+use common::check::{check_client_keys, check_secrets, first_server_flight, states, value};
+use common::client_replay::{APP, HS, Step, replay_client};
 use std::sync::{Arc, Mutex};
 
 use common::nss::{hello_rng, nss_client_config, simple_client};
@@ -37,64 +36,28 @@ const NOW: Time = Time::from_unix_secs(1_748_736_000);
 /// Runs the whole §3 exchange, feeding the server's bytes in pieces of `piece` bytes.
 fn run_client(piece: usize) -> (ClientConnection, Vec<Event>, Vec<TraceEvent>) {
     let trace = vectors::load("simple");
-    let (mut client, rng) = simple_client(&trace, NOW);
+    let (client, rng) = simple_client(&trace, NOW);
     assert_eq!(
         rng.remaining(),
         0,
         "the ClientHello draws the random and the key share"
     );
-    assert_eq!(client.state_name(), "WAIT_SH");
-    assert_eq!(
-        client.take_output(),
-        record(&trace, "client", "send handshake record", 0)
-    );
-
-    // The server's flight: ServerHello in the clear, then EE..Finished in one record.
-    let flight = first_server_flight(&trace);
-    feed_in_pieces(&mut client, NOW, &flight, piece);
-    assert_eq!(client.state_name(), "CONNECTED");
-    assert!(!client.is_handshaking());
-    assert_eq!(
-        client.take_output(),
-        record(&trace, "client", "send handshake record", 1)
-    );
-
-    // The NewSessionTicket, then application data both ways, then close_notify both ways.
-    feed_in_pieces(
-        &mut client,
-        NOW,
-        record(&trace, "server", "send handshake record", 2),
-        piece,
-    );
-    let payload = trace
-        .block("client", "send application_data record")
-        .get("payload");
-    client.write(payload).unwrap();
-    assert_eq!(
-        client.take_output(),
-        record(&trace, "client", "send application_data record", 0)
-    );
-    feed_in_pieces(
-        &mut client,
-        NOW,
-        record(&trace, "server", "send application_data record", 0),
-        piece,
-    );
-    client.close();
-    assert_eq!(
-        client.take_output(),
-        record(&trace, "client", "send alert record", 0)
-    );
-    feed_in_pieces(
-        &mut client,
-        NOW,
-        record(&trace, "server", "send alert record", 0),
-        piece,
-    );
-
-    let events = std::iter::from_fn(|| client.poll_event()).collect();
-    let traces = std::iter::from_fn(|| client.poll_trace()).collect();
-    (client, events, traces)
+    let steps = vec![
+        Step::State("WAIT_SH"),
+        Step::Sends(&[(HS, 0)]),
+        // The server's flight: ServerHello in the clear, then EE..Finished in one record.
+        Step::Receives(&[(HS, 0), (HS, 1)]),
+        Step::State("CONNECTED"),
+        Step::Sends(&[(HS, 1)]),
+        // The NewSessionTicket, then application data both ways.
+        Step::Receives(&[(HS, 2)]),
+        Step::Writes(0),
+        Step::Sends(&[(APP, 0)]),
+        Step::Receives(&[(APP, 0)]),
+    ];
+    let replayed = replay_client(&trace, client, NOW, piece, steps);
+    assert!(!replayed.client.is_handshaking());
+    (replayed.client, replayed.events, replayed.traces)
 }
 
 #[test]

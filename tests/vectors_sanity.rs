@@ -20,7 +20,7 @@ fn u24(bytes: &[u8]) -> usize {
 fn handshake_type(name: &str) -> u8 {
     match name {
         "ClientHello" => 1,
-        "ServerHello" => 2, // also the HelloRetryRequest of §5 (RFC 9846 §4.1.4)
+        "ServerHello" => 2, // also the HelloRetryRequest of §5 (RFC 9846 §4.2.4)
         "NewSessionTicket" => 4,
         "EndOfEarlyData" => 5,
         "EncryptedExtensions" => 8,

@@ -21,7 +21,7 @@ mod pki;
 
 use std::sync::Arc;
 
-use common::pair::SeededRng;
+use common::setup::SeededRng;
 use lucid_tls::Error;
 use lucid_tls::client::{self, ClientConfig, ClientConnection};
 use lucid_tls::connection::Event;
@@ -556,7 +556,7 @@ fn test_resumed_connections_report_the_original_chains() {
     let (root, intermediate, leaf) = client_pki(pki::client_params("alice"));
     let (client, mut server) = mutual_configs(validator(&root), &[&leaf, &intermediate], false);
     server.tickets = Some(lucid_tls::server::TicketConfig {
-        issuer: common::pair::sealer(),
+        issuer: common::setup::sealer(),
         count: 1,
         lifetime_secs: 3600,
         nonce_len: 1,

@@ -6,7 +6,7 @@
 //!
 //! | operation                         | client                     | server                    |
 //! |-----------------------------------|----------------------------|---------------------------|
-//! | key share                         | generate + complete        | generate + complete       |
+//! | key share                         | generate + complete        | encapsulate (for (EC)DHE: generate + complete) |
 //! | CertificateVerify                 | verify                     | sign                      |
 //! | transcript hash                   | CH SH EE CT CV SF CF, 5 reads | CH SH EE CT CV SF CF... 4 reads |
 //! | HKDF-Extract                      | 3 (early, handshake, master) | 3                       |
@@ -180,9 +180,11 @@ impl FloorInput {
             p.start_key_exchange(sc.group, &mut *BenchRng::new(seed))
                 .unwrap()
         };
-        let (client_kx, server_kx) = (share(2), share(3));
+        let client_kx = share(2);
         let client_share = client_kx.public_key().to_vec();
-        let server_share = server_kx.public_key().to_vec();
+        let (server_share, _) = p
+            .encapsulate(sc.group, &client_share, &mut *BenchRng::new(3))
+            .unwrap();
         let shared = client_kx.complete(&server_share).unwrap();
         let h_sh = transcript(p.as_ref(), hash, &messages[..=SH]);
         let (_, c_hs, s_hs) = handshake_secrets(p.as_ref(), hash, &shared, &h_sh);
@@ -273,11 +275,16 @@ impl FloorInput {
         let m = &self.messages;
         let mut t = p.hash(h);
         t.update(&m[CH]);
-        let kx = p
-            .start_key_exchange(self.group, &mut *BenchRng::new(rng_seed))
-            .unwrap();
-        black_box(kx.public_key());
-        black_box(kx.complete(&self.client_share).unwrap());
+        // The server's side of the key exchange: for (EC)DHE a key pair completed with the
+        // client's share, for a hybrid group an encapsulation to it.
+        black_box(
+            p.encapsulate(
+                self.group,
+                &self.client_share,
+                &mut *BenchRng::new(rng_seed),
+            )
+            .unwrap(),
+        );
         t.update(&m[SH]);
         let h_sh = t.current();
         let (hs, c_hs, s_hs) = handshake_secrets(p, h, &self.shared, &h_sh);

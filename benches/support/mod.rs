@@ -36,6 +36,7 @@ pub fn suite_name(suite: CipherSuite) -> &'static str {
 pub fn group_name(group: NamedGroup) -> &'static str {
     match group {
         NamedGroup::X25519 => "x25519",
+        NamedGroup::X25519MlKem768 => "x25519mlkem768",
         _ => "p256",
     }
 }

@@ -157,6 +157,19 @@ impl ClientConfigBuilder {
         self
     }
 
+    /// The most records one of our write keys may protect before a KeyUpdate (at least 2;
+    /// it only lowers the limits of RFC 9846 §5.5).
+    pub fn max_records_per_key(mut self, max_records: u64) -> Self {
+        self.config.max_records_per_key = Some(max_records);
+        self
+    }
+
+    /// How many tickets a [`TicketStore`](super::TicketStore) built for this config keeps.
+    pub fn ticket_store_capacity(mut self, capacity: usize) -> Self {
+        self.config.ticket_store_capacity = capacity;
+        self
+    }
+
     /// Checks the config once ([`ClientConfig::validate`]: suites and groups against the
     /// provider, every client certificate against its key) and returns it, ready to share.
     /// signature_algorithms_cert advertises the certificate signatures the verifier
@@ -227,5 +240,27 @@ mod tests {
             err.to_string(),
             "ClientConfig.record_size_limit: outside 64..=16385"
         );
+        let err = ClientConfig::builder(provider())
+            .pinned_certificates(Vec::new())
+            .max_records_per_key(1)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.field, "max_records_per_key");
+    }
+
+    #[test]
+    fn test_build_keeps_the_hybrid_default_and_hardening_settings() {
+        let config = ClientConfig::builder(Arc::new(RustCryptoProvider))
+            .pinned_certificates(Vec::new())
+            .max_records_per_key(2)
+            .ticket_store_capacity(3)
+            .build()
+            .unwrap();
+        assert_eq!(
+            config.key_share_groups,
+            [NamedGroup::X25519MlKem768, NamedGroup::X25519]
+        );
+        assert_eq!(config.max_records_per_key, Some(2));
+        assert_eq!(config.ticket_store_capacity, 3);
     }
 }

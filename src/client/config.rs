@@ -31,11 +31,12 @@ use alloc::vec::Vec;
 use crate::connection::cert_verify::check_certified_key;
 use crate::credentials::{CertifiedKey, ExternalPsk};
 use crate::crypto::{
-    CryptoProvider, DEFAULT_CIPHER_SUITES, DEFAULT_GROUPS, DEFAULT_SIGNATURE_SCHEMES,
-    keep_supported, suite_algorithms,
+    CryptoProvider, DEFAULT_CIPHER_SUITES, DEFAULT_GROUPS, DEFAULT_KEY_SHARE_GROUPS,
+    DEFAULT_SIGNATURE_SCHEMES, keep_supported, suite_algorithms,
 };
 use crate::error::ConfigError;
 use crate::keylog::KeyLog;
+use crate::record::limits::check_max_records_per_key;
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use crate::wire::codes::{ExtensionType, PskKeyExchangeMode};
 use crate::wire::extensions::{Extension, MaxFragmentLength};
@@ -104,24 +105,35 @@ pub struct ClientConfig {
     pub trace: bool,
     /// Write NSS key log lines (see [`crate::keylog`]).
     pub keylog: Option<Arc<dyn KeyLog>>,
+    /// The most records one of our write keys may protect; a KeyUpdate (RFC 9846 §4.7.3)
+    /// goes out before, with a margin of 2^16 records or half this value. `None`: the
+    /// limits of RFC 9846 §5.5 (⌊2^24.5⌋ records for AES-GCM, none below the sequence
+    /// number space for ChaCha20-Poly1305). It can only lower them (to at least 2 records):
+    /// for an application that wants frequent key updates, and for tests that cross the
+    /// limit on the sending and the receiving side without 2^24.5 records.
+    pub max_records_per_key: Option<u64>,
+    /// How many tickets a [`super::TicketStore`] built for this config keeps (the std
+    /// stream's, for one): the newest, however many the server sends (RFC 9846 §4.7.1).
+    pub ticket_store_capacity: usize,
 }
 
 impl ClientConfig {
-    /// A modern default: the three TLS 1.3 suites (AES-128-GCM first); one X25519 key
-    /// share, with P-256 also advertised (a server preferring it answers with a
-    /// HelloRetryRequest); ECDSA (P-256, P-384), RSA-PSS (rsaEncryption and RSASSA-PSS keys)
-    /// and Ed25519 signatures; psk_dhe_ke; no ALPN, no 0-RTT, no compatibility mode. Of
+    /// A modern default: the three TLS 1.3 suites (AES-128-GCM first); key shares for the
+    /// post-quantum hybrid X25519MLKEM768 and for X25519, with SecP256r1MLKEM768 and P-256
+    /// also advertised (a server preferring one answers with a HelloRetryRequest); ECDSA
+    /// (P-256, P-384), RSA-PSS (rsaEncryption and RSASSA-PSS keys) and Ed25519 signatures; psk_dhe_ke; no ALPN, no 0-RTT, no compatibility mode. Of
     /// these suites, groups and schemes, only those the provider computes (a provider built
     /// without some algorithm families reports fewer).
     pub fn new(provider: Arc<dyn CryptoProvider>, verifier: Arc<dyn ServerCertVerifier>) -> Self {
         let cipher_suites = keep_supported(DEFAULT_CIPHER_SUITES, provider.cipher_suites());
         let supported_groups = keep_supported(DEFAULT_GROUPS, provider.groups());
+        let key_share_groups = keep_supported(DEFAULT_KEY_SHARE_GROUPS, provider.groups());
         let signature_schemes =
             keep_supported(DEFAULT_SIGNATURE_SCHEMES, provider.signature_schemes());
         Self {
             provider,
             cipher_suites,
-            key_share_groups: vec![NamedGroup::X25519],
+            key_share_groups,
             supported_groups,
             signature_schemes,
             signature_schemes_cert: None,
@@ -139,6 +151,8 @@ impl ClientConfig {
             external_psks: Vec::new(),
             trace: false,
             keylog: None,
+            max_records_per_key: None,
+            ticket_store_capacity: super::TicketStore::DEFAULT_CAPACITY,
         }
     }
 
@@ -197,6 +211,9 @@ impl ClientConfig {
                 return fail("record_size_limit", "outside 64..=16385");
             }
         }
+        if let Some(problem) = check_max_records_per_key(self.max_records_per_key) {
+            return fail("max_records_per_key", problem);
+        }
         if self.external_psks.iter().any(|p| {
             suite_algorithms(p.cipher_suite).is_none() || !runnable.contains(&p.cipher_suite)
         }) {
@@ -246,17 +263,22 @@ mod tests {
     #[test]
     fn test_default_config_is_valid() {
         assert_eq!(config().validate(), Ok(()));
+        let mut lowered = config();
+        lowered.max_records_per_key = Some(2);
+        assert_eq!(lowered.validate(), Ok(()));
     }
 
     #[test]
     fn test_validate_refuses_broken_configs() {
-        let broken: [fn(&mut ClientConfig); 6] = [
+        let broken: [fn(&mut ClientConfig); 8] = [
             |c| c.cipher_suites.clear(),
             |c| c.cipher_suites = vec![CipherSuite::from_u16(0x1304)],
             |c| c.key_share_groups = vec![NamedGroup::Ffdhe2048],
             |c| c.key_share_groups = vec![NamedGroup::Secp256r1, NamedGroup::X25519],
             |c| c.record_size_limit = Some(63),
             |c| c.record_size_limit = Some(16386),
+            |c| c.max_records_per_key = Some(0),
+            |c| c.max_records_per_key = Some(1),
         ];
         for (i, breaks) in broken.iter().enumerate() {
             let mut c = config();

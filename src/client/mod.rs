@@ -48,7 +48,8 @@
 //! | `hello.rs`         | building the ClientHello and its PSK binders               |
 //! | `cert_choice.rs`   | answering a CertificateRequest: which certificate to send  |
 //! | `handshake.rs`     | what the states carry between them                         |
-//! | `config.rs`, `builder.rs`, `ticket.rs` | configuration, tickets (certificate verifiers: [`crate::verify`]) |
+//! | `config.rs`, `builder.rs` | configuration (certificate verifiers: [`crate::verify`]; tickets: [`crate::connection::Ticket`]) |
+//! | `ticket_store.rs`  | a bounded store of tickets, newest kept                    |
 //!
 //! Not implemented: TLS 1.2 and earlier, post-handshake client authentication, and
 //! certificate compression or raw public keys.
@@ -72,6 +73,7 @@ mod connected;
 mod handshake;
 mod hello;
 mod start;
+mod ticket_store;
 mod wait_cert;
 mod wait_cert_cr;
 mod wait_cv;
@@ -84,6 +86,7 @@ pub use crate::credentials::{CertifiedKey, ExternalPsk};
 pub use crate::verify::{PinnedCertificates, ServerCertVerifier, danger};
 pub use builder::ClientConfigBuilder;
 pub use config::{ClientConfig, ClientHelloPadding};
+pub use ticket_store::TicketStore;
 
 /// The client's state: one variant per RFC 9846 Appendix A.1 state.
 pub enum ClientState {
@@ -254,6 +257,7 @@ impl Connection<ClientState> {
             config.trace,
             config.keylog.clone(),
         );
+        core.set_max_records_per_key(config.max_records_per_key);
         let start = start::Start::new(config, server_name, ticket);
         let wait_sh = start.send_client_hello(&mut core)?;
         core.state_changed("START", "WAIT_SH");

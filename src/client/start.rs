@@ -15,7 +15,8 @@
 //! 1. legacy_session_id, 32 bytes, only in middlebox compatibility mode;
 //! 2. ClientHello.random, 32 bytes;
 //! 3. one private key per key share, in `key_share_groups` order (32 bytes for X25519;
-//!    32 per attempt for P-256);
+//!    32 per attempt for P-256; for a hybrid group, the 64-byte ML-KEM seed d ‖ z, then
+//!    its X25519 or P-256 key);
 //! 4. after a HelloRetryRequest: the private key of the one new share.
 //!
 //! Not here: checking the server's answer (WAIT_SH, `wait_sh.rs`).

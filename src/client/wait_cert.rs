@@ -82,7 +82,8 @@ impl WaitCert {
             .certificate_list
             .iter()
             .map(|e| e.cert_data.clone())
-            .collect();
+            .collect::<Vec<_>>()
+            .into();
         self.handshake.transcript.add(&input.bytes);
         Ok(ClientState::WaitCv(WaitCv {
             handshake: self.handshake,

@@ -45,12 +45,13 @@ impl WaitEe {
         input: HandshakeInput,
     ) -> Result<ClientState, Error> {
         let HandshakeMessage::EncryptedExtensions(ee) = &input.message else {
+            self.rekey_for_an_alert(core, None)?;
             return Err(unexpected("expected EncryptedExtensions"));
         };
-        self.handshake.offer.check_answered(&ee.extensions)?;
-        self.apply_alpn(ee)?;
-        apply_record_limits(&mut self.handshake, core, ee)?;
-        self.settle_early_data(core, ee)?;
+        if let Err(error) = self.read_extensions(core, ee) {
+            self.rekey_for_an_alert(core, Some(ee))?;
+            return Err(error);
+        }
         self.handshake.transcript.add(&input.bytes);
         if self.handshake.psk_authenticated() {
             // RFC 9846 §2: the Certificate "is omitted by the server if not authenticating
@@ -62,6 +63,42 @@ impl WaitEe {
                 handshake: self.handshake,
             }))
         }
+    }
+
+    /// Everything EncryptedExtensions settles, in order: each extension answers an offer,
+    /// then ALPN, the record size limits and 0-RTT.
+    fn read_extensions(
+        &mut self,
+        core: &mut ConnectionCore,
+        ee: &EncryptedExtensions,
+    ) -> Result<(), Error> {
+        self.handshake.offer.check_answered(&ee.extensions)?;
+        self.apply_alpn(ee)?;
+        apply_record_limits(&mut self.handshake, core, ee)?;
+        self.settle_early_data(core, ee)
+    }
+
+    /// Before a fatal alert in WAIT_EE: while 0-RTT is offered our records still go under
+    /// the early key, which a server that did not take our early data skips unread
+    /// (RFC 9846 §4.3.10). RFC 9846 Appendix A.1: clients "SHOULD first rekey to the
+    /// handshake keys if possible". The one server that reads the early key is one whose
+    /// EncryptedExtensions accepts 0-RTT for the first PSK offered: it expects
+    /// EndOfEarlyData under that key, so the alert stays there.
+    fn rekey_for_an_alert(
+        &self,
+        core: &mut ConnectionCore,
+        ee: Option<&EncryptedExtensions>,
+    ) -> Result<(), Error> {
+        let EarlyData::Offered = self.handshake.early_data else {
+            return Ok(());
+        };
+        let server_reads_early_key = ee
+            .is_some_and(|ee| find(&ee.extensions, ExtensionType::EarlyData).is_some())
+            && self.selected_identity == Some(0);
+        if !server_reads_early_key {
+            core.install_write_key(&self.handshake.client_traffic, Epoch::Handshake)?;
+        }
+        Ok(())
     }
 
     fn apply_alpn(&mut self, ee: &EncryptedExtensions) -> Result<(), Error> {

@@ -25,7 +25,7 @@ use crate::connection::{ConnectionCore, HandshakeInput, Negotiated};
 use crate::crypto::{CryptoError, KeyExchange, Secret, suite_algorithms};
 use crate::error::Error;
 use crate::key_schedule::EarlySecret;
-use crate::trace::Epoch;
+use crate::trace::{Epoch, TraceEvent};
 use crate::transcript::{PendingTranscript, Transcript};
 use crate::wire::alert::AlertDescription;
 use crate::wire::algorithms::CipherSuite;
@@ -282,7 +282,18 @@ impl WaitSh {
                         "server key share in a group the client did not share",
                     ))?;
                 let ours = key_shares.swap_remove(position);
+                let client_share = core.tracing().then(|| ours.public_key().to_vec());
                 let shared = ours.complete(&share.key_exchange)?;
+                if let Some(client_share) = client_share {
+                    core.trace(|| {
+                        TraceEvent::key_exchange_completed(
+                            share.group,
+                            &client_share,
+                            &share.key_exchange,
+                            &shared,
+                        )
+                    });
+                }
                 (Some(shared), Some(share.group))
             }
             None => {

@@ -24,6 +24,8 @@
 
 use alloc::vec::Vec;
 
+use zeroize::Zeroize;
+
 use crate::error::Error;
 use crate::record::deframer::check_header;
 use crate::record::encrypter::{Padding, RecordEncrypter};
@@ -55,6 +57,16 @@ impl CallerBuffers {
     /// True once the connection keeps application data for `read`.
     pub(super) fn reader_enabled(&self) -> bool {
         self.reader
+    }
+
+    /// Zeroizes and drops the plaintext not read yet and the recycled vector (which held an
+    /// earlier record's plaintext): on a fatal error, with the connection's keys.
+    pub(super) fn forget_plaintext(&mut self) {
+        self.plaintext.zeroize();
+        self.spare.zeroize();
+        self.plaintext = Vec::new();
+        self.spare = Vec::new();
+        self.plaintext_read = 0;
     }
 
     /// A copy of `content` in a vector recycled from an earlier record.
@@ -132,7 +144,7 @@ impl<S: StateMachine> Connection<S> {
     /// Copies as much of the output as fits into `out` and returns how many bytes it wrote;
     /// the rest stays queued for the next call (0: nothing to send). Send them in order.
     pub fn write_tls_into(&mut self, out: &mut [u8]) -> usize {
-        self.core.flush_for_output();
+        self.flush_for_output();
         let pending = self.core.pending_output();
         let n = pending.len().min(out.len());
         if let (Some(to), Some(from)) = (out.get_mut(..n), pending.get(..n)) {
@@ -147,7 +159,7 @@ impl<S: StateMachine> Connection<S> {
     /// byte is lost. Returns how many bytes were written.
     #[cfg(feature = "std")]
     pub fn write_tls(&mut self, writer: &mut dyn std::io::Write) -> std::io::Result<usize> {
-        self.core.flush_for_output();
+        self.flush_for_output();
         let mut written = 0;
         while !self.core.pending_output().is_empty() {
             match writer.write(self.core.pending_output()) {
@@ -164,6 +176,15 @@ impl<S: StateMachine> Connection<S> {
         Ok(written)
     }
 
+    /// Flushes pending handshake messages into the output; flushing can fail the
+    /// connection, and then its state goes as on any failure (as in `take_output`).
+    fn flush_for_output(&mut self) {
+        self.core.flush_for_output();
+        if self.core.error().is_some() {
+            self.state = None;
+        }
+    }
+
     /// From now on, application data is kept for [`Connection::read`] instead of being
     /// queued as `Event::ApplicationData`, and the receive buffer is kept between calls
     /// (no allocation per record in a steady state). Data already queued as events stays
@@ -174,7 +195,8 @@ impl<S: StateMachine> Connection<S> {
 
     /// Copies received application data into `out` and returns how many bytes it copied:
     /// 0 when none is waiting (or `out` is empty). Needs [`Connection::enable_reader`].
-    /// After a fatal error, returns that error once the data received before it was read.
+    /// After a fatal error, returns that error: data not read before it is zeroized and
+    /// dropped with the connection's keys (RFC 9846 §6).
     pub fn read(&mut self, out: &mut [u8]) -> Result<usize, Error> {
         let buffers = &mut self.core.buffers;
         if !buffers.reader {
@@ -235,7 +257,11 @@ impl<S: StateMachine> Connection<S> {
             ));
         }
         if self.core.encrypter().is_some_and(|e| e.needs_key_update()) {
-            self.core.write_application_data(&[])?;
+            // RFC 9846 §5.5: the key is updated before the record that would reach its
+            // usage limit, as `write` does per record.
+            if let Err(err) = self.core.send_key_update(false) {
+                return Err(self.fail(err));
+            }
             return Err(Error::Misuse(
                 "a KeyUpdate was queued: send the queued output, then seal again",
             ));
@@ -302,7 +328,7 @@ impl<S: StateMachine> Connection<S> {
         };
         let header = RecordHeader::parse(header)?;
         if let Err(err) = check_header(&header) {
-            return Err(self.core.fail(err));
+            return Err(self.fail(err));
         }
         let record_len = RECORD_HEADER_LEN + usize::from(header.length);
         let Some(record) = records.get_mut(..record_len) else {
@@ -336,7 +362,7 @@ impl<S: StateMachine> Connection<S> {
             .map(|p| (p.content_type, p.fragment));
         let (content_type, content) = match opened {
             Ok(opened) => opened,
-            Err(err) => return Err(self.core.fail(err)),
+            Err(err) => return Err(self.fail(err)),
         };
         if content_type == ContentType::ApplicationData {
             return Ok((record_len, Some(content)));
@@ -344,10 +370,10 @@ impl<S: StateMachine> Connection<S> {
         // A handshake message or an alert inside the record: the engine's path, from the
         // decrypted content on.
         if let Err(err) = self.core.receive_decrypted(content_type, content) {
-            return Err(self.core.fail(err));
+            return Err(self.fail(err));
         }
         if let Err(err) = self.process() {
-            return Err(self.core.fail(err));
+            return Err(self.fail(err));
         }
         Ok((record_len, None))
     }

@@ -73,6 +73,10 @@ pub struct ConnectionCore {
     pub(super) receive_limit: RecordSizeLimit,
     pub(super) early_data_skip: Option<usize>,
     pub(super) peer_closed: bool,
+    /// A server accepts the client's alerts in the clear after its ServerHello (see
+    /// [`ConnectionCore::accept_clear_alerts_from_client`]); a client never does once it
+    /// has a read key.
+    pub(super) clear_alerts_from_client: bool,
 
     // Sending.
     pub(super) encrypter: Option<RecordEncrypter>,
@@ -84,6 +88,8 @@ pub struct ConnectionCore {
     pub(super) sent_close_notify: bool,
     /// How many more bytes of 0-RTT data may be sent (RFC 9846 §4.3.10).
     pub(super) early_data_budget: usize,
+    /// The configuration's lower key usage limit, for every write key (RFC 9846 §5.5).
+    pub(super) max_records_per_key: Option<u64>,
 
     // After the handshake.
     pub(super) negotiated: Option<Negotiated>,
@@ -134,6 +140,7 @@ impl ConnectionCore {
             receive_limit: RecordSizeLimit::PROTOCOL_MAX,
             early_data_skip: None,
             peer_closed: false,
+            clear_alerts_from_client: false,
             encrypter: None,
             write_epoch: Epoch::Initial,
             send_limit: RecordSizeLimit::PROTOCOL_MAX,
@@ -142,6 +149,7 @@ impl ConnectionCore {
             output: Vec::new(),
             sent_close_notify: false,
             early_data_budget: 0,
+            max_records_per_key: None,
             negotiated: None,
             application_secrets: ApplicationSecrets::default(),
             exporter: None,
@@ -270,7 +278,10 @@ impl ConnectionCore {
     /// connection had already failed).
     ///
     /// RFC 9846 §6.2: "Upon transmission or receipt of a fatal alert message, both parties
-    /// MUST immediately close the connection." Handshake messages not yet sent are dropped.
+    /// MUST immediately close the connection." Handshake messages not yet sent are dropped,
+    /// and once the alert is out every key and secret the core holds is forgotten: record
+    /// keys, application traffic secrets, exporter secrets, tickets not yet polled. The
+    /// state machine's go with its state (`Connection` drops it).
     pub fn fail(&mut self, err: Error) -> Error {
         if let Some(first) = self.error {
             return first;
@@ -281,7 +292,27 @@ impl ConnectionCore {
             // The alert is best effort: if it cannot be sent, the error still stands.
             let _ = self.send_alert(Alert::fatal(description));
         }
+        self.forget_secrets();
         err
+    }
+
+    /// Drops the record keys of both directions, the application traffic secrets, the
+    /// exporter secrets (each zeroizes its bytes on drop) and the tickets not yet polled,
+    /// and zeroizes the plaintext kept for `read` (see `buffers.rs`).
+    ///
+    /// RFC 9846 §6: "Servers and clients MUST forget the secret values and keys established
+    /// in failed connections, with the exception of the PSKs associated with session
+    /// tickets, which SHOULD be discarded if possible."
+    fn forget_secrets(&mut self) {
+        self.encrypter = None;
+        self.decrypter = None;
+        self.application_secrets = ApplicationSecrets::default();
+        self.exporter = None;
+        self.early_exporter = None;
+        self.joiner = HandshakeJoiner::new();
+        self.events
+            .retain(|event| !matches!(event, Event::NewSessionTicket(_)));
+        self.buffers.forget_plaintext();
     }
 
     /// Sends one alert record (RFC 9846 §6), reporting it as a trace and an event.
@@ -306,6 +337,7 @@ impl ConnectionCore {
         let key = self.traffic_key(secret, epoch, Direction::Sent)?;
         let mut encrypter = RecordEncrypter::new(key);
         encrypter.set_size_limit(self.send_limit);
+        encrypter.set_max_records(self.max_records_per_key);
         self.encrypter = Some(encrypter);
         self.write_epoch = epoch;
         Ok(())
@@ -434,6 +466,21 @@ impl ConnectionCore {
         if let Some(decrypter) = self.decrypter.as_mut() {
             decrypter.set_size_limit(limit);
         }
+    }
+
+    /// Lowers the number of records each of our write keys may protect before a KeyUpdate
+    /// (the configurations' `max_records_per_key`); `None`: RFC 9846 §5.5's limits.
+    pub fn set_max_records_per_key(&mut self, max_records: Option<u64>) {
+        self.max_records_per_key = max_records;
+    }
+
+    /// For a server: accepts a client's alert in the clear under the early read key, and
+    /// under the handshake read key until the first protected record (RFC 9846
+    /// Appendix A.1: "clients may send alerts that derive from post-ServerHello messages in
+    /// the clear or with the early data keys"). Anything else unprotected after a read key
+    /// is installed is unexpected_message.
+    pub fn accept_clear_alerts_from_client(&mut self) {
+        self.clear_alerts_from_client = true;
     }
 
     /// The `legacy_record_version` of unprotected records we send: 0x0301 is allowed for

@@ -1,10 +1,14 @@
 //! What a connection tells its caller: [`Event`]s, and the [`Negotiated`] parameters of a
 //! finished handshake.
 //!
+//! A peer's certificate chain is a [`CertificateChain`]: one shared allocation however
+//! many tickets and resumed connections report it.
+//!
 //! Events are the application's view (handshake done, data arrived, the peer closed); the
 //! step-by-step view for learners and tests is [`crate::trace::TraceEvent`].
 
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use super::ticket::Ticket;
@@ -80,10 +84,59 @@ pub struct Negotiated {
     /// no certificate and with an external PSK. On a resumed connection it is the chain of
     /// the connection that issued the ticket (the client keeps the server's in its
     /// [`Ticket`](crate::client::Ticket), the server the client's in its ticket state);
-    /// nothing is validated again.
-    pub peer_certificates: Vec<Vec<u8>>,
+    /// nothing is validated again. Shared, not copied: the tickets of the connection and
+    /// the connections resumed with them hold the same chain.
+    pub peer_certificates: CertificateChain,
     /// The record_size_limit the peer advertised (RFC 8449), if it sent one.
     pub peer_record_size_limit: Option<u16>,
     /// The max_fragment_length both sides agreed on (RFC 6066 §4), in bytes, if any.
     pub max_fragment_length: Option<usize>,
+}
+
+/// A peer's certificate chain, end-entity first, as DER: read-only and shared. Cloning it
+/// (into every [`Ticket`] of a connection, and into the [`Negotiated`] of each connection
+/// resumed with one) copies a pointer, not the certificates, so a flood of
+/// NewSessionTickets costs no copy of the chain each.
+///
+/// It reads as a slice of certificates (`chain.len()`, `chain[0]`, `chain.iter()`), and
+/// compares with a `Vec` or an array of them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CertificateChain(Arc<[Vec<u8>]>);
+
+impl CertificateChain {
+    /// A chain of `certificates` (DER, end-entity first).
+    pub fn new(certificates: Vec<Vec<u8>>) -> Self {
+        Self(certificates.into())
+    }
+
+    /// True if `self` and `other` are the same allocation (one shared, not copied).
+    pub fn is_shared_with(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl core::ops::Deref for CertificateChain {
+    type Target = [Vec<u8>];
+
+    fn deref(&self) -> &[Vec<u8>] {
+        &self.0
+    }
+}
+
+impl From<Vec<Vec<u8>>> for CertificateChain {
+    fn from(certificates: Vec<Vec<u8>>) -> Self {
+        Self::new(certificates)
+    }
+}
+
+impl PartialEq<Vec<Vec<u8>>> for CertificateChain {
+    fn eq(&self, other: &Vec<Vec<u8>>) -> bool {
+        self.0[..] == other[..]
+    }
+}
+
+impl<const N: usize> PartialEq<[Vec<u8>; N]> for CertificateChain {
+    fn eq(&self, other: &[Vec<u8>; N]) -> bool {
+        self.0[..] == other[..]
+    }
 }

@@ -22,7 +22,8 @@
 //! [`deferred`].
 //!
 //! After a fatal error (ours or the peer's alert) the error is sticky: every later `feed`,
-//! `write` or `key_update` returns it, and the only output left is our alert, if any.
+//! `write`, `key_update` or exporter call returns it, the only output left is our alert,
+//! if any, and every key and secret of the connection is gone (RFC 9846 §6).
 //!
 //! | file                | what                                                            |
 //! |---------------------|-----------------------------------------------------------------|
@@ -62,7 +63,7 @@ mod ticket;
 
 pub use self::core::ConnectionCore;
 pub use deferred::{RequestId, RequestKind, SignRequest, VerifyRequest};
-pub use event::{Event, Negotiated};
+pub use event::{CertificateChain, Event, Negotiated};
 pub use post_handshake::MAX_KEY_UPDATES;
 pub use receive::{HandshakeInput, Input};
 pub use ticket::Ticket;
@@ -108,9 +109,12 @@ pub trait StateMachine: Sized {
 /// type with their role's state machine.
 pub struct Connection<S> {
     core: ConnectionCore,
-    /// `None` only after a state machine failed while holding it.
+    /// `None` once the connection failed: the state, and the secrets it holds, are dropped
+    /// on the first fatal error (RFC 9846 §6).
     state: Option<S>,
     state_name: &'static str,
+    /// False once the state machine reached CONNECTED (kept when the state is dropped).
+    handshaking: bool,
 }
 
 impl<S: StateMachine> Connection<S> {
@@ -118,9 +122,20 @@ impl<S: StateMachine> Connection<S> {
     pub(crate) fn from_parts(core: ConnectionCore, state: S) -> Self {
         Self {
             state_name: state.name(),
+            handshaking: state.is_handshaking(),
             core,
             state: Some(state),
         }
+    }
+
+    /// Fails the connection with `err` (sticky, its alert queued) and drops the state
+    /// machine with every secret it holds (RFC 9846 §6: "Servers and clients MUST forget
+    /// the secret values and keys established in failed connections"). Returns the first
+    /// error.
+    fn fail(&mut self, err: Error) -> Error {
+        let first = self.core.fail(err);
+        self.state = None;
+        first
     }
 
     /// Processes received bytes, in any split. Returns how many bytes were consumed, which
@@ -141,7 +156,7 @@ impl<S: StateMachine> Connection<S> {
             let taken = self.core.feed_bytes(rest);
             consumed += taken;
             if let Err(err) = self.process() {
-                return Err(self.core.fail(err));
+                return Err(self.fail(err));
             }
             if taken == 0 && self.core.is_paused() {
                 // Paused with a full receive buffer: the caller offers the rest again
@@ -190,6 +205,7 @@ impl<S: StateMachine> Connection<S> {
             self.core.state_changed(from, next.name());
         }
         self.state_name = next.name();
+        self.handshaking = next.is_handshaking();
         self.state = Some(next);
     }
 
@@ -216,7 +232,7 @@ impl<S: StateMachine> Connection<S> {
         self.core.take_pending(id, RequestKind::Verification)?;
         self.core.trace_answer(id, verdict.is_ok());
         if let Err(err) = verdict.and_then(|()| self.process()) {
-            return Err(self.core.fail(err));
+            return Err(self.fail(err));
         }
         Ok(())
     }
@@ -245,7 +261,7 @@ impl<S: StateMachine> Connection<S> {
             self.process()
         });
         if let Err(err) = resumed {
-            return Err(self.core.fail(err));
+            return Err(self.fail(err));
         }
         Ok(())
     }
@@ -267,7 +283,12 @@ impl<S: StateMachine> Connection<S> {
 
     /// All bytes waiting to be sent. Send them in order, and all of them.
     pub fn take_output(&mut self) -> Vec<u8> {
-        self.core.take_output()
+        let output = self.core.take_output();
+        if self.core.error().is_some() {
+            // Flushing can fail the connection: its state goes as on any failure.
+            self.state = None;
+        }
+        output
     }
 
     /// True if [`Connection::take_output`] would return bytes.
@@ -292,7 +313,12 @@ impl<S: StateMachine> Connection<S> {
         if let Some(err) = self.core.error() {
             return Err(err);
         }
-        self.core.write_application_data(data)
+        self.core.check_can_write()?;
+        // A failure once records are being queued leaves part of `data` sent: fatal.
+        if let Err(err) = self.core.send_application_data(data) {
+            return Err(self.fail(err));
+        }
+        Ok(())
     }
 
     /// Sends close_notify: we will send nothing more (RFC 9846 §6.1). Reading goes on.
@@ -304,17 +330,18 @@ impl<S: StateMachine> Connection<S> {
     pub fn close(&mut self) {
         let abandoned = self.core.abandon_pause();
         if let Err(err) = self.core.send_close_notify() {
-            self.core.fail(err);
+            self.fail(err);
         }
         if abandoned {
-            self.core.fail(Error::Misuse(
+            self.fail(Error::Misuse(
                 "closed while a deferred decision was pending",
             ));
         }
     }
 
     /// Sends a KeyUpdate (RFC 9846 §4.7.3) and switches our write key to the next
-    /// generation; with `request_peer`, asks the peer to update its keys too.
+    /// generation; with `request_peer`, asks the peer to update its keys too. After
+    /// [`Connection::close`] this is [`Error::Misuse`] and sends nothing.
     pub fn key_update(&mut self, request_peer: bool) -> Result<(), Error> {
         if let Some(err) = self.core.error() {
             return Err(err);
@@ -323,31 +350,38 @@ impl<S: StateMachine> Connection<S> {
     }
 
     /// Fills `out` with keying material exported under `label` and `context`
-    /// (RFC 9846 §7.5). Available once the handshake is complete.
+    /// (RFC 9846 §7.5). Available once the handshake is complete, and until the
+    /// connection fails: then it returns the sticky error.
     pub fn export_keying_material(
         &self,
         label: &[u8],
         context: Option<&[u8]>,
         out: &mut [u8],
     ) -> Result<(), Error> {
+        if let Some(err) = self.core.error() {
+            return Err(err);
+        }
         self.core.export_keying_material(false, label, context, out)
     }
 
     /// Fills `out` from the early exporter secret (RFC 9846 §7.5), which exists when 0-RTT
     /// was offered. Early exported values are not protected against replay (RFC 9846
-    /// Appendix F.5.1).
+    /// Appendix F.5.1). After a failure it returns the sticky error.
     pub fn export_early_keying_material(
         &self,
         label: &[u8],
         context: Option<&[u8]>,
         out: &mut [u8],
     ) -> Result<(), Error> {
+        if let Some(err) = self.core.error() {
+            return Err(err);
+        }
         self.core.export_keying_material(true, label, context, out)
     }
 
     /// True until the handshake is complete.
     pub fn is_handshaking(&self) -> bool {
-        self.state.as_ref().is_none_or(|s| s.is_handshaking())
+        self.handshaking
     }
 
     /// The negotiated parameters, once the handshake is complete.

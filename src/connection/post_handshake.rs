@@ -10,7 +10,8 @@
 //!   data; several requests received while we are silent get a single answer;
 //! - we do not request again until the peer has sent a KeyUpdate since our last request;
 //! - our write generation never exceeds 2^48 - 1;
-//! - when our write key nears its usage limit (RFC 9846 §5.5), `write` updates it first.
+//! - when our write key nears its usage limit (RFC 9846 §5.5), `write` updates it before
+//!   the next record, however long the write.
 //!
 //! Not here: post-handshake authentication (RFC 9846 §4.7.2), which lucid-tls does not
 //! offer, and NewSessionTicket (the roles' own business).
@@ -19,6 +20,7 @@ use alloc::vec::Vec;
 
 use crate::error::Error;
 use crate::key_schedule::ApplicationTrafficSecret;
+use crate::record::encrypter::RecordEncrypter;
 use crate::trace::Direction;
 use crate::wire::alert::{Alert, AlertDescription};
 use crate::wire::codes::{ContentType, KeyUpdateRequest};
@@ -33,29 +35,56 @@ use super::event::Event;
 pub const MAX_KEY_UPDATES: u64 = (1 << 48) - 1;
 
 impl ConnectionCore {
-    /// Sends `data` as application data records within the peer's size limit.
-    pub(super) fn write_application_data(&mut self, data: &[u8]) -> Result<(), Error> {
+    /// Checks that application data may be sent now: the caller's mistakes, before
+    /// anything is queued (not fatal to the connection).
+    pub(super) fn check_can_write(&self) -> Result<(), Error> {
         if self.sent_close_notify {
             return Err(Error::Misuse("write after close"));
         }
         if !self.can_send_application_data() {
             return Err(Error::Misuse("write before the handshake completed"));
         }
-        // RFC 9846 §5.5: "Implementations MUST either close the connection or do a key
-        // update as described in Section 4.7.3 prior to reaching these limits."
-        if self.encrypter().is_some_and(|e| e.needs_key_update()) {
-            self.send_key_update(false)?;
-        }
+        Ok(())
+    }
+
+    /// Sends `data` as application data records within the peer's size limit, updating
+    /// our write key before any record that would bring it to its usage limit. An error
+    /// here may leave part of `data` queued: the caller makes it fatal.
+    ///
+    /// RFC 9846 §5.5: "Implementations MUST either close the connection or do a key update
+    /// as described in Section 4.7.3 prior to reaching these limits." Checked per record,
+    /// so that no write, however long, runs into the limit.
+    pub(super) fn send_application_data(&mut self, data: &[u8]) -> Result<(), Error> {
+        let max = self
+            .encrypter()
+            .map_or(1, |e| e.size_limit().max_content_len().max(1));
         if data.is_empty() {
             return Ok(());
         }
-        self.send_record(ContentType::ApplicationData, data)?;
+        // Room for every record at once, so that the output queue is not regrown record by
+        // record (`write_records` reserves per call, and each call is one record here).
+        let records = data.len().div_ceil(max);
+        self.output.reserve(
+            data.len()
+                .saturating_add(records.saturating_mul(RecordEncrypter::record_len(0, 0))),
+        );
+        for record in data.chunks(max) {
+            if self.encrypter().is_some_and(|e| e.needs_key_update()) {
+                self.send_key_update(false)?;
+            }
+            self.send_record(ContentType::ApplicationData, record)?;
+        }
         self.key_update_answered_while_silent = false;
         Ok(())
     }
 
     /// Sends a KeyUpdate and moves our write key to the next generation.
     pub(super) fn send_key_update(&mut self, request_peer: bool) -> Result<(), Error> {
+        // RFC 9846 §6.1: close_notify "notifies the recipient that the sender will not send
+        // any more messages on this connection".
+        if self.sent_close_notify {
+            return Err(Error::Misuse("KeyUpdate after close"));
+        }
         if !self.can_send_application_data() {
             return Err(Error::Misuse("KeyUpdate before the handshake completed"));
         }

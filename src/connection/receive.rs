@@ -128,27 +128,39 @@ impl ConnectionCore {
             // handshake where the implementation is expecting protected records, and so it
             // is necessary to detect this condition prior to attempting to deprotect".
             (_, ContentType::ChangeCipherSpec) | (None, _) => {
-                let plaintext = TLSPlaintext::parse(record.bytes)?;
-                let (content_type, content) = (plaintext.content_type, plaintext.fragment.to_vec());
                 // RFC 9846 §4.3.10: after a HelloRetryRequest, the server "ignores early
                 // data by skipping all records with an external content type of
                 // "application_data" (indicating that they are encrypted), up to the
-                // configured max_early_data_size."
-                if content_type == ContentType::ApplicationData && self.skip_early_data(record_len)
+                // configured max_early_data_size." Encrypted, so up to 2^14 + 256 bytes
+                // long: skipped before the length limit of a plaintext record applies.
+                if outer_type == ContentType::ApplicationData
+                    && skip_early_data(&mut self.early_data_skip, record_len)
                 {
                     return Ok(Some(Received::Dropped));
                 }
+                let plaintext = TLSPlaintext::parse(record.bytes)?;
+                let (content_type, content) = (plaintext.content_type, plaintext.fragment.to_vec());
                 check_unprotected(content_type, content.len())?;
                 return Ok(Some(Received::Content(content_type, content)));
             }
             (Some(decrypter), ContentType::ApplicationData) => decrypter,
             (Some(decrypter), ContentType::Alert)
-                if decrypter.sequence_number() == 0
-                    && !matches!(self.read_epoch, Epoch::Application(_)) =>
+                if self.clear_alerts_from_client
+                    && match self.read_epoch {
+                        Epoch::Early => true,
+                        Epoch::Handshake => decrypter.sequence_number() == 0,
+                        Epoch::Initial | Epoch::Application(_) => false,
+                    } =>
             {
-                // A peer that failed before it had our keys (say, on our ServerHello) can
-                // only send its alert in the clear; accept it until the first protected
-                // record of the epoch arrives.
+                // RFC 9846 Appendix A.1: "clients may send alerts that derive from
+                // post-ServerHello messages in the clear or with the early data keys."
+                // A client that failed on our ServerHello (or later in our flight) before it
+                // switched to its handshake key sends its alert in the clear: accepted under
+                // the early key, and under the handshake key until its first protected
+                // record. A server has its handshake key before it sends anything after the
+                // ServerHello, so a client accepts no alert in the clear once it has a read
+                // key (RFC 9846 §5.1: "Once record protection has started, TLSPlaintext
+                // records are protected").
                 let plaintext = TLSPlaintext::parse(record.bytes)?;
                 return Ok(Some(Received::Content(
                     ContentType::Alert,
@@ -176,7 +188,7 @@ impl ConnectionCore {
             // Rejected 0-RTT data, protected under a key we do not use: skipped within the
             // budget, and past it a deprotection failure like any other (bad_record_mac).
             Err(Error::Crypto(CryptoError::AeadTagMismatch))
-                if self.skip_early_data(record_len) =>
+                if skip_early_data(&mut self.early_data_skip, record_len) =>
             {
                 Ok(Some(Received::Dropped))
             }
@@ -219,18 +231,18 @@ impl ConnectionCore {
             description => Err(Error::AlertReceived(description)),
         }
     }
+}
 
-    /// Spends the skipping budget on a record of `record_len` bytes (counted without its
-    /// header and tag, as the 0-RTT plaintext it carries at most); false if the budget does
-    /// not cover it or there is none.
-    fn skip_early_data(&mut self, record_len: usize) -> bool {
-        let len = record_len.saturating_sub(RECORD_HEADER_LEN + AEAD_TAG_LEN);
-        match self.early_data_skip {
-            Some(budget) if len <= budget => {
-                self.early_data_skip = Some(budget - len);
-                true
-            }
-            _ => false,
+/// Spends the skipping budget (`skip`, see `ConnectionCore::skip_rejected_early_data`) on
+/// a record of `record_len` bytes (counted without its header and tag, as the 0-RTT
+/// plaintext it carries at most); false if the budget does not cover it or there is none.
+fn skip_early_data(skip: &mut Option<usize>, record_len: usize) -> bool {
+    let len = record_len.saturating_sub(RECORD_HEADER_LEN + AEAD_TAG_LEN);
+    match *skip {
+        Some(budget) if len <= budget => {
+            *skip = Some(budget - len);
+            true
         }
+        _ => false,
     }
 }

@@ -424,6 +424,36 @@ fn test_close_notify_and_sticky_errors() {
 }
 
 #[test]
+fn test_fatal_error_forgets_keys_and_secrets() {
+    // Issue 13 §1 d. RFC 9846 §6: "Servers and clients MUST forget the secret values and
+    // keys established in failed connections".
+    let (mut client, mut server) = connected_pair();
+    server.write(b"data").unwrap();
+    let mut record = server.take_output();
+    let last = record.len() - 1;
+    record[last] ^= 1;
+    let err = client.feed(NOW, &record).unwrap_err();
+    // The alert went out under the write key, which is gone with everything else.
+    assert!(!client.take_output().is_empty());
+    let core = client.core();
+    assert!(core.encrypter.is_none());
+    assert!(core.decrypter.is_none());
+    assert!(core.application_secrets.read.is_none());
+    assert!(core.application_secrets.write.is_none());
+    assert!(core.exporter.is_none());
+    assert!(core.early_exporter.is_none());
+    assert!(
+        client.state().is_none(),
+        "the state machine's secrets go with it"
+    );
+    let mut out = [0u8; 16];
+    assert_eq!(
+        client.export_keying_material(b"x", None, &mut out),
+        Err(err)
+    );
+}
+
+#[test]
 fn test_trace_reports_keys_installed() {
     let (mut client, _) = connected_pair();
     let installed: Vec<(Direction, Epoch)> = ::core::iter::from_fn(|| client.poll_trace())

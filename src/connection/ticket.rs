@@ -17,6 +17,7 @@ use alloc::vec::Vec;
 use zeroize::Zeroizing;
 
 use crate::codec::{DecodeError, Reader, Writer};
+use crate::connection::CertificateChain;
 use crate::crypto::{MAX_HASH_LEN, Secret};
 use crate::error::Error;
 use crate::time::Time;
@@ -50,8 +51,9 @@ pub struct Ticket {
     /// connection. A resumed handshake carries no Certificate (RFC 9846 §2.2: the server
     /// "does not need to send its certificate"), so the connection that resumes with this
     /// ticket reports this chain in `Negotiated::peer_certificates`; it is not validated
-    /// again, and may be past its notAfter by then.
-    pub server_certificates: Vec<Vec<u8>>,
+    /// again, and may be past its notAfter by then. Shared with the connection and its
+    /// other tickets, not copied.
+    pub server_certificates: CertificateChain,
 }
 
 impl Ticket {
@@ -104,7 +106,7 @@ impl Ticket {
         w.u8(u8::from(self.alpn.is_some()));
         w.vec_u8(self.alpn.as_deref().unwrap_or(&[]));
         w.len_u24(|w| {
-            for certificate in &self.server_certificates {
+            for certificate in self.server_certificates.iter() {
                 w.vec_u24(certificate);
             }
         });
@@ -154,7 +156,7 @@ impl Ticket {
             received_at,
             max_early_data_size: has_max.then_some(max),
             alpn: has_alpn.then_some(alpn),
-            server_certificates,
+            server_certificates: server_certificates.into(),
         })
     }
 }
@@ -174,7 +176,7 @@ mod tests {
             received_at,
             max_early_data_size: None,
             alpn: None,
-            server_certificates: Vec::new(),
+            server_certificates: CertificateChain::default(),
         }
     }
 
@@ -204,10 +206,10 @@ mod tests {
             received_at: Time::from_unix_millis(1_748_736_000_123),
             max_early_data_size: Some(0x400),
             alpn: Some(b"h2".to_vec()),
-            server_certificates: alloc::vec![
+            server_certificates: CertificateChain::new(alloc::vec![
                 alloc::vec![0x30, 0x03, 1, 2, 3],
                 alloc::vec![0x30; 300]
-            ],
+            ]),
         };
         let bytes = ticket.to_bytes().unwrap();
         let back = Ticket::from_bytes(&bytes).unwrap();

@@ -9,6 +9,7 @@
 //! | HMAC and HKDF (§7.1, RFC 5869)          | [`CryptoProvider::hmac`], `hkdf_extract/expand`|
 //! | record protection (§5.2)               | [`CryptoProvider::aead`] → [`Aead`]            |
 //! | (EC)DHE key exchange (§4.3.8, §7.4)    | [`CryptoProvider::start_key_exchange`]         |
+//! | hybrid KEM key exchange (RFC 10024)     | the same, and [`CryptoProvider::encapsulate`]  |
 //! | CertificateVerify (§4.5.2)             | `verify_signature`, [`SigningKey`]             |
 //! | randomness (§C.1)                      | [`Rng`], always supplied by the caller         |
 //!
@@ -26,6 +27,7 @@ use zeroize::Zeroize;
 
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 
+pub mod hybrid;
 #[cfg(feature = "ring-provider")]
 pub mod ring_provider;
 pub mod rsassa_pss_key;
@@ -34,7 +36,13 @@ pub mod rustcrypto;
 /// The longest hash output TLS 1.3's suites use (SHA-384).
 pub const MAX_HASH_LEN: usize = 48;
 
-/// Every AEAD in TLS 1.3's suites appends a 16-byte tag (RFC 9846 §5.2).
+/// The longest secret a [`Secret`] holds: the 64-byte shared secret of a hybrid group
+/// (RFC 10024: the ML-KEM-768 and the (EC)DH shared secrets, 32 bytes each, joined).
+pub const MAX_SECRET_LEN: usize = 64;
+
+/// The tag every AEAD lucid-tls supports appends: 16 bytes for AES-GCM and ChaCha20-Poly1305.
+/// Not a TLS 1.3 rule (RFC 9846 §5.2 counts the AEAD's own expansion):
+/// TLS_AES_128_CCM_8_SHA256, which lucid-tls does not implement, has 8.
 pub const AEAD_TAG_LEN: usize = 16;
 
 /// The per-record nonce length, `iv_length` (RFC 9846 §5.3: max(8, N_MIN) = 12 for all suites).
@@ -159,15 +167,15 @@ impl core::fmt::Debug for HashOutput {
 /// never printed by `Debug`.
 #[derive(Clone)]
 pub struct Secret {
-    bytes: [u8; MAX_HASH_LEN],
+    bytes: [u8; MAX_SECRET_LEN],
     len: usize,
 }
 
 impl Secret {
-    /// Copies `bytes` (at most [`MAX_HASH_LEN`] of them; longer input is cut to that).
+    /// Copies `bytes` (at most [`MAX_SECRET_LEN`] of them; longer input is cut to that).
     pub fn new(bytes: &[u8]) -> Self {
-        let len = bytes.len().min(MAX_HASH_LEN);
-        let mut out = [0u8; MAX_HASH_LEN];
+        let len = bytes.len().min(MAX_SECRET_LEN);
+        let mut out = [0u8; MAX_SECRET_LEN];
         out[..len].copy_from_slice(&bytes[..len]);
         Self { bytes: out, len }
     }
@@ -175,8 +183,8 @@ impl Secret {
     /// An all-zero secret of `len` bytes: RFC 9846 §7.1's "0" input of Hash.length.
     pub fn zeros(len: usize) -> Self {
         Self {
-            bytes: [0u8; MAX_HASH_LEN],
-            len: len.min(MAX_HASH_LEN),
+            bytes: [0u8; MAX_SECRET_LEN],
+            len: len.min(MAX_SECRET_LEN),
         }
     }
 
@@ -185,7 +193,7 @@ impl Secret {
         &self.bytes[..self.len]
     }
 
-    /// Compares in constant time (for Finished and PSK binders, RFC 9846 §4.5.4, §4.3.11).
+    /// Compares in constant time (for Finished and PSK binders, RFC 9846 §4.5.3, §4.3.11.2).
     pub fn ct_eq(&self, other: &[u8]) -> bool {
         use subtle::ConstantTimeEq;
         self.as_bytes().ct_eq(other).into()
@@ -239,14 +247,20 @@ pub trait Aead: Send + Sync {
     ) -> Result<(), CryptoError>;
 }
 
-/// One side's ephemeral (EC)DHE key pair, used once (RFC 9846 §4.3.8).
+/// One side's ephemeral key pair, used once (RFC 9846 §4.3.8).
+///
+/// For an (EC)DHE group either side has one. For a key-encapsulation group (the hybrids
+/// of RFC 10024) only the client does: its public key is an encapsulation key, and
+/// `complete` decapsulates the server's ciphertext; the server side is
+/// [`CryptoProvider::encapsulate`].
 pub trait KeyExchange: Send + Sync {
     /// The group of this key.
     fn group(&self) -> NamedGroup;
     /// The encoded public key, as it goes into `KeyShareEntry.key_exchange` (§4.3.8.1–2).
     fn public_key(&self) -> &[u8];
-    /// Combines with the peer's public key into the shared secret (§7.4), consuming the
-    /// private key. Invalid peer keys, and an all-zero X25519 result (§7.4.2), are refused.
+    /// Combines with the peer's share into the shared secret (§7.4), consuming the private
+    /// key. Invalid peer keys, an all-zero X25519 result (§7.4.2), and a hybrid server share
+    /// of the wrong length are refused with [`CryptoError::InvalidPeerKey`].
     fn complete(self: Box<Self>, peer_public_key: &[u8]) -> Result<Secret, CryptoError>;
 }
 
@@ -316,6 +330,23 @@ pub trait CryptoProvider: Send + Sync {
         rng: &mut dyn Rng,
     ) -> Result<Box<dyn KeyExchange>, CryptoError>;
 
+    /// The server's half of a key exchange in `group` against the client's share: the
+    /// server's own share, for the ServerHello's key_share, and the shared secret
+    /// (RFC 9846 §4.3.8, §7.4).
+    ///
+    /// For an (EC)DHE group this is a fresh key pair combined with the client's public key,
+    /// which is what the default does. A key-encapsulation group encapsulates to the
+    /// client's encapsulation key instead, and its share is the ciphertext (RFC 10024).
+    /// A client share that is not a valid key fails with [`CryptoError::InvalidPeerKey`].
+    fn encapsulate(
+        &self,
+        group: NamedGroup,
+        client_share: &[u8],
+        rng: &mut dyn Rng,
+    ) -> Result<(Vec<u8>, Secret), CryptoError> {
+        encapsulate_by_key_pair(self, group, client_share, rng)
+    }
+
     /// Verifies `signature` over `message` under `public_key`, which is the contents of a
     /// certificate's `subjectPublicKey` BIT STRING (an RSAPublicKey DER for RSA, a SEC1 point
     /// for ECDSA, 32 raw bytes for Ed25519).
@@ -331,6 +362,19 @@ pub trait CryptoProvider: Send + Sync {
     fn load_signing_key(&self, der: &[u8]) -> Result<Box<dyn SigningKey>, CryptoError>;
 }
 
+/// [`CryptoProvider::encapsulate`] for an (EC)DHE group: a fresh key pair from
+/// `provider`, whose public key is the server's share, combined with the client's.
+pub fn encapsulate_by_key_pair<P: CryptoProvider + ?Sized>(
+    provider: &P,
+    group: NamedGroup,
+    client_share: &[u8],
+    rng: &mut dyn Rng,
+) -> Result<(Vec<u8>, Secret), CryptoError> {
+    let key_pair = provider.start_key_exchange(group, rng)?;
+    let server_share = key_pair.public_key().to_vec();
+    Ok((server_share, key_pair.complete(client_share)?))
+}
+
 /// The suites the default client and server configurations offer, before
 /// [`keep_supported`] drops those the provider does not compute: AES-128-GCM first.
 pub(crate) const DEFAULT_CIPHER_SUITES: &[CipherSuite] = &[
@@ -339,9 +383,20 @@ pub(crate) const DEFAULT_CIPHER_SUITES: &[CipherSuite] = &[
     CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
 ];
 
-/// The groups the default configurations support, before [`keep_supported`]: X25519 first,
-/// then P-256.
-pub(crate) const DEFAULT_GROUPS: &[NamedGroup] = &[NamedGroup::X25519, NamedGroup::Secp256r1];
+/// The groups the default configurations support, before [`keep_supported`]: the
+/// post-quantum hybrid X25519MLKEM768 first (RFC 10024), then X25519, then the P-256 pair.
+pub(crate) const DEFAULT_GROUPS: &[NamedGroup] = &[
+    NamedGroup::X25519MlKem768,
+    NamedGroup::X25519,
+    NamedGroup::SecP256r1MlKem768,
+    NamedGroup::Secp256r1,
+];
+
+/// The groups a default client sends key shares for, before [`keep_supported`]: the hybrid
+/// and X25519, as OpenSSL 3.5 and the browsers do, so that a server without the hybrid
+/// still answers in one round trip.
+pub(crate) const DEFAULT_KEY_SHARE_GROUPS: &[NamedGroup] =
+    &[NamedGroup::X25519MlKem768, NamedGroup::X25519];
 
 /// The signature schemes the default configurations accept from the peer (a client's
 /// signature_algorithms, a server's CertificateRequest), before [`keep_supported`]: ECDSA,

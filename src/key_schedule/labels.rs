@@ -5,8 +5,10 @@
 //!   `client_handshake_traffic_secret`.
 //! - [`SecretLabel::hkdf_label`]: the `Label` its HKDF-Expand-Label uses, without the
 //!   `"tls13 "` prefix, e.g. `c hs traffic`. RFC 8448's traces print it with the prefix.
-//! - [`SecretLabel::keylog_label`]: the SSLKEYLOGFILE label (RFC 9850), e.g.
-//!   `CLIENT_HANDSHAKE_TRAFFIC_SECRET`, for the few secrets a key log carries.
+//! - [`SecretLabel::keylog_label`]: the SSLKEYLOGFILE label, e.g.
+//!   `CLIENT_HANDSHAKE_TRAFFIC_SECRET`, for the few secrets a key log carries. The format
+//!   is RFC 9850, "The SSLKEYLOGFILE Format for TLS" (Informational, July 2026, published
+//!   from draft-ietf-tls-keylogfile; before it, NSS's documentation was the only reference).
 //!
 //! Leaf keying material (write keys and IVs, finished keys, exporter outputs) has no label
 //! here: it is returned to the caller, who knows which secret it came from.
@@ -26,7 +28,8 @@ pub enum SecretLabel {
     EarlyExporter,
     /// `Derive-Secret(Early Secret, "derived", "")`: the salt of the Handshake Secret.
     DerivedForHandshake,
-    /// `Handshake Secret = HKDF-Extract(derived, (EC)DHE shared secret)`.
+    /// `Handshake Secret = HKDF-Extract(derived, asymmetric shared secret)`: the (EC)DHE or KEM
+    /// shared secret (RFC 9846 §7.4), or 0 in a psk_ke handshake.
     HandshakeSecret,
     /// `client_handshake_traffic_secret` (`"c hs traffic"`).
     ClientHandshakeTraffic,

@@ -7,6 +7,11 @@
 //!   record            = header || AEAD-Encrypt(write_key, nonce, header, inner)
 //! ```
 //!
+//! The 16 is the tag length of every suite lucid-tls supports (AES-GCM and
+//! ChaCha20-Poly1305), not a rule of §5.2, which counts "any expansion added by the AEAD
+//! algorithm": TLS_AES_128_CCM_8_SHA256 (Appendix B.4), which lucid-tls does not implement,
+//! has an 8-byte tag.
+//!
 //! The record is built in place: the caller's buffer holds the content right after five
 //! bytes reserved for the header, and the type, padding and tag are written behind it.
 //! Not here: splitting messages into records (the engine, using
@@ -18,7 +23,7 @@ use alloc::vec::Vec;
 use crate::crypto::AEAD_TAG_LEN;
 use crate::error::Error;
 use crate::record::content_rule;
-use crate::record::limits::{KEY_UPDATE_MARGIN, RecordSizeLimit, key_usage_limit};
+use crate::record::limits::{KEY_UPDATE_MARGIN, RecordSizeLimit, lowered_usage_limit};
 use crate::record::nonce::TrafficKey;
 use crate::wire::codes::ContentType;
 use crate::wire::record::{
@@ -64,6 +69,8 @@ impl Padding {
 pub struct RecordEncrypter {
     key: TrafficKey,
     size_limit: RecordSizeLimit,
+    /// A lower key usage limit than the AEAD's, if the configuration set one.
+    max_records: Option<u64>,
 }
 
 impl RecordEncrypter {
@@ -72,6 +79,7 @@ impl RecordEncrypter {
         Self {
             key,
             size_limit: RecordSizeLimit::PROTOCOL_MAX,
+            max_records: None,
         }
     }
 
@@ -84,6 +92,19 @@ impl RecordEncrypter {
     /// Applies the peer's record size limit (RFC 8449, RFC 6066).
     pub fn set_size_limit(&mut self, limit: RecordSizeLimit) {
         self.size_limit = limit;
+    }
+
+    /// Lowers the key usage limit to `max_records` records per key (never raises it above
+    /// the AEAD's, [`crate::record::limits::key_usage_limit`]). See
+    /// [`RecordEncrypter::needs_key_update`] for where KeyUpdates go.
+    pub fn set_max_records(&mut self, max_records: Option<u64>) {
+        self.max_records = max_records;
+    }
+
+    /// How many records this key may protect: the AEAD's limit (RFC 9846 §5.5), or the
+    /// lower one set by [`RecordEncrypter::set_max_records`].
+    pub fn usage_limit(&self) -> u64 {
+        lowered_usage_limit(self.key.algorithm(), self.max_records)
     }
 
     /// The size limit records are held to.
@@ -99,8 +120,11 @@ impl RecordEncrypter {
     /// True once this key is close to its usage limit (RFC 9846 §5.5) and the engine should
     /// send a KeyUpdate (RFC 9846 §4.7.3) or close the connection.
     pub fn needs_key_update(&self) -> bool {
-        let limit = key_usage_limit(self.key.algorithm());
-        self.sequence_number() >= limit.saturating_sub(KEY_UPDATE_MARGIN)
+        let limit = self.usage_limit();
+        // Room for the KeyUpdate itself and what may be queued with it (alerts, tickets):
+        // KEY_UPDATE_MARGIN records, or half of a lowered limit.
+        let margin = KEY_UPDATE_MARGIN.min(limit / 2);
+        self.sequence_number() >= limit.saturating_sub(margin)
     }
 
     /// The size of the complete record that `content_len` bytes of content and
@@ -140,7 +164,7 @@ impl RecordEncrypter {
 
         // RFC 9846 §5.5: "Implementations MUST either close the connection or do a key
         // update as described in Section 4.7.3 prior to reaching these limits."
-        if self.sequence_number() >= key_usage_limit(self.key.algorithm()) {
+        if self.sequence_number() >= self.usage_limit() {
             return Err(Error::Misuse(
                 "key usage limit reached: a KeyUpdate was needed first",
             ));
@@ -350,6 +374,31 @@ mod tests {
             e.encrypt(ContentType::ApplicationData, b"x", Padding::None)
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn test_emit_lowered_key_usage_limit() {
+        let mut e = RecordEncrypter::new(server_ap_key());
+        e.set_max_records(Some(8));
+        assert_eq!(e.usage_limit(), 8);
+        for _ in 0..4 {
+            assert!(!e.needs_key_update());
+            e.encrypt(ContentType::ApplicationData, b"x", Padding::None)
+                .unwrap();
+        }
+        assert!(
+            e.needs_key_update(),
+            "half of a lowered limit is the margin"
+        );
+        for _ in 4..8 {
+            e.encrypt(ContentType::ApplicationData, b"x", Padding::None)
+                .unwrap();
+        }
+        let err = e.encrypt(ContentType::ApplicationData, b"x", Padding::None);
+        assert!(matches!(err, Err(Error::Misuse(_))));
+        // Never above the AEAD's own limit.
+        e.set_max_records(Some(u64::MAX));
+        assert_eq!(e.usage_limit(), AES_GCM_MAX_RECORDS);
     }
 
     #[test]

@@ -94,7 +94,7 @@ impl RecordSizeLimit {
     }
 
     /// The largest `TLSCiphertext.length` a record within this limit can have: the inner
-    /// plaintext plus the 16-byte tag every TLS 1.3 AEAD adds.
+    /// plaintext plus the 16-byte tag every AEAD lucid-tls supports adds.
     pub fn max_ciphertext_len(self) -> usize {
         self.max_inner_plaintext_len + AEAD_TAG_LEN
     }
@@ -115,11 +115,30 @@ pub fn key_usage_limit(alg: AeadAlgorithm) -> u64 {
     }
 }
 
+/// The key usage limit of `alg`, lowered to `max_records` if that is smaller: a
+/// configuration may ask for KeyUpdates sooner than RFC 9846 §5.5 requires (and tests use
+/// it to cross the limit). Never below 2 records: the KeyUpdate and one more.
+pub fn lowered_usage_limit(alg: AeadAlgorithm, max_records: Option<u64>) -> u64 {
+    let aead_limit = key_usage_limit(alg);
+    max_records.map_or(aead_limit, |max| max.clamp(2, aead_limit))
+}
+
+/// The configuration rule for a `max_records_per_key` (both roles): it can only lower the
+/// limits of RFC 9846 §5.5 ([`lowered_usage_limit`] caps anything above them), and a key
+/// must protect at least 2 records. The problem, if the value breaks the rule.
+pub fn check_max_records_per_key(max_records: Option<u64>) -> Option<&'static str> {
+    match max_records {
+        Some(max) if max < 2 => Some("below 2 records"),
+        _ => None,
+    }
+}
+
 /// How many records before the key usage limit a sender starts asking for a key update.
 ///
 /// The KeyUpdate itself travels under the old key (RFC 9846 §4.7.3: "Both sender and
 /// receiver MUST encrypt their KeyUpdate messages with the old keys"), and records already
-/// queued must fit too, so the request comes with room to spare.
+/// queued must fit too, so the request comes with room to spare (half the limit, if a
+/// configuration lowered it below twice this margin).
 pub const KEY_UPDATE_MARGIN: u64 = 1 << 16;
 
 #[cfg(test)]

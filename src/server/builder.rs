@@ -64,7 +64,7 @@ impl ServerConfigBuilder {
         self.require_client_certificates(Arc::new(WebPkiClientVerifier::new(validator)))
     }
 
-    /// Session tickets (RFC 9846 §4.6.1): how many, sealed how, valid how long.
+    /// Session tickets (RFC 9846 §4.7.1): how many, sealed how, valid how long.
     pub fn tickets(mut self, tickets: TicketConfig) -> Self {
         self.config.tickets = Some(tickets);
         self
@@ -115,6 +115,13 @@ impl ServerConfigBuilder {
     /// Write NSS key log lines (debugging only; see [`crate::keylog`]).
     pub fn keylog(mut self, keylog: Arc<dyn KeyLog>) -> Self {
         self.config.keylog = Some(keylog);
+        self
+    }
+
+    /// The most records one of our write keys may protect before a KeyUpdate (at least 2;
+    /// it only lowers the limits of RFC 9846 §5.5).
+    pub fn max_records_per_key(mut self, max_records: u64) -> Self {
+        self.config.max_records_per_key = Some(max_records);
         self
     }
 

@@ -41,6 +41,7 @@ use crate::crypto::{
 };
 use crate::error::ConfigError;
 use crate::keylog::KeyLog;
+use crate::record::limits::check_max_records_per_key;
 use crate::verify::ClientCertVerifier;
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use crate::wire::codes::{ExtensionType, PskKeyExchangeMode};
@@ -223,6 +224,13 @@ pub struct ServerConfig {
     /// Where to write NSS key log lines (for Wireshark; debugging only: whoever reads it can
     /// decrypt the connections).
     pub keylog: Option<Arc<dyn KeyLog>>,
+    /// The most records one of our write keys may protect; a KeyUpdate (RFC 9846 §4.7.3)
+    /// goes out before, with a margin of 2^16 records or half this value. `None`: the
+    /// limits of RFC 9846 §5.5 (⌊2^24.5⌋ records for AES-GCM, none below the sequence
+    /// number space for ChaCha20-Poly1305). It can only lower them (to at least 2 records):
+    /// for an application that wants frequent key updates, and for tests that cross the
+    /// limit on the sending and the receiving side without 2^24.5 records.
+    pub max_records_per_key: Option<u64>,
 }
 
 impl core::fmt::Debug for ServerConfig {
@@ -259,8 +267,10 @@ pub const MAX_RECORD_SIZE_LIMIT: u16 = (1 << 14) + 1;
 
 impl ServerConfig {
     /// A server with the given certificates and defaults: all three suites (AES-128-GCM
-    /// first), X25519 then P-256, server preference, no client authentication, no tickets,
-    /// PSK modes `psk_dhe_ke` then `psk_ke`, no 0-RTT, no cookies, no tracing, no key log.
+    /// first), X25519MLKEM768, X25519, SecP256r1MLKEM768 then P-256, server preference (a
+    /// client listing a hybrid group without a share for it gets a HelloRetryRequest), no
+    /// client authentication, no tickets, PSK modes `psk_dhe_ke` then `psk_ke`, no 0-RTT,
+    /// no cookies, no tracing, no key log.
     ///
     /// Of these suites, groups and schemes, only those the provider computes (a provider
     /// built without some algorithm families reports fewer).
@@ -292,6 +302,7 @@ impl ServerConfig {
             extension_order: NSS_EXTENSION_ORDER.to_vec(),
             trace: false,
             keylog: None,
+            max_records_per_key: None,
         }
     }
 
@@ -359,6 +370,9 @@ impl ServerConfig {
             // A u8 count of tickets always fits a counter of at least one byte, so nonces
             // never repeat (RFC 9846 §4.7.1: "unique across all tickets issued on this
             // connection").
+        }
+        if let Some(problem) = check_max_records_per_key(self.max_records_per_key) {
+            return fail("max_records_per_key", problem);
         }
         if self.external_psks.iter().any(|p| p.hash().is_none()) {
             return fail("external_psks", "an external PSK with an unknown suite");

@@ -122,6 +122,8 @@ impl Connection<ServerState> {
     ) -> Result<Self, Error> {
         let provider = config.provider.clone();
         let mut core = ConnectionCore::new(provider, rng, now, config.trace, config.keylog.clone());
+        core.set_max_records_per_key(config.max_records_per_key);
+        core.accept_clear_alerts_from_client();
         if config.cookies.is_some() {
             // RFC 9846 §4.3.2: "When a server is operating statelessly, it may receive an
             // unprotected record of type change_cipher_spec between the first and second

@@ -38,7 +38,7 @@ use crate::crypto::Secret;
 use crate::error::Error;
 use crate::key_schedule::{EarlySecret, SecretLabel};
 use crate::record::limits::RecordSizeLimit;
-use crate::trace::Epoch;
+use crate::trace::{Epoch, TraceEvent};
 use crate::transcript::Transcript;
 use crate::wire::certificate::{Certificate, CertificateEntry};
 use crate::wire::certificate_request::CertificateRequest;
@@ -125,18 +125,28 @@ impl Negotiated {
         core.rng().fill(&mut random)?;
         let (server_share, shared_secret) = match &n.client_share {
             Some(client_share) => {
-                let kx = provider.start_key_exchange(client_share.group, core.rng())?;
+                // RFC 9846 §7.4: the (EC)DHE shared secret, or for a hybrid group the
+                // encapsulated one (RFC 10024); an invalid client share fails with
+                // illegal_parameter (§4.3.8.2: peers "MUST validate each other's public
+                // value"; RFC 10024 adds ML-KEM's encapsulation key check).
+                let (key_exchange, shared_secret) = provider.encapsulate(
+                    client_share.group,
+                    &client_share.key_exchange,
+                    core.rng(),
+                )?;
+                core.trace(|| {
+                    TraceEvent::key_exchange_completed(
+                        client_share.group,
+                        &client_share.key_exchange,
+                        &key_exchange,
+                        &shared_secret,
+                    )
+                });
                 let server_share = KeyShareEntry {
                     group: client_share.group,
-                    key_exchange: kx.public_key().to_vec(),
+                    key_exchange,
                 };
-                // RFC 9846 §7.4: the (EC)DHE shared secret; an invalid client share fails
-                // with illegal_parameter (§4.3.8.2: peers "MUST validate each other's
-                // public value").
-                (
-                    Some(server_share),
-                    Some(kx.complete(&client_share.key_exchange)?),
-                )
+                (Some(server_share), Some(shared_secret))
             }
             None => (None, None),
         };
@@ -206,7 +216,9 @@ impl Negotiated {
             early_data_accepted: accepted_early_data.is_some(),
             // A resumed connection knows the client by the certificate of the connection
             // that issued the ticket.
-            peer_certificates: ticket.map(|t| t.client_certificates).unwrap_or_default(),
+            peer_certificates: ticket
+                .map(|t| t.client_certificates.into())
+                .unwrap_or_default(),
             peer_record_size_limit: n.client_record_size_limit,
             max_fragment_length: n.max_fragment_length.map(|m| m.max_fragment_len()),
         };

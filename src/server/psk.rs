@@ -157,6 +157,25 @@ fn find_psk(config: &ServerConfig, identity: &PskIdentity, now_ms: u64) -> Optio
     })
 }
 
+/// The max_early_data_size of the ticket a ClientHello offers first (the only PSK 0-RTT
+/// can use, RFC 9846 §4.3.10), if the server can read it: how much 0-RTT data the client
+/// may send, and so how much a server that does not take it must skip. The binder is not
+/// checked here: the value only sizes the skipping, which a ticket of ours bounds anyway.
+pub(crate) fn offered_ticket_early_data(
+    config: &ServerConfig,
+    hello: &ClientHello,
+    now_ms: u64,
+) -> Option<u32> {
+    let Some(Extension::PreSharedKeyClientHello(offered)) =
+        hello.extension(ExtensionType::PreSharedKey)
+    else {
+        return None;
+    };
+    let first = offered.identities.first()?;
+    let ticket = find_psk(config, first, now_ms)?.ticket?;
+    Some(ticket.max_early_data_size)
+}
+
 /// Selects and validates a PSK for a ClientHello whose suite is `cipher_suite`, or `None`
 /// for a handshake without one.
 pub(crate) fn select_psk(
@@ -272,6 +291,12 @@ pub(crate) fn decide_early_data(
     if input.hello.extension(ExtensionType::EarlyData).is_none() {
         return EarlyData::NotOffered;
     }
+    // RFC 9846 §4.2.2: "Early data is not permitted after a HelloRetryRequest." A second
+    // ClientHello with early_data is refused before this point
+    // (`retry::check_second_client_hello`); this keeps 0-RTT off even if it were not.
+    if input.retry.is_some() {
+        return EarlyData::Rejected("early data after a HelloRetryRequest");
+    }
     let Some(early) = &config.early_data else {
         return EarlyData::Rejected("0-RTT is not enabled");
     };
@@ -286,9 +311,16 @@ pub(crate) fn decide_early_data(
     let Some(ticket) = &psk.ticket else {
         return EarlyData::Rejected("0-RTT is only accepted with tickets");
     };
-    let max_early_data_size = ticket.max_early_data_size.min(early.max_early_data_size);
+    let max_early_data_size = ticket.max_early_data_size;
     if max_early_data_size == 0 {
         return EarlyData::Rejected("the ticket does not allow 0-RTT");
+    }
+    // RFC 9846 §4.7.1: the ticket's max_early_data_size is "The maximum amount of 0-RTT
+    // data that the client is allowed to send when using this ticket": a client may have
+    // sent that much already. A server whose limit is now lower rejects (and skips) it
+    // rather than accept it and fail a client that kept to its ticket.
+    if max_early_data_size > early.max_early_data_size {
+        return EarlyData::Rejected("the ticket allows more 0-RTT than the server now takes");
     }
     // RFC 9846 §4.3.10: the server "MUST verify that the following values are the same as
     // those associated with the selected PSK: The selected TLS version number, The selected

@@ -11,10 +11,11 @@
 //!                          NEGOTIATED
 //! ```
 //!
-//! Before selecting, a second ClientHello is compared with the first
+//! Before selecting, a second ClientHello is checked against what the retry asked
 //! ([`super::retry::check_second_client_hello`]); a ClientHello that arrives first on the
 //! connection but carries a cookie is the second ClientHello of a stateless retry, whose
-//! state comes back out of the cookie ([`super::retry::restore_from_cookie`]).
+//! state comes back out of the cookie ([`super::retry::restore_from_cookie`]) and goes
+//! through the same check.
 //!
 //! The HelloRetryRequest (RFC 9846 §4.2.4) restarts the transcript as
 //! `message_hash(Hash(ClientHello1)) || HelloRetryRequest` (§4.1). In middlebox
@@ -35,6 +36,7 @@ use crate::wire::handshake::HandshakeMessage;
 
 use super::config::ServerConfig;
 use super::negotiated::{Negotiated, report};
+use super::psk::offered_ticket_early_data;
 use super::retry::{
     RetryState, check_second_client_hello, hello_retry_request, make_cookie, restore_from_cookie,
 };
@@ -77,12 +79,14 @@ impl RecvdCh {
         } = self;
         let now_ms = core.now().as_unix_millis();
         let retry = match retry {
-            Some(retry) => {
-                check_second_client_hello(&retry, &hello)?;
-                Some(retry)
-            }
+            Some(retry) => Some(retry),
             None => restore_from_cookie(&config, &hello, now_ms)?,
         };
+        // One check for both paths: the state kept since the HelloRetryRequest, or the state
+        // the cookie of a stateless retry brought back.
+        if let Some(retry) = &retry {
+            check_second_client_hello(retry, &hello)?;
+        }
         // The key log's lines are keyed by ClientHello.random.
         core.set_client_random(hello.random);
         let input = ClientHelloInput {
@@ -171,8 +175,11 @@ impl RecvdCh {
         if self.hello.extension(ExtensionType::EarlyData).is_some() {
             // RFC 9846 §4.3.10: after a HelloRetryRequest the server "ignores early data by
             // skipping all records with an external content type of application_data ...
-            // up to the configured max_early_data_size". No PSK is chosen before the retry.
-            core.skip_rejected_early_data(rejected_early_data_budget(&self.config, None));
+            // up to the configured max_early_data_size". No PSK is chosen before the retry,
+            // but the ticket offered first says how much the client may have sent.
+            let now_ms = core.now().as_unix_millis();
+            let ticket_allowed = offered_ticket_early_data(&self.config, &self.hello, now_ms);
+            core.skip_rejected_early_data(rejected_early_data_budget(&self.config, ticket_allowed));
         }
         core.state_changed("RECVD_CH", "START");
         let retry = RetryState {

@@ -17,9 +17,25 @@
 //!
 //! - `key_name` says which key sealed the blob, so that keys can be rotated: a [`Sealer`]
 //!   seals with its current key and opens with the current or any previous one.
-//! - `nonce` is 12 bytes from the connection's RNG (one draw per blob, documented in
-//!   `docs/determinism.md`). Random 96-bit nonces are safe for about 2^32 blobs per key
-//!   (NIST SP 800-38D §8.3); rotate keys well before that.
+//! - `nonce` is 12 bytes the sealer makes itself, never the caller's RNG: a replayed or
+//!   deterministic RNG (which this library invites, for tests) must not repeat a nonce under
+//!   a long-lived key, where two blobs under one nonce would expose the GCM authentication
+//!   key and the XOR of the plaintexts (ticket PSKs). The nonce is synthetic, as in SIV
+//!   modes (RFC 5297's idea, not its construction):
+//!
+//!   ```text
+//!     nonce_key = HMAC-SHA256(key, "lucid-tls sealer nonce key")      (once, per sealer)
+//!     nonce     = HMAC-SHA256(nonce_key, AAD || plaintext)[0..12]
+//!   ```
+//!
+//!   The same blob content gives the same nonce and the same sealed bytes, which reveals
+//!   nothing but that equality; two different contents share a nonce only by a 96-bit
+//!   collision of HMAC outputs, about n²/2^97 for n blobs (2^-33 after 2^32 blobs). It
+//!   needs no shared counter, so no atomics (`AtomicU64` is missing on thumbv7em and
+//!   others) and no lock between the connections that share the sealer through the
+//!   config, and nothing to persist: a counter would restart at zero with the process and
+//!   repeat nonces under a key kept across restarts. Sealing draws no randomness. Rotate
+//!   keys well before 2^32 blobs all the same.
 //! - The purpose label in the AAD keeps a ticket from being accepted as a cookie and the
 //!   other way round, even if one key were configured for both.
 //!
@@ -30,7 +46,11 @@ use alloc::boxed::Box;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
-use crate::crypto::{AEAD_NONCE_LEN, AEAD_TAG_LEN, Aead, AeadAlgorithm, CryptoProvider, Rng};
+use crate::crypto::rustcrypto::RustCryptoProvider;
+use crate::crypto::{
+    AEAD_NONCE_LEN, AEAD_TAG_LEN, Aead, AeadAlgorithm, CryptoProvider, HashAlgorithm, HashOutput,
+    Secret,
+};
 use crate::error::Error;
 
 /// The length of a key name at the start of every sealed blob.
@@ -57,6 +77,9 @@ impl Purpose {
     }
 }
 
+/// The label the nonce key is derived under (see the module doc).
+const NONCE_KEY_LABEL: &[u8] = b"lucid-tls sealer nonce key";
+
 /// One AES-256-GCM key with its name.
 struct NamedKey {
     name: [u8; KEY_NAME_LEN],
@@ -67,6 +90,8 @@ struct NamedKey {
 pub struct Sealer {
     /// The current key first, then older keys still accepted for opening.
     keys: Vec<NamedKey>,
+    /// The key the current key's nonces are derived under (see the module doc).
+    nonce_key: Secret,
 }
 
 impl core::fmt::Debug for Sealer {
@@ -80,15 +105,18 @@ impl core::fmt::Debug for Sealer {
 
 impl Sealer {
     /// A sealer whose current key is `key` (32 bytes of secret randomness, AES-256-GCM),
-    /// named `name`. The key is copied into the provider's AEAD and not kept here.
+    /// named `name`. The key is copied into the provider's AEAD and not kept here; the key
+    /// its nonces are derived under is kept (and zeroized on drop).
     pub fn new(
         provider: &dyn CryptoProvider,
         name: [u8; KEY_NAME_LEN],
         key: &[u8; 32],
     ) -> Result<Self, Error> {
         let aead = provider.aead(AeadAlgorithm::Aes256Gcm, key)?;
+        let nonce_key = hmac_sha256(key, &[NONCE_KEY_LABEL]);
         Ok(Self {
             keys: alloc::vec![NamedKey { name, aead }],
+            nonce_key: Secret::new(nonce_key.as_bytes()),
         })
     }
 
@@ -110,20 +138,19 @@ impl Sealer {
         Arc::new(self)
     }
 
-    /// Seals `plaintext`, drawing the 12-byte nonce from `rng`.
-    pub fn seal(
-        &self,
-        purpose: Purpose,
-        plaintext: &[u8],
-        rng: &mut dyn Rng,
-    ) -> Result<Vec<u8>, Error> {
+    /// Seals `plaintext` under the current key, with the synthetic nonce of the module doc.
+    /// Draws no randomness: the nonce comes from the sealer, never from a connection's RNG.
+    pub fn seal(&self, purpose: Purpose, plaintext: &[u8]) -> Result<Vec<u8>, Error> {
         let key = self
             .keys
             .first()
             .ok_or(Error::Misuse("a Sealer needs a key"))?;
-        let mut nonce = [0u8; AEAD_NONCE_LEN];
-        rng.fill(&mut nonce)?;
         let aad = additional_data(purpose, &key.name);
+        let mut nonce = [0u8; AEAD_NONCE_LEN];
+        let derived = hmac_sha256(self.nonce_key.as_bytes(), &[&aad, plaintext]);
+        for (n, d) in nonce.iter_mut().zip(derived.as_bytes()) {
+            *n = *d;
+        }
         let mut sealed = Vec::with_capacity(plaintext.len() + SEAL_OVERHEAD);
         sealed.extend_from_slice(&key.name);
         sealed.extend_from_slice(&nonce);
@@ -152,6 +179,12 @@ impl Sealer {
     }
 }
 
+/// HMAC-SHA256 of the concatenated `data` under `key`, with the built-in RustCrypto
+/// provider: it derives nonces, which need no key of the configured provider's.
+fn hmac_sha256(key: &[u8], data: &[&[u8]]) -> HashOutput {
+    RustCryptoProvider.hmac(HashAlgorithm::Sha256, key, data)
+}
+
 /// `purpose label || key_name`.
 fn additional_data(purpose: Purpose, name: &[u8; KEY_NAME_LEN]) -> Vec<u8> {
     let mut aad = purpose.label().to_vec();
@@ -162,8 +195,9 @@ fn additional_data(purpose: Purpose, name: &[u8; KEY_NAME_LEN]) -> Vec<u8> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::crypto::CryptoError;
-    use crate::crypto::rustcrypto::RustCryptoProvider;
+    use crate::crypto::{CryptoError, Rng};
+    use crate::server::cookie::CookieIssuer;
+    use crate::server::ticket::TicketIssuer;
 
     /// A counting RNG for unit tests: byte i of the stream is `seed + i`.
     pub(crate) struct CountingRng(pub u8);
@@ -185,13 +219,14 @@ pub(crate) mod tests {
     #[test]
     fn test_emit_sealed_layout_and_open() {
         let s = sealer(1, 7);
-        let sealed = s
-            .seal(Purpose::Ticket, b"resumption state", &mut CountingRng(0))
-            .unwrap();
+        let sealed = s.seal(Purpose::Ticket, b"resumption state").unwrap();
         assert_eq!(sealed.len(), 16 + SEAL_OVERHEAD);
         assert_eq!(&sealed[..4], &[1; 4]);
-        // The nonce is the RNG's first 12 bytes.
-        assert_eq!(&sealed[4..16], &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+        // The nonce is the synthetic one of the module doc.
+        let aad = [&b"lucid-tls ticket v1"[..], &[1; 4]].concat();
+        let nonce_key = hmac_sha256(&[7; 32], &[NONCE_KEY_LABEL]);
+        let nonce = hmac_sha256(nonce_key.as_bytes(), &[&aad, b"resumption state"]);
+        assert_eq!(&sealed[4..16], &nonce.as_bytes()[..12]);
         assert_ne!(&sealed[16..32], b"resumption state");
         assert_eq!(
             s.open(Purpose::Ticket, &sealed).unwrap(),
@@ -202,7 +237,7 @@ pub(crate) mod tests {
     #[test]
     fn test_parse_rejects_tampering_purpose_and_unknown_key() {
         let s = sealer(1, 7);
-        let sealed = s.seal(Purpose::Cookie, b"x", &mut CountingRng(9)).unwrap();
+        let sealed = s.seal(Purpose::Cookie, b"x").unwrap();
         // A cookie is not a ticket.
         assert_eq!(s.open(Purpose::Ticket, &sealed), None);
         for i in 0..sealed.len() {
@@ -221,18 +256,36 @@ pub(crate) mod tests {
     #[test]
     fn test_parse_rotated_key_still_opens() {
         let old = sealer(1, 7);
-        let sealed = old
-            .seal(Purpose::Ticket, b"abc", &mut CountingRng(3))
-            .unwrap();
+        let sealed = old.seal(Purpose::Ticket, b"abc").unwrap();
         let rotated = Sealer::new(&RustCryptoProvider, [2; 4], &[8; 32])
             .unwrap()
             .with_previous_key(&RustCryptoProvider, [1; 4], &[7; 32])
             .unwrap();
         assert_eq!(rotated.open(Purpose::Ticket, &sealed).unwrap(), b"abc");
-        let fresh = rotated
-            .seal(Purpose::Ticket, b"abc", &mut CountingRng(3))
-            .unwrap();
+        let fresh = rotated.seal(Purpose::Ticket, b"abc").unwrap();
         assert_eq!(&fresh[..4], &[2; 4]);
         assert_eq!(old.open(Purpose::Ticket, &fresh), None);
+    }
+
+    /// Issue 13 §1 e: a replayed RNG (two connections given the same seed) must not make
+    /// the sealer repeat a nonce under its key. Goes through the issuer traits, which still
+    /// hand the sealer the connection's RNG.
+    #[test]
+    fn test_replayed_rng_never_repeats_a_nonce() {
+        let s = sealer(1, 7);
+        let nonce = |sealed: &[u8]| sealed[KEY_NAME_LEN..KEY_NAME_LEN + AEAD_NONCE_LEN].to_vec();
+        let first = TicketIssuer::issue(&s, b"ticket state 1", &mut CountingRng(0)).unwrap();
+        let second = TicketIssuer::issue(&s, b"ticket state 2", &mut CountingRng(0)).unwrap();
+        assert_ne!(nonce(&first), nonce(&second));
+        let cookie = CookieIssuer::issue(&s, b"ticket state 1", &mut CountingRng(0)).unwrap();
+        assert_ne!(
+            nonce(&cookie),
+            nonce(&first),
+            "the purpose is in the nonce's input"
+        );
+        // Equal content under one key gives equal bytes: nothing but that equality shows.
+        let again = TicketIssuer::issue(&s, b"ticket state 1", &mut CountingRng(5)).unwrap();
+        assert_eq!(again, first);
+        assert_eq!(TicketIssuer::open(&s, &second).unwrap(), b"ticket state 2");
     }
 }

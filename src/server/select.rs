@@ -317,6 +317,12 @@ pub(crate) fn select_group(
     let Some(best) = preferred(config.preference, &ours, client_groups) else {
         return Ok(GroupChoice::NoCommonGroup);
     };
+    if best.is_hybrid() && share_for(best).is_none() {
+        // RFC 10024's hybrids are worth a round trip (OpenSSL 3.5 does the same): a client
+        // that lists one only in supported_groups is asked for its share rather than
+        // settled with a classical share it also sent.
+        return Ok(GroupChoice::Retry(best));
+    }
     if config.retry_for_preferred_group {
         // RFC 9846 §4.3.8: servers "SHOULD first select a group based on supported_groups
         // and then either send a ServerHello or a HelloRetryRequest depending on the

@@ -71,7 +71,7 @@ impl WaitCv {
         )?;
         flight.transcript.add(&input.bytes);
         flight.parameters.signature_scheme = Some(verify.algorithm);
-        flight.parameters.peer_certificates = self.chain;
+        flight.parameters.peer_certificates = self.chain.into();
         Ok(ServerState::WaitFinished(WaitFinished::new(flight)))
     }
 }

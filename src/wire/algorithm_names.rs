@@ -51,6 +51,9 @@ pub(crate) const NAMED_GROUP_NAMES: &[(NamedGroup, &str)] = &[
     (NamedGroup::Ffdhe4096, "ffdhe4096"),
     (NamedGroup::Ffdhe6144, "ffdhe6144"),
     (NamedGroup::Ffdhe8192, "ffdhe8192"),
+    // The post-quantum hybrids (RFC 10024), under their IANA names.
+    (NamedGroup::SecP256r1MlKem768, "SecP256r1MLKEM768"),
+    (NamedGroup::X25519MlKem768, "X25519MLKEM768"),
     // Aliases: the curves' NIST names.
     (NamedGroup::Secp256r1, "P-256"),
     (NamedGroup::Secp384r1, "P-384"),
@@ -213,6 +216,13 @@ mod tests {
         assert_eq!("Ed25519".parse(), Ok(SignatureScheme::Ed25519));
         assert_eq!("0xfe0e".parse(), Ok(NamedGroup::from_u16(0xfe0e)));
         assert_eq!(NamedGroup::from_u16(0xfe0e).to_string(), "0xfe0e");
+        assert_eq!("x25519mlkem768".parse(), Ok(NamedGroup::X25519MlKem768));
+        assert_eq!(
+            "SECP256R1MLKEM768".parse(),
+            Ok(NamedGroup::SecP256r1MlKem768)
+        );
+        assert_eq!(NamedGroup::X25519MlKem768.to_string(), "X25519MLKEM768");
+        assert!("x25519-mlkem".parse::<NamedGroup>().is_err());
         let err = "x25520".parse::<NamedGroup>().unwrap_err();
         assert_eq!(err.to_string(), "not a known named group name");
     }

@@ -82,6 +82,10 @@ pub enum NamedGroup {
     Ffdhe6144,
     /// `ffdhe8192` (0x0104).
     Ffdhe8192,
+    /// `SecP256r1MLKEM768` (0x11eb): P-256 ECDHE and ML-KEM-768 together (RFC 10024).
+    SecP256r1MlKem768,
+    /// `X25519MLKEM768` (0x11ec): ML-KEM-768 and X25519 together (RFC 10024).
+    X25519MlKem768,
     /// A value without a name here, kept as received.
     Unknown(u16),
 }
@@ -100,6 +104,8 @@ impl NamedGroup {
             Self::Ffdhe4096 => 0x0102,
             Self::Ffdhe6144 => 0x0103,
             Self::Ffdhe8192 => 0x0104,
+            Self::SecP256r1MlKem768 => 0x11eb,
+            Self::X25519MlKem768 => 0x11ec,
             Self::Unknown(v) => v,
         }
     }
@@ -117,6 +123,8 @@ impl NamedGroup {
             0x0102 => Self::Ffdhe4096,
             0x0103 => Self::Ffdhe6144,
             0x0104 => Self::Ffdhe8192,
+            0x11eb => Self::SecP256r1MlKem768,
+            0x11ec => Self::X25519MlKem768,
             v => Self::Unknown(v),
         }
     }
@@ -125,6 +133,12 @@ impl NamedGroup {
     /// names live in [`crate::wire::algorithm_names`].
     pub fn rfc_name(self) -> &'static str {
         name_of(NAMED_GROUP_NAMES, self)
+    }
+
+    /// True for the post-quantum hybrid groups (RFC 10024), whose key shares are an ML-KEM
+    /// key or ciphertext joined with an (EC)DHE share.
+    pub fn is_hybrid(self) -> bool {
+        matches!(self, Self::SecP256r1MlKem768 | Self::X25519MlKem768)
     }
 }
 
@@ -236,5 +250,13 @@ mod tests {
         for v in 0..=u16::MAX {
             assert_eq!(SignatureScheme::from_u16(v).to_u16(), v);
         }
+    }
+
+    #[test]
+    fn test_hybrid_code_points() {
+        assert_eq!(NamedGroup::X25519MlKem768.to_u16(), 0x11ec);
+        assert_eq!(NamedGroup::from_u16(0x11eb), NamedGroup::SecP256r1MlKem768);
+        assert!(NamedGroup::X25519MlKem768.is_hybrid());
+        assert!(!NamedGroup::X25519.is_hybrid());
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Each type is a plain enum with one variant per value the RFC (or a registry it cites)
 //! names, and an `Unknown` variant that keeps any other value exactly as received: a peer may
-//! send code points we do not implement, and RFC 9846 §4.1.2 and §4.3 tell us to ignore them
+//! send code points we do not implement, and RFC 9846 §4.2.2 and §4.3 tell us to ignore them
 //! rather than fail. Conversions are explicit `from_*`/`to_*` functions.
 //!
 //! What is *supported* (which suites we can run, which groups we can compute) is decided
@@ -268,7 +268,7 @@ impl CertificateType {
     }
 }
 
-/// RFC 9846 §4.6.3: whether the receiver of a KeyUpdate must answer it.
+/// RFC 9846 §4.7.3: whether the receiver of a KeyUpdate must answer it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum KeyUpdateRequest {
     /// `update_not_requested` (0x00).

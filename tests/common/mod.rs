@@ -2,10 +2,11 @@
 #![allow(dead_code)]
 
 pub mod check;
+pub mod client_replay;
 pub mod later;
 pub mod nss;
-pub mod pair;
 pub mod replay_rng;
 pub mod reseal;
 pub mod server_replay;
+pub mod setup;
 pub mod vectors;

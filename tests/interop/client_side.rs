@@ -131,7 +131,7 @@ fn start(peer: Peer, cert: CertKind, setup: Setup) -> Option<(Running, u16)> {
 }
 
 /// Runs examples/client against `127.0.0.1:port` as `localhost`, with `extra` flags.
-fn our_client(port: u16, extra: &[&str], env: &[(&str, &Path)]) -> Run {
+pub fn our_client(port: u16, extra: &[&str], env: &[(&str, &Path)]) -> Run {
     let mut command = Command::new(example("client"));
     command
         .args(["--connect", &format!("127.0.0.1:{port}")])
@@ -146,7 +146,7 @@ fn our_client(port: u16, extra: &[&str], env: &[(&str, &Path)]) -> Run {
 
 /// Checks that the client succeeded and that summary line `connection` (1-based) has each
 /// `expected` key=value (a value ending in `*` is a prefix).
-fn summary(run: &Run, connection: usize, expected: &[(&str, &str)]) -> Result<(), String> {
+pub fn summary(run: &Run, connection: usize, expected: &[(&str, &str)]) -> Result<(), String> {
     ensure(run.success(), || {
         format!("the client failed\n{}", run.output_text())
     })?;

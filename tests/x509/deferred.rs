@@ -13,7 +13,7 @@ use lucid_tls::server::{ClientAuth, ServerConnection};
 use lucid_tls::wire::alert::AlertDescription;
 
 use super::common::later::Later;
-use super::common::pair::SeededRng;
+use super::common::setup::SeededRng;
 use super::pki::{self, Cert, NOW};
 use super::*;
 

@@ -25,6 +25,8 @@ mod echo;
 mod report;
 mod selftest;
 mod tls;
+#[cfg(feature = "pq")]
+mod tls_pq;
 mod tls_server;
 
 /// The build's constants: build time, RAM budget, stack reserve (written by build.rs).
@@ -103,6 +105,8 @@ fn main() -> ! {
         Some(Mode::Tls) => tls::run(&mut uart, &counter, rng, tls::Expect::Trusted),
         Some(Mode::TlsUntrusted) => tls::run(&mut uart, &counter, rng, tls::Expect::Untrusted),
         Some(Mode::TlsServer { first }) => tls_server::run(&mut uart, &counter, rng, first),
+        #[cfg(feature = "pq")]
+        Some(Mode::TlsPq) => tls_pq::run(&mut uart, &counter, rng),
         None => {
             figure(
                 "uart0 mode line",
@@ -127,6 +131,10 @@ enum Mode {
     Tls,
     /// TLS client: the peer relays to a server whose certificate must be refused.
     TlsUntrusted,
+    /// TLS client in the post-quantum hybrid X25519MLKEM768 (feature `pq`): the peer
+    /// relays to lucid-tls's examples/server.
+    #[cfg(feature = "pq")]
+    TlsPq,
     /// TLS server: a TLS client (`openssl s_client`) connected to QEMU's UART0 socket and
     /// sent its ClientHello, which starts with `first`.
     TlsServer { first: u8 },
@@ -159,6 +167,8 @@ fn read_mode(uart: &mut Uart0, counter: &Counter) -> Option<Mode> {
                 b"lucid-mcu echo" => Some(Mode::Echo),
                 b"lucid-mcu tls" => Some(Mode::Tls),
                 b"lucid-mcu tls-untrusted" => Some(Mode::TlsUntrusted),
+                #[cfg(feature = "pq")]
+                b"lucid-mcu tls-pq" => Some(Mode::TlsPq),
                 _ => None,
             };
         }

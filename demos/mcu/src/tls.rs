@@ -74,7 +74,7 @@ const IDLE_POLLS: u32 = 200;
 
 /// What the exchange achieved.
 #[derive(Default)]
-struct Outcome {
+pub(crate) struct Outcome {
     negotiated: Option<Negotiated>,
     response: Vec<u8>,
     peer_closed: bool,
@@ -120,7 +120,7 @@ pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>, expect
 }
 
 /// The client configuration for a small device.
-fn config() -> Result<ClientConfig, lucid_tls::Error> {
+pub(crate) fn config() -> Result<ClientConfig, lucid_tls::Error> {
     let anchors = TrustAnchors::from_der_certificates([pki::CA_CERT])?;
     let validator = CertificateValidator::new(Arc::new(RustCryptoProvider), anchors)
         .with_signature_schemes(&[SignatureScheme::EcdsaSecp256r1Sha256]);
@@ -139,7 +139,7 @@ fn config() -> Result<ClientConfig, lucid_tls::Error> {
 }
 
 /// The handshake, the request and the response.
-fn exchange(
+pub(crate) fn exchange(
     uart: &mut Uart0,
     counter: &Counter,
     rng: Box<dyn Rng + Send>,
@@ -225,7 +225,7 @@ fn exchange(
 }
 
 /// Prints the outcome and the figures; returns how many checks failed.
-fn report(outcome: &Outcome, elapsed: u64) -> usize {
+pub(crate) fn report(outcome: &Outcome, elapsed: u64) -> usize {
     let mut failures = 0;
     if let Some(negotiated) = &outcome.negotiated {
         figure("handshake", "complete");

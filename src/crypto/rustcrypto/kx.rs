@@ -13,8 +13,8 @@
 //! private keys printed in RFC 8448 and get the RFC's key shares back. Both private key types
 //! wipe themselves when dropped, and `complete` consumes them: a key share is used once.
 //!
-//! Not here: secp384r1, secp521r1, X448, the FFDHE groups (RFC 7919), and hybrid
-//! post-quantum groups.
+//! Not here: secp384r1, secp521r1, X448, and the FFDHE groups (RFC 7919). The hybrid
+//! post-quantum groups, which use these two as their classical part, are in `hybrid`.
 
 use alloc::boxed::Box;
 
@@ -26,7 +26,8 @@ use crate::crypto::{CryptoError, KeyExchange, Rng, Secret};
 use crate::wire::algorithms::NamedGroup;
 
 /// The groups this module implements, in preference order: X25519 is faster and harder to
-/// get wrong than P-256.
+/// get wrong than P-256. (With `mlkem`, the provider's list also has the hybrids.)
+#[cfg(not(feature = "mlkem"))]
 pub(super) const GROUPS: &[NamedGroup] = &[NamedGroup::X25519, NamedGroup::Secp256r1];
 
 /// Starts a key exchange in `group`, or [`CryptoError::Unsupported`].

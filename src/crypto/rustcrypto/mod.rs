@@ -11,6 +11,7 @@
 //! | HKDF-Extract / HKDF-Expand (RFC 5869)       | the key schedule (§7.1, §7.3)          | `hash`   |
 //! | AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305 | record protection (§5.2)               | `aead`   |
 //! | X25519, secp256r1 ECDH                      | key shares (§4.3.8), shared secret (§7.4) | `kx`  |
+//! | ML-KEM-768 (FIPS 203) joined with X25519 or P-256 | hybrid key shares (RFC 10024)    | `hybrid` |
 //! | ECDSA, RSA-PSS, RSA PKCS#1 v1.5, Ed25519    | CertificateVerify (§4.5.2), certificate signatures (§4.5.1.2) | `verify`, `sign` |
 //!
 //! # Cargo features: leaving algorithm families out
@@ -30,6 +31,7 @@
 //! | `ed25519`  | Ed25519                                                        |
 //! | `aes256`   | `TLS_AES_256_GCM_SHA384`                                       |
 //! | `chacha20` | `TLS_CHACHA20_POLY1305_SHA256`                                 |
+//! | `mlkem`    | the hybrid groups X25519MLKEM768 and SecP256r1MLKEM768 (RFC 10024) |
 //!
 //! The provider reports what it was built with ([`CryptoProvider::cipher_suites`],
 //! [`CryptoProvider::signature_schemes`]): default configurations offer only that, a
@@ -65,6 +67,7 @@
 //! blinded, with the blinding drawn from the caller's [`Rng`].
 
 use alloc::boxed::Box;
+use alloc::vec::Vec;
 
 use crate::crypto::{
     Aead, AeadAlgorithm, CryptoError, CryptoProvider, HashAlgorithm, HashContext, HashOutput,
@@ -74,9 +77,25 @@ use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 
 mod aead;
 mod hash;
+#[cfg(feature = "mlkem")]
+mod hybrid;
 mod kx;
 mod sign;
 mod verify;
+
+/// The groups, in preference order: the post-quantum hybrid X25519MLKEM768 first, as
+/// OpenSSL 3.5 and the browsers prefer it, then X25519, then the P-256 pair.
+#[cfg(feature = "mlkem")]
+const GROUPS: &[NamedGroup] = &[
+    NamedGroup::X25519MlKem768,
+    NamedGroup::X25519,
+    NamedGroup::SecP256r1MlKem768,
+    NamedGroup::Secp256r1,
+];
+
+/// The groups, in preference order (built without `mlkem`: the classical ones only).
+#[cfg(not(feature = "mlkem"))]
+const GROUPS: &[NamedGroup] = kx::GROUPS;
 
 /// The default crypto provider, on RustCrypto crates. It holds no state.
 #[derive(Clone, Copy, Debug, Default)]
@@ -110,7 +129,7 @@ impl CryptoProvider for RustCryptoProvider {
     }
 
     fn groups(&self) -> &[NamedGroup] {
-        kx::GROUPS
+        GROUPS
     }
 
     fn cipher_suites(&self) -> &[CipherSuite] {
@@ -126,7 +145,24 @@ impl CryptoProvider for RustCryptoProvider {
         group: NamedGroup,
         rng: &mut dyn Rng,
     ) -> Result<Box<dyn KeyExchange>, CryptoError> {
+        #[cfg(feature = "mlkem")]
+        if hybrid::GROUPS.contains(&group) {
+            return hybrid::start(group, rng);
+        }
         kx::start(group, rng)
+    }
+
+    fn encapsulate(
+        &self,
+        group: NamedGroup,
+        client_share: &[u8],
+        rng: &mut dyn Rng,
+    ) -> Result<(Vec<u8>, Secret), CryptoError> {
+        #[cfg(feature = "mlkem")]
+        if hybrid::GROUPS.contains(&group) {
+            return hybrid::encapsulate(group, client_share, rng);
+        }
+        crate::crypto::encapsulate_by_key_pair(self, group, client_share, rng)
     }
 
     fn verify_signature(

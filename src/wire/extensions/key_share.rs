@@ -64,7 +64,7 @@ impl KeyShareClientHello {
         // RFC 9846 §4.3.8: "Clients MUST NOT offer multiple KeyShareEntry values for the same
         // group. [...] Servers MAY check for violations of these rules and abort the handshake
         // with an "illegal_parameter" alert if one is violated." We check this one.
-        if has_repeats(&client_shares, |share| share.group) {
+        if has_repeats(&client_shares, |share| share.group.to_u16()) {
             return Err(DecodeError::illegal("key_share: two shares for one group"));
         }
         Ok(Self { client_shares })

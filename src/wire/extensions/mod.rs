@@ -57,6 +57,7 @@ pub mod padding;
 pub mod pre_shared_key;
 pub mod psk_key_exchange_modes;
 pub mod record_size_limit;
+mod seen_types;
 pub mod server_name;
 pub mod signature_algorithms;
 pub mod status_request;
@@ -387,12 +388,15 @@ pub fn decode_extensions(
 ) -> Result<Vec<Extension>, DecodeError> {
     let mut list = r.sub_u16(0, 0xffff)?;
     let mut out: Vec<Extension> = Vec::new();
+    let mut seen = seen_types::SeenTypes::new();
     while !list.is_empty() {
-        let typ = ExtensionType::from_u16(list.u16()?);
+        let code = list.u16()?;
+        let typ = ExtensionType::from_u16(code);
         let data = list.vec_u16(0, 0xffff)?;
         // RFC 9846 §4.3: "There MUST NOT be more than one extension of the same type in a
-        // given extension block."
-        if out.iter().any(|e| e.extension_type() == typ) {
+        // given extension block." Checked in linear time: this runs before anything is
+        // authenticated (see `seen_types`).
+        if !seen.insert(code) {
             return Err(DecodeError::illegal("duplicated extension"));
         }
         // RFC 9846 §4.3.11: "The "pre_shared_key" extension MUST be the last extension in
@@ -447,14 +451,13 @@ fn decode_items<'a, T>(
     Ok(out)
 }
 
-/// True if two of `items` have the same `key` (a group, a name_type...).
-fn has_repeats<T, K: PartialEq>(items: &[T], key: impl Fn(&T) -> K) -> bool {
-    items.iter().enumerate().any(|(i, item)| {
-        items
-            .iter()
-            .take(i)
-            .any(|earlier| key(earlier) == key(item))
-    })
+/// True if two of `items` have the same `key` (a group's or a name_type's code point).
+/// Linear in the list, like the duplicate-extension check ([`seen_types`]): these lists
+/// are decoded before anything is authenticated, and a 64 KiB supported_groups holds
+/// 32,767 groups.
+fn has_repeats<T>(items: &[T], key: impl Fn(&T) -> u16) -> bool {
+    let mut seen = seen_types::SeenTypes::new();
+    items.iter().any(|item| !seen.insert(key(item)))
 }
 
 #[cfg(test)]

@@ -91,7 +91,7 @@ impl ServerNameList {
         let server_name_list = decode_items(r.sub_u16(1, 0xffff)?, ServerName::decode)?;
         // RFC 6066 §3: "The ServerNameList MUST NOT contain more than one name of the same
         // name_type." (No alert is named; the list is well formed but wrong.)
-        if has_repeats(&server_name_list, ServerName::name_type) {
+        if has_repeats(&server_name_list, |n| u16::from(n.name_type())) {
             return Err(DecodeError::illegal("server_name: repeated name_type"));
         }
         Ok(Self { server_name_list })

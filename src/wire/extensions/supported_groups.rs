@@ -27,7 +27,7 @@ impl NamedGroupList {
         // RFC 9846 §4.3.7: "The "named_group_list" MUST NOT contain any duplicate entries. A
         // recipient MAY abort a connection with a fatal "illegal_parameter" alert if it
         // detects a duplicate entry." We do.
-        if has_repeats(&named_group_list, |g| *g) {
+        if has_repeats(&named_group_list, |g| g.to_u16()) {
             return Err(DecodeError::illegal("supported_groups: duplicate group"));
         }
         Ok(Self { named_group_list })
