@@ -341,12 +341,7 @@ fn certificate_request(
 struct AnyClient;
 
 impl lucid_tls::server::ClientCertVerifier for AnyClient {
-    fn verify(
-        &self,
-        _: &[u8],
-        _: &[&[u8]],
-        _: lucid_tls::time::Time,
-    ) -> lucid_tls::verify::Answer {
+    fn verify(&self, _: &[u8], _: &[&[u8]], _: lucid_tls::time::Time) -> lucid_tls::verify::Answer {
         lucid_tls::verify::Answer::Now(Ok(()))
     }
 }
