@@ -36,6 +36,12 @@ static LIVE: [AtomicUsize; 3] = [
     AtomicUsize::new(0),
     AtomicUsize::new(0),
 ];
+/// How many allocations each side made (for the allocations per record).
+static ALLOCS: [AtomicUsize; 3] = [
+    AtomicUsize::new(0),
+    AtomicUsize::new(0),
+    AtomicUsize::new(0),
+];
 static PEAK: [AtomicUsize; 3] = [
     AtomicUsize::new(0),
     AtomicUsize::new(0),
@@ -66,6 +72,7 @@ unsafe impl GlobalAlloc for Counting {
             return base;
         }
         let side = current_side();
+        ALLOCS[side].fetch_add(1, Ordering::Relaxed);
         let ptr = unsafe { base.add(offset) };
         unsafe { ptr.sub(1).write(side as u8) };
         let live = LIVE[side].fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
@@ -148,6 +155,65 @@ fn lucid_figures(stack: &lucid::LucidStack, sc: Scenario) -> [Figures; 2] {
     )
 }
 
+/// Allocations per 16 KiB record in a steady state (after one warm-up megabyte), client to
+/// server, for each way of moving application data: (API, sender's allocations per record,
+/// receiver's allocations per record).
+fn allocations_per_record(
+    stack: &lucid::LucidStack,
+    sc: Scenario,
+) -> Vec<(&'static str, f64, f64)> {
+    let client = stack.client_config(sc, false);
+    let server = stack.server_config(sc, ServerKind::Plain);
+    let data = vec![0x5au8; BULK_BYTES];
+    let records = (BULK_BYTES / support::RECORD_BYTES) as f64;
+    let mut times = SideTimes::default();
+    let mut pair = lucid::handshake(&client, &server, None, false, 1, &mut times);
+    let count = |side: Side| ALLOCS[side as usize + 1].load(Ordering::Relaxed);
+    let mut rows = Vec::new();
+    // Each transfer runs twice: the first grows the buffers, the second is measured.
+    let mut measured = |name, run: &mut dyn FnMut(&mut lucid::Established, &mut SideTimes)| {
+        run(&mut pair, &mut times);
+        let before = [count(Side::Client), count(Side::Server)];
+        run(&mut pair, &mut times);
+        rows.push((
+            name,
+            (count(Side::Client) - before[0]) as f64 / records,
+            (count(Side::Server) - before[1]) as f64 / records,
+        ));
+    };
+    measured(
+        "write + take_output / feed + Event::ApplicationData",
+        &mut |p, t| {
+            let wire = t.on(Side::Client, || lucid::send(&mut p.client, &data));
+            let n = t.on(Side::Server, || lucid::receive(&mut p.server, &wire));
+            assert_eq!(n, BULK_BYTES);
+        },
+    );
+    let mut wire = Vec::new();
+    let mut buf = vec![0u8; support::RECORD_BYTES];
+    measured("write + write_tls_into / feed + read", &mut |p, t| {
+        t.on(Side::Client, || {
+            lucid::send_into(&mut p.client, &data, &mut wire)
+        });
+        let n = t.on(Side::Server, || {
+            lucid::receive_read(&mut p.server, &wire, &mut buf)
+        });
+        assert_eq!(n, BULK_BYTES);
+    });
+    let mut bufs = lucid::record_buffers(BULK_BYTES / support::RECORD_BYTES);
+    let mut wire = Vec::new();
+    measured("seal_in_place / open_in_place", &mut |p, t| {
+        t.on(Side::Client, || {
+            lucid::sealed_wire(&mut p.client, &mut bufs, &mut wire)
+        });
+        let n = t.on(Side::Server, || {
+            lucid::open_records(&mut p.server, &mut wire)
+        });
+        assert_eq!(n, BULK_BYTES);
+    });
+    rows
+}
+
 fn rustls_figures(sc: Scenario) -> [Figures; 2] {
     let client = rustls_stack::client_config(sc, false);
     let server = rustls_stack::server_config(sc, ServerKind::Plain);
@@ -189,6 +255,21 @@ fn main() {
             cert: CERTS[0],
         }]
     };
+    let sc0 = scenarios[0];
+    println!(
+        "| stack | API (sender / receiver) | sender allocations per 16 KiB record | receiver allocations per record |"
+    );
+    println!("|---|---|---:|---:|");
+    let mut alloc_json = Vec::new();
+    for stack in lucid::stacks() {
+        for (api, send, receive) in allocations_per_record(&stack, sc0) {
+            println!("| {} | {api} | {send:.2} | {receive:.2} |", stack.name);
+            alloc_json.push(serde_json::json!({
+                "stack": stack.name, "api": api, "sender": send, "receiver": receive,
+            }));
+        }
+    }
+    println!();
     let mut rows = Vec::new();
     for sc in scenarios {
         for stack in lucid::stacks() {
@@ -254,6 +335,7 @@ fn main() {
         println!("| `{name}` | {size} |");
     }
     let report = serde_json::json!({
+        "allocations_per_record": alloc_json,
         "heap": json,
         "size_of": sizes.iter().map(|(n, s)| serde_json::json!({"type": n, "bytes": s})).collect::<Vec<_>>(),
     });

@@ -267,6 +267,7 @@ fn bulk(c: &mut Criterion<ThreadCpuTime>) {
                     )
                 })
             });
+            caller_owned(&mut group, &pair, &id, &data);
         }
         let client = rustls_stack::client_config(sc, false);
         let server = rustls_stack::server_config(sc, ServerKind::Plain);
@@ -306,6 +307,103 @@ fn bulk(c: &mut Criterion<ThreadCpuTime>) {
         }
     }
     group.finish();
+}
+
+/// The caller-owned buffer APIs, both directions: `seal`/`open` are records sealed and
+/// opened in place in the caller's buffers (`seal_in_place`, `open_in_place`: no copy);
+/// `send-into`/`receive-read` are `write` + `write_tls_into` and `feed` + `read` (copies,
+/// into and out of the caller's reused buffers).
+fn caller_owned(
+    group: &mut criterion::BenchmarkGroup<'_, ThreadCpuTime>,
+    pair: &dyn Fn() -> lucid::Established,
+    id: &dyn Fn(&str, &str) -> String,
+    data: &[u8],
+) {
+    let records = BULK_BYTES / RECORD_BYTES;
+    for dir in ["c2s", "s2c"] {
+        let mut p = pair();
+        let mut bufs = lucid::record_buffers(records);
+        group.bench_function(id(dir, "seal"), |b| {
+            b.iter(|| match dir {
+                "c2s" => black_box(lucid::seal_records(&mut p.client, &mut bufs)),
+                _ => black_box(lucid::seal_records(&mut p.server, &mut bufs)),
+            })
+        });
+        let mut p = pair();
+        let mut bufs = lucid::record_buffers(records);
+        let mut wire = Vec::new();
+        group.bench_function(id(dir, "open"), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let n = if dir == "c2s" {
+                        lucid::sealed_wire(&mut p.client, &mut bufs, &mut wire);
+                        let start = support::cpu::now();
+                        let n = lucid::open_records(&mut p.server, &mut wire);
+                        total += support::cpu::now() - start;
+                        n
+                    } else {
+                        lucid::sealed_wire(&mut p.server, &mut bufs, &mut wire);
+                        let start = support::cpu::now();
+                        let n = lucid::open_records(&mut p.client, &mut wire);
+                        total += support::cpu::now() - start;
+                        n
+                    };
+                    assert_eq!(n, BULK_BYTES);
+                }
+                total
+            })
+        });
+        let mut p = pair();
+        let mut out = Vec::new();
+        group.bench_function(id(dir, "send-into"), |b| {
+            b.iter(|| match dir {
+                "c2s" => black_box(lucid::send_into(&mut p.client, data, &mut out)),
+                _ => black_box(lucid::send_into(&mut p.server, data, &mut out)),
+            })
+        });
+        let mut p = pair();
+        let mut buf = vec![0u8; RECORD_BYTES];
+        let mut wire = Vec::new();
+        group.bench_function(id(dir, "receive-read"), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let (from, to) = match dir {
+                        "c2s" => (
+                            &mut p.client as &mut dyn Bulk,
+                            &mut p.server as &mut dyn Bulk,
+                        ),
+                        _ => (
+                            &mut p.server as &mut dyn Bulk,
+                            &mut p.client as &mut dyn Bulk,
+                        ),
+                    };
+                    from.send_into(data, &mut wire);
+                    let start = support::cpu::now();
+                    let n = to.receive_read(&wire, &mut buf);
+                    total += support::cpu::now() - start;
+                    assert_eq!(n, BULK_BYTES);
+                }
+                total
+            })
+        });
+    }
+}
+
+/// Either role, for the benchmarks that run both directions.
+trait Bulk {
+    fn send_into(&mut self, data: &[u8], out: &mut Vec<u8>) -> usize;
+    fn receive_read(&mut self, records: &[u8], buf: &mut [u8]) -> usize;
+}
+
+impl<S: lucid_tls::connection::StateMachine> Bulk for lucid_tls::connection::Connection<S> {
+    fn send_into(&mut self, data: &[u8], out: &mut Vec<u8>) -> usize {
+        lucid::send_into(self, data, out)
+    }
+    fn receive_read(&mut self, records: &[u8], buf: &mut [u8]) -> usize {
+        lucid::receive_read(self, records, buf)
+    }
 }
 
 /// The provider's AEAD sealing and opening 64 records of 16 KiB + 1 content-type byte, with

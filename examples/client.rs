@@ -31,10 +31,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::Parser;
-use lucid_tls::client::{ClientAuth, ClientConfig, Ticket};
+use lucid_tls::client::{ClientConfig, Ticket};
 use lucid_tls::key_schedule::PskKind;
 use lucid_tls::stream::ClientStream;
 use lucid_tls::x509::WebPkiServerVerifier;
+use lucid_tls::{CertifiedKey, CipherSuite, NamedGroup};
 
 #[derive(Parser, Debug)]
 #[command(about = "A small HTTPS client on lucid-tls: GET / and print the body")]
@@ -86,7 +87,7 @@ fn main() {
 }
 
 fn run(args: &Args) -> Result<(), String> {
-    let config = Arc::new(client_config(args)?);
+    let config = client_config(args)?;
     let host = host_of(&args.connect);
     let server_name = args.server_name.clone().unwrap_or_else(|| host.to_string());
     let tickets = connect(args, &config, &server_name, host, None, 1)?;
@@ -102,33 +103,32 @@ fn run(args: &Args) -> Result<(), String> {
 }
 
 /// The client configuration the flags describe.
-fn client_config(args: &Args) -> Result<ClientConfig, String> {
+fn client_config(args: &Args) -> Result<Arc<ClientConfig>, String> {
     let provider = common::provider();
     let verifier = Arc::new(WebPkiServerVerifier::new(common::validator(&args.ca)?));
-    let mut config = ClientConfig::new(provider.clone(), verifier);
-    config.keylog = common::keylog_from_env();
-    config.trace = true; // the summary says whether a HelloRetryRequest came
+    // The summary says whether a HelloRetryRequest came: trace events on.
+    let mut builder = ClientConfig::builder(provider.clone())
+        .verifier(verifier)
+        .trace(true)
+        .early_data(args.early_data.is_some());
+    if let Some(keylog) = common::keylog_from_env() {
+        builder = builder.keylog(keylog);
+    }
     if let Some(groups) = &args.groups {
-        let groups = common::parse_groups(groups)?;
-        let first = *groups.first().ok_or("--groups is empty")?;
-        config.key_share_groups = vec![first];
-        config.supported_groups = groups;
+        builder = builder.groups(&common::parse_list::<NamedGroup>(groups)?);
     }
     if let Some(suites) = &args.suites {
-        config.cipher_suites = common::parse_suites(suites)?;
+        builder = builder.cipher_suites(&common::parse_list::<CipherSuite>(suites)?);
     }
     if let Some(alpn) = &args.alpn {
-        config.alpn_protocols = common::parse_alpn(alpn);
+        builder = builder.alpn(common::split_list(alpn));
     }
     if let (Some(cert), Some(key)) = (&args.cert, &args.key) {
-        config.client_auth = vec![ClientAuth {
-            certificate_chain: lucid_tls::pem::load_certificates(cert)
-                .map_err(|e| e.to_string())?,
-            key: lucid_tls::pem::load_signing_key(&*provider, key).map_err(|e| e.to_string())?,
-        }];
+        let chain = lucid_tls::pem::load_certificates(cert).map_err(|e| e.to_string())?;
+        let key = lucid_tls::pem::load_signing_key(&*provider, key).map_err(|e| e.to_string())?;
+        builder = builder.client_auth(CertifiedKey::new(chain, key));
     }
-    config.enable_early_data = args.early_data.is_some();
-    Ok(config)
+    builder.build().map_err(|e| e.to_string())
 }
 
 /// The host part of `HOST:PORT` (`[v6]:PORT` too).

@@ -7,20 +7,20 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 
-use lucid_tls::client::ClientConfig;
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::stream::ClientStream;
-use lucid_tls::x509::{CertificateValidator, TrustAnchors, WebPkiServerVerifier};
+use lucid_tls::{ClientConfig, TrustAnchors, pem};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let roots = lucid_tls::pem::load_certificates("ca.pem")?;
-    let provider = Arc::new(RustCryptoProvider);
-    let anchors = TrustAnchors::from_der_certificates(&roots)?;
-    let verifier = WebPkiServerVerifier::new(CertificateValidator::new(provider.clone(), anchors));
-    let config = Arc::new(ClientConfig::new(provider, Arc::new(verifier)));
-
-    let tcp = TcpStream::connect("localhost:8443")?;
-    let mut tls = ClientStream::connect(config, Some("localhost"), tcp)?;
+    let anchors = TrustAnchors::from_der_certificates(&pem::load_certificates("ca.pem")?)?;
+    let config = ClientConfig::builder(Arc::new(RustCryptoProvider))
+        .trust_anchors(anchors)
+        .build()?;
+    let mut tls = ClientStream::connect(
+        config,
+        Some("localhost"),
+        TcpStream::connect("localhost:8443")?,
+    )?;
     tls.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
     let mut page = String::new();
     tls.read_to_string(&mut page)?;

@@ -34,7 +34,8 @@ use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
-use lucid_tls::crypto::{CryptoProvider, HashAlgorithm, Rng, Secret};
+use lucid_tls::CipherSuite;
+use lucid_tls::crypto::{CryptoProvider, Rng, Secret};
 use lucid_tls::os_rng::OsRng;
 use lucid_tls::server::config::MAX_RECORD_SIZE_LIMIT;
 use lucid_tls::server::{
@@ -75,7 +76,7 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 fn main() {
     let args = Args::parse();
     let config = match server_config(&args) {
-        Ok(config) => Arc::new(config),
+        Ok(config) => config,
         Err(e) => {
             eprintln!("error: {e}");
             std::process::exit(2);
@@ -108,17 +109,11 @@ fn main() {
 }
 
 /// The server configuration the flags describe.
-fn server_config(args: &Args) -> Result<ServerConfig, String> {
+fn server_config(args: &Args) -> Result<Arc<ServerConfig>, String> {
     let provider = common::provider();
-    let mut config = serve::server_config(&args.server, args.psk.is_some())?;
-    // The client's record_size_limit is honoured whether or not we answer it; answering
-    // tells the client so. RFC 8449 §4: "Endpoints SHOULD advertise the
-    // "record_size_limit" extension, even if they have no need to limit the size of
-    // records. [...] For servers, this allows clients to know that their limit will be
-    // respected."
-    config.record_size_limit = Some(args.record_size_limit);
+    let mut builder = serve::server_config(&args.server, args.psk.is_some())?;
     if args.tickets > 0 {
-        config.tickets = Some(TicketConfig {
+        builder = builder.tickets(TicketConfig {
             issuer: Arc::new(ticket_sealer(&*provider)?),
             count: args.tickets,
             lifetime_secs: 2 * 60 * 60,
@@ -130,10 +125,10 @@ fn server_config(args: &Args) -> Result<ServerConfig, String> {
         if psk.is_empty() || psk.len() > lucid_tls::crypto::MAX_HASH_LEN {
             return Err("--psk must be 1 to 48 bytes".into());
         }
-        config.external_psks.push(ExternalPsk {
+        builder = builder.external_psk(ExternalPsk {
             identity: identity.clone().into_bytes(),
             secret: Secret::new(&psk),
-            hash: HashAlgorithm::Sha256,
+            cipher_suite: CipherSuite::TLS_AES_128_GCM_SHA256,
         });
     }
     if args.early_data {
@@ -141,14 +136,21 @@ fn server_config(args: &Args) -> Result<ServerConfig, String> {
             Time::now().as_unix_millis(),
             100_000,
         );
-        config.early_data = Some(EarlyDataConfig {
+        builder = builder.early_data(EarlyDataConfig {
             max_early_data_size: 16 * 1024,
             anti_replay: AntiReplay::SingleUseTickets(Arc::new(store)),
             freshness_window_ms: 10_000,
         });
     }
-    config.validate().map_err(|e| e.to_string())?;
-    Ok(config)
+    // The client's record_size_limit is honoured whether or not we answer it; answering
+    // tells the client so. RFC 8449 §4: "Endpoints SHOULD advertise the
+    // "record_size_limit" extension, even if they have no need to limit the size of
+    // records. [...] For servers, this allows clients to know that their limit will be
+    // respected."
+    builder
+        .record_size_limit(args.record_size_limit)
+        .build()
+        .map_err(|e| e.to_string())
 }
 
 /// A ticket sealer under a fresh random key: tickets do not outlive the process.

@@ -18,7 +18,6 @@ mod common;
 mod serve;
 
 use std::io;
-use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
@@ -45,11 +44,10 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    let config = match serve::server_config(&args.server, false).and_then(|config| {
-        config.validate().map_err(|e| e.to_string())?;
-        Ok(config)
-    }) {
-        Ok(config) => Arc::new(config),
+    let config = match serve::server_config(&args.server, false)
+        .and_then(|builder| builder.build().map_err(|e| e.to_string()))
+    {
+        Ok(config) => config,
         Err(e) => {
             eprintln!("error: {e}");
             std::process::exit(2);

@@ -654,6 +654,8 @@ impl Walk {
             Event::VerifyRequest(_) | Event::SignRequest(_) => {
                 self.line(format!("  {who:<7} ⇒ waits for a deferred decision"))
             }
+            // Event is #[non_exhaustive]: a kind added later is named, not dropped.
+            other => self.line(format!("  {who:<7} ⇒ {other:?}")),
         }
     }
 

@@ -25,7 +25,9 @@
 //! | server state machine (Appendix A.2)        | [`server`]                  |
 //! | trace events, NSS key log                  | [`trace`], [`keylog`]       |
 //! | time as an input (§4.3.11.1, §8.3)         | [`time`]                    |
-//! | std only: PEM loading, the OS RNG, blocking streams | `pem`, `os_rng`, `stream` |
+//! | certificate verifiers of both roles, certified keys and PSKs | [`verify`], [`credentials`], [`x509`] |
+//! | PEM loading                                | [`pem`]                     |
+//! | std only: the OS RNG, blocking streams     | `os_rng`, [`stream`](stream/index.html) |
 //! | adapters: tokio (feature `tokio`), embedded-io and embedded-io-async (features `embedded-io`, `embedded-io-async`) | [`adapters`] |
 //!
 //! ## Learning and testing
@@ -33,16 +35,44 @@
 //! | what                                                         | module          |
 //! |--------------------------------------------------------------|-----------------|
 //! | drive a client/server pair one flight at a time              | [`pair`]        |
-//! | RFC 8448's five handshakes: vectors, configs, replayed randomness (feature `rfc8448`) | `rfc8448` |
+//! | RFC 8448's five handshakes: vectors, configs, replayed randomness (feature `rfc8448`) | [`rfc8448`](rfc8448/index.html) |
 //! | decoded message fields, secret derivations, certificate summaries | [`explain`] |
 //!
 //! `cargo run --example walkthrough` steps through an RFC 8448 handshake with both engines;
 //! `docs/learn/` has ten chapters built on its output.
 //!
 //! Each module's own documentation says what it implements and what it does not.
+//!
+//! ## Quick start
+//!
+//! The crate root re-exports what a first program needs: [`ClientConfig`] and
+//! [`ServerConfig`] with their builders, [`TrustAnchors`], [`CertifiedKey`],
+//! [`ServerName`], the algorithm names ([`CipherSuite`], [`NamedGroup`],
+//! [`SignatureScheme`], which parse and print their RFC names), [`Event`], [`Error`] and
+//! [`ConfigError`]. A client over a blocking socket, with [`pem`] and
+//! [`stream`](stream/index.html):
+//!
+//! ```no_run
+//! # #[cfg(feature = "std")]
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::io::{Read, Write};
+//! use std::sync::Arc;
+//! use lucid_tls::{ClientConfig, TrustAnchors, crypto::rustcrypto::RustCryptoProvider, pem};
+//!
+//! let anchors = TrustAnchors::from_der_certificates(&pem::load_certificates("ca.pem")?)?;
+//! let config = ClientConfig::builder(Arc::new(RustCryptoProvider)).trust_anchors(anchors).build()?;
+//! let tcp = std::net::TcpStream::connect("localhost:8443")?;
+//! let mut tls = lucid_tls::stream::ClientStream::connect(config, Some("localhost"), tcp)?;
+//! tls.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
+//! let mut page = String::new();
+//! tls.read_to_string(&mut page)?;
+//! # Ok(()) }
+//! # #[cfg(not(feature = "std"))]
+//! # fn main() {}
+//! ```
 #![no_std]
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 extern crate alloc;
 #[cfg(feature = "std")]
@@ -52,6 +82,7 @@ pub mod adapters;
 pub mod client;
 pub mod codec;
 pub mod connection;
+pub mod credentials;
 pub mod crypto;
 pub mod error;
 pub mod explain;
@@ -70,7 +101,19 @@ pub mod stream;
 pub mod time;
 pub mod trace;
 pub mod transcript;
+pub mod verify;
 pub mod wire;
 pub mod x509;
 
-pub use error::Error;
+/// `docs/certificates.md`, whose Rust snippets `cargo test --doc` compiles and runs.
+#[cfg(all(doctest, feature = "std"))]
+#[doc = include_str!("../docs/certificates.md")]
+mod certificates_md {}
+
+pub use client::{ClientConfig, ClientConnection, ServerName};
+pub use connection::Event;
+pub use credentials::{CertifiedKey, ExternalPsk};
+pub use error::{ConfigError, Error};
+pub use server::{ServerConfig, ServerConnection};
+pub use wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
+pub use x509::TrustAnchors;

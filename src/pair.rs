@@ -34,6 +34,10 @@
 //! let mut rfc = Rfc8448Handshake::new(TraceName::Simple)?;
 //! let hello = rfc.pair.step().expect("the client sends its ClientHello first");
 //! assert_eq!(hello.from, Side::Client);
+//! // The server read the ClientHello in this step, and derived its handshake secrets.
+//! let server_secret = hello.secret(Side::Server, SecretLabel::ServerHandshakeTraffic);
+//! let rfc_server_secret = rfc.trace.value("derive secret \"tls13 s hs traffic\"", "expanded");
+//! assert_eq!(server_secret.map(|s| s.as_bytes()), rfc_server_secret);
 //!
 //! let flight = rfc.pair.step().expect("the server answers");
 //! assert_eq!(flight.from, Side::Server);

@@ -41,7 +41,7 @@
 //!   before the handshake; a server finds what it accepted in [`ServerStream::take_early_data`]
 //!   once the handshake is done, kept apart from `read`'s data because it may be a replay
 //!   (RFC 9846 §8).
-//! - **Deferred decisions** (a verifier or signing key whose `defers()` is true, see
+//! - **Deferred decisions** (a verifier answering `Answer::Later` or a signing key whose `defers()` is true, see
 //!   [`crate::connection::deferred`]) are not supported: a blocking stream cannot wait
 //!   for an answer. When the connection pauses for one, the call fails with an
 //!   [`io::ErrorKind::Unsupported`] error carrying [`Error::Misuse`](crate::Error::Misuse).
@@ -487,26 +487,18 @@ mod tests {
 
     #[test]
     fn test_a_deferring_verifier_stops_the_handshake_with_a_clear_error() {
-        struct Later(PinnedCertificates);
-        impl crate::client::ServerCertVerifier for Later {
-            fn verify(
-                &self,
-                ee: &[u8],
-                im: &[&[u8]],
-                name: Option<&str>,
-                now: Time,
-            ) -> Result<(), Error> {
-                crate::client::ServerCertVerifier::verify(&self.0, ee, im, name, now)
-            }
-            fn defers(&self) -> bool {
-                true
+        use crate::verify::Answer;
+        struct Later;
+        impl crate::verify::ServerCertVerifier for Later {
+            fn verify(&self, _: &[u8], _: &[&[u8]], _: Option<&str>, _: Time) -> Answer {
+                Answer::Later
             }
         }
         let key = certified_key();
         let cert = key.chain[0].clone();
         let (server_config, client_config) = configs(key, cert.clone());
         let mut client_config = (*client_config).clone();
-        client_config.verifier = Arc::new(Later(PinnedCertificates::new(vec![cert])));
+        client_config.verifier = Arc::new(Later);
         let (mut client, server) = pair_with(server_config, Arc::new(client_config), |mut s| {
             // The client never sends its second flight.
             assert!(s.handshake().is_err());

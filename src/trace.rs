@@ -27,10 +27,10 @@
 
 use alloc::vec::Vec;
 
-use crate::connection::deferred::{RequestId, RequestKind};
 use crate::crypto::hybrid;
 use crate::crypto::{AEAD_NONCE_LEN, AeadAlgorithm, Secret};
 use crate::key_schedule::SecretLabel;
+use crate::verify::{RequestId, RequestKind};
 use crate::wire::alert::Alert;
 use crate::wire::algorithms::NamedGroup;
 use crate::wire::codes::ContentType;

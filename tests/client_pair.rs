@@ -12,9 +12,9 @@ use common::setup::{
     client_config, connect, data, events, random_split, rfc_certificate, rfc_certified_key, run,
     saw_hello_retry, sealer, server_config, state_path, ticket_server, tickets, try_run,
 };
-use lucid_tls::client::{ClientAuth, ClientConfig, ExternalPsk, Ticket};
+use lucid_tls::client::{ClientConfig, ExternalPsk, Ticket};
 use lucid_tls::connection::Event;
-use lucid_tls::crypto::{HashAlgorithm, Secret};
+use lucid_tls::crypto::Secret;
 use lucid_tls::error::Error;
 use lucid_tls::key_schedule::PskKind;
 use lucid_tls::pair::{Flight, Pair, Side, Split};
@@ -295,7 +295,7 @@ fn external_psk() {
     server.external_psks = vec![lucid_tls::server::ExternalPsk {
         identity: b"device-42".to_vec(),
         secret,
-        hash: HashAlgorithm::Sha256,
+        cipher_suite: CipherSuite::TLS_AES_128_GCM_SHA256,
     }];
     let (mut pair, _) = handshake(client, server, 10);
     assert_eq!(
@@ -317,7 +317,7 @@ fn external_psk_with_the_wrong_key_fails_the_binder() {
     server.external_psks = vec![lucid_tls::server::ExternalPsk {
         identity: b"device-42".to_vec(),
         secret: Secret::new(&[0x18; 32]),
-        hash: HashAlgorithm::Sha256,
+        cipher_suite: CipherSuite::TLS_AES_128_GCM_SHA256,
     }];
     let mut pair = connect(client, server, None, 11);
     let err = try_run(&mut pair).unwrap_err();
@@ -386,10 +386,10 @@ impl ClientCertVerifier for PinnedClientCert {
         &self,
         end_entity: &[u8],
         _intermediates: &[&[u8]],
-        _now_ms: u64,
-    ) -> Result<(), Error> {
+        _now: lucid_tls::time::Time,
+    ) -> lucid_tls::verify::Answer {
         assert_eq!(end_entity, rfc_certificate());
-        Ok(())
+        lucid_tls::verify::Answer::Now(Ok(()))
     }
 }
 
@@ -397,10 +397,10 @@ impl ClientCertVerifier for PinnedClientCert {
 fn client_authentication() {
     let mut client = client_config();
     let certified = rfc_certified_key();
-    client.client_auth = vec![ClientAuth {
-        certificate_chain: certified.chain.clone(),
-        key: certified.key.clone(),
-    }];
+    client.client_auth = vec![lucid_tls::CertifiedKey::new(
+        certified.chain.clone(),
+        certified.key.clone(),
+    )];
     let mut server = server_config();
     server.client_auth = lucid_tls::server::ClientAuth::Required(Arc::new(PinnedClientCert));
     let (mut pair, flights) = handshake(client, server, 14);

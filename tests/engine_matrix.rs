@@ -17,7 +17,7 @@ use common::setup::{
 };
 use lucid_tls::client::{ClientConfig, ExternalPsk};
 use lucid_tls::connection::Event;
-use lucid_tls::crypto::{Secret, suite_algorithms};
+use lucid_tls::crypto::Secret;
 use lucid_tls::key_schedule::PskKind;
 use lucid_tls::pair::Side;
 use lucid_tls::server::ServerConfig;
@@ -95,11 +95,10 @@ impl Case {
         let mut config = ticket_server(1, 4096);
         config.key_share_groups = vec![self.group];
         if self.mode == Mode::ExternalPsk {
-            let (_, hash) = suite_algorithms(self.suite).unwrap();
             config.external_psks = vec![lucid_tls::server::ExternalPsk {
                 identity: b"matrix".to_vec(),
                 secret: Secret::new(&[0x33; 32]),
-                hash,
+                cipher_suite: self.suite,
             }];
         }
         config

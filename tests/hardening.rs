@@ -266,6 +266,29 @@ fn defect_d_fatal_error_forgets_every_secret() {
     assert!(pair.client.take_output().is_empty());
 }
 
+#[test]
+fn defect_d_fatal_error_forgets_unread_plaintext() {
+    // The caller-owned buffers (`enable_reader`) hold received plaintext until `read`:
+    // a fatal error drops it with the keys.
+    let mut pair = connect(client_config(), server_config(), None, 31);
+    run(&mut pair);
+    pair.client.enable_reader();
+    pair.server.write(b"not read before the failure").unwrap();
+    let first = pair.server.take_output();
+    pair.server.write(b"tampered on its way").unwrap();
+    let mut second = pair.server.take_output();
+    let last = second.len() - 1;
+    second[last] ^= 1;
+
+    pair.client.feed(now(), &first).unwrap();
+    assert_eq!(pair.client.readable(), 27);
+    let err = pair.client.feed(now(), &second).unwrap_err();
+    assert_eq!(alert_of(err), Some(AlertDescription::BadRecordMac));
+    assert_eq!(pair.client.readable(), 0);
+    let mut buf = [0u8; 64];
+    assert_eq!(pair.client.read(&mut buf), Err(err));
+}
+
 // ----- e. Ticket and cookie nonces from the caller's RNG ----------------------------------
 
 /// The 12-byte AEAD nonce of a ticket sealed by the default sealer (after its key name).

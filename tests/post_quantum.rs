@@ -11,14 +11,14 @@ use std::sync::Arc;
 use common::setup::{
     client_config, connect, rfc_certificate, rfc_certified_key, run, saw_hello_retry, server_config,
 };
-use lucid_tls::client::ClientAuth;
 use lucid_tls::client::ClientConnection;
 use lucid_tls::connection::Event;
-use lucid_tls::error::Error;
 use lucid_tls::pair::{Flight, Side};
 use lucid_tls::server::ClientCertVerifier;
 use lucid_tls::server::ServerConnection;
+use lucid_tls::time::Time;
 use lucid_tls::trace::TraceEvent;
+use lucid_tls::verify::Answer;
 use lucid_tls::wire::alert::AlertDescription;
 use lucid_tls::wire::algorithms::NamedGroup;
 use lucid_tls::wire::codes::ContentType;
@@ -140,9 +140,9 @@ fn server_without_the_hybrid_takes_the_second_share() {
 struct PinnedClientCert;
 
 impl ClientCertVerifier for PinnedClientCert {
-    fn verify(&self, end_entity: &[u8], _: &[&[u8]], _now_ms: u64) -> Result<(), Error> {
+    fn verify(&self, end_entity: &[u8], _: &[&[u8]], _now: Time) -> Answer {
         assert_eq!(end_entity, rfc_certificate());
-        Ok(())
+        Answer::Now(Ok(()))
     }
 }
 
@@ -152,11 +152,7 @@ fn mutual_tls_over_both_hybrids() {
         let mut client = client_config();
         client.key_share_groups = vec![group];
         client.supported_groups = vec![group];
-        let certified = rfc_certified_key();
-        client.client_auth = vec![ClientAuth {
-            certificate_chain: certified.chain.clone(),
-            key: certified.key.clone(),
-        }];
+        client.client_auth = vec![rfc_certified_key()];
         let mut server = server_config();
         server.client_auth = lucid_tls::server::ClientAuth::Required(Arc::new(PinnedClientCert));
         let mut pair = connect(client, server, None, 5);

@@ -19,23 +19,22 @@ use common::client_replay::{HS, Step, replay_client};
 use common::later::Later;
 use common::nss::{hello_rng, nss_client_config};
 use common::vectors::{self, Trace};
+use lucid_tls::CertifiedKey;
 use lucid_tls::Error;
-use lucid_tls::client::{ClientAuth, ClientConnection, ServerCertVerifier};
+use lucid_tls::client::{ClientConnection, ServerCertVerifier};
 use lucid_tls::connection::{Event, RequestKind};
 use lucid_tls::crypto::SigningKey;
 use lucid_tls::rfc8448::endpoints::replayed_key;
 use lucid_tls::time::Time;
 use lucid_tls::trace::TraceEvent;
+use lucid_tls::verify::Answer;
 use lucid_tls::wire::algorithms::SignatureScheme;
 
 const NOW: Time = Time::from_unix_secs(1_748_736_000);
 
-fn client_auth(trace: &Trace) -> ClientAuth {
+fn client_auth(trace: &Trace) -> CertifiedKey {
     let (certificate_chain, key) = replayed_key(trace, "client").unwrap();
-    ClientAuth {
-        certificate_chain,
-        key,
-    }
+    CertifiedKey::new(certificate_chain, key)
 }
 
 /// Answers every request `client` has made, as `verifier` and `key` would; returns the
@@ -51,7 +50,11 @@ fn answer_requests(
             Event::VerifyRequest(r) => {
                 assert_eq!(r.server_name.as_deref(), Some("server"));
                 let im: Vec<&[u8]> = r.intermediates.iter().map(Vec::as_slice).collect();
-                let verdict = verifier.verify(&r.end_entity, &im, Some("server"), r.now);
+                let Answer::Now(verdict) =
+                    verifier.verify(&r.end_entity, &im, Some("server"), r.now)
+                else {
+                    panic!("the wrapped verifier answers at once")
+                };
                 client.answer_verification(r.id, verdict).unwrap();
                 kinds.push(RequestKind::Verification);
             }
@@ -252,7 +255,10 @@ fn rfc8448_client_auth_server_with_a_deferred_signer_and_verifier() {
                     }
                     Event::VerifyRequest(r) => {
                         let im: Vec<&[u8]> = r.intermediates.iter().map(Vec::as_slice).collect();
-                        let verdict = verifier.verify(&r.end_entity, &im, r.now.as_unix_millis());
+                        let Answer::Now(verdict) = verifier.verify(&r.end_entity, &im, r.now)
+                        else {
+                            panic!("the wrapped verifier answers at once")
+                        };
                         server.answer_verification(r.id, verdict).unwrap();
                         kinds.push(RequestKind::Verification);
                     }

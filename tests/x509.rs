@@ -536,15 +536,14 @@ fn test_client_chain() {
         .validate(&leaf.der, &[&intermediate.der], NOW)
         .unwrap();
     assert_eq!(path.intermediates, vec![intermediate.der.clone()]);
-    // The trait the server engine calls takes milliseconds.
-    use lucid_tls::server::ClientCertVerifier;
-    assert!(
-        verifier
-            .verify(&leaf.der, &[&intermediate.der], NOW.as_unix_millis())
-            .is_ok()
+    // The trait the server engine calls answers now.
+    use lucid_tls::verify::{Answer, ClientCertVerifier};
+    assert_eq!(
+        verifier.verify(&leaf.der, &[&intermediate.der], NOW),
+        Answer::Now(Ok(()))
     );
     assert_alert(
-        verifier.verify(&leaf.der, &[], NOW.as_unix_millis()),
+        verifier.validate(&leaf.der, &[], NOW),
         AlertDescription::UnknownCa,
         "unknown issuer",
     );

@@ -3,6 +3,8 @@
 //! broken chain must make the validating side send the alert RFC 9846 §6.2 calls for, and the
 //! other side must receive it; good chains must complete, in both roles (mutual TLS).
 
+#[path = "x509/builders.rs"]
+mod builders;
 #[path = "x509/client_choice.rs"]
 mod client_choice;
 #[path = "x509/client_flight.rs"]
@@ -49,6 +51,9 @@ struct Outcome {
     server_events: Vec<Event>,
     /// Every handshake message either side sent, in order.
     sent_messages: Vec<HandshakeMessage>,
+    /// Who each side's peer certificate says it is (`Connection::peer_identity`).
+    client_peer: Option<lucid_tls::x509::PeerIdentity>,
+    server_peer: Option<lucid_tls::x509::PeerIdentity>,
 }
 
 impl Outcome {
@@ -140,6 +145,8 @@ fn handshake(mut client: ClientConfig, mut server: ServerConfig, name: &str, now
         .collect();
     sent_messages.extend(std::iter::from_fn(|| s.poll_trace()).filter_map(sent));
     Outcome {
+        client_peer: c.peer_identity(),
+        server_peer: s.peer_identity(),
         client: client_result,
         server: server_result,
         client_events: std::iter::from_fn(|| c.poll_event()).collect(),
@@ -365,10 +372,10 @@ fn mutual_configs(
     let mut client = client_config(WebPkiServerVerifier::new(self::validator(&server_root)));
     if !chain.is_empty() {
         let key = RustCryptoProvider.load_signing_key(&chain[0].key).unwrap();
-        client.client_auth = vec![client::ClientAuth {
-            certificate_chain: chain.iter().map(|c| c.der.clone()).collect(),
-            key: Arc::from(key),
-        }];
+        client.client_auth = vec![lucid_tls::CertifiedKey::new(
+            chain.iter().map(|c| c.der.clone()).collect(),
+            Arc::from(key),
+        )];
     }
     let mut server = server_config(&[&server_leaf, &server_intermediate]);
     let verifier = Arc::new(WebPkiClientVerifier::new(validator));

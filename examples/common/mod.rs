@@ -9,7 +9,7 @@ use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::keylog::{KeyLog, KeyLogFile};
 use lucid_tls::stream::TraceSink;
 use lucid_tls::trace::{Direction, TraceEvent};
-use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
+use lucid_tls::wire::algorithms::{NamedGroup, SignatureScheme};
 use lucid_tls::wire::handshake::HandshakeMessage;
 use lucid_tls::x509::{CertificateValidator, TrustAnchors};
 
@@ -17,13 +17,6 @@ use lucid_tls::x509::{CertificateValidator, TrustAnchors};
 pub fn provider() -> Arc<dyn CryptoProvider> {
     Arc::new(RustCryptoProvider)
 }
-
-/// The suites lucid-tls runs, by their RFC 9846 names.
-const SUITES: [CipherSuite; 3] = [
-    CipherSuite::TLS_AES_128_GCM_SHA256,
-    CipherSuite::TLS_AES_256_GCM_SHA384,
-    CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
-];
 
 /// A comma-separated list, items trimmed, empty items dropped.
 pub fn split_list(list: &str) -> Vec<String> {
@@ -34,38 +27,17 @@ pub fn split_list(list: &str) -> Vec<String> {
         .collect()
 }
 
-/// `TLS_AES_128_GCM_SHA256,...` (case-insensitive) into suites.
-pub fn parse_suites(list: &str) -> Result<Vec<CipherSuite>, String> {
+/// A comma-separated list of names into values, by their `FromStr` (suites, groups and
+/// signature schemes parse their RFC names, ignoring case: `TLS_AES_128_GCM_SHA256`,
+/// `x25519,secp256r1`, also `P-256`).
+pub fn parse_list<T>(list: &str) -> Result<Vec<T>, String>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
     split_list(list)
         .iter()
-        .map(|name| {
-            SUITES
-                .into_iter()
-                .find(|s| s.rfc_name().eq_ignore_ascii_case(name))
-                .ok_or_else(|| format!("unknown cipher suite {name:?}"))
-        })
-        .collect()
-}
-
-/// `x25519,secp256r1` (also `P-256`) or the hybrids `X25519MLKEM768,SecP256r1MLKEM768`,
-/// by their IANA names in any letter case, into groups.
-pub fn parse_groups(list: &str) -> Result<Vec<NamedGroup>, String> {
-    split_list(list)
-        .iter()
-        .map(|name| {
-            if name.eq_ignore_ascii_case("p-256") {
-                return Ok(NamedGroup::Secp256r1);
-            }
-            NamedGroup::from_name(name).ok_or_else(|| format!("unknown group {name:?}"))
-        })
-        .collect()
-}
-
-/// `h2,http/1.1` into ALPN protocol names.
-pub fn parse_alpn(list: &str) -> Vec<Vec<u8>> {
-    split_list(list)
-        .into_iter()
-        .map(String::into_bytes)
+        .map(|name| name.parse::<T>().map_err(|e| format!("{name:?}: {e}")))
         .collect()
 }
 

@@ -8,9 +8,10 @@ use std::sync::Arc;
 
 use lucid_tls::connection::Negotiated;
 use lucid_tls::key_schedule::PskKind;
-use lucid_tls::server::{CertifiedKey, ClientAuth, ServerConfig};
+use lucid_tls::server::{CertifiedKey, ClientAuth, ServerConfig, ServerConfigBuilder};
 use lucid_tls::wire::codes::PskKeyExchangeMode;
 use lucid_tls::x509::WebPkiClientVerifier;
+use lucid_tls::{CipherSuite, NamedGroup};
 
 use crate::common;
 
@@ -45,9 +46,9 @@ pub struct ServerFlags {
     pub suites: Option<String>,
 }
 
-/// The server configuration the common flags describe (not validated yet: the caller may
-/// add to it). `psk_only` allows no certificate.
-pub fn server_config(flags: &ServerFlags, psk_only: bool) -> Result<ServerConfig, String> {
+/// A server configuration builder with what the common flags describe (the caller may
+/// add to it, then builds it). `psk_only` allows no certificate.
+pub fn server_config(flags: &ServerFlags, psk_only: bool) -> Result<ServerConfigBuilder, String> {
     let provider = common::provider();
     if flags.certs.len() != flags.keys.len() {
         return Err("give each --cert its --key".into());
@@ -60,45 +61,43 @@ pub fn server_config(flags: &ServerFlags, psk_only: bool) -> Result<ServerConfig
         let chain = lucid_tls::pem::load_certificates(cert).map_err(|e| e.to_string())?;
         let key = lucid_tls::pem::load_signing_key(&*provider, key).map_err(|e| e.to_string())?;
         let server_names = dns_names(&chain[0]);
-        certificates.push(CertifiedKey {
-            chain,
-            key,
-            server_names,
-        });
+        certificates.push(CertifiedKey::new(chain, key).for_names(server_names));
     }
     // The same chains again, for any server name: a client that names no host, or one no
     // chain lists, still gets a certificate (picked by its signature_algorithms).
     let any_name: Vec<CertifiedKey> = certificates
         .iter()
-        .map(|c| CertifiedKey {
-            server_names: Vec::new(),
-            ..c.clone()
-        })
+        .map(|c| CertifiedKey::new(c.chain.clone(), c.key.clone()))
         .collect();
     certificates.extend(any_name);
 
-    let mut config = ServerConfig::new(provider, certificates);
-    config.trace = true; // the page names our CertificateVerify scheme, and any HelloRetryRequest
-    config.keylog = common::keylog_from_env();
+    // The page names our CertificateVerify scheme, and any HelloRetryRequest: trace on.
+    let mut builder = ServerConfig::builder(provider).trace(true);
+    for certified in certificates {
+        builder = builder.certified_key(certified);
+    }
+    if let Some(keylog) = common::keylog_from_env() {
+        builder = builder.keylog(keylog);
+    }
     if let Some(groups) = &flags.groups {
-        config.key_share_groups = common::parse_groups(groups)?;
+        builder = builder.groups(&common::parse_list::<NamedGroup>(groups)?);
     }
     if let Some(suites) = &flags.suites {
-        config.cipher_suites = common::parse_suites(suites)?;
+        builder = builder.cipher_suites(&common::parse_list::<CipherSuite>(suites)?);
     }
     if let Some(alpn) = &flags.alpn {
-        config.alpn_protocols = common::parse_alpn(alpn);
+        builder = builder.alpn(common::split_list(alpn));
     }
     if !flags.client_cas.is_empty() {
         let verifier = Arc::new(WebPkiClientVerifier::new(common::validator(
             &flags.client_cas,
         )?));
-        config.client_auth = match flags.require_client_cert {
+        builder = builder.client_auth(match flags.require_client_cert {
             true => ClientAuth::Required(verifier),
             false => ClientAuth::Optional(verifier),
-        };
+        });
     }
-    Ok(config)
+    Ok(builder)
 }
 
 /// The subjectAltName dNSName entries of a certificate.

@@ -20,10 +20,9 @@
 use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
-use lucid_tls::client::ServerCertVerifier;
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
-use lucid_tls::server::ClientCertVerifier;
 use lucid_tls::time::Time;
+use lucid_tls::verify::{Answer, ClientCertVerifier, ServerCertVerifier};
 use lucid_tls::x509::{
     CertificateValidator, Revocation, RevocationScope, TrustAnchors, WebPkiClientVerifier,
     WebPkiServerVerifier,
@@ -93,14 +92,12 @@ fuzz_target!(|data: &[u8]| {
             .named
             .verify(end_entity, intermediates, Some(SERVER_NAME), NOW),
         1 => v.unnamed.verify(end_entity, intermediates, None, NOW),
-        2 => v
-            .client
-            .verify(end_entity, intermediates, NOW.as_unix_millis()),
+        2 => v.client.verify(end_entity, intermediates, NOW),
         _ => v
             .revoking
             .verify(end_entity, intermediates, Some(SERVER_NAME), NOW),
     };
-    if let Err(error) = result {
+    if let Answer::Now(Err(error)) = result {
         assert!(
             error.alert().is_some(),
             "a refused chain names no alert: {error:?}"

@@ -42,7 +42,8 @@ use crate::wire::extensions::{Extension, find};
 use crate::wire::handshake::HandshakeMessage;
 use crate::x509::chain_schemes::chain_fits;
 
-use super::config::{ClientAuth, ClientConfig};
+use super::config::ClientConfig;
+use crate::credentials::CertifiedKey;
 
 /// The key and scheme our CertificateVerify is to be signed with.
 pub(super) type ClientSigner = (Arc<dyn SigningKey>, SignatureScheme);
@@ -109,21 +110,21 @@ impl Wanted {
 /// Picks the chain to answer `request` with, and the scheme of its CertificateVerify
 /// (see the module doc for the rules); `None` when no configured chain is acceptable.
 pub fn choose_client_certificate<'a>(
-    candidates: &'a [ClientAuth],
+    candidates: &'a [CertifiedKey],
     request: &CertificateRequest,
-) -> Option<(&'a ClientAuth, SignatureScheme)> {
+) -> Option<(&'a CertifiedKey, SignatureScheme)> {
     let wanted = Wanted::from_request(request);
     // RFC 9846 §4.5.2: a client's signature "MUST be one of those present in the
     // supported_signature_algorithms field of the "signature_algorithms" extension in the
     // CertificateRequest message".
-    let acceptable: Vec<(&ClientAuth, SignatureScheme)> = candidates
+    let acceptable: Vec<(&CertifiedKey, SignatureScheme)> = candidates
         .iter()
-        .filter(|auth| !auth.certificate_chain.is_empty())
+        .filter(|auth| !auth.chain.is_empty())
         .filter_map(|auth| Some((auth, choose_scheme(&*auth.key, &wanted.schemes)?)))
         .collect();
     // The best rank wins; `min_by_key` keeps the first of equals: the configuration's order.
     acceptable.into_iter().min_by_key(|(auth, _)| {
-        let chain = &auth.certificate_chain;
+        let chain = &auth.chain;
         // RFC 9846 §4.5.1.2: "If the peer sent a "certificate_authorities" extension, at
         // least one of the certificates in the certificate chain SHOULD be issued by one
         // of the listed CAs."
@@ -152,7 +153,7 @@ pub(super) fn send_client_certificate(
     let chosen = choose_client_certificate(&config.client_auth, request);
     let certificate_list = match chosen {
         Some((auth, _)) => auth
-            .certificate_chain
+            .chain
             .iter()
             .map(|der| CertificateEntry {
                 cert_data: der.clone(),

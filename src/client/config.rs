@@ -28,17 +28,20 @@ use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 
+use crate::connection::cert_verify::check_certified_key;
+use crate::credentials::{CertifiedKey, ExternalPsk};
 use crate::crypto::{
     CryptoProvider, DEFAULT_CIPHER_SUITES, DEFAULT_GROUPS, DEFAULT_KEY_SHARE_GROUPS,
-    DEFAULT_SIGNATURE_SCHEMES, Secret, SigningKey, keep_supported, suite_algorithms,
+    DEFAULT_SIGNATURE_SCHEMES, keep_supported, suite_algorithms,
 };
-use crate::error::Error;
+use crate::error::ConfigError;
 use crate::keylog::KeyLog;
+use crate::record::limits::check_max_records_per_key;
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use crate::wire::codes::{ExtensionType, PskKeyExchangeMode};
 use crate::wire::extensions::{Extension, MaxFragmentLength};
 
-use super::verify::ServerCertVerifier;
+use crate::verify::ServerCertVerifier;
 
 /// Whether to pad the ClientHello with RFC 7685's padding extension.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -52,30 +55,9 @@ pub enum ClientHelloPadding {
     To512WhenBetween256And511,
 }
 
-/// A certificate chain and its private key, to answer a CertificateRequest (RFC 9846
-/// §4.4.2, §4.5.1). A client may hold several; the request chooses.
-#[derive(Clone)]
-pub struct ClientAuth {
-    /// The chain, end-entity first, as DER.
-    pub certificate_chain: Vec<Vec<u8>>,
-    /// The end-entity certificate's private key.
-    pub key: Arc<dyn SigningKey>,
-}
-
-/// A PSK agreed outside TLS (RFC 9846 §4.3.11: an "external" PSK).
-#[derive(Clone, Debug)]
-pub struct ExternalPsk {
-    /// The PskIdentity.identity the server knows it by.
-    pub identity: Vec<u8>,
-    /// The key.
-    pub secret: Secret,
-    /// The suite (and so the hash) to use it with. RFC 9846 §2.2: "the PSK identity and the KDF
-    /// hash algorithm to be used with the PSK MUST also be provisioned" (lucid-tls asks for the whole suite).
-    pub cipher_suite: CipherSuite,
-}
-
 /// A client configuration. See the module doc for what each field sends.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct ClientConfig {
     /// The crypto provider.
     pub provider: Arc<dyn CryptoProvider>,
@@ -116,7 +98,7 @@ pub struct ClientConfig {
     /// Our certificates and keys, in preference order, to answer a CertificateRequest
     /// with; empty: an empty Certificate. Which one is sent depends on the request (see
     /// `cert_choice.rs`: its signature_algorithms and certificate_authorities).
-    pub client_auth: Vec<ClientAuth>,
+    pub client_auth: Vec<CertifiedKey>,
     /// External PSKs to offer (after any ticket).
     pub external_psks: Vec<ExternalPsk>,
     /// Collect trace events (see [`crate::trace`]).
@@ -138,8 +120,8 @@ pub struct ClientConfig {
 impl ClientConfig {
     /// A modern default: the three TLS 1.3 suites (AES-128-GCM first); key shares for the
     /// post-quantum hybrid X25519MLKEM768 and for X25519, with SecP256r1MLKEM768 and P-256
-    /// also advertised (a server preferring one answers with a HelloRetryRequest); ECDSA (P-256, P-384), RSA-PSS (rsaEncryption and RSASSA-PSS keys)
-    /// and Ed25519 signatures; psk_dhe_ke; no ALPN, no 0-RTT, no compatibility mode. Of
+    /// also advertised (a server preferring one answers with a HelloRetryRequest); ECDSA
+    /// (P-256, P-384), RSA-PSS (rsaEncryption and RSASSA-PSS keys) and Ed25519 signatures; psk_dhe_ke; no ALPN, no 0-RTT, no compatibility mode. Of
     /// these suites, groups and schemes, only those the provider computes (a provider built
     /// without some algorithm families reports fewer).
     pub fn new(provider: Arc<dyn CryptoProvider>, verifier: Arc<dyn ServerCertVerifier>) -> Self {
@@ -174,25 +156,29 @@ impl ClientConfig {
         }
     }
 
-    /// Checks the rules a configuration must follow; every new connection runs it.
-    pub fn validate(&self) -> Result<(), Error> {
+    /// Checks the rules a configuration must follow, naming the field that breaks one.
+    /// [`ClientConfigBuilder::build`](super::ClientConfigBuilder::build) runs it.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let fail = |field, problem| {
+            Err(ConfigError {
+                config: "ClientConfig",
+                field,
+                problem,
+            })
+        };
         if self.cipher_suites.is_empty() {
-            return Err(Error::Misuse("ClientConfig: no cipher suites"));
+            return fail("cipher_suites", "no cipher suites");
         }
         if self
             .cipher_suites
             .iter()
             .any(|s| suite_algorithms(*s).is_none())
         {
-            return Err(Error::Misuse(
-                "ClientConfig: a cipher suite this library cannot run",
-            ));
+            return fail("cipher_suites", "a cipher suite this library cannot run");
         }
         let runnable = self.provider.cipher_suites();
         if self.cipher_suites.iter().any(|s| !runnable.contains(s)) {
-            return Err(Error::Misuse(
-                "ClientConfig: a cipher suite the provider cannot run",
-            ));
+            return fail("cipher_suites", "a cipher suite the provider cannot run");
         }
         let computable = self.provider.groups();
         if self
@@ -200,9 +186,10 @@ impl ClientConfig {
             .iter()
             .any(|g| !computable.contains(g))
         {
-            return Err(Error::Misuse(
-                "ClientConfig: a key share group the provider cannot compute",
-            ));
+            return fail(
+                "key_share_groups",
+                "a key share group the provider cannot compute",
+            );
         }
         // RFC 9846 §4.3.8: "Each KeyShareEntry value MUST correspond to a group offered in
         // the "supported_groups" extension and MUST appear in the same order."
@@ -212,25 +199,30 @@ impl ClientConfig {
             .iter()
             .all(|g| advertised.any(|a| a == g))
         {
-            return Err(Error::Misuse(
-                "ClientConfig: key share groups must be supported_groups, in the same order",
-            ));
+            return fail(
+                "key_share_groups",
+                "key share groups must be supported_groups, in the same order",
+            );
         }
         if let Some(limit) = self.record_size_limit {
             // RFC 8449 §4: "Endpoints MUST NOT send a "record_size_limit" extension with a
             // value smaller than 64", and a TLS 1.3 endpoint's value is at most 2^14 + 1.
             if !(64..=(1 << 14) + 1).contains(&limit) {
-                return Err(Error::Misuse(
-                    "ClientConfig: record_size_limit outside 64..=16385",
-                ));
+                return fail("record_size_limit", "outside 64..=16385");
             }
+        }
+        if let Some(problem) = check_max_records_per_key(self.max_records_per_key) {
+            return fail("max_records_per_key", problem);
         }
         if self.external_psks.iter().any(|p| {
             suite_algorithms(p.cipher_suite).is_none() || !runnable.contains(&p.cipher_suite)
         }) {
-            return Err(Error::Misuse(
-                "ClientConfig: an external PSK with an unknown suite",
-            ));
+            return fail("external_psks", "an external PSK with an unknown suite");
+        }
+        for certified in &self.client_auth {
+            if let Err(problem) = check_certified_key(self.provider.as_ref(), certified) {
+                return fail("client_auth", problem);
+            }
         }
         Ok(())
     }
@@ -271,23 +263,28 @@ mod tests {
     #[test]
     fn test_default_config_is_valid() {
         assert_eq!(config().validate(), Ok(()));
+        let mut lowered = config();
+        lowered.max_records_per_key = Some(2);
+        assert_eq!(lowered.validate(), Ok(()));
     }
 
     #[test]
     fn test_validate_refuses_broken_configs() {
-        let broken: [fn(&mut ClientConfig); 6] = [
+        let broken: [fn(&mut ClientConfig); 8] = [
             |c| c.cipher_suites.clear(),
             |c| c.cipher_suites = vec![CipherSuite::from_u16(0x1304)],
             |c| c.key_share_groups = vec![NamedGroup::Ffdhe2048],
             |c| c.key_share_groups = vec![NamedGroup::Secp256r1, NamedGroup::X25519],
             |c| c.record_size_limit = Some(63),
             |c| c.record_size_limit = Some(16386),
+            |c| c.max_records_per_key = Some(0),
+            |c| c.max_records_per_key = Some(1),
         ];
         for (i, breaks) in broken.iter().enumerate() {
             let mut c = config();
             c.supported_groups.push(NamedGroup::Ffdhe2048);
             breaks(&mut c);
-            assert!(matches!(c.validate(), Err(Error::Misuse(_))), "case {i}");
+            assert!(c.validate().is_err(), "case {i}");
         }
     }
 }

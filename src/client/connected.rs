@@ -18,8 +18,8 @@ use crate::wire::new_session_ticket::{MAX_TICKET_LIFETIME, NewSessionTicket};
 
 use super::ClientState;
 use super::config::ClientConfig;
-use super::ticket::Ticket;
 use super::wait_sh::{illegal, unexpected};
+use crate::connection::Ticket;
 
 /// CONNECTED: application data flows both ways.
 pub struct Connected {
@@ -109,7 +109,7 @@ impl Connected {
         core: &mut ConnectionCore,
         data: Vec<u8>,
     ) -> Result<ClientState, Error> {
-        core.push_event(Event::ApplicationData(data));
+        core.deliver_application_data(data);
         Ok(ClientState::Connected(self))
     }
 }

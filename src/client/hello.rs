@@ -57,7 +57,7 @@ pub struct OfferedPsk {
     /// The ALPN protocol of the session the ticket came from.
     pub alpn: Option<Vec<u8>>,
     /// The ticket, for a resumption PSK (its age is recomputed for a second ClientHello).
-    pub ticket: Option<super::ticket::Ticket>,
+    pub ticket: Option<crate::connection::Ticket>,
 }
 
 /// The per-connection values of one ClientHello.

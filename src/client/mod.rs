@@ -48,7 +48,7 @@
 //! | `hello.rs`         | building the ClientHello and its PSK binders               |
 //! | `cert_choice.rs`   | answering a CertificateRequest: which certificate to send  |
 //! | `handshake.rs`     | what the states carry between them                         |
-//! | `config.rs`, `verify.rs`, `ticket.rs` | configuration, certificate verifiers, tickets |
+//! | `config.rs`, `builder.rs` | configuration (certificate verifiers: [`crate::verify`]; tickets: [`crate::connection::Ticket`]) |
 //! | `ticket_store.rs`  | a bounded store of tickets, newest kept                    |
 //!
 //! Not implemented: TLS 1.2 and earlier, post-handshake client authentication, and
@@ -63,16 +63,17 @@ use crate::connection::{Connection, ConnectionCore, HandshakeInput, StateMachine
 use crate::crypto::Rng;
 use crate::error::Error;
 use crate::time::Time;
+use rustls_pki_types::IpAddr;
+pub use rustls_pki_types::ServerName;
 
+mod builder;
 mod cert_choice;
 mod config;
 mod connected;
 mod handshake;
 mod hello;
 mod start;
-mod ticket;
 mod ticket_store;
-mod verify;
 mod wait_cert;
 mod wait_cert_cr;
 mod wait_cv;
@@ -80,10 +81,12 @@ mod wait_ee;
 mod wait_finished;
 mod wait_sh;
 
-pub use config::{ClientAuth, ClientConfig, ClientHelloPadding, ExternalPsk};
-pub use ticket::Ticket;
+pub use crate::connection::Ticket;
+pub use crate::credentials::{CertifiedKey, ExternalPsk};
+pub use crate::verify::{PinnedCertificates, ServerCertVerifier, danger};
+pub use builder::ClientConfigBuilder;
+pub use config::{ClientConfig, ClientHelloPadding};
 pub use ticket_store::TicketStore;
-pub use verify::{PinnedCertificates, ServerCertVerifier, danger};
 
 /// The client's state: one variant per RFC 9846 Appendix A.1 state.
 pub enum ClientState {
@@ -176,24 +179,49 @@ impl StateMachine for ClientState {
 pub type ClientConnection = Connection<ClientState>;
 
 impl Connection<ClientState> {
-    /// Starts a connection to `server_name` (sent as SNI, and given to the certificate
-    /// verifier): the ClientHello is ready in [`Connection::take_output`] on return.
-    ///
-    /// Fails with [`Error::Misuse`] if `config` breaks a rule ([`ClientConfig::validate`]).
-    ///
-    /// The connection owns `rng`; see the START state (`start.rs`) and
+    /// Starts a connection to `server_name` (sent as SNI when it is a DNS name, and given to
+    /// the certificate verifier): the ClientHello is ready in [`Connection::take_output`] on
+    /// return. The connection owns `rng`; see the START state (`start.rs`) and
     /// `docs/determinism.md` for the order in which it draws.
+    ///
+    /// The config is not checked again: [`ClientConfig::builder`] checked it once (a config
+    /// assembled field by field should be checked with [`ClientConfig::validate`]).
+    pub fn connect(
+        config: Arc<ClientConfig>,
+        server_name: ServerName<'_>,
+        rng: Box<dyn Rng + Send>,
+        now: Time,
+    ) -> Result<Self, Error> {
+        Self::start(config, Some(server_name_text(&server_name)), None, rng, now)
+    }
+
+    /// Like [`ClientConnection::connect`], offering `ticket` for resumption (and 0-RTT, if
+    /// the config enables it and the ticket allows it).
+    pub fn connect_with_ticket(
+        config: Arc<ClientConfig>,
+        server_name: ServerName<'_>,
+        ticket: Ticket,
+        rng: Box<dyn Rng + Send>,
+        now: Time,
+    ) -> Result<Self, Error> {
+        let name = server_name_text(&server_name);
+        Self::start(config, Some(name), Some(ticket), rng, now)
+    }
+
+    /// Like [`ClientConnection::connect`], with the server name as text, or none at all
+    /// (then no SNI is sent; a verifier that needs a name, like
+    /// [`WebPkiServerVerifier`](crate::x509::WebPkiServerVerifier), refuses this with
+    /// [`Error::Misuse`] here, before anything is sent).
     pub fn new(
         config: Arc<ClientConfig>,
         server_name: Option<&str>,
         rng: Box<dyn Rng + Send>,
         now: Time,
     ) -> Result<Self, Error> {
-        Self::start(config, server_name, None, rng, now)
+        Self::start(config, server_name.map(String::from), None, rng, now)
     }
 
-    /// Like [`ClientConnection::new`], offering `ticket` for resumption (and 0-RTT, if the
-    /// config enables it and the ticket allows it).
+    /// Like [`ClientConnection::new`], offering `ticket` for resumption.
     pub fn resume(
         config: Arc<ClientConfig>,
         server_name: Option<&str>,
@@ -201,17 +229,27 @@ impl Connection<ClientState> {
         rng: Box<dyn Rng + Send>,
         now: Time,
     ) -> Result<Self, Error> {
-        Self::start(config, server_name, Some(ticket), rng, now)
+        Self::start(
+            config,
+            server_name.map(String::from),
+            Some(ticket),
+            rng,
+            now,
+        )
     }
 
     fn start(
         config: Arc<ClientConfig>,
-        server_name: Option<&str>,
+        server_name: Option<String>,
         ticket: Option<Ticket>,
         rng: Box<dyn Rng + Send>,
         now: Time,
     ) -> Result<Self, Error> {
-        config.validate()?;
+        if server_name.is_none() && config.verifier.requires_server_name() {
+            return Err(Error::Misuse(
+                "the certificate verifier needs a server name to check the certificate against",
+            ));
+        }
         let mut core = ConnectionCore::new(
             config.provider.clone(),
             rng,
@@ -220,7 +258,7 @@ impl Connection<ClientState> {
             config.keylog.clone(),
         );
         core.set_max_records_per_key(config.max_records_per_key);
-        let start = start::Start::new(config, server_name.map(String::from), ticket);
+        let start = start::Start::new(config, server_name, ticket);
         let wait_sh = start.send_client_hello(&mut core)?;
         core.state_changed("START", "WAIT_SH");
         Ok(Connection::from_parts(core, ClientState::WaitSh(wait_sh)))
@@ -241,5 +279,22 @@ impl Connection<ClientState> {
     pub fn can_write_early_data(&self) -> bool {
         self.state()
             .is_some_and(|_| self.core().can_send_early_data())
+    }
+}
+
+/// A server name as the text the handshake and the verifier use: a DNS name as it is, an IP
+/// address in its usual notation.
+fn server_name_text(name: &ServerName<'_>) -> String {
+    match name {
+        ServerName::DnsName(dns) => String::from(dns.as_ref()),
+        ServerName::IpAddress(IpAddr::V4(v4)) => {
+            alloc::format!("{}", core::net::Ipv4Addr::from(*v4.as_ref()))
+        }
+        ServerName::IpAddress(IpAddr::V6(v6)) => {
+            alloc::format!("{}", core::net::Ipv6Addr::from(*v6.as_ref()))
+        }
+        // ServerName is #[non_exhaustive]: a kind added later has no text form here yet;
+        // its debug form names it in the verifier's error.
+        other => alloc::format!("{other:?}"),
     }
 }

@@ -44,8 +44,8 @@ use crate::wire::record::{LEGACY_RECORD_VERSION, LEGACY_RECORD_VERSION_INITIAL_C
 use super::config::ClientConfig;
 use super::handshake::{EarlyData, Offer};
 use super::hello::{HelloParams, OfferedPsk, build_client_hello, fill_binders};
-use super::ticket::Ticket;
 use super::wait_sh::{HelloTranscript, WaitSh};
+use crate::connection::Ticket;
 
 /// START: nothing sent yet.
 pub struct Start {

@@ -14,7 +14,7 @@
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
-use super::ticket::Ticket;
+use crate::connection::Ticket;
 
 /// At most `capacity` tickets, oldest first; the oldest goes when a new one does not fit.
 #[derive(Debug)]

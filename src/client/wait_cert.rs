@@ -17,6 +17,7 @@ use alloc::vec::Vec;
 use crate::connection::cert_verify::EndEntityKey;
 use crate::connection::{ConnectionCore, HandshakeInput};
 use crate::error::Error;
+use crate::verify::Answer;
 use crate::wire::alert::AlertDescription;
 use crate::wire::handshake::HandshakeMessage;
 
@@ -63,17 +64,18 @@ impl WaitCert {
             .collect();
         let verifier = self.handshake.config.verifier.clone();
         let server_name = self.handshake.server_name.as_deref();
-        if verifier.defers() {
+        match verifier.verify(
+            &end_entity.cert_data,
+            &intermediates,
+            server_name,
+            core.now(),
+        ) {
+            Answer::Now(verdict) => verdict?,
             // The verdict comes later (`crate::connection::deferred`); until then nothing
             // after this Certificate is processed, so the CertificateVerify waits for it.
-            core.request_verification(&end_entity.cert_data, &intermediates, server_name);
-        } else {
-            verifier.verify(
-                &end_entity.cert_data,
-                &intermediates,
-                server_name,
-                core.now(),
-            )?;
+            Answer::Later => {
+                core.request_verification(&end_entity.cert_data, &intermediates, server_name)
+            }
         }
         self.handshake.server_key = Some(EndEntityKey::from_certificate(&end_entity.cert_data)?);
         self.handshake.negotiated.peer_certificates = certificate

@@ -390,18 +390,4 @@ impl WaitSh {
     }
 }
 
-/// An illegal_parameter error with `reason`.
-pub(super) fn illegal(reason: &'static str) -> Error {
-    Error::PeerMisbehaved {
-        alert: AlertDescription::IllegalParameter,
-        reason,
-    }
-}
-
-/// An unexpected_message error with `reason`.
-pub(super) fn unexpected(reason: &'static str) -> Error {
-    Error::PeerMisbehaved {
-        alert: AlertDescription::UnexpectedMessage,
-        reason,
-    }
-}
+pub(super) use crate::error::{illegal_parameter as illegal, unexpected_message as unexpected};

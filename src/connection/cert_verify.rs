@@ -25,6 +25,7 @@ use x509_cert::Certificate as X509Certificate;
 use x509_cert::der::Decode;
 use x509_cert::der::oid::ObjectIdentifier;
 
+use crate::credentials::CertifiedKey;
 use crate::crypto::rsassa_pss_key;
 use crate::crypto::{CryptoError, CryptoProvider, HashOutput, Rng, SigningKey};
 use crate::error::Error;
@@ -187,9 +188,15 @@ pub fn verify_certificate_verify(
                 alert: AlertDescription::HandshakeFailure,
                 reason: "the crypto provider cannot verify this signature scheme",
             },
-            CryptoError::InvalidPeerKey | CryptoError::BadSignature => {
-                Error::Crypto(CryptoError::BadSignature)
-            }
+            // RFC 9846 §4.5.2: "If the verification fails, the receiver MUST terminate the
+            // handshake with a "decrypt_error" alert."
+            CryptoError::InvalidPeerKey | CryptoError::BadSignature => Error::PeerMisbehaved {
+                alert: AlertDescription::DecryptError,
+                reason: match signer {
+                    Signer::Server => "server CertificateVerify signature does not verify",
+                    Signer::Client => "client CertificateVerify signature does not verify",
+                },
+            },
             other => Error::Crypto(other),
         })
 }
@@ -237,6 +244,78 @@ pub fn sign_certificate_verify(
         algorithm: scheme,
         signature,
     })
+}
+
+/// Checks, once, when a config is built, that `certified`'s key belongs to its end-entity
+/// certificate: its chain is not empty, the certificate parses, one of the key's schemes
+/// fits the certificate's key and the provider verifies it, and a probe signature made with
+/// the key verifies with the certificate's public key. A key that signs later (in an HSM,
+/// [`SigningKey::defers`]) is only checked for its schemes. Returns what is wrong.
+pub(crate) fn check_certified_key(
+    provider: &dyn CryptoProvider,
+    certified: &CertifiedKey,
+) -> Result<(), &'static str> {
+    let end_entity = certified
+        .end_entity()
+        .ok_or("a certificate chain is empty")?;
+    let public = EndEntityKey::from_certificate(end_entity)
+        .map_err(|_| "an end-entity certificate does not parse")?;
+    let verifiable = provider.signature_schemes();
+    let scheme = certified
+        .key
+        .schemes()
+        .iter()
+        .copied()
+        .find(|s| public.fits(*s) && allowed_in_certificate_verify(*s) && verifiable.contains(s))
+        .ok_or("the key signs with no scheme that fits its certificate's key")?;
+    if certified.key.defers() {
+        return Ok(());
+    }
+    let probe = b"lucid-tls: does this key belong to its certificate?";
+    let signature = certified
+        .key
+        .sign(scheme, probe, &mut ProbeRng::new())
+        .map_err(|_| "the key cannot sign")?;
+    provider
+        .verify_signature(scheme, &public.public_key, probe, &signature)
+        .map_err(|_| "the private key does not match the end-entity certificate")
+}
+
+/// The randomness of the probe signature above (an RSA-PSS salt, RSA blinding): the OS
+/// RNG with `std`; without it, a SplitMix64 sequence (the probe signs a fixed public
+/// message and is thrown away, so its randomness protects nothing).
+struct ProbeRng {
+    #[cfg(not(feature = "std"))]
+    state: u64,
+}
+
+impl ProbeRng {
+    fn new() -> Self {
+        Self {
+            #[cfg(not(feature = "std"))]
+            state: 0x9e37_79b9_7f4a_7c15,
+        }
+    }
+}
+
+impl Rng for ProbeRng {
+    #[cfg(feature = "std")]
+    fn fill(&mut self, dest: &mut [u8]) -> Result<(), CryptoError> {
+        crate::os_rng::OsRng.fill(dest)
+    }
+
+    #[cfg(not(feature = "std"))]
+    fn fill(&mut self, dest: &mut [u8]) -> Result<(), CryptoError> {
+        for chunk in dest.chunks_mut(8) {
+            self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^= z >> 31;
+            chunk.copy_from_slice(&z.to_le_bytes()[..chunk.len()]);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -30,11 +30,12 @@ use crate::record::limits::RecordSizeLimit;
 use crate::record::nonce::TrafficKey;
 use crate::time::Time;
 use crate::trace::{Direction, Epoch, TraceEvent};
-use crate::wire::alert::{Alert, AlertDescription};
+use crate::wire::alert::Alert;
 use crate::wire::algorithms::CipherSuite;
 use crate::wire::codes::ContentType;
 use crate::wire::record::LEGACY_RECORD_VERSION;
 
+use super::buffers::CallerBuffers;
 use super::ccs::CcsWindow;
 use super::deferred::Pending;
 use super::event::{Event, Negotiated};
@@ -109,6 +110,8 @@ pub struct ConnectionCore {
     pub(super) pending: Option<Pending>,
     /// How many decisions were requested so far (the last request's id).
     pub(super) requests_made: u64,
+    /// Output handed out in pieces, plaintext kept for `read` (see `buffers.rs`).
+    pub(super) buffers: CallerBuffers,
 }
 
 impl ConnectionCore {
@@ -158,6 +161,7 @@ impl ConnectionCore {
             error: None,
             pending: None,
             requests_made: 0,
+            buffers: CallerBuffers::default(),
         }
     }
 
@@ -293,7 +297,8 @@ impl ConnectionCore {
     }
 
     /// Drops the record keys of both directions, the application traffic secrets, the
-    /// exporter secrets (each zeroizes its bytes on drop) and the tickets not yet polled.
+    /// exporter secrets (each zeroizes its bytes on drop) and the tickets not yet polled,
+    /// and zeroizes the plaintext kept for `read` (see `buffers.rs`).
     ///
     /// RFC 9846 §6: "Servers and clients MUST forget the secret values and keys established
     /// in failed connections, with the exception of the PSKs associated with session
@@ -307,6 +312,7 @@ impl ConnectionCore {
         self.joiner = HandshakeJoiner::new();
         self.events
             .retain(|event| !matches!(event, Event::NewSessionTicket(_)));
+        self.buffers.forget_plaintext();
     }
 
     /// Sends one alert record (RFC 9846 §6), reporting it as a trace and an event.
@@ -495,10 +501,4 @@ impl ConnectionCore {
     }
 }
 
-/// An unexpected_message error with `reason`.
-pub(crate) fn unexpected(reason: &'static str) -> Error {
-    Error::PeerMisbehaved {
-        alert: AlertDescription::UnexpectedMessage,
-        reason,
-    }
-}
+pub(crate) use crate::error::unexpected_message as unexpected;

@@ -10,8 +10,9 @@
 //! | server | the signature of its CertificateVerify     | `SigningKey`            | §4.5.2   |
 //! | client | the signature of its CertificateVerify     | `SigningKey`            | §4.5.2   |
 //!
-//! By default each answers at once, inside `feed`. A verifier or key whose `defers()`
-//! returns true answers later instead (the key lives in an HSM or a secure element, the
+//! By default each answers at once, inside `feed`. A verifier that answers
+//! [`Answer::Later`](crate::verify::Answer), or a key whose `defers()` returns true, answers
+//! later instead (the key lives in an HSM or a secure element, the
 //! chain is checked by another task): the connection then
 //!
 //! 1. queues [`Event::VerifyRequest`] or [`Event::SignRequest`], carrying a [`RequestId`],
@@ -64,23 +65,11 @@ use alloc::vec::Vec;
 use crate::error::Error;
 use crate::time::Time;
 use crate::trace::TraceEvent;
+pub use crate::verify::{RequestId, RequestKind};
 use crate::wire::algorithms::SignatureScheme;
 
 use super::core::ConnectionCore;
 use super::event::Event;
-
-/// Names one deferred decision of one connection (numbered from 1, per connection).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct RequestId(pub u64);
-
-/// The kind of decision a paused connection waits for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RequestKind {
-    /// A verdict on the peer's certificate chain.
-    Verification,
-    /// A CertificateVerify signature.
-    Signature,
-}
 
 /// "Is this chain acceptable?" Answer with `Connection::answer_verification`.
 #[derive(Clone, Debug, PartialEq, Eq)]

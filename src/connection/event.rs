@@ -11,7 +11,7 @@ use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
-use crate::client::Ticket;
+use super::ticket::Ticket;
 use crate::key_schedule::PskKind;
 use crate::trace::Direction;
 use crate::wire::alert::AlertDescription;
@@ -22,6 +22,7 @@ use super::deferred::{SignRequest, VerifyRequest};
 
 /// Something the application should know about. Take them with `poll_event()`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Event {
     /// The handshake finished; these are the parameters both sides agreed on.
     HandshakeComplete(Negotiated),

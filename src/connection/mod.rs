@@ -46,11 +46,13 @@ use crate::error::Error;
 use crate::time::Time;
 use crate::trace::TraceEvent;
 
+mod buffers;
 pub mod ccs;
 pub mod cert_verify;
 mod core;
 pub mod deferred;
 mod event;
+mod identity;
 #[cfg(any(feature = "std", feature = "embedded-io"))]
 mod io_seam;
 pub mod joiner;
@@ -59,12 +61,14 @@ mod receive;
 mod send;
 #[cfg(test)]
 mod tests;
+mod ticket;
 
 pub use self::core::ConnectionCore;
 pub use deferred::{RequestId, RequestKind, SignRequest, VerifyRequest};
 pub use event::{CertificateChain, Event, Negotiated};
 pub use post_handshake::MAX_KEY_UPDATES;
 pub use receive::{HandshakeInput, Input};
+pub use ticket::Ticket;
 
 /// A role's state machine: the enum of its RFC 9846 Appendix A states.
 ///
@@ -162,8 +166,11 @@ impl<S: StateMachine> Connection<S> {
                 break;
             }
         }
-        // An idle connection keeps no receive buffer (see `RecordDeframer`).
-        self.core.deframer.release_if_empty();
+        // An idle connection keeps no receive buffer (see `RecordDeframer`), unless it reads
+        // into its caller's buffers, where it keeps one to allocate nothing per record.
+        if !self.core.buffers.reader_enabled() {
+            self.core.deframer.release_if_empty();
+        }
         Ok(consumed)
     }
 

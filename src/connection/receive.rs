@@ -173,9 +173,11 @@ impl ConnectionCore {
                 return Err(unexpected("unprotected record after keys were installed"));
             }
         };
+        // The content is copied into a vector recycled from an earlier record.
+        let buffers = &mut self.buffers;
         let result = decrypter
             .decrypt_in_place(record.bytes)
-            .map(|plaintext| (plaintext.content_type, plaintext.fragment.to_vec()));
+            .map(|plaintext| (plaintext.content_type, buffers.copy_of(plaintext.fragment)));
         match result {
             Ok((content_type, content)) => {
                 // RFC 9846 §4.3.10: "Once a record is deprotected successfully, it is
@@ -202,7 +204,7 @@ impl ConnectionCore {
         Ok(())
     }
 
-    fn receive_alert(&mut self, content: &[u8]) -> Result<(), Error> {
+    pub(super) fn receive_alert(&mut self, content: &[u8]) -> Result<(), Error> {
         // RFC 9846 §5.1: "a record with an Alert type MUST contain exactly one message."
         let alert = Alert::decode(content)?;
         self.trace(|| TraceEvent::Alert {

@@ -92,17 +92,18 @@ impl ConnectionCore {
             None => MAX_PLAINTEXT_LEN,
         };
         // Zero-length content still makes one (application data) record.
-        let mut pieces: Vec<&[u8]> = content.chunks(max.max(1)).collect();
-        if pieces.is_empty() {
-            pieces.push(&[]);
-        }
+        let empty: &[u8] = &[];
+        let pieces = content
+            .chunks(max.max(1))
+            .chain(content.is_empty().then_some(empty));
+        let records = content.len().div_ceil(max.max(1)).max(1);
         // Room for every record at once: a large write must not regrow (and recopy) the
         // output queue record by record.
         let overhead = RecordEncrypter::record_len(0, 0);
         self.output.reserve(
             content
                 .len()
-                .saturating_add(pieces.len().saturating_mul(overhead)),
+                .saturating_add(records.saturating_mul(overhead)),
         );
         for piece in pieces {
             let start = self.output.len();
@@ -161,12 +162,18 @@ impl ConnectionCore {
     /// decision is pending: the flight being built is then held back, so that it goes out
     /// in the same records as it would without the pause.
     pub(super) fn take_output(&mut self) -> Vec<u8> {
+        self.flush_for_output();
+        self.drop_taken_output();
+        core::mem::take(&mut self.output)
+    }
+
+    /// Flushes the pending handshake messages into the output, unless paused.
+    pub(super) fn flush_for_output(&mut self) {
         if !self.is_paused()
             && let Err(err) = self.flush_handshake()
         {
             self.fail(err);
         }
-        core::mem::take(&mut self.output)
     }
 
     /// True if our records are protected under an application traffic key.

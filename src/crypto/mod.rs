@@ -69,7 +69,15 @@ pub enum CryptoError {
 
 impl core::fmt::Display for CryptoError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        core::fmt::Debug::fmt(self, f)
+        f.write_str(match self {
+            Self::AeadTagMismatch => "a record does not decrypt (its AEAD tag does not verify)",
+            Self::BadSignature => "a signature does not verify",
+            Self::InvalidPeerKey => "the peer's public key or key share is not a valid key",
+            Self::InvalidKey => "one of our keys could not be loaded",
+            Self::Unsupported => "the crypto provider does not implement this algorithm",
+            Self::BadLength => "an output length the algorithm cannot produce",
+            Self::RngFailure => "the random number generator failed",
+        })
     }
 }
 

@@ -151,7 +151,7 @@ impl RecordDeframer {
 }
 
 /// The checks a header allows before its body arrives.
-fn check_header(header: &RecordHeader) -> Result<(), Error> {
+pub(crate) fn check_header(header: &RecordHeader) -> Result<(), Error> {
     let length = usize::from(header.length);
     match header.content_type {
         // RFC 9846 §5.2: "An endpoint that receives a record from its peer with

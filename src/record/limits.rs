@@ -123,6 +123,16 @@ pub fn lowered_usage_limit(alg: AeadAlgorithm, max_records: Option<u64>) -> u64 
     max_records.map_or(aead_limit, |max| max.clamp(2, aead_limit))
 }
 
+/// The configuration rule for a `max_records_per_key` (both roles): it can only lower the
+/// limits of RFC 9846 §5.5 ([`lowered_usage_limit`] caps anything above them), and a key
+/// must protect at least 2 records. The problem, if the value breaks the rule.
+pub(crate) fn check_max_records_per_key(max_records: Option<u64>) -> Option<&'static str> {
+    match max_records {
+        Some(max) if max < 2 => Some("below 2 records"),
+        _ => None,
+    }
+}
+
 /// How many records before the key usage limit a sender starts asking for a key update.
 ///
 /// The KeyUpdate itself travels under the old key (RFC 9846 §4.7.3: "Both sender and

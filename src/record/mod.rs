@@ -23,7 +23,6 @@
 //! records.
 
 use crate::error::Error;
-use crate::wire::alert::AlertDescription;
 use crate::wire::codes::ContentType;
 
 pub mod decrypter;
@@ -80,16 +79,12 @@ pub(crate) fn content_rule(
     }
 }
 
-fn unexpected_message(reason: &'static str) -> Error {
-    Error::PeerMisbehaved {
-        alert: AlertDescription::UnexpectedMessage,
-        reason,
-    }
-}
+use crate::error::unexpected_message;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::alert::AlertDescription;
 
     const UNEXPECTED: Option<AlertDescription> = Some(AlertDescription::UnexpectedMessage);
 

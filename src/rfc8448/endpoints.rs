@@ -22,7 +22,7 @@ use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::client::{ClientAuth, ClientConfig, ClientConnection, Ticket};
+use crate::client::{ClientConfig, ClientConnection, Ticket};
 use crate::connection::Event;
 use crate::connection::cert_verify::EndEntityKey;
 use crate::crypto::rustcrypto::RustCryptoProvider;
@@ -371,10 +371,10 @@ fn client_auth() -> Result<Endpoints, SetupError> {
     let (client_chain, client_key) = replayed_key(&trace, "client")?;
     let client_certificate = client_chain.first().cloned().unwrap_or_default();
     let mut client = nss_client_config(&trace, false)?;
-    client.client_auth = vec![ClientAuth {
-        certificate_chain: client_chain,
-        key: client_key,
-    }];
+    client.client_auth = vec![crate::credentials::CertifiedKey::new(
+        client_chain,
+        client_key,
+    )];
     let client_rng = client_rng(&trace, &["x25519"])?;
 
     let (server, server_rng) = client_auth_server(&trace, client_certificate)?;

@@ -14,7 +14,9 @@ use spin::Mutex;
 
 use crate::crypto::Rng;
 use crate::error::Error;
-use crate::server::{ClientCertVerifier, CookieIssuer, TicketIssuer};
+use crate::server::{CookieIssuer, TicketIssuer};
+use crate::time::Time;
+use crate::verify::{Answer, ClientCertVerifier};
 use crate::wire::alert::AlertDescription;
 
 /// Issues queued ticket bytes, remembering the resumption state sealed under each.
@@ -77,8 +79,8 @@ impl CookieIssuer for RfcCookie {
 pub struct PinnedClientCertificate(pub Vec<u8>);
 
 impl ClientCertVerifier for PinnedClientCertificate {
-    fn verify(&self, end_entity: &[u8], _: &[&[u8]], _: u64) -> Result<(), Error> {
-        if end_entity == self.0.as_slice() {
+    fn verify(&self, end_entity: &[u8], _: &[&[u8]], _: Time) -> Answer {
+        Answer::Now(if end_entity == self.0.as_slice() {
             Ok(())
         } else {
             // RFC 9846 §6.2: bad_certificate: "A certificate was corrupt, contained
@@ -87,6 +89,6 @@ impl ClientCertVerifier for PinnedClientCertificate {
                 alert: AlertDescription::BadCertificate,
                 reason: "not the pinned client certificate",
             })
-        }
+        })
     }
 }

@@ -1,9 +1,10 @@
 //! [`ServerConfig`]: everything a server decides before it sees a ClientHello.
 //!
-//! A config is built once and shared by many connections (`Arc<ServerConfig>`). Its fields
-//! are public and documented one by one; [`ServerConfig::new`] fills in defaults a careful
-//! server would choose, and [`ServerConfig::validate`] (run by every new connection) refuses
-//! combinations RFC 9846 forbids.
+//! A config is built once and shared by many connections (`Arc<ServerConfig>`), usually with
+//! [`ServerConfig::builder`]. Its fields are public and documented one by one;
+//! [`ServerConfig::new`] fills in defaults a careful server would choose, and
+//! [`ServerConfig::validate`] (run once, by the builder's `build`) refuses combinations
+//! RFC 9846 forbids and keys that do not match their certificates.
 //!
 //! The config is detailed enough to reproduce, byte for byte, the flights of the NSS server
 //! that produced RFC 8448's traces: the order of extensions in ServerHello,
@@ -28,17 +29,20 @@
 //!   [`AntiReplay`] mechanism (RFC 9846 §8: servers "SHOULD provide that level of replay
 //!   safety"); there is no way to accept 0-RTT without one.
 
-use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 
+use crate::connection::cert_verify::check_certified_key;
+use crate::credentials::{CertifiedKey, ExternalPsk};
 use crate::crypto::{
     CryptoProvider, DEFAULT_CIPHER_SUITES, DEFAULT_GROUPS, DEFAULT_SIGNATURE_SCHEMES,
-    HashAlgorithm, Secret, SigningKey, keep_supported,
+    keep_supported,
 };
-use crate::error::Error;
+use crate::error::ConfigError;
 use crate::keylog::KeyLog;
+use crate::record::limits::check_max_records_per_key;
+use crate::verify::ClientCertVerifier;
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use crate::wire::codes::{ExtensionType, PskKeyExchangeMode};
 use crate::wire::extensions::Extension;
@@ -55,60 +59,6 @@ pub enum Preference {
     Server,
     /// The first entry of the client's list that the server supports.
     Client,
-}
-
-/// A certificate chain and the private key of its end-entity certificate.
-#[derive(Clone)]
-pub struct CertifiedKey {
-    /// DER certificates, end-entity first (RFC 9846 §4.5.1: "The sender's certificate MUST
-    /// come in the first CertificateEntry in the list").
-    pub chain: Vec<Vec<u8>>,
-    /// The end-entity certificate's private key, which signs CertificateVerify.
-    pub key: Arc<dyn SigningKey>,
-    /// The host names this chain serves, matched against the client's server_name
-    /// (ASCII case-insensitive; `*.example.com` matches one leftmost label). Empty: the
-    /// chain serves any name, and clients that send none.
-    pub server_names: Vec<String>,
-}
-
-impl core::fmt::Debug for CertifiedKey {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("CertifiedKey")
-            .field("chain_len", &self.chain.len())
-            .field("schemes", &self.key.schemes())
-            .field("server_names", &self.server_names)
-            .finish()
-    }
-}
-
-/// Checks a client's certificate chain (the signature of its CertificateVerify is always
-/// checked by the engine, with the end-entity certificate's public key).
-pub trait ClientCertVerifier: Send + Sync {
-    /// Accepts or rejects the chain the client sent, `end_entity` first; `now_ms` is the
-    /// caller's time in milliseconds since the UNIX epoch. Reject with
-    /// [`Error::PeerMisbehaved`] naming a certificate alert (RFC 9846 §6.2: bad_certificate,
-    /// unknown_ca, certificate_expired...).
-    fn verify(&self, end_entity: &[u8], intermediates: &[&[u8]], now_ms: u64) -> Result<(), Error>;
-
-    /// True if this verifier answers later: the connection then does not call
-    /// [`ClientCertVerifier::verify`] but pauses with `Event::VerifyRequest`, and the
-    /// caller answers with `Connection::answer_verification` (see
-    /// [`crate::connection::deferred`]). False (answer at once) by default.
-    fn defers(&self) -> bool {
-        false
-    }
-
-    /// The DER names of the CAs this verifier trusts, sent in the CertificateRequest's
-    /// certificate_authorities extension (RFC 9846 §4.3.4) when not empty.
-    fn acceptable_issuers(&self) -> Vec<Vec<u8>> {
-        Vec::new()
-    }
-
-    /// The signature schemes accepted in client certificates, sent in the
-    /// CertificateRequest's signature_algorithms_cert (RFC 9846 §4.3.3) when `Some`.
-    fn certificate_schemes(&self) -> Option<Vec<SignatureScheme>> {
-        None
-    }
 }
 
 /// Whether the server asks the client for a certificate (RFC 9846 §4.4.2).
@@ -213,20 +163,9 @@ impl core::fmt::Debug for EarlyDataConfig {
     }
 }
 
-/// A PSK provisioned outside TLS (RFC 9846 §4.3.11, "ext binder").
-#[derive(Clone, Debug)]
-pub struct ExternalPsk {
-    /// The identity the client names it by.
-    pub identity: Vec<u8>,
-    /// The key.
-    pub secret: Secret,
-    /// Its hash (RFC 9846 §4.3.11: "the Hash algorithm MUST be set when the PSK is
-    /// established or default to SHA-256"). Only suites with this hash can use it.
-    pub hash: HashAlgorithm,
-}
-
 /// What a server offers and how it chooses.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct ServerConfig {
     /// The cryptography.
     pub provider: Arc<dyn CryptoProvider>,
@@ -330,8 +269,8 @@ impl ServerConfig {
     /// A server with the given certificates and defaults: all three suites (AES-128-GCM
     /// first), X25519MLKEM768, X25519, SecP256r1MLKEM768 then P-256, server preference (a
     /// client listing a hybrid group without a share for it gets a HelloRetryRequest), no
-    /// client authentication, no tickets,
-    /// PSK modes `psk_dhe_ke` then `psk_ke`, no 0-RTT, no cookies, tracing on, no key log.
+    /// client authentication, no tickets, PSK modes `psk_dhe_ke` then `psk_ke`, no 0-RTT,
+    /// no cookies, no tracing, no key log.
     ///
     /// Of these suites, groups and schemes, only those the provider computes (a provider
     /// built without some algorithm families reports fewer).
@@ -361,7 +300,7 @@ impl ServerConfig {
             cookies: None,
             early_data: None,
             extension_order: NSS_EXTENSION_ORDER.to_vec(),
-            trace: true,
+            trace: false,
             keylog: None,
             max_records_per_key: None,
         }
@@ -380,50 +319,66 @@ impl ServerConfig {
         extensions
     }
 
-    /// Checks the rules a configuration must follow; every new connection runs it.
-    pub fn validate(&self) -> Result<(), Error> {
+    /// Checks the rules a configuration must follow, naming the field that breaks one.
+    /// [`ServerConfigBuilder::build`](super::ServerConfigBuilder::build) runs it.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let fail = |field, problem| {
+            Err(ConfigError {
+                config: "ServerConfig",
+                field,
+                problem,
+            })
+        };
         if self.cipher_suites.is_empty() {
-            return Err(Error::Misuse("ServerConfig: no cipher suites"));
+            return fail("cipher_suites", "no cipher suites");
         }
         let runnable = self.provider.cipher_suites();
         if self.cipher_suites.iter().any(|s| !runnable.contains(s)) {
-            return Err(Error::Misuse(
-                "ServerConfig: a cipher suite the provider cannot run",
-            ));
+            return fail("cipher_suites", "a cipher suite the provider cannot run");
         }
         if self.key_share_groups.is_empty() && self.external_psks.is_empty() {
-            return Err(Error::Misuse("ServerConfig: no key exchange groups"));
+            return fail("key_share_groups", "no key exchange groups");
         }
-        if self.certificates.iter().any(|c| c.chain.is_empty()) {
-            return Err(Error::Misuse("ServerConfig: a certificate chain is empty"));
+        let computable = self.provider.groups();
+        if self
+            .key_share_groups
+            .iter()
+            .any(|g| !computable.contains(g))
+        {
+            return fail("key_share_groups", "a group the provider cannot compute");
+        }
+        for certified in &self.certificates {
+            if let Err(problem) = check_certified_key(self.provider.as_ref(), certified) {
+                return fail("certificates", problem);
+            }
         }
         if let Some(limit) = self.record_size_limit {
             // RFC 8449 §4: a TLS 1.3 endpoint "MUST NOT send a value higher than the
             // protocol-defined maximum record size", and no value below 64.
             if !(64..=MAX_RECORD_SIZE_LIMIT).contains(&limit) {
-                return Err(Error::Misuse(
-                    "ServerConfig: record_size_limit outside 64..=16385",
-                ));
+                return fail("record_size_limit", "outside 64..=16385");
             }
         }
         if let Some(tickets) = &self.tickets {
             // RFC 9846 §4.7.1: "Servers MUST NOT use any value greater than 604800 seconds".
             if tickets.lifetime_secs > MAX_TICKET_LIFETIME {
-                return Err(Error::Misuse("ServerConfig: ticket lifetime over 7 days"));
+                return fail("tickets.lifetime_secs", "over 7 days (604800 s)");
             }
             if !(1..=8).contains(&tickets.nonce_len) {
-                return Err(Error::Misuse(
-                    "ServerConfig: ticket nonce_len outside 1..=8",
-                ));
+                return fail("tickets.nonce_len", "outside 1..=8");
             }
             // A u8 count of tickets always fits a counter of at least one byte, so nonces
             // never repeat (RFC 9846 §4.7.1: "unique across all tickets issued on this
             // connection").
         }
+        if let Some(problem) = check_max_records_per_key(self.max_records_per_key) {
+            return fail("max_records_per_key", problem);
+        }
+        if self.external_psks.iter().any(|p| p.hash().is_none()) {
+            return fail("external_psks", "an external PSK with an unknown suite");
+        }
         if self.early_data.is_some() && self.tickets.is_none() && self.external_psks.is_empty() {
-            return Err(Error::Misuse(
-                "ServerConfig: 0-RTT needs tickets or external PSKs",
-            ));
+            return fail("early_data", "0-RTT needs tickets or external PSKs");
         }
         Ok(())
     }

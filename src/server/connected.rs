@@ -10,7 +10,7 @@
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
-use crate::connection::{ConnectionCore, Event, HandshakeInput};
+use crate::connection::{ConnectionCore, HandshakeInput};
 use crate::error::Error;
 use crate::wire::handshake::HandshakeMessage;
 
@@ -55,7 +55,7 @@ impl Connected {
         core: &mut ConnectionCore,
         data: Vec<u8>,
     ) -> Result<ServerState, Error> {
-        core.push_event(Event::ApplicationData(data));
+        core.deliver_application_data(data);
         Ok(ServerState::Connected(self))
     }
 }

@@ -62,9 +62,9 @@ use crate::connection::{Connection, ConnectionCore, HandshakeInput, StateMachine
 use crate::crypto::Rng;
 use crate::error::Error;
 use crate::time::Time;
-use crate::wire::alert::AlertDescription;
 
 pub mod anti_replay;
+mod builder;
 pub mod config;
 mod connected;
 pub mod cookie;
@@ -87,10 +87,12 @@ mod wait_eoed;
 mod wait_finished;
 mod wait_flight2;
 
+pub use crate::credentials::{CertifiedKey, ExternalPsk};
+pub use crate::verify::ClientCertVerifier;
 pub use anti_replay::{AntiReplay, ReplayStore};
+pub use builder::ServerConfigBuilder;
 pub use config::{
-    CertifiedKey, ClientAuth, ClientCertVerifier, CookieConfig, EarlyDataConfig, ExternalPsk,
-    Preference, ServerConfig, TicketConfig,
+    ClientAuth, CookieConfig, EarlyDataConfig, Preference, ServerConfig, TicketConfig,
 };
 pub use connected::Connected;
 pub use cookie::{CookieIssuer, CookieState};
@@ -111,13 +113,13 @@ impl Connection<ServerState> {
     /// A server connection waiting for a ClientHello, drawing every random byte from `rng`
     /// in the order documented in the [module docs](self).
     ///
-    /// Fails with [`Error::Misuse`] if `config` breaks a rule ([`ServerConfig::validate`]).
+    /// The config is not checked again: [`ServerConfig::builder`] checked it once (a config
+    /// assembled field by field should be checked with [`ServerConfig::validate`]).
     pub fn new(
         config: Arc<ServerConfig>,
         rng: Box<dyn Rng + Send>,
         now: Time,
     ) -> Result<Self, Error> {
-        config.validate()?;
         let provider = config.provider.clone();
         let mut core = ConnectionCore::new(provider, rng, now, config.trace, config.keylog.clone());
         core.set_max_records_per_key(config.max_records_per_key);
@@ -223,11 +225,4 @@ impl StateMachine for ServerState {
     }
 }
 
-/// RFC 9846 §4: "A peer which receives a handshake message in an unexpected order MUST
-/// abort the handshake with an unexpected_message alert."
-pub(crate) fn unexpected_message(reason: &'static str) -> Error {
-    Error::PeerMisbehaved {
-        alert: AlertDescription::UnexpectedMessage,
-        reason,
-    }
-}
+pub(crate) use crate::error::unexpected_message;

@@ -390,7 +390,7 @@ fn send_certificate(
 /// accepts in certificates (RFC 9846 §4.3.3, signature_algorithms_cert) and the CAs it trusts
 /// (§4.3.4, certificate_authorities: "The "certificate_authorities" extension is used to
 /// indicate the certificate authorities (CAs) which an endpoint supports").
-fn certificate_request_hints(verifier: &dyn super::config::ClientCertVerifier) -> Vec<Extension> {
+fn certificate_request_hints(verifier: &dyn crate::verify::ClientCertVerifier) -> Vec<Extension> {
     let mut extensions = Vec::new();
     if let Some(schemes) = verifier.certificate_schemes() {
         extensions.push(Extension::SignatureAlgorithmsCert(SignatureSchemeList {

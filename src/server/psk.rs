@@ -132,7 +132,7 @@ fn find_psk(config: &ServerConfig, identity: &PskIdentity, now_ms: u64) -> Optio
     {
         return Some(KnownPsk {
             secret: external.secret.clone(),
-            hash: external.hash,
+            hash: external.hash()?,
             kind: PskKind::External,
             ticket: None,
         });

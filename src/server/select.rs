@@ -491,19 +491,7 @@ fn max_fragment_length(config: &ServerConfig, hello: &ClientHello) -> Option<Max
     }
 }
 
-/// An `illegal_parameter` error (RFC 9846 §6.2: "A field in the handshake was incorrect or
-/// inconsistent with other fields").
-pub(crate) fn illegal(reason: &'static str) -> Error {
-    Error::PeerMisbehaved {
-        alert: AlertDescription::IllegalParameter,
-        reason,
-    }
-}
-
-/// An [`Error::Incompatible`] with `alert`.
-pub(crate) fn incompatible(alert: AlertDescription, reason: &'static str) -> Error {
-    Error::Incompatible { alert, reason }
-}
+pub(crate) use crate::error::{illegal_parameter as illegal, incompatible};
 
 #[cfg(test)]
 #[path = "tests_select.rs"]

@@ -15,8 +15,9 @@ use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use crate::wire::client_hello::ClientHello;
 use crate::wire::handshake::HandshakeMessage;
 
-use super::config::{CertifiedKey, ServerConfig};
+use super::config::ServerConfig;
 use super::ticket::TicketIssuer;
+use crate::credentials::CertifiedKey;
 
 /// The text of `vectors/rfc8448/<trace>.txt`.
 fn trace_text(trace: &str) -> &'static str {

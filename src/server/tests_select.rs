@@ -6,9 +6,10 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::*;
+use crate::credentials::ExternalPsk;
 use crate::crypto::Secret;
 use crate::server::anti_replay::{AntiReplay, MemoryReplayStore};
-use crate::server::config::{EarlyDataConfig, ExternalPsk, TicketConfig};
+use crate::server::config::{EarlyDataConfig, TicketConfig};
 use crate::server::psk::{EarlyData, decide_early_data};
 use crate::server::test_support::{
     FixedTickets, nss_like_config, rfc_client_hello, rfc_value, rsa_like_certificate,
@@ -484,14 +485,14 @@ fn test_external_psk_and_psk_ke() {
     config.external_psks = vec![ExternalPsk {
         identity: rfc_ticket_bytes(),
         secret: rfc_ticket_state(0).psk,
-        hash: HashAlgorithm::Sha256,
+        cipher_suite: CipherSuite::TLS_AES_128_GCM_SHA256,
     }];
     assert_eq!(
         alert_of(decide(&config, &bytes, &hello, 0)),
         AlertDescription::DecryptError
     );
     // A SHA-384 PSK does not fit the SHA-256 suite: ignored, full handshake.
-    config.external_psks[0].hash = HashAlgorithm::Sha384;
+    config.external_psks[0].cipher_suite = CipherSuite::TLS_AES_256_GCM_SHA384;
     assert!(proceed(decide(&config, &bytes, &hello, 0)).psk.is_none());
     // The client allows only psk_dhe_ke; a server that only does psk_ke cannot use the PSK.
     let mut config = resumption_config(AntiReplay::SingleUseTickets(Arc::new(

@@ -23,6 +23,7 @@ use alloc::vec::Vec;
 
 use crate::connection::{ConnectionCore, HandshakeInput};
 use crate::error::Error;
+use crate::verify::Answer;
 use crate::wire::alert::AlertDescription;
 use crate::wire::handshake::HandshakeMessage;
 
@@ -98,12 +99,11 @@ impl WaitCert {
             .verifier()
             .ok_or(Error::Misuse("certificate requested without a verifier"))?;
         let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
-        if verifier.defers() {
+        match verifier.verify(end_entity, &intermediates, core.now()) {
+            Answer::Now(verdict) => verdict?,
             // The verdict comes later (`crate::connection::deferred`); until then nothing
             // after this Certificate is processed, so the CertificateVerify waits for it.
-            core.request_verification(end_entity, &intermediates, None);
-        } else {
-            verifier.verify(end_entity, &intermediates, core.now().as_unix_millis())?;
+            Answer::Later => core.request_verification(end_entity, &intermediates, None),
         }
         Ok(ServerState::WaitCv(WaitCv::new(flight, chain)))
     }

@@ -3,6 +3,11 @@
 //!
 //! Like [`crate::wire::codes`], these only *name* values; `Unknown` keeps anything else as
 //! received. Which of them this library can actually run is the crypto provider's answer.
+//! Their names (`Display`, `FromStr`) are in [`crate::wire::algorithm_names`].
+
+use super::algorithm_names::{
+    CIPHER_SUITE_NAMES, NAMED_GROUP_NAMES, SIGNATURE_SCHEME_NAMES, name_of,
+};
 
 /// RFC 9846 §B.4: the AEAD and hash pair a connection uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -47,16 +52,10 @@ impl CipherSuite {
         }
     }
 
-    /// The name the RFC gives this value.
+    /// The name the RFC gives this value ("unknown" for a value without one); the
+    /// names live in [`crate::wire::algorithm_names`].
     pub fn rfc_name(self) -> &'static str {
-        match self {
-            Self::TLS_AES_128_GCM_SHA256 => "TLS_AES_128_GCM_SHA256",
-            Self::TLS_AES_256_GCM_SHA384 => "TLS_AES_256_GCM_SHA384",
-            Self::TLS_CHACHA20_POLY1305_SHA256 => "TLS_CHACHA20_POLY1305_SHA256",
-            Self::TLS_AES_128_CCM_SHA256 => "TLS_AES_128_CCM_SHA256",
-            Self::TLS_AES_128_CCM_8_SHA256 => "TLS_AES_128_CCM_8_SHA256",
-            Self::Unknown(_) => "unknown",
-        }
+        name_of(CIPHER_SUITE_NAMES, self)
     }
 }
 
@@ -130,32 +129,10 @@ impl NamedGroup {
         }
     }
 
-    /// The name the RFC gives this value.
+    /// The name the RFC gives this value ("unknown" for a value without one); the
+    /// names live in [`crate::wire::algorithm_names`].
     pub fn rfc_name(self) -> &'static str {
-        match self {
-            Self::Secp256r1 => "secp256r1",
-            Self::Secp384r1 => "secp384r1",
-            Self::Secp521r1 => "secp521r1",
-            Self::X25519 => "x25519",
-            Self::X448 => "x448",
-            Self::Ffdhe2048 => "ffdhe2048",
-            Self::Ffdhe3072 => "ffdhe3072",
-            Self::Ffdhe4096 => "ffdhe4096",
-            Self::Ffdhe6144 => "ffdhe6144",
-            Self::Ffdhe8192 => "ffdhe8192",
-            Self::SecP256r1MlKem768 => "SecP256r1MLKEM768",
-            Self::X25519MlKem768 => "X25519MLKEM768",
-            Self::Unknown(_) => "unknown",
-        }
-    }
-
-    /// The group an IANA name stands for, in any letter case (`x25519`, `X25519MLKEM768`,
-    /// `secp256r1mlkem768`), or `None` for a name this table does not hold.
-    pub fn from_name(name: &str) -> Option<Self> {
-        NAMED_GROUPS
-            .iter()
-            .copied()
-            .find(|group| group.rfc_name().eq_ignore_ascii_case(name))
+        name_of(NAMED_GROUP_NAMES, self)
     }
 
     /// True for the post-quantum hybrid groups (RFC 10024), whose key shares are an ML-KEM
@@ -164,23 +141,6 @@ impl NamedGroup {
         matches!(self, Self::SecP256r1MlKem768 | Self::X25519MlKem768)
     }
 }
-
-/// Every group with a name in [`NamedGroup::rfc_name`], in code point order: the table
-/// [`NamedGroup::from_name`] reads.
-pub const NAMED_GROUPS: &[NamedGroup] = &[
-    NamedGroup::Secp256r1,
-    NamedGroup::Secp384r1,
-    NamedGroup::Secp521r1,
-    NamedGroup::X25519,
-    NamedGroup::X448,
-    NamedGroup::Ffdhe2048,
-    NamedGroup::Ffdhe3072,
-    NamedGroup::Ffdhe4096,
-    NamedGroup::Ffdhe6144,
-    NamedGroup::Ffdhe8192,
-    NamedGroup::SecP256r1MlKem768,
-    NamedGroup::X25519MlKem768,
-];
 
 /// RFC 9846 §4.3.3: a signature algorithm together with its hash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -268,27 +228,10 @@ impl SignatureScheme {
         }
     }
 
-    /// The name the RFC gives this value.
+    /// The name the RFC gives this value ("unknown" for a value without one); the
+    /// names live in [`crate::wire::algorithm_names`].
     pub fn rfc_name(self) -> &'static str {
-        match self {
-            Self::RsaPkcs1Sha256 => "rsa_pkcs1_sha256",
-            Self::RsaPkcs1Sha384 => "rsa_pkcs1_sha384",
-            Self::RsaPkcs1Sha512 => "rsa_pkcs1_sha512",
-            Self::EcdsaSecp256r1Sha256 => "ecdsa_secp256r1_sha256",
-            Self::EcdsaSecp384r1Sha384 => "ecdsa_secp384r1_sha384",
-            Self::EcdsaSecp521r1Sha512 => "ecdsa_secp521r1_sha512",
-            Self::RsaPssRsaeSha256 => "rsa_pss_rsae_sha256",
-            Self::RsaPssRsaeSha384 => "rsa_pss_rsae_sha384",
-            Self::RsaPssRsaeSha512 => "rsa_pss_rsae_sha512",
-            Self::Ed25519 => "ed25519",
-            Self::Ed448 => "ed448",
-            Self::RsaPssPssSha256 => "rsa_pss_pss_sha256",
-            Self::RsaPssPssSha384 => "rsa_pss_pss_sha384",
-            Self::RsaPssPssSha512 => "rsa_pss_pss_sha512",
-            Self::RsaPkcs1Sha1 => "rsa_pkcs1_sha1",
-            Self::EcdsaSha1 => "ecdsa_sha1",
-            Self::Unknown(_) => "unknown",
-        }
+        name_of(SIGNATURE_SCHEME_NAMES, self)
     }
 }
 
@@ -310,22 +253,10 @@ mod tests {
     }
 
     #[test]
-    fn test_group_names_any_case() {
-        for group in NAMED_GROUPS {
-            assert_eq!(NamedGroup::from_name(group.rfc_name()), Some(*group));
-            let upper = group.rfc_name().to_ascii_uppercase();
-            assert_eq!(NamedGroup::from_name(&upper), Some(*group));
-        }
-        assert_eq!(
-            NamedGroup::from_name("x25519mlkem768"),
-            Some(NamedGroup::X25519MlKem768)
-        );
-        assert_eq!(
-            NamedGroup::from_name("SECP256R1MLKEM768"),
-            Some(NamedGroup::SecP256r1MlKem768)
-        );
-        assert_eq!(NamedGroup::from_name("x25519-mlkem"), None);
+    fn test_hybrid_code_points() {
         assert_eq!(NamedGroup::X25519MlKem768.to_u16(), 0x11ec);
         assert_eq!(NamedGroup::from_u16(0x11eb), NamedGroup::SecP256r1MlKem768);
+        assert!(NamedGroup::X25519MlKem768.is_hybrid());
+        assert!(!NamedGroup::X25519.is_hybrid());
     }
 }

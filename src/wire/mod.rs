@@ -6,6 +6,7 @@
 //! *protocol* demands of a message in a given state is checked by the engines.
 
 pub mod alert;
+pub mod algorithm_names;
 pub mod algorithms;
 pub mod certificate;
 pub mod certificate_request;

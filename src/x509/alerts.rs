@@ -12,8 +12,11 @@
 //! | `unknown_ca`              | "the CA certificate could not be located or could not be matched with a known trust anchor" | no path to an anchor, the path too long to reach one, a distrusted key |
 //! | `certificate_unknown`     | "Some other (unspecified) issue arose in processing the certificate, rendering it unacceptable." | the name does not match, the revocation status cannot be established, webpki's work limits |
 //!
-//! Every failure becomes an [`Error::PeerMisbehaved`], except unsupported_certificate, which
-//! is an [`Error::Incompatible`] (the peer did nothing wrong; we do not share its choices).
+//! A certificate that is malformed or carries a signature that does not verify
+//! (bad_certificate) is an [`Error::PeerMisbehaved`]; unsupported_certificate is an
+//! [`Error::Incompatible`] (the peer did nothing wrong; we do not share its choices); every
+//! other failure is a decision of our own trust policy (an issuer not among our anchors, a
+//! certificate expired or revoked), an [`Error::CertificateRejected`].
 
 use crate::error::Error;
 use crate::wire::alert::AlertDescription;
@@ -196,7 +199,8 @@ pub fn to_error(error: &webpki::Error) -> Error {
     let (alert, reason) = alert_for(error);
     match alert {
         AlertDescription::UnsupportedCertificate => Error::Incompatible { alert, reason },
-        _ => Error::PeerMisbehaved { alert, reason },
+        AlertDescription::BadCertificate => Error::PeerMisbehaved { alert, reason },
+        _ => Error::CertificateRejected { alert, reason },
     }
 }
 

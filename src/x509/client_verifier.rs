@@ -1,7 +1,7 @@
 //! [`WebPkiClientVerifier`]: the server's full check of a client certificate chain (mutual
 //! TLS).
 //!
-//! It plugs into [`ClientAuth`](crate::server::ClientAuth) as a
+//! It plugs into a server's client-authentication policy as a
 //! [`ClientCertVerifier`], and validates the chain for clientAuth at the caller's time with
 //! the same [`CertificateValidator`] as the client side. Who the client *is* (its subject or
 //! subjectAltName) is not judged here: the application reads it from the validated chain,
@@ -17,8 +17,8 @@
 use alloc::vec::Vec;
 
 use crate::error::Error;
-use crate::server::ClientCertVerifier;
 use crate::time::Time;
+use crate::verify::{Answer, ClientCertVerifier};
 use crate::wire::algorithms::SignatureScheme;
 
 use super::validator::{CertificateValidator, Purpose, ValidatedPath};
@@ -65,9 +65,8 @@ impl WebPkiClientVerifier {
 }
 
 impl ClientCertVerifier for WebPkiClientVerifier {
-    fn verify(&self, end_entity: &[u8], intermediates: &[&[u8]], now_ms: u64) -> Result<(), Error> {
-        self.validate(end_entity, intermediates, Time::from_unix_millis(now_ms))
-            .map(|_| ())
+    fn verify(&self, end_entity: &[u8], intermediates: &[&[u8]], now: Time) -> Answer {
+        Answer::Now(self.validate(end_entity, intermediates, now).map(|_| ()))
     }
 
     /// The anchors' subject names (DER), for certificate_authorities.

@@ -17,6 +17,7 @@
 //! | [`chain_schemes`] | which schemes a chain is signed with (signature_algorithms_cert) |
 //! | [`server_verifier`] | [`WebPkiServerVerifier`]: the client's check of a server chain and name |
 //! | [`client_verifier`] | [`WebPkiClientVerifier`]: the server's check of a client chain |
+//! | [`identity`]    | [`PeerIdentity`]: a certificate's subject and subjectAltName, for the application |
 //!
 //! # What is checked
 //!
@@ -73,6 +74,7 @@ pub mod alerts;
 pub mod anchors;
 pub mod chain_schemes;
 pub mod client_verifier;
+pub mod identity;
 pub mod key_usage;
 pub mod names;
 pub mod revocation;
@@ -82,6 +84,7 @@ pub mod validator;
 
 pub use anchors::TrustAnchors;
 pub use client_verifier::WebPkiClientVerifier;
+pub use identity::PeerIdentity;
 pub use names::ReferenceIdentity;
 pub use revocation::{ExpiredCrl, Revocation, RevocationScope, UnknownStatus};
 pub use server_verifier::WebPkiServerVerifier;

@@ -60,7 +60,7 @@ pub fn check_name(end_entity: &[u8], identity: &ReferenceIdentity) -> Result<(),
         .map_err(|e| match e {
             // Name the kind of identity that failed, for the logs; the alert is the same.
             webpki::Error::CertNotValidForName(_) if identity.is_ip_address() => {
-                Error::PeerMisbehaved {
+                Error::CertificateRejected {
                     alert: AlertDescription::CertificateUnknown,
                     reason: "certificate has no iPAddress subjectAltName equal to the server's address",
                 }

@@ -13,17 +13,16 @@
 //! [`WebPkiServerVerifier::without_name_check`], for certificates that name no host at all,
 //! like RFC 8448's.
 //!
-//! [`WebPkiServerVerifier::into_client_config`] builds a client configuration around the
-//! verifier that also advertises, in signature_algorithms_cert, exactly the certificate
-//! signatures the verifier accepts (RFC 9846 §4.3.3), so that a server can pick a chain the
+//! Through [`ServerCertVerifier::certificate_schemes`] it tells the client which
+//! certificate signatures it accepts; `ClientConfig::builder` advertises them in
+//! signature_algorithms_cert (RFC 9846 §4.3.3), so that a server can pick a chain the
 //! client will take.
 
-use alloc::sync::Arc;
 use alloc::vec::Vec;
 
-use crate::client::{ClientConfig, ServerCertVerifier};
 use crate::error::Error;
 use crate::time::Time;
+use crate::verify::{Answer, ServerCertVerifier};
 use crate::wire::algorithms::SignatureScheme;
 
 use super::names::{self, ReferenceIdentity};
@@ -70,19 +69,6 @@ impl WebPkiServerVerifier {
         &self.validator
     }
 
-    /// A [`ClientConfig::new`] default that validates servers with this verifier and
-    /// advertises what it accepts: signature_algorithms_cert is sent when the certificate
-    /// signatures accepted differ from signature_algorithms (they do by default: certificates
-    /// may be signed with rsa_pkcs1_*, CertificateVerify may not).
-    pub fn into_client_config(self) -> ClientConfig {
-        let provider = self.validator.provider().clone();
-        let accepted = self.validator.signature_schemes().to_vec();
-        let mut config = ClientConfig::new(provider, Arc::new(self));
-        config.signature_schemes_cert =
-            signature_algorithms_cert(&config.signature_schemes, &accepted);
-        config
-    }
-
     /// Validates the chain and the name, and returns the path that validated.
     pub fn validate(
         &self,
@@ -119,9 +105,20 @@ impl ServerCertVerifier for WebPkiServerVerifier {
         intermediates: &[&[u8]],
         server_name: Option<&str>,
         now: Time,
-    ) -> Result<(), Error> {
-        self.validate(end_entity, intermediates, server_name, now)
-            .map(|_| ())
+    ) -> Answer {
+        Answer::Now(
+            self.validate(end_entity, intermediates, server_name, now)
+                .map(|_| ()),
+        )
+    }
+
+    /// The certificate signatures the validator accepts, for signature_algorithms_cert.
+    fn certificate_schemes(&self) -> Option<Vec<SignatureScheme>> {
+        Some(self.validator.signature_schemes().to_vec())
+    }
+
+    fn requires_server_name(&self) -> bool {
+        self.name_check == NameCheck::Required
     }
 }
 

@@ -17,6 +17,7 @@ use lucid_tls::connection::{SignRequest, VerifyRequest};
 use lucid_tls::crypto::SigningKey;
 use lucid_tls::os_rng::OsRng;
 use lucid_tls::server::ServerConfig;
+use lucid_tls::verify::Answer;
 use rustls::pki_types::ServerName;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -227,12 +228,15 @@ impl Decisions for OffTheExecutor {
                 answered.fetch_add(1, Ordering::SeqCst);
                 let intermediates: Vec<&[u8]> =
                     request.intermediates.iter().map(Vec::as_slice).collect();
-                verifier.verify(
+                match verifier.verify(
                     &request.end_entity,
                     &intermediates,
                     request.server_name.as_deref(),
                     request.now,
-                )
+                ) {
+                    Answer::Now(verdict) => verdict,
+                    Answer::Later => Err(Error::Misuse("the wrapped verifier deferred again")),
+                }
             })
             .await
             .unwrap_or(Err(Error::Misuse("the verifier panicked")))

@@ -1,40 +1,32 @@
 //! `Later`: wraps a verifier or signing key that answers at once and makes it answer later
-//! (`lucid_tls::connection::deferred`). The test then answers each request with what the
-//! wrapped verifier or key says.
+//! (`lucid_tls::connection::deferred`): a verifier answers `Answer::Later`. The test then
+//! answers each request with what the wrapped verifier or key says.
 
 use std::sync::Arc;
 
-use lucid_tls::Error;
-use lucid_tls::client::ServerCertVerifier;
 use lucid_tls::crypto::{CryptoError, Rng, SigningKey};
-use lucid_tls::server::ClientCertVerifier;
 use lucid_tls::time::Time;
+use lucid_tls::verify::{Answer, ClientCertVerifier, ServerCertVerifier};
 use lucid_tls::wire::algorithms::SignatureScheme;
 
 /// The wrapped verifier or key, deferring.
 pub struct Later<T: ?Sized>(pub Arc<T>);
 
 impl<V: ServerCertVerifier + ?Sized> ServerCertVerifier for Later<V> {
-    fn verify(&self, ee: &[u8], im: &[&[u8]], name: Option<&str>, now: Time) -> Result<(), Error> {
-        self.0.verify(ee, im, name, now)
-    }
-    fn defers(&self) -> bool {
-        true
+    fn verify(&self, _: &[u8], _: &[&[u8]], _: Option<&str>, _: Time) -> Answer {
+        Answer::Later
     }
 }
 
 impl<V: ClientCertVerifier + ?Sized> ClientCertVerifier for Later<V> {
-    fn verify(&self, ee: &[u8], im: &[&[u8]], now_ms: u64) -> Result<(), Error> {
-        self.0.verify(ee, im, now_ms)
+    fn verify(&self, _: &[u8], _: &[&[u8]], _: Time) -> Answer {
+        Answer::Later
     }
     fn acceptable_issuers(&self) -> Vec<Vec<u8>> {
         self.0.acceptable_issuers()
     }
     fn certificate_schemes(&self) -> Option<Vec<SignatureScheme>> {
         self.0.certificate_schemes()
-    }
-    fn defers(&self) -> bool {
-        true
     }
 }
 

@@ -73,9 +73,11 @@ pub fn client_config() -> ClientConfig {
     config
 }
 
-/// A default server config with the RFC's certificate.
+/// A default server config with the RFC's certificate, with tracing on.
 pub fn server_config() -> ServerConfig {
-    ServerConfig::new(Arc::new(RustCryptoProvider), vec![rfc_certified_key()])
+    let mut config = ServerConfig::new(Arc::new(RustCryptoProvider), vec![rfc_certified_key()]);
+    config.trace = true;
+    config
 }
 
 /// A server with tickets (`count` per connection, an hour long) and single-use-ticket

@@ -5,7 +5,7 @@
 //! keys where it is encrypted) and asserts the alert the client puts on the wire.
 
 use lucid_tls::client::{ClientConfig, ExternalPsk, Ticket};
-use lucid_tls::crypto::{HashAlgorithm, Secret};
+use lucid_tls::crypto::Secret;
 use lucid_tls::pair::{Flight, Pair, Side, split_records};
 use lucid_tls::server::ServerConfig;
 use lucid_tls::trace::Epoch;
@@ -174,10 +174,10 @@ fn client_refuses_early_data_accepted_for_a_psk_other_than_the_first() {
         cipher_suite: CipherSuite::TLS_AES_128_GCM_SHA256,
     }];
     let mut server = server_config();
-    server.external_psks = vec![lucid_tls::server::ExternalPsk {
+    server.external_psks = vec![ExternalPsk {
         identity: b"second".to_vec(),
         secret: Secret::new(&[0x21; 32]),
-        hash: HashAlgorithm::Sha256,
+        cipher_suite: CipherSuite::TLS_AES_128_GCM_SHA256,
     }];
     let mut pair = connect(client, server, Some(issued), 34);
     let hello_flight = pair.step_from(Side::Client);
@@ -341,8 +341,8 @@ fn certificate_request(
 struct AnyClient;
 
 impl lucid_tls::server::ClientCertVerifier for AnyClient {
-    fn verify(&self, _: &[u8], _: &[&[u8]], _: u64) -> Result<(), lucid_tls::Error> {
-        Ok(())
+    fn verify(&self, _: &[u8], _: &[&[u8]], _: lucid_tls::time::Time) -> lucid_tls::verify::Answer {
+        lucid_tls::verify::Answer::Now(Ok(()))
     }
 }
 

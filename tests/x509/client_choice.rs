@@ -31,12 +31,11 @@ impl TwoClients {
 
 /// The client certificates `leaves` (each a one-certificate chain) with their keys, in
 /// this order of preference.
-fn holding(leaves: [&Cert; 2]) -> Vec<client::ClientAuth> {
+fn holding(leaves: [&Cert; 2]) -> Vec<lucid_tls::CertifiedKey> {
     leaves
         .into_iter()
-        .map(|leaf| client::ClientAuth {
-            certificate_chain: vec![leaf.der.clone()],
-            key: certified_key(&[leaf]).key,
+        .map(|leaf| {
+            lucid_tls::CertifiedKey::new(vec![leaf.der.clone()], certified_key(&[leaf]).key)
         })
         .collect()
 }
@@ -114,9 +113,11 @@ struct CertSchemes {
     schemes: Vec<SignatureScheme>,
 }
 
+use lucid_tls::verify::Answer;
+
 impl lucid_tls::server::ClientCertVerifier for CertSchemes {
-    fn verify(&self, ee: &[u8], im: &[&[u8]], now_ms: u64) -> Result<(), Error> {
-        self.inner.verify(ee, im, now_ms)
+    fn verify(&self, ee: &[u8], im: &[&[u8]], now: lucid_tls::time::Time) -> Answer {
+        self.inner.verify(ee, im, now)
     }
     fn acceptable_issuers(&self) -> Vec<Vec<u8>> {
         self.inner.acceptable_issuers()

@@ -6,10 +6,10 @@
 use std::sync::Arc;
 
 use lucid_tls::Error;
-use lucid_tls::client::{ClientConnection, ServerCertVerifier};
+use lucid_tls::client::ClientConnection;
 use lucid_tls::connection::{Event, RequestId, RequestKind, SignRequest, VerifyRequest};
 use lucid_tls::crypto::{CryptoError, SigningKey};
-use lucid_tls::server::{ClientAuth, ClientCertVerifier, ServerConnection};
+use lucid_tls::server::{ClientAuth, ServerConnection};
 use lucid_tls::wire::alert::AlertDescription;
 
 use super::common::later::Later;
@@ -71,10 +71,12 @@ impl Answers {
         if client {
             let name = request.server_name.as_deref();
             self.server_verifier
-                .verify(&request.end_entity, &im, name, request.now)
+                .validate(&request.end_entity, &im, name, request.now)
+                .map(|_| ())
         } else {
             self.client_verifier
-                .verify(&request.end_entity, &im, request.now.as_unix_millis())
+                .validate(&request.end_entity, &im, request.now)
+                .map(|_| ())
         }
     }
 
@@ -170,10 +172,10 @@ fn paused_handshake_with(plan: Plan, pkis: &Pkis) -> Paused {
     if plan.client_signs_later {
         client_key = Arc::new(Later(client_key));
     }
-    client.client_auth = vec![client::ClientAuth {
-        certificate_chain: client_certified.chain.clone(),
-        key: client_key,
-    }];
+    client.client_auth = vec![lucid_tls::CertifiedKey::new(
+        client_certified.chain.clone(),
+        client_key,
+    )];
     if plan.server_signs_later {
         server_certified.key = Arc::new(Later(server_certified.key.clone()));
     }
@@ -253,6 +255,8 @@ fn paused_handshake_with(plan: Plan, pkis: &Pkis) -> Paused {
     server_events.extend(poll_all(&mut s));
     Paused {
         outcome: Outcome {
+            client_peer: c.peer_identity(),
+            server_peer: s.peer_identity(),
             client: client_result,
             server: server_result,
             client_events,

@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use lucid_tls::client::{self, ClientConfig};
+use lucid_tls::client::ClientConfig;
 use lucid_tls::crypto::CryptoProvider;
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::server::{ClientAuth, ServerConfig};
@@ -223,10 +223,10 @@ fn assert_scheme_misfit(result: &Result<(), lucid_tls::Error>) {
 fn pss_mutual(client_key: &[u8], client_auth_schemes: &[SignatureScheme]) -> Outcome {
     let mut client = pss_client(&[SignatureScheme::RsaPssPssSha256]);
     let key = RustCryptoProvider.load_signing_key(client_key).unwrap();
-    client.client_auth = vec![client::ClientAuth {
-        certificate_chain: vec![PSS_CLIENT.to_vec()],
-        key: Arc::from(key),
-    }];
+    client.client_auth = vec![lucid_tls::CertifiedKey::new(
+        vec![PSS_CLIENT.to_vec()],
+        Arc::from(key),
+    )];
     let mut server = server_with(&[PSS_SERVER], PSS_SERVER_KEY);
     let verifier = Arc::new(WebPkiClientVerifier::new(pss_validator()));
     server.client_auth = ClientAuth::Required(verifier);
