@@ -9,7 +9,7 @@
 //! | 3 | `verify`, `x509`, `credentials`, `trace`, `explain` |
 //! | 4 | `connection` |
 //! | 5 | `client`, `server` |
-//! | 6 | adapters and tools: `stream`, `pair` |
+//! | 6 | adapters and tools: `adapters` (tokio, embedded-io), `stream`, `pair` |
 //! | 7 | the teaching kit: `rfc8448` |
 //!
 //! A reference is `crate::module` in code (comments and doc links do not count), outside
@@ -39,6 +39,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("connection", 40),
     ("client", 50),
     ("server", 50),
+    ("adapters", 60),
     ("stream", 60),
     ("pair", 60),
     ("rfc8448", 70),
