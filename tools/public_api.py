@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The public API of lucid-tls as a sorted list of item paths, from rustdoc's JSON output.
 
-    cargo +nightly rustdoc --lib -- -Z unstable-options --output-format json
+    cargo +nightly rustdoc --lib --features rfc8448,tokio,embedded-io,embedded-io-async,ring-provider \
+        -- -Z unstable-options --output-format json
     python3 tools/public_api.py target/doc/lucid_tls.json > docs/public-api.txt
 
 Each line is a kind and a path: every public module, type, trait, function, constant and
