@@ -20,7 +20,7 @@ use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use lucid_tls::client::{ClientAuth, ClientConfig, ClientConnection, ClientHelloPadding, Ticket};
+use lucid_tls::client::{ClientConfig, ClientConnection, ClientHelloPadding, Ticket};
 use lucid_tls::connection::Event;
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::crypto::{CryptoProvider, Rng};
@@ -212,10 +212,10 @@ fn client_config(
         config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     }
     if o.mtls {
-        config.client_auth = vec![ClientAuth {
-            certificate_chain: certified.chain.clone(),
-            key: certified.key.clone(),
-        }];
+        config.client_auth = vec![lucid_tls::credentials::CertifiedKey::new(
+            certified.chain.clone(),
+            certified.key.clone(),
+        )];
     }
     Ok(config)
 }

@@ -271,6 +271,27 @@ impl<'t> Report<'t> {
             TraceEvent::ChangeCipherSpec { direction: d } => {
                 json!({ "kind": "ccs", "dir": direction(*d) })
             }
+            TraceEvent::KeyExchangeCompleted {
+                group,
+                shared_secret,
+                parts,
+                ..
+            } => {
+                // RFC 9846 §7.4 (and RFC 10024 for a hybrid group: its parts' secrets, joined).
+                let mut text = format!(
+                    "key exchange in {} complete: shared secret {}",
+                    explain::group(*group),
+                    hex(shared_secret.as_bytes())
+                );
+                for part in parts {
+                    text.push_str(&format!(
+                        "; {} part: secret {}",
+                        part.name,
+                        hex(part.secret.as_bytes())
+                    ));
+                }
+                json!({ "kind": "kex", "text": text })
+            }
             TraceEvent::DecisionRequested { kind, .. } => {
                 json!({ "kind": "decision", "text": format!("asks its caller: {kind:?}") })
             }
