@@ -32,9 +32,25 @@ impl RfcTickets {
         }
     }
 
+    /// An independent copy: the same tickets left to issue and the same ones remembered.
+    pub fn fork(&self) -> Self {
+        Self {
+            to_issue: Mutex::new(copy_of(&self.to_issue)),
+            issued: Mutex::new(copy_of(&self.issued)),
+        }
+    }
+
     /// How many tickets were issued.
     pub fn issued(&self) -> usize {
         self.issued.lock().map_or(0, |issued| issued.len())
+    }
+}
+
+/// A copy of what `mutex` holds (a panic while it was held cannot leave it half-updated).
+fn copy_of<T: Clone>(mutex: &Mutex<T>) -> T {
+    match mutex.lock() {
+        Ok(value) => value.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
     }
 }
 
