@@ -10,6 +10,7 @@ tool prefixes each RFC 8448 value with the selector that makes sense for it:
 - record_layer: each trace's server records, concatenated (selector = split size);
 - client_engine / server_engine: the records each engine would receive in each trace
   (selector: trace index in the low nibble, input split size in the high one);
+- differential_client_hello: every ClientHello of every trace, as it is (no selector);
 - x509_validate: certificate chains, each certificate with a 2-byte length, under every
   check selector: the certificates of RFC 8448's Certificate messages, and the chains of
   the fixture PKI in fuzz/fixtures/ (tools/make_fuzz_pki.sh): server and client leaves with
@@ -123,6 +124,9 @@ def main():
                         ctx, exts = extension_list(value)
                         write(out, "extensions", bytes([ctx]) + exts)
                         count += 1
+                if heading.endswith("handshake message") and value and value[0] == 1:
+                    write(out, "differential_client_hello", value)
+                    count += 1
                 if heading.endswith("handshake message") and value and value[0] == 11:
                     chains.append(certificates(value))
                 if label == "complete record":

@@ -13,10 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, bytes)) = data.split_first() else {
         return;
     };
-    let Some((endpoints, split)) = engine::endpoints(selector) else {
-        return;
-    };
-    let now = endpoints.now;
-    let mut client = endpoints.client;
-    engine::drive(&mut client, now, bytes, split);
+    let (setup, split) = engine::setup(selector);
+    let (mut client, _rng) = setup.start_client().expect("a ready setup starts");
+    engine::drive(&mut client, setup.now, bytes, split);
 });

@@ -13,10 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, bytes)) = data.split_first() else {
         return;
     };
-    let Some((endpoints, split)) = engine::endpoints(selector) else {
-        return;
-    };
-    let now = endpoints.now;
-    let mut server = endpoints.server;
-    engine::drive(&mut server, now, bytes, split);
+    let (setup, split) = engine::setup(selector);
+    let (mut server, _rng) = setup.start_server().expect("a ready setup starts");
+    engine::drive(&mut server, setup.now, bytes, split);
 });

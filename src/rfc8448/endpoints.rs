@@ -15,6 +15,12 @@
 //! RFC 8448 §6 does not publish the endpoints' private keys. There, each side signs with a
 //! [`ReplaySigner`], which returns the RFC's signature only if it verifies over the content
 //! the engine asked it to sign.
+//!
+//! Setting a trace up costs milliseconds (parsing its text, loading §2's RSA key, reading
+//! the RSA-PSS salts back out of the RFC's signatures, and for §4 running all of §3).
+//! [`Setup`] does that once; [`Setup::start`] then starts fresh endpoints as often as
+//! needed, cheaply (the engine fuzz targets start one pair per input). [`Endpoints::new`]
+//! is both steps at once.
 
 use alloc::boxed::Box;
 use alloc::format;
@@ -67,6 +73,36 @@ pub struct Endpoints {
 }
 
 impl Endpoints {
+    /// Sets up trace `name` and starts its endpoints.
+    pub fn new(name: TraceName) -> Result<Self, SetupError> {
+        Setup::new(name)?.start()
+    }
+}
+
+/// A trace's two configurations and randomness, before any connection starts: built once,
+/// started any number of times. Each start gets its own copy of everything a connection
+/// changes (the replayed randomness, the RFC ticket issuer's queue, the anti-replay store),
+/// so every start behaves exactly like the first.
+pub struct Setup {
+    /// The trace's values.
+    pub trace: Trace,
+    /// The client's configuration.
+    pub client_config: Arc<ClientConfig>,
+    /// The server's configuration, with the stateful parts [`Setup::start_server`] renews.
+    server_config: ServerConfig,
+    /// The ticket issuer in `server_config`, if it has one, as set up.
+    tickets: Option<Arc<RfcTickets>>,
+    /// The client's randomness, never drawn from: each start draws from a copy.
+    client_rng: ReplayRng,
+    /// The server's randomness, never drawn from.
+    server_rng: ReplayRng,
+    /// The time both sides see.
+    pub now: Time,
+    /// §4 only: the ticket the client resumes with (received in §3).
+    pub ticket: Option<Ticket>,
+}
+
+impl Setup {
     /// Sets up trace `name`.
     pub fn new(name: TraceName) -> Result<Self, SetupError> {
         match name {
@@ -77,7 +113,68 @@ impl Endpoints {
             TraceName::Compat => compat(),
         }
     }
+
+    /// Starts the trace's client and server.
+    pub fn start(&self) -> Result<Endpoints, SetupError> {
+        let issuer = self.tickets.as_ref().map(|t| Arc::new(t.fork()));
+        self.start_with_issuer(issuer)
+    }
+
+    /// Starts the client and a server whose ticket issuer is this setup's own, not a copy:
+    /// §4 resumes with what §3's server issued.
+    fn start_sharing_issuer(&self) -> Result<Endpoints, SetupError> {
+        self.start_with_issuer(self.tickets.clone())
+    }
+
+    fn start_with_issuer(&self, issuer: Option<Arc<RfcTickets>>) -> Result<Endpoints, SetupError> {
+        let (client, client_rng) = self.start_client()?;
+        let (server, server_rng) = self.server_with_issuer(issuer)?;
+        Ok(Endpoints {
+            trace: self.trace.clone(),
+            client,
+            server,
+            client_rng,
+            server_rng,
+            now: self.now,
+            ticket: self.ticket.clone(),
+        })
+    }
+
+    /// Starts the client alone (its ClientHello queued), with its own copy of the
+    /// randomness, which it returns too.
+    pub fn start_client(&self) -> Result<(ClientConnection, ReplayRng), SetupError> {
+        let rng = self.client_rng.fork();
+        let config = self.client_config.clone();
+        let client = start_client(&self.trace, config, &rng, self.ticket.clone(), self.now)?;
+        Ok((client, rng))
+    }
+
+    /// Starts the server alone, with its own copy of the randomness, which it returns too.
+    pub fn start_server(&self) -> Result<(ServerConnection, ReplayRng), SetupError> {
+        let issuer = self.tickets.as_ref().map(|t| Arc::new(t.fork()));
+        self.server_with_issuer(issuer)
+    }
+
+    fn server_with_issuer(
+        &self,
+        issuer: Option<Arc<RfcTickets>>,
+    ) -> Result<(ServerConnection, ReplayRng), SetupError> {
+        let mut config = self.server_config.clone();
+        if let (Some(tickets), Some(issuer)) = (config.tickets.as_mut(), issuer) {
+            tickets.issuer = issuer;
+        }
+        if let Some(early) = config.early_data.as_mut() {
+            let store = Arc::new(MemoryReplayStore::new(0, REPLAY_STORE_CAPACITY));
+            early.anti_replay = AntiReplay::ClientHelloRecording(store);
+        }
+        let rng = self.server_rng.fork();
+        let server = ServerConnection::new(Arc::new(config), Box::new(rng.clone()), self.now)?;
+        Ok((server, rng))
+    }
 }
+
+/// How many ClientHellos a server's anti-replay store records (a fresh store per start).
+const REPLAY_STORE_CAPACITY: usize = 64;
 
 // ----- Reading the trace ------------------------------------------------------------------
 
@@ -174,12 +271,11 @@ fn server_rng(trace: &Trace, group: &str, rsa: bool) -> Result<ReplayRng, SetupE
 /// Starts the client: it sends its ClientHello right away.
 fn start_client(
     trace: &Trace,
-    config: ClientConfig,
+    config: Arc<ClientConfig>,
     rng: &ReplayRng,
     ticket: Option<Ticket>,
     now: Time,
 ) -> Result<ClientConnection, SetupError> {
-    let config = Arc::new(config);
     let boxed = Box::new(rng.clone());
     let started = match ticket {
         Some(ticket) => ClientConnection::resume(config, Some("server"), ticket, boxed, now),
@@ -191,29 +287,29 @@ fn start_client(
     })
 }
 
-/// The endpoints of a trace without resumption.
-fn endpoints(
+/// The setup of a trace without resumption; `tickets` is the server's ticket issuer.
+fn setup(
     trace: Trace,
     (client, client_rng): (ClientConfig, ReplayRng),
     (server, server_rng): (ServerConfig, ReplayRng),
-) -> Result<Endpoints, SetupError> {
-    let client = start_client(&trace, client, &client_rng, None, NOW)?;
-    let server = ServerConnection::new(Arc::new(server), Box::new(server_rng.clone()), NOW)?;
-    Ok(Endpoints {
+    tickets: Option<Arc<RfcTickets>>,
+) -> Setup {
+    Setup {
         trace,
-        client,
-        server,
+        client_config: Arc::new(client),
+        server_config: server,
+        tickets,
         client_rng,
         server_rng,
         now: NOW,
         ticket: None,
-    })
+    }
 }
 
 // ----- Per trace ------------------------------------------------------------------------
 
 /// §3, and the server's ticket issuer (§4 resumes with what it issued).
-fn simple() -> Result<(Endpoints, Arc<RfcTickets>), SetupError> {
+fn simple() -> Result<(Setup, Arc<RfcTickets>), SetupError> {
     let trace = vectors::load("simple")?;
     let client = nss_client_config(&trace, true)?;
     let client_rng = client_rng(&trace, &["x25519"])?;
@@ -234,15 +330,22 @@ fn simple() -> Result<(Endpoints, Arc<RfcTickets>), SetupError> {
         "NewSessionTicket.ticket_age_add",
         &ticket.ticket_age_add.to_be_bytes(),
     );
-    let endpoints = endpoints(trace, (client, client_rng), (server, server_rng))?;
-    Ok((endpoints, tickets))
+    let setup = setup(
+        trace,
+        (client, client_rng),
+        (server, server_rng),
+        Some(tickets.clone()),
+    );
+    Ok((setup, tickets))
 }
 
 /// §4: runs §3 for its ticket, then resumes with it.
-fn resumed() -> Result<Endpoints, SetupError> {
+fn resumed() -> Result<Setup, SetupError> {
     let (first, tickets) = simple()?;
     let simple = first.trace.clone();
-    let mut first = Rfc8448Handshake::from_endpoints(TraceName::Simple, first);
+    // The issuer `tickets` is the one this run's server issues through.
+    let mut first =
+        Rfc8448Handshake::from_endpoints(TraceName::Simple, first.start_sharing_issuer()?);
     let ticket = first
         .run()?
         .into_iter()
@@ -271,26 +374,21 @@ fn resumed() -> Result<Endpoints, SetupError> {
     let now = ticket.received_at.plus_millis(u64::from(age));
 
     // §4 shows no certificate: the client trusts §3's, as the original connection did.
-    let mut config = nss_client_config(&simple, false)?;
-    config.enable_early_data = true;
+    let mut config_client = nss_client_config(&simple, false)?;
+    config_client.enable_early_data = true;
     let client_rng = client_rng(&trace, &["x25519"])?;
-    let client = start_client(&trace, config, &client_rng, Some(ticket.clone()), now)?;
 
-    let mut config = nss_server_config(rsa_certified_key(&simple)?, tickets);
-    // §4's server sends no NewSessionTicket.
+    // It opens the ticket with what §3's issuer remembers; it sends no NewSessionTicket.
+    let mut config = nss_server_config(rsa_certified_key(&simple)?, tickets.clone());
     if let Some(tickets) = config.tickets.as_mut() {
         tickets.count = 0;
     }
-    if let Some(early) = config.early_data.as_mut() {
-        let store = Arc::new(MemoryReplayStore::new(0, 8));
-        early.anti_replay = AntiReplay::ClientHelloRecording(store);
-    }
     let server_rng = server_rng(&trace, "x25519", false)?;
-    let server = ServerConnection::new(Arc::new(config), Box::new(server_rng.clone()), now)?;
-    Ok(Endpoints {
+    Ok(Setup {
         trace,
-        client,
-        server,
+        client_config: Arc::new(config_client),
+        server_config: config,
+        tickets: Some(tickets),
         client_rng,
         server_rng,
         now,
@@ -299,7 +397,7 @@ fn resumed() -> Result<Endpoints, SetupError> {
 }
 
 /// §5: the server asks for P-256 with a HelloRetryRequest carrying a cookie.
-fn hrr() -> Result<Endpoints, SetupError> {
+fn hrr() -> Result<Setup, SetupError> {
     let trace = vectors::load("hrr")?;
     let mut client = nss_client_config(&trace, false)?;
     client.supported_groups = vec![
@@ -333,7 +431,12 @@ fn hrr() -> Result<Endpoints, SetupError> {
     server.tickets = None;
     server.early_data = None;
     let server_rng = server_rng(&trace, "P-256", true)?;
-    endpoints(trace, (client, client_rng), (server, server_rng))
+    Ok(setup(
+        trace,
+        (client, client_rng),
+        (server, server_rng),
+        None,
+    ))
 }
 
 /// `actor`'s certificate chain in `trace`, and a signer that replays the RFC's
@@ -366,7 +469,7 @@ pub fn replayed_key(
 }
 
 /// §6: the server asks for the client's certificate. Neither private key is published.
-fn client_auth() -> Result<Endpoints, SetupError> {
+fn client_auth() -> Result<Setup, SetupError> {
     let trace = vectors::load("client_auth")?;
     let (client_chain, client_key) = replayed_key(&trace, "client")?;
     let client_certificate = client_chain.first().cloned().unwrap_or_default();
@@ -378,7 +481,12 @@ fn client_auth() -> Result<Endpoints, SetupError> {
     let client_rng = client_rng(&trace, &["x25519"])?;
 
     let (server, server_rng) = client_auth_server(&trace, client_certificate)?;
-    endpoints(trace, (client, client_rng), (server, server_rng))
+    Ok(setup(
+        trace,
+        (client, client_rng),
+        (server, server_rng),
+        None,
+    ))
 }
 
 /// §6's server (its config and its randomness): an ECDSA certificate whose signature is
@@ -410,7 +518,7 @@ pub fn client_auth_server(
 }
 
 /// §7: middlebox compatibility mode.
-fn compat() -> Result<Endpoints, SetupError> {
+fn compat() -> Result<Setup, SetupError> {
     let trace = vectors::load("compat")?;
     let hello = value(&trace, "client", "construct a ClientHello", "ClientHello")?;
     // The session id follows the random and its one-byte length; it is drawn first.
@@ -427,5 +535,32 @@ fn compat() -> Result<Endpoints, SetupError> {
     server.tickets = None;
     server.early_data = None;
     let server_rng = server_rng(&trace, "x25519", true)?;
-    endpoints(trace, (client, client_rng), (server, server_rng))
+    Ok(setup(
+        trace,
+        (client, client_rng),
+        (server, server_rng),
+        None,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_every_start_of_a_setup_replays_the_whole_trace() {
+        for name in TraceName::ALL {
+            let setup = Setup::new(name).unwrap();
+            for start in 0..2 {
+                let endpoints = setup.start().unwrap();
+                let flights = Rfc8448Handshake::from_endpoints(name, endpoints)
+                    .run()
+                    .unwrap();
+                assert!(
+                    flights.iter().all(|f| f.all_match()),
+                    "{name:?}, start {start}: a record differs from the RFC's"
+                );
+            }
+        }
+    }
 }

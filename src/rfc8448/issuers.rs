@@ -35,6 +35,14 @@ impl RfcTickets {
         }
     }
 
+    /// An independent copy: the same tickets left to issue and the same ones remembered.
+    pub fn fork(&self) -> Self {
+        Self {
+            to_issue: Mutex::new(self.to_issue.lock().clone()),
+            issued: Mutex::new(self.issued.lock().clone()),
+        }
+    }
+
     /// How many tickets were issued.
     pub fn issued(&self) -> usize {
         self.issued.lock().len()

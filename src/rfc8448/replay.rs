@@ -32,7 +32,7 @@ pub enum OtherDraws {
 }
 
 /// The queue and what happened, shared by every clone of a [`ReplayRng`].
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Shared {
     queue: VecDeque<(String, Vec<u8>)>,
     other_draws: OtherDraws,
@@ -72,6 +72,14 @@ impl ReplayRng {
     pub fn with_other_draws(self, other_draws: OtherDraws) -> Self {
         self.lock().other_draws = other_draws;
         self
+    }
+
+    /// An independent copy: the same values queued and the same history, shared with
+    /// nothing (a clone shares them). Replays the same draws to another connection.
+    pub fn fork(&self) -> Self {
+        Self {
+            shared: Arc::new(Mutex::new(self.lock().clone())),
+        }
     }
 
     /// Queues one more value.
@@ -196,6 +204,19 @@ mod tests {
         let mut one = [0u8; 1];
         draw.fill(&mut one).unwrap();
         assert_eq!((one, rng.remaining()), ([3], 0));
+    }
+
+    #[test]
+    fn test_replay_rng_fork_shares_nothing() {
+        let rng = ReplayRng::new(&[("a", &[1]), ("b", &[2])]);
+        let mut fork = rng.fork();
+        let mut one = [0u8; 1];
+        fork.fill(&mut one).unwrap();
+        assert_eq!((one, fork.remaining(), rng.remaining()), ([1], 1, 2));
+        let mut draw = rng.clone();
+        draw.fill(&mut one).unwrap();
+        assert_eq!(one, [1]);
+        assert_eq!(rng.fork().remaining_names(), ["b"]);
     }
 
     #[test]

@@ -1,9 +1,17 @@
-//! What the two engine fuzz targets share: setting up an RFC 8448 trace's endpoints from the
-//! selector byte, and driving one connection with arbitrary input.
+//! What the two engine fuzz targets share: the RFC 8448 traces' setups, built once per
+//! process, the selector byte that picks one, and driving one connection with arbitrary
+//! input.
+//!
+//! Setting a trace up (parsing it, loading RFC 8448 §2's RSA key, recovering the RSA-PSS
+//! salts, for §4 running §3) costs milliseconds; starting a connection from a ready
+//! [`Setup`] costs microseconds, and each start gets fresh copies of everything a
+//! connection changes, so every input sees the same starting state.
+
+use std::sync::OnceLock;
 
 use lucid_tls::connection::{Connection, StateMachine};
 use lucid_tls::rfc8448::TraceName;
-use lucid_tls::rfc8448::endpoints::Endpoints;
+use lucid_tls::rfc8448::endpoints::Setup;
 use lucid_tls::time::Time;
 
 const TRACES: [TraceName; 5] = [
@@ -14,11 +22,19 @@ const TRACES: [TraceName; 5] = [
     TraceName::Compat,
 ];
 
-/// The trace named by the selector's low nibble, and the input split size from its high one.
-pub fn endpoints(selector: u8) -> Option<(Endpoints, usize)> {
-    let name = TRACES[usize::from(selector & 0x0f) % TRACES.len()];
+/// The setup of the trace named by the selector's low nibble, and the input split size
+/// from its high one.
+pub fn setup(selector: u8) -> (&'static Setup, usize) {
+    static SETUPS: OnceLock<Vec<Setup>> = OnceLock::new();
+    let setups = SETUPS.get_or_init(|| {
+        TRACES
+            .iter()
+            .map(|&name| Setup::new(name).expect("every RFC 8448 trace sets up"))
+            .collect()
+    });
+    let setup = &setups[usize::from(selector & 0x0f) % TRACES.len()];
     let split = usize::from(selector >> 4) * 97 + 1;
-    Endpoints::new(name).ok().map(|e| (e, split))
+    (setup, split)
 }
 
 /// Feeds `bytes` in pieces of `split`, draining every output after each piece. Errors are
