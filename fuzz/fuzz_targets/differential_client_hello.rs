@@ -190,7 +190,7 @@ fn ours_stricter(message: &[u8], reason: &str) -> Option<&'static str> {
     match reason {
         "ClientHello.legacy_version is not 0x0303" => (message.get(4..6) != Some(&[3, 3][..]))
             .then_some(
-                "RFC 9846 §4.1.2: a legacy_version other than 0x0303 MUST be refused with \
+                "RFC 9846 §4.2.2: a legacy_version other than 0x0303 MUST be refused with \
                  protocol_version; rustls (as RFC 8446 had it) does not check",
             ),
         "cookie not issued by this server, or expired" => extension(44).map(|_| {
@@ -254,7 +254,7 @@ fn read_differently(typ: u16) -> Option<&'static str> {
         // compress_certificate, session_ticket, quic_transport_parameters (and its draft),
         // ticket_request, ech_outer_extensions, encrypted_client_hello, renegotiation_info.
         11 | 19 | 20 | 23 | 27 | 35 | 57 | 58 | 0xfd00 | 0xfe0d | 0xffa5 | 0xff01 => {
-            "an extension lucid-tls does not implement: it ignores it (RFC 9846 §4.1.2: \
+            "an extension lucid-tls does not implement: it ignores it (RFC 9846 §4.2.2: \
              \"Servers MUST ignore unrecognized extensions\"); rustls parses it and refuses a \
              malformed body"
         }
