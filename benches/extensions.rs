@@ -9,14 +9,13 @@
 //! `cargo bench --bench extensions`.
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
 // Thread CPU time, not wall time: the machine is shared (see the module).
 #[path = "support/cpu.rs"]
 mod cpu;
-use cpu::ThreadCpuTime;
+use cpu::{ThreadCpuTime, criterion_config};
 
 use lucid_tls::wire::handshake::HandshakeMessage;
 
@@ -92,18 +91,9 @@ fn decode(c: &mut Criterion<ThreadCpuTime>) {
     group.finish();
 }
 
-fn config() -> Criterion<ThreadCpuTime> {
-    Criterion::default()
-        .with_measurement(ThreadCpuTime)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(20)
-        .configure_from_args()
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = criterion_config();
     targets = decode
 }
 criterion_main!(benches);

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use support::cpu::ThreadCpuTime;
+use support::cpu::{ThreadCpuTime, criterion_config};
 
 use lucid_tls::crypto::{AEAD_TAG_LEN, CryptoProvider, suite_algorithms};
 use support::lucid::{self, LucidStack, ServerKind};
@@ -463,18 +463,9 @@ fn raw_aead(
     });
 }
 
-fn config() -> Criterion<ThreadCpuTime> {
-    Criterion::default()
-        .with_measurement(ThreadCpuTime)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(20)
-        .configure_from_args()
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = criterion_config();
     targets = full_handshakes, resumed_handshakes, bulk, hybrid_handshakes
 }
 criterion_main!(benches);

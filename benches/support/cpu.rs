@@ -45,3 +45,14 @@ impl Measurement for ThreadCpuTime {
         WallTime.formatter()
     }
 }
+
+/// The Criterion settings every handshake and decoder benchmark uses: thread CPU time, a
+/// short warm-up, 20 samples over 2 s, overridable from the command line.
+pub fn criterion_config() -> criterion::Criterion<ThreadCpuTime> {
+    criterion::Criterion::default()
+        .with_measurement(ThreadCpuTime)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(20)
+        .configure_from_args()
+}
