@@ -81,13 +81,18 @@ fn walkthrough_quote(args: &[&str]) -> String {
             &lines[start..end]
         }
     };
-    let section: Vec<&str> = match option("lines") {
+    quote_lines(section, option("lines"))
+}
+
+/// `section`, or only its lines A to B (1-based, inclusive) for `lines=A-B`, as a quote.
+fn quote_lines(section: &[&str], lines: Option<&str>) -> String {
+    let section = match lines {
         Some(range) => {
             let (a, b) = range.split_once('-').unwrap();
             let (a, b): (usize, usize) = (a.parse().unwrap(), b.parse().unwrap());
-            section[a - 1..b.min(section.len())].to_vec()
+            &section[a - 1..b.min(section.len())]
         }
-        None => section.to_vec(),
+        None => section,
     };
     let mut quote = section.join("\n");
     quote.push('\n');
@@ -276,16 +281,6 @@ mod post_quantum {
                 &lines[start..end]
             }
         };
-        let section: Vec<&str> = match option("lines") {
-            Some(range) => {
-                let (a, b) = range.split_once('-').unwrap();
-                let (a, b): (usize, usize) = (a.parse().unwrap(), b.parse().unwrap());
-                section[a - 1..b.min(section.len())].to_vec()
-            }
-            None => section.to_vec(),
-        };
-        let mut quote = section.join("\n");
-        quote.push('\n');
-        quote
+        super::quote_lines(section, option("lines"))
     }
 }
