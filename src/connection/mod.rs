@@ -269,16 +269,19 @@ impl<S: StateMachine> Connection<S> {
     }
 
     /// The current state, for role-specific inspection.
+    #[cfg(feature = "client")]
     pub(crate) fn state(&self) -> Option<&S> {
         self.state.as_ref()
     }
 
     /// The shared core, read-only.
+    #[cfg(feature = "client")]
     pub(crate) fn core(&self) -> &ConnectionCore {
         &self.core
     }
 
     /// The shared core, for role-specific API calls.
+    #[cfg(feature = "client")]
     pub(crate) fn core_mut(&mut self) -> &mut ConnectionCore {
         &mut self.core
     }

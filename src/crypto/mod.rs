@@ -395,6 +395,7 @@ pub(crate) const DEFAULT_GROUPS: &[NamedGroup] = &[
 /// The groups a default client sends key shares for, before [`keep_supported`]: the hybrid
 /// and X25519, as OpenSSL 3.5 and the browsers do, so that a server without the hybrid
 /// still answers in one round trip.
+#[cfg(feature = "client")]
 pub(crate) const DEFAULT_KEY_SHARE_GROUPS: &[NamedGroup] =
     &[NamedGroup::X25519MlKem768, NamedGroup::X25519];
 
