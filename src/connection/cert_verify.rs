@@ -16,13 +16,12 @@
 //!   illegal_parameter;
 //! - the signature verifies (else decrypt_error).
 //!
-//! Only the certificate's SubjectPublicKeyInfo is read here (with the `x509-cert` crate);
-//! whether the certificate is valid, trusted and names the server is the verifier's business.
+//! Only the certificate's SubjectPublicKeyInfo is read here
+//! (`crate::x509::certificate_fields`); whether the certificate is valid, trusted and names
+//! the server is the verifier's business.
 
 use alloc::vec::Vec;
 
-use x509_cert::Certificate as X509Certificate;
-use x509_cert::der::Decode;
 use x509_cert::der::oid::ObjectIdentifier;
 
 use crate::credentials::CertifiedKey;
@@ -30,6 +29,7 @@ use crate::crypto::rsassa_pss_key;
 use crate::crypto::{CryptoError, CryptoProvider, HashOutput, Rng, SigningKey};
 use crate::error::Error;
 use crate::wire::alert::AlertDescription;
+use crate::x509::certificate_fields::CertificateFields;
 
 use super::core::ConnectionCore;
 use crate::wire::algorithms::SignatureScheme;
@@ -68,8 +68,9 @@ impl EndEntityKey {
             alert: AlertDescription::BadCertificate,
             reason: "end-entity certificate does not parse",
         };
-        let cert = X509Certificate::from_der(der).map_err(bad)?;
-        let spki = cert.tbs_certificate().subject_public_key_info();
+        let spki = CertificateFields::parse(der)
+            .map_err(bad)?
+            .subject_public_key_info;
         let curve = spki
             .algorithm
             .parameters
@@ -86,7 +87,7 @@ impl EndEntityKey {
         // RFC 4055 §3.1: an RSASSA-PSS key with parameters signs only with their hash (see
         // crate::crypto::rsassa_pss_key, which applies the same rule to our own keys).
         let rsassa_pss_schemes = if spki.algorithm.oid == RSASSA_PSS {
-            let parameters = spki.algorithm.parameters.as_ref().map(|p| p.into());
+            let parameters = spki.algorithm.parameters;
             rsassa_pss_key::schemes_allowed_by(parameters)
         } else {
             Vec::new()

@@ -72,6 +72,7 @@
 
 pub mod alerts;
 pub mod anchors;
+pub(crate) mod certificate_fields;
 pub mod chain_schemes;
 pub mod client_verifier;
 pub mod identity;
