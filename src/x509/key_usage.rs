@@ -13,7 +13,7 @@
 //! The trust anchor's keyUsage is not checked (see [`super::anchors`]); a CRL issuer's cRLSign
 //! bit is checked by webpki itself (see [`super::revocation`]).
 //!
-//! The extension is found with [`super::certificate_fields`] and decoded with the
+//! The extension is found with `super::certificate_fields` and decoded with the
 //! `x509-cert` crate (`no_std`), because webpki does not expose it.
 
 use x509_cert::der::Decode;
