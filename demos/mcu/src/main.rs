@@ -21,13 +21,16 @@
 extern crate alloc;
 
 mod board;
+#[cfg(not(feature = "client-only"))]
 mod echo;
 mod link;
 mod report;
+#[cfg(not(feature = "client-only"))]
 mod selftest;
 mod tls;
 #[cfg(feature = "pq")]
 mod tls_pq;
+#[cfg(feature = "server")]
 mod tls_server;
 
 /// The build's constants: build time, RAM budget, stack reserve (written by build.rs).
@@ -91,11 +94,13 @@ fn main() -> ! {
     let mut seed = [0u8; 16];
     seed[..8].copy_from_slice(&counter.instructions_since_start().to_be_bytes());
     seed[8..].copy_from_slice(&build_info::BUILD_UNIX_SECS.to_be_bytes());
+    #[cfg_attr(feature = "client-only", allow(unused_mut))]
     let mut rng: Box<dyn Rng + Send> = Box::new(InsecureDemoRng::from_predictable_seed(&seed));
 
     // The host's peer says what this run is for.
     let mut uart = Uart0::init();
     let mut failures = match read_mode(&mut uart, &counter) {
+        #[cfg(not(feature = "client-only"))]
         Some(Mode::Echo) => {
             HEAP.reset_peak();
             let mut failures = selftest::run(&counter);
@@ -105,6 +110,7 @@ fn main() -> ! {
         }
         Some(Mode::Tls) => tls::run(&mut uart, &counter, rng, tls::Expect::Trusted),
         Some(Mode::TlsUntrusted) => tls::run(&mut uart, &counter, rng, tls::Expect::Untrusted),
+        #[cfg(feature = "server")]
         Some(Mode::TlsServer { first }) => tls_server::run(&mut uart, &counter, rng, first),
         #[cfg(feature = "pq")]
         Some(Mode::TlsPq) => tls_pq::run(&mut uart, &counter, rng),
@@ -127,6 +133,7 @@ fn main() -> ! {
 /// What the host's peer (demos/mcu/host/peer.py) asks the firmware to do.
 enum Mode {
     /// Echo test: the peer sends back what it receives.
+    #[cfg(not(feature = "client-only"))]
     Echo,
     /// TLS client: the peer relays to a TLS server with a certificate from the demo CA.
     Tls,
@@ -138,9 +145,11 @@ enum Mode {
     TlsPq,
     /// TLS server: a TLS client (`openssl s_client`) connected to QEMU's UART0 socket and
     /// sent its ClientHello, which starts with `first`.
+    #[cfg(feature = "server")]
     TlsServer { first: u8 },
 }
 
+#[cfg(feature = "server")]
 /// The first byte of a handshake record (ContentType handshake, RFC 9846 §5.1): a client
 /// speaking first rather than the host's peer.
 const HANDSHAKE_RECORD: u8 = 0x16;
@@ -160,11 +169,13 @@ fn read_mode(uart: &mut Uart0, counter: &Counter) -> Option<Mode> {
         let Some(byte) = uart.try_read_byte() else {
             continue;
         };
+        #[cfg(feature = "server")]
         if len == 0 && byte == HANDSHAKE_RECORD {
             return Some(Mode::TlsServer { first: byte });
         }
         if byte == b'\n' {
             return match &line[..len] {
+                #[cfg(not(feature = "client-only"))]
                 b"lucid-mcu echo" => Some(Mode::Echo),
                 b"lucid-mcu tls" => Some(Mode::Tls),
                 b"lucid-mcu tls-untrusted" => Some(Mode::TlsUntrusted),
