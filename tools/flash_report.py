@@ -18,9 +18,10 @@ after `<`, `&`, `mut`, `dyn`: `<lucid_tls::x509::server_verifier::WebPkiServerVe
 lucid_tls::verify::ServerCertVerifier>::verify` is lucid_tls's `x509::server_verifier`. A
 generic function of `core` or `alloc` instantiated for another crate's type (sorting,
 drop glue, `Vec` growth) is counted to that crate, because leaving that crate out removes
-it too; `core::fmt` and the like stay with `core`. Code without a path (memcpy, the
-compiler's intrinsics) is `compiler_builtins`. Bytes of a section that no symbol covers
-(anonymous constants, alignment, LTO's merged literals) are listed as `(no symbol)`.
+it too; `core::fmt` and the like stay with `core`. Symbols without a path (memcpy, the
+compiler's intrinsics, the vector table) are `(no path)`; the compiler's unnamed constants
+(`.Lanon.*`: string literals, error messages, switch tables) are `(anonymous constants)`.
+Bytes of a section that no symbol covers (merged literals, alignment) are `(no symbol)`.
 
 With LTO, functions inlined into a caller are counted to the caller: the figures say what
 leaving a module's entry points out would save, not a source line count.
@@ -70,6 +71,18 @@ def sections(elf):
     return result
 
 
+def sidata(elf):
+    """The address of cortex-m-rt's `__sidata` (where .data's initial values sit in flash)."""
+    out = subprocess.run(
+        [llvm_tool("llvm-nm"), "--defined-only", elf], check=True, capture_output=True, text=True
+    ).stdout
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2] == "__sidata":
+            return int(parts[0], 16)
+    return None
+
+
 def symbols(elf):
     """(address, size, kind, demangled name) of every defined symbol with a size."""
     out = subprocess.run(
@@ -105,14 +118,20 @@ def first_path(name):
 
 def owner(name):
     """(crate, module path within the crate) that a symbol is counted to."""
+    if name.startswith("."):
+        return "(anonymous constants)", ""
     path = first_path(name)
     segments = path.split("::") if path else []
     if not segments or len(segments) == 1:
-        return "compiler_builtins", ""
+        return "(no path)", ""
     crate = segments[0]
     if crate in STD_CRATES:
         # A generic of core/alloc instantiated for another crate's type counts there.
-        for other in PATH.findall(name[len(path) :]):
+        rest = name[len(path) :]
+        for found in PATH.finditer(rest):
+            other = found.group(0)
+            if rest[: found.start()].endswith("::"):
+                continue  # a method or inner function of the std type, not a type argument
             other_crate = other.split("::")[0]
             if "::" in other and other_crate not in STD_CRATES:
                 crate, segments = other_crate, other.split("::")
@@ -131,6 +150,11 @@ def measure(elf):
     secs = sections(elf)
     spans = {s: secs[s] for s in FLASH_SECTIONS if s in secs}
     total = sum(size for size, _ in spans.values())
+    # As the firmware counts its `flash total bytes`: up to the end of .data's initial
+    # values, alignment gaps included.
+    start = sidata(elf)
+    if start is not None:
+        total = start + spans.get(".data", (0, 0))[0]
     crates = defaultdict(int)
     modules = defaultdict(int)
     covered = 0
