@@ -25,7 +25,8 @@
 //! | certificate_authorities    | RFC 9846 §4.3.4     | CH, CR      | [`certificate_authorities`] |
 //! | signature_algorithms_cert  | RFC 9846 §4.3.3     | CH, CR      | [`signature_algorithms`]    |
 //! | key_share                  | RFC 9846 §4.3.8     | CH, SH, HRR | [`key_share`]               |
-//! | use_srtp, heartbeat, client/server_certificate_type | (kept opaque) | CH, EE | —            |
+//! | client_certificate_type, server_certificate_type | RFC 7250 §4.1, §4.2 | CH, EE | [`certificate_type`] |
+//! | use_srtp, heartbeat        | (kept opaque)       | CH, EE      | —                           |
 //! | signed_certificate_timestamp | (kept opaque)     | CH, CR, CT ¹ | —                          |
 //! | oid_filters                | (kept opaque)       | CR          | —                           |
 //! | post_handshake_auth        | (kept opaque)       | CH          | —                           |
@@ -45,10 +46,11 @@ use alloc::vec::Vec;
 
 use crate::codec::{DecodeError, Reader, Writer};
 use crate::wire::algorithms::NamedGroup;
-use crate::wire::codes::{ExtensionType, ProtocolVersion};
+use crate::wire::codes::{CertificateType, ExtensionType, ProtocolVersion};
 
 pub mod alpn;
 pub mod certificate_authorities;
+pub mod certificate_type;
 pub mod cookie;
 pub mod early_data;
 pub mod key_share;
@@ -71,6 +73,7 @@ mod tests_rfc8448;
 
 pub use alpn::{ProtocolName, ProtocolNameList};
 pub use certificate_authorities::{CertificateAuthoritiesExtension, DistinguishedName};
+pub use certificate_type::CertificateTypeList;
 pub use cookie::Cookie;
 pub use key_share::{
     KeyShareClientHello, KeyShareEntry, KeyShareHelloRetryRequest, KeyShareServerHello,
@@ -130,6 +133,14 @@ pub enum Extension {
     ApplicationLayerProtocolNegotiation(ProtocolNameList),
     /// application_layer_protocol_negotiation in EE: the one protocol the server selected.
     ApplicationLayerProtocolSelected(ProtocolName),
+    /// client_certificate_type in CH: the types the client can send (RFC 7250 §4.1).
+    ClientCertificateTypes(CertificateTypeList),
+    /// client_certificate_type in EE: the type the client's Certificate is to carry.
+    ClientCertificateTypeSelected(CertificateType),
+    /// server_certificate_type in CH: the types the client can process (RFC 7250 §4.1).
+    ServerCertificateTypes(CertificateTypeList),
+    /// server_certificate_type in EE: the type the server's Certificate carries.
+    ServerCertificateTypeSelected(CertificateType),
     /// padding in CH: this many zero bytes.
     Padding(u16),
     /// record_size_limit in CH or EE: the largest protected record plaintext we accept.
@@ -182,6 +193,12 @@ impl Extension {
             Self::ApplicationLayerProtocolNegotiation(_)
             | Self::ApplicationLayerProtocolSelected(_) => {
                 ExtensionType::ApplicationLayerProtocolNegotiation
+            }
+            Self::ClientCertificateTypes(_) | Self::ClientCertificateTypeSelected(_) => {
+                ExtensionType::ClientCertificateType
+            }
+            Self::ServerCertificateTypes(_) | Self::ServerCertificateTypeSelected(_) => {
+                ExtensionType::ServerCertificateType
             }
             Self::Padding(_) => ExtensionType::Padding,
             Self::RecordSizeLimit(_) => ExtensionType::RecordSizeLimit,
@@ -247,6 +264,18 @@ impl Extension {
             }
             (T::ApplicationLayerProtocolNegotiation, M::EncryptedExtensions) => {
                 Self::ApplicationLayerProtocolSelected(alpn::decode_selected(r)?)
+            }
+            (T::ClientCertificateType, M::ClientHello) => {
+                Self::ClientCertificateTypes(CertificateTypeList::decode(r)?)
+            }
+            (T::ClientCertificateType, M::EncryptedExtensions) => {
+                Self::ClientCertificateTypeSelected(certificate_type::decode_selected(r)?)
+            }
+            (T::ServerCertificateType, M::ClientHello) => {
+                Self::ServerCertificateTypes(CertificateTypeList::decode(r)?)
+            }
+            (T::ServerCertificateType, M::EncryptedExtensions) => {
+                Self::ServerCertificateTypeSelected(certificate_type::decode_selected(r)?)
             }
             // Padding that is not all zeros is kept opaque, so it re-encodes as received
             // (see the padding module).
@@ -319,6 +348,13 @@ impl Extension {
             Self::SignatureAlgorithms(list) | Self::SignatureAlgorithmsCert(list) => list.encode(w),
             Self::ApplicationLayerProtocolNegotiation(list) => list.encode(w),
             Self::ApplicationLayerProtocolSelected(name) => alpn::encode_selected(w, name),
+            Self::ClientCertificateTypes(list) | Self::ServerCertificateTypes(list) => {
+                list.encode(w)
+            }
+            Self::ClientCertificateTypeSelected(selected)
+            | Self::ServerCertificateTypeSelected(selected) => {
+                certificate_type::encode_selected(w, *selected)
+            }
             Self::Padding(len) => padding::encode_padding(w, *len),
             Self::RecordSizeLimit(limit) => record_size_limit::encode_record_size_limit(w, *limit),
             Self::PreSharedKeyClientHello(offered) => offered.encode(w),
