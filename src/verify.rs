@@ -307,7 +307,9 @@ mod tests {
             Answer::Now(Ok(()))
         );
         // Raw public keys are refused unless a verifier says otherwise.
-        let Answer::Now(Err(err)) = pinned.verify_raw_public_key(&[1, 2, 3], None, now) else {
+        let Answer::Now(Err(err)) =
+            ServerCertVerifier::verify_raw_public_key(&pinned, &[1, 2, 3], None, now)
+        else {
             panic!("a certificate pin accepted a raw public key");
         };
         assert_eq!(err.alert(), Some(AlertDescription::UnsupportedCertificate));

@@ -18,12 +18,11 @@
 
 use alloc::vec::Vec;
 
-use crate::connection::cert_verify::EndEntityKey;
+use crate::connection::cert_verify::{EndEntityKey, check_raw_public_key_count};
 use crate::connection::{ConnectionCore, HandshakeInput};
 use crate::error::Error;
 use crate::verify::Answer;
 use crate::wire::alert::AlertDescription;
-use crate::wire::certificate::CertificateEntry;
 use crate::wire::codes::CertificateType;
 use crate::wire::handshake::HandshakeMessage;
 
@@ -67,7 +66,8 @@ impl WaitCert {
         let verifier = self.handshake.config.verifier.clone();
         let server_name = self.handshake.server_name.as_deref();
         if self.handshake.certificate_types.server == CertificateType::RawPublicKey {
-            let spki = only_entry(&certificate.certificate_list)?;
+            check_raw_public_key_count(certificate.certificate_list.len())?;
+            let spki = end_entity.cert_data.as_slice();
             // RFC 7250 §3: the entry is a SubjectPublicKeyInfo; it must parse before the
             // verifier sees it, and its key checks the CertificateVerify.
             self.handshake.server_key = Some(EndEntityKey::from_spki(spki)?);
@@ -106,21 +106,5 @@ impl WaitCert {
         Ok(ClientState::WaitCv(WaitCv {
             handshake: self.handshake,
         }))
-    }
-}
-
-/// The single entry of a Certificate of type RawPublicKey, both roles. RFC 9846 §4.5.1: "If
-/// the RawPublicKey certificate type was negotiated, then the certificate_list MUST contain
-/// no more than one CertificateEntry". A list of more is refused as a message of the wrong
-/// shape, decode_error (RFC 9846 §6.2: "A message could not be decoded because some field
-/// was out of the specified range or the length of the message was incorrect"). The caller
-/// has refused an empty list already.
-pub(crate) fn only_entry(certificate_list: &[CertificateEntry]) -> Result<&[u8], Error> {
-    match certificate_list {
-        [entry] => Ok(&entry.cert_data),
-        _ => Err(Error::PeerMisbehaved {
-            alert: AlertDescription::DecodeError,
-            reason: "a RawPublicKey Certificate must hold exactly one entry",
-        }),
     }
 }

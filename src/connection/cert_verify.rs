@@ -137,6 +137,23 @@ impl EndEntityKey {
     }
 }
 
+/// Checks the length of a Certificate's list when RawPublicKey was negotiated, both roles
+/// (the caller has refused an empty list already, or let an empty client Certificate
+/// through). RFC 9846 §4.5.1: "If the RawPublicKey certificate type was negotiated, then
+/// the certificate_list MUST contain no more than one CertificateEntry". A longer list is
+/// a message of the wrong shape: decode_error (RFC 9846 §6.2: "A message could not be
+/// decoded because some field was out of the specified range or the length of the message
+/// was incorrect").
+pub fn check_raw_public_key_count(entries: usize) -> Result<(), Error> {
+    if entries > 1 {
+        return Err(Error::PeerMisbehaved {
+            alert: AlertDescription::DecodeError,
+            reason: "a RawPublicKey Certificate holds more than one entry",
+        });
+    }
+    Ok(())
+}
+
 /// True for the schemes TLS 1.3 allows in a CertificateVerify.
 ///
 /// RFC 9846 §4.5.2: "The SHA-1 algorithm MUST NOT be used in any signatures of

@@ -1,4 +1,4 @@
-//! client_certificate_type (19) and server_certificate_type (20) (RFC 7250 §4.1, §4.2):
+//! client_certificate_type (19) and server_certificate_type (20) (RFC 7250 §3, §4.1, §4.2):
 //! which certificate types each side can send or take, X509 (0) or RawPublicKey (2).
 //!
 //! In a ClientHello each carries a list, most preferred first: client_certificate_type the
