@@ -116,4 +116,5 @@ pub use credentials::{CertifiedKey, ExternalPsk};
 pub use error::{ConfigError, Error};
 pub use server::{ServerConfig, ServerConnection};
 pub use wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
+#[cfg(feature = "x509")]
 pub use x509::TrustAnchors;

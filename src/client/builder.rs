@@ -11,6 +11,7 @@ use crate::time::Time;
 use crate::verify::{Answer, PinnedCertificates, PinnedPublicKeys, ServerCertVerifier};
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use crate::wire::codes::CertificateType;
+#[cfg(feature = "x509")]
 use crate::x509::{CertificateValidator, TrustAnchors, WebPkiServerVerifier};
 
 use super::config::ClientConfig;
@@ -56,6 +57,7 @@ impl ClientConfig {
     }
 }
 
+#[cfg(feature = "x509")]
 impl WebPkiServerVerifier {
     /// A [`ClientConfig::new`] default that validates servers with this verifier and
     /// advertises what it accepts in signature_algorithms_cert (what
@@ -71,7 +73,8 @@ impl WebPkiServerVerifier {
 impl ClientConfigBuilder {
     /// Trust servers whose chain leads to one of `anchors`, and whose certificate names the
     /// server name the connection is made to (full X.509 validation,
-    /// [`WebPkiServerVerifier`]).
+    /// [`WebPkiServerVerifier`]; feature `x509`).
+    #[cfg(feature = "x509")]
     pub fn trust_anchors(self, anchors: TrustAnchors) -> Self {
         let provider = self.config.provider.clone();
         let validator = CertificateValidator::new(provider, anchors);

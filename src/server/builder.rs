@@ -9,6 +9,7 @@ use crate::keylog::KeyLog;
 use crate::verify::{ClientCertVerifier, PinnedPublicKeys};
 use crate::wire::algorithms::{CipherSuite, NamedGroup};
 use crate::wire::codes::CertificateType;
+#[cfg(feature = "x509")]
 use crate::x509::{CertificateValidator, TrustAnchors, WebPkiClientVerifier};
 
 use super::config::{ClientAuth, EarlyDataConfig, ServerConfig, TicketConfig};
@@ -59,7 +60,8 @@ impl ServerConfigBuilder {
     }
 
     /// Requires every client to present a certificate chain leading to one of `anchors`
-    /// (full X.509 validation for clientAuth, [`WebPkiClientVerifier`]).
+    /// (full X.509 validation for clientAuth, [`WebPkiClientVerifier`]; feature `x509`).
+    #[cfg(feature = "x509")]
     pub fn require_client_certificates_from(self, anchors: TrustAnchors) -> Self {
         let validator = CertificateValidator::new(self.config.provider.clone(), anchors);
         self.require_client_certificates(Arc::new(WebPkiClientVerifier::new(validator)))
