@@ -154,7 +154,10 @@ fn raw_public_key_server_authentication_completes() {
     );
     let flights = run(&mut pair);
     let client = completed(&flights, Side::Client).expect("the client completes");
-    assert_eq!(*client.peer_certificates, [server_key.spki.clone()]);
+    assert_eq!(
+        &*client.peer_certificates,
+        std::slice::from_ref(&server_key.spki)
+    );
     let sent = flights[1].received_messages();
     let HandshakeMessage::EncryptedExtensions(ee) = sent[1] else {
         panic!("ServerHello, then EncryptedExtensions: {sent:?}")
@@ -184,7 +187,10 @@ fn raw_public_key_mutual_authentication_completes() {
     let mut pair = connect(client, server, None, 7251);
     let flights = run(&mut pair);
     let server_side = completed(&flights, Side::Server).expect("the server completes");
-    assert_eq!(*server_side.peer_certificates, [client_key.spki.clone()]);
+    assert_eq!(
+        &*server_side.peer_certificates,
+        std::slice::from_ref(&client_key.spki)
+    );
     assert!(completed(&flights, Side::Client).is_some());
 }
 
@@ -203,8 +209,8 @@ fn a_server_with_both_forms_serves_both_kinds_of_client() {
     let flights = run(&mut pair);
     let negotiated = completed(&flights, Side::Client).expect("the X.509 client completes");
     assert_eq!(
-        *negotiated.peer_certificates,
-        [server_key.certificate.clone()]
+        &*negotiated.peer_certificates,
+        std::slice::from_ref(&server_key.certificate)
     );
     let mut pair = connect(
         pinning_client(&[&server_key.spki]),
