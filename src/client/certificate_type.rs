@@ -71,10 +71,13 @@ pub fn offered_extensions(config: &ClientConfig) -> Vec<Extension> {
 }
 
 /// Reads the server's answers in EncryptedExtensions (`offered` is what our ClientHello
-/// sent), and returns the types both Certificates are to carry.
+/// sent), and returns the types both Certificates are to carry. `certificate_follows`:
+/// the handshake is authenticated with a certificate, not a PSK (a PSK handshake has no
+/// Certificate, and the server need not answer).
 pub fn read_answers(
     offered: &[Extension],
     encrypted_extensions: &[Extension],
+    certificate_follows: bool,
 ) -> Result<CertificateTypes, Error> {
     let listed = |typ: ExtensionType| match find(offered, typ) {
         Some(Extension::ClientCertificateTypes(list) | Extension::ServerCertificateTypes(list)) => {
@@ -111,7 +114,7 @@ pub fn read_answers(
                     "server selected a certificate type that was not offered",
                 ));
             }
-            if typ == ExtensionType::ServerCertificateType {
+            if typ == ExtensionType::ServerCertificateType && certificate_follows {
                 // No answer: the server will send X.509, which we did not offer to take.
                 // RFC 9846 §6.2: unsupported_certificate: "A certificate was of an
                 // unsupported type."
@@ -142,17 +145,24 @@ mod tests {
         let selected = |t| vec![Extension::ServerCertificateTypeSelected(t)];
         let both = offer(&[RawPublicKey, X509]);
         assert_eq!(
-            read_answers(&both, &selected(RawPublicKey)).unwrap().server,
+            read_answers(&both, &selected(RawPublicKey), true)
+                .unwrap()
+                .server,
             RawPublicKey
         );
-        assert_eq!(read_answers(&both, &[]).unwrap().server, X509);
+        assert_eq!(read_answers(&both, &[], true).unwrap().server, X509);
         // RawPublicKey only: X509, chosen or implied, is refused.
         let raw_only = offer(&[RawPublicKey]);
-        let err = read_answers(&raw_only, &selected(X509)).unwrap_err();
+        let err = read_answers(&raw_only, &selected(X509), true).unwrap_err();
         assert_eq!(err.alert(), Some(AlertDescription::IllegalParameter));
-        let err = read_answers(&raw_only, &[]).unwrap_err();
+        let err = read_answers(&raw_only, &[], true).unwrap_err();
         assert_eq!(err.alert(), Some(AlertDescription::UnsupportedCertificate));
+        // Resuming with a PSK, no Certificate follows: no answer is needed.
+        assert!(read_answers(&raw_only, &[], false).is_ok());
         // Nothing offered: X.509.
-        assert_eq!(read_answers(&[], &[]).unwrap(), CertificateTypes::default());
+        assert_eq!(
+            read_answers(&[], &[], true).unwrap(),
+            CertificateTypes::default()
+        );
     }
 }

@@ -76,8 +76,9 @@ impl WaitEe {
     ) -> Result<(), Error> {
         self.handshake.offer.check_answered(&ee.extensions)?;
         let offered = certificate_type::offered_extensions(&self.handshake.config);
+        let certificate_follows = !self.handshake.psk_authenticated();
         self.handshake.certificate_types =
-            certificate_type::read_answers(&offered, &ee.extensions)?;
+            certificate_type::read_answers(&offered, &ee.extensions, certificate_follows)?;
         self.apply_alpn(ee)?;
         apply_record_limits(&mut self.handshake, core, ee)?;
         self.settle_early_data(core, ee)

@@ -23,7 +23,7 @@ use lucid_tls::wire::codes::{CertificateType, ContentType};
 use lucid_tls::wire::extensions::Extension;
 use lucid_tls::wire::handshake::HandshakeMessage;
 
-use super::common::setup::{connect, run};
+use super::common::setup::{connect, events, run, ticket_server, tickets};
 use super::harness::{
     assert_refuses, intercept, message, open_all, open_server_flight, seal, seal_server_flight,
     split_messages, write_key,
@@ -221,6 +221,27 @@ fn a_server_with_both_forms_serves_both_kinds_of_client() {
     let flights = run(&mut pair);
     let negotiated = completed(&flights, Side::Client).expect("the raw-key client completes");
     assert_eq!(*negotiated.peer_certificates, [server_key.spki]);
+}
+
+/// A ticket from a raw-public-key handshake resumes: no Certificate follows, so no
+/// certificate type is answered, and the client does not ask for one (RFC 7250 concerns
+/// the Certificate message only).
+#[test]
+fn raw_public_key_ticket_resumption_completes() {
+    let server_key = p256();
+    let mut server = ticket_server(1, 0);
+    server.certificates = vec![server_key.raw.clone()];
+    let client = pinning_client(&[&server_key.spki]);
+    let mut pair = connect(client.clone(), server.clone(), None, 14);
+    let ticket = tickets(&events(&run(&mut pair), Side::Client)).remove(0);
+    let mut pair = connect(client, server, Some(ticket), 15);
+    let flights = run(&mut pair);
+    let resumed = completed(&flights, Side::Client).expect("the resumption completes");
+    assert!(resumed.psk.is_some());
+    assert_eq!(
+        &*resumed.peer_certificates,
+        std::slice::from_ref(&server_key.spki)
+    );
 }
 
 // ---- Refusals ----
