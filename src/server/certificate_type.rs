@@ -12,7 +12,10 @@
 //! RFC 7250 §4.2: a server that "does not have any certificate type in common with the
 //! client" terminates the session with a fatal unsupported_certificate alert. This server
 //! does so for both extensions, and also when a client that sent no extension (X509) meets
-//! a server with no X.509 chain, or one that accepts no X.509 client certificate.
+//! a server with no X.509 chain, or one that accepts no X.509 client certificate; except
+//! that under [`ClientAuth::Optional`] a client without a common client certificate type
+//! is not asked for a certificate at all (RFC 7250 §4.2: the server then omits
+//! client_certificate_type).
 //!
 //! Not here: choosing among several certificates of the chosen type ([`super::select`]).
 
@@ -24,7 +27,7 @@ use crate::wire::client_hello::ClientHello;
 use crate::wire::codes::{CertificateType, ExtensionType};
 use crate::wire::extensions::Extension;
 
-use super::config::ServerConfig;
+use super::config::{ClientAuth, ServerConfig};
 
 /// The certificate types of one handshake, and the EncryptedExtensions answers saying so.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,6 +36,10 @@ pub(crate) struct CertificateTypes {
     pub server: CertificateType,
     /// What the client's Certificate is to carry, if a CertificateRequest is sent.
     pub client: CertificateType,
+    /// False when client authentication is optional and the client can send no type the
+    /// server accepts: no CertificateRequest is sent, and the client goes on
+    /// unauthenticated, as [`ClientAuth::Optional`] lets one that sends no certificate.
+    pub request_client_certificate: bool,
     /// server_certificate_type and client_certificate_type for EncryptedExtensions, each
     /// only if the client sent the extension (RFC 9846 §4.3: no unsolicited responses).
     pub answers: Vec<Extension>,
@@ -60,6 +67,7 @@ pub(crate) fn negotiate(
     hello: &ClientHello,
     certificate_requested: bool,
 ) -> Result<CertificateTypes, Error> {
+    let optional = matches!(config.client_auth, ClientAuth::Optional(_));
     let mut answers = Vec::new();
     let servable = |typ: &CertificateType| config.certificates.iter().any(|c| c.serves(*typ));
     let server = match listed(hello, ExtensionType::ServerCertificateType) {
@@ -88,34 +96,32 @@ pub(crate) fn negotiate(
         }
     };
     let accepted = |typ: &CertificateType| config.client_certificate_types.contains(typ);
-    let client = match (
-        certificate_requested,
-        listed(hello, ExtensionType::ClientCertificateType),
-    ) {
-        (false, _) => CertificateType::X509,
-        (true, Some(offered)) => {
-            let chosen = offered
-                .iter()
-                .copied()
-                .find(accepted)
-                .ok_or(no_common_type(
-                    "no type in the client's client_certificate_type is accepted",
-                ))?;
-            // RFC 7250 §4.2: the value "MUST be selected from one of the values provided in
-            // the client_certificate_type extension sent in the client hello".
-            answers.push(Extension::ClientCertificateTypeSelected(chosen));
-            chosen
+    let listed_client = listed(hello, ExtensionType::ClientCertificateType);
+    let common = match listed_client {
+        Some(offered) => offered.iter().copied().find(accepted),
+        None => Some(CertificateType::X509).filter(accepted),
+    };
+    let (client, request_client_certificate) = match (certificate_requested, common) {
+        (false, _) => (CertificateType::X509, false),
+        (true, Some(chosen)) => {
+            if listed_client.is_some() {
+                // RFC 7250 §4.2: the value "MUST be selected from one of the values provided
+                // in the client_certificate_type extension sent in the client hello".
+                answers.push(Extension::ClientCertificateTypeSelected(chosen));
+            }
+            (chosen, true)
         }
-        (true, None) if accepted(&CertificateType::X509) => CertificateType::X509,
+        (true, None) if optional => (CertificateType::X509, false),
         (true, None) => {
             return Err(no_common_type(
-                "client can send only X.509 and the server accepts only raw public keys",
+                "the client can send no certificate type the server accepts",
             ));
         }
     };
     Ok(CertificateTypes {
         server,
         client,
+        request_client_certificate,
         answers,
     })
 }

@@ -198,8 +198,13 @@ impl Negotiated {
             &HandshakeMessage::EncryptedExtensions(ee),
             Some(&mut transcript),
         )?;
-        let certificate_requested =
-            n.certificate.is_some() && self.config.client_auth.verifier().is_some();
+        // RFC 7250 §4.2: no CertificateRequest when optional client authentication
+        // found no certificate type in common (`certificate_type.rs`).
+        let certificate_requested = n.certificate.is_some()
+            && self.config.client_auth.verifier().is_some()
+            && n.certificate_types
+                .as_ref()
+                .is_some_and(|t| t.request_client_certificate);
         let (psk_kind, psk_mode, ticket) = match psk {
             Some((kind, mode, _, ticket)) => (Some(kind), Some(mode), ticket),
             None => (None, None, None),

@@ -13,8 +13,9 @@ use lucid_tls::credentials::CertifiedKey;
 use lucid_tls::crypto::CryptoProvider;
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::pair::{Flight, Pair, Side, split_records};
-use lucid_tls::server::ServerConfig;
+use lucid_tls::server::{ClientAuth, ServerConfig};
 use lucid_tls::trace::Epoch;
+use lucid_tls::verify::PinnedPublicKeys;
 use lucid_tls::wire::alert::AlertDescription::{
     self, BadCertificate, CertificateUnknown, DecodeError, IllegalParameter, UnsupportedCertificate,
 };
@@ -23,6 +24,7 @@ use lucid_tls::wire::codes::{CertificateType, ContentType};
 use lucid_tls::wire::extensions::Extension;
 use lucid_tls::wire::handshake::HandshakeMessage;
 
+use super::common::later::Later;
 use super::common::setup::{connect, events, run, ticket_server, tickets};
 use super::harness::{
     assert_refuses, intercept, message, open_all, open_server_flight, seal, seal_server_flight,
@@ -244,6 +246,46 @@ fn raw_public_key_ticket_resumption_completes() {
     );
 }
 
+/// A verifier may decide on a raw public key later, in both roles, as on a chain
+/// (`lucid_tls::connection::deferred`): the connection pauses with `Event::VerifyRequest`,
+/// whose `end_entity` is the SubjectPublicKeyInfo and whose `intermediates` are empty.
+#[test]
+fn raw_public_key_verdicts_can_come_later_in_both_roles() {
+    let server_key = p256();
+    let client_key = p256();
+    let mut client = pinning_client(&[&server_key.spki]);
+    client.verifier = Arc::new(Later(Arc::new(PinnedPublicKeys::new(vec![]))));
+    client.client_auth.push(client_key.raw.clone());
+    let mut server = server_requiring(&server_key, &client_key.spki);
+    server.client_auth =
+        ClientAuth::Required(Arc::new(Later(Arc::new(PinnedPublicKeys::new(vec![])))));
+    let mut pair = connect(client, server, None, 16);
+    let mut requests = Vec::new();
+    for _ in 0..16 {
+        let Some(flight) = pair.step() else { break };
+        assert_eq!(flight.result, Ok(()));
+        for (side, event) in flight.events {
+            if let Event::VerifyRequest(request) = event {
+                assert!(request.intermediates.is_empty());
+                let verdict = match side {
+                    Side::Client => pair.client.answer_verification(request.id, Ok(())),
+                    Side::Server => pair.server.answer_verification(request.id, Ok(())),
+                };
+                assert_eq!(verdict, Ok(()));
+                requests.push((side, request.end_entity));
+            }
+        }
+    }
+    assert_eq!(
+        requests,
+        [
+            (Side::Client, server_key.spki.clone()),
+            (Side::Server, client_key.spki.clone())
+        ]
+    );
+    assert!(!pair.client.is_handshaking() && !pair.server.is_handshaking());
+}
+
 // ---- Refusals ----
 
 /// RFC 7250 §4.2: a server that "does not have any certificate type in common with the
@@ -286,6 +328,32 @@ fn server_refuses_a_client_without_a_common_client_certificate_type() {
     let server = server_requiring(&server_key, &client_key.spki);
     let pair = connect(client, server, None, 5);
     assert_eq!(refused_by(pair, Side::Server), UnsupportedCertificate);
+}
+
+/// Under optional client authentication, the same client is let in unauthenticated: no
+/// CertificateRequest, no client_certificate_type answer (RFC 7250 §4.2: the server then
+/// omits it).
+#[test]
+fn optional_client_authentication_without_a_common_type_requests_no_certificate() {
+    let server_key = p256();
+    let client_key = p256();
+    let mut client = pinning_client(&[&server_key.spki]);
+    client.client_auth.push(CertifiedKey::new(
+        vec![client_key.certificate.clone()],
+        client_key.raw.key.clone(),
+    ));
+    let mut server = server_requiring(&server_key, &client_key.spki);
+    server.client_auth =
+        ClientAuth::Optional(Arc::new(PinnedPublicKeys::new(vec![client_key.spki])));
+    let mut pair = connect(client, server, None, 17);
+    let flights = run(&mut pair);
+    let negotiated = completed(&flights, Side::Server).expect("the server completes");
+    assert!(negotiated.peer_certificates.is_empty());
+    let requested = flights[1]
+        .received_messages()
+        .iter()
+        .any(|m| matches!(m, HandshakeMessage::CertificateRequest(_)));
+    assert!(!requested);
 }
 
 /// RFC 7250 §4.2: the selected type "MUST be selected from one of the values provided" in
