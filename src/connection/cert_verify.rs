@@ -279,9 +279,9 @@ pub fn sign_certificate_verify(
 }
 
 /// Checks, once, when a config is built, that `certified`'s key belongs to its end-entity
-/// certificate (or its raw public key): its chain or raw public key is not empty, the certificate parses, one of the key's schemes
-/// fits the certificate's key and the provider verifies it, and a probe signature made with
-/// the key verifies with the certificate's public key. A key that signs later (in an HSM,
+/// certificate (or its raw public key): it has a chain or a raw public key, which parses,
+/// one of the key's schemes fits that public key and the provider verifies it, and a probe
+/// signature made with the key verifies with that public key. A key that signs later (in an HSM,
 /// [`SigningKey::defers`]) is only checked for its schemes. Returns what is wrong.
 pub(crate) fn check_certified_key(
     provider: &dyn CryptoProvider,
