@@ -286,6 +286,30 @@ fn raw_public_key_verdicts_can_come_later_in_both_roles() {
     assert!(!pair.client.is_handshaking() && !pair.server.is_handshaking());
 }
 
+/// `build` checks each raw public key against its private key, as it checks certificates:
+/// an SPKI of another key, or a certificate and an SPKI of two different keys, is a
+/// configuration error naming the field.
+#[test]
+fn build_refuses_a_raw_public_key_that_is_not_its_keys() {
+    let (one, other) = (p256(), p256());
+    let mismatched = CertifiedKey::from_raw_public_key(other.spki.clone(), one.raw.key.clone());
+    let both = CertifiedKey::new(vec![one.certificate.clone()], one.raw.key.clone())
+        .with_raw_public_key(other.spki.clone());
+    for credential in [mismatched, both] {
+        let err = ServerConfig::builder(Arc::new(RustCryptoProvider))
+            .certified_key(credential.clone())
+            .build()
+            .unwrap_err();
+        assert_eq!(err.field, "certificates", "{err}");
+        let err = ClientConfig::builder(Arc::new(RustCryptoProvider))
+            .pinned_public_keys(vec![one.spki.clone()])
+            .client_auth(credential)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.field, "client_auth", "{err}");
+    }
+}
+
 // ---- Refusals ----
 
 /// RFC 7250 §4.2: a server that "does not have any certificate type in common with the
