@@ -38,6 +38,7 @@ pub struct CertificateFields<'a> {
     /// The outer signatureAlgorithm (AlgorithmIdentifier), as DER.
     pub signature_algorithm: &'a [u8],
     /// The contents of the Extensions SEQUENCE, if the certificate has extensions.
+    #[cfg_attr(not(feature = "x509"), allow(dead_code))] // keyUsage is read with `x509`
     extensions: Option<&'a [u8]>,
 }
 
@@ -95,6 +96,7 @@ impl<'a> CertificateFields<'a> {
     /// absent, an error if the extensions do not decode or `id` appears twice (RFC 5280
     /// §4.2: "A certificate MUST NOT include more than one instance of a particular
     /// extension").
+    #[cfg_attr(not(feature = "x509"), allow(dead_code))]
     pub fn extension(&self, id: ObjectIdentifier) -> der::Result<Option<(bool, &'a [u8])>> {
         let Some(extensions) = self.extensions else {
             return Ok(None);
