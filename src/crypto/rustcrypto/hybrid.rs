@@ -60,10 +60,27 @@ pub(super) fn start(
     // ML-KEM.KeyGen_internal(d, z).
     let mut seed = Zeroizing::new([0u8; mlkem768::SEED_LEN]);
     rng.fill(seed.as_mut_slice())?;
-    let mut encapsulation_key = [0u8; ENCAPSULATION_KEY_LEN];
-    let mlkem = mlkem768::generate(&seed, &mut encapsulation_key);
+    // The share is made in place: the encapsulation key is written straight into it (not
+    // into a 1,184-byte array on the stack first: key generation is the hybrid client's
+    // deepest point on a microcontroller, docs/embedded.md).
+    let mut public = alloc::vec![0u8; layout.client_share_len()];
+    let ecdh_len = public.len() - ENCAPSULATION_KEY_LEN;
+    let (mlkem_part, ecdh_part) = if layout.mlkem_first() {
+        let (mlkem_part, ecdh_part) = public.split_at_mut(ENCAPSULATION_KEY_LEN);
+        (mlkem_part, ecdh_part)
+    } else {
+        let (ecdh_part, mlkem_part) = public.split_at_mut(ecdh_len);
+        (mlkem_part, ecdh_part)
+    };
+    let encapsulation_key: &mut [u8; ENCAPSULATION_KEY_LEN] = mlkem_part
+        .try_into()
+        .map_err(|_| CryptoError::Unsupported)?;
+    let mlkem = mlkem768::generate(&seed, encapsulation_key);
     let ecdh = kx::start(layout.classical, rng)?;
-    let public = joined(layout, &encapsulation_key, ecdh.public_key());
+    if ecdh.public_key().len() != ecdh_part.len() {
+        return Err(CryptoError::Unsupported);
+    }
+    ecdh_part.copy_from_slice(ecdh.public_key());
     Ok(Box::new(HybridKeyShare {
         layout,
         mlkem,

@@ -4,8 +4,9 @@
 //! FIPS 203 describes K-PKE with the whole k × k matrix Â and whole vectors of polynomials.
 //! Here each matrix entry is sampled when it is needed and dropped after one multiply-add
 //! (Â is public and cheap to expand again), and each vector is built one polynomial at a
-//! time. The deepest step, decapsulation, holds four polynomials and one ciphertext
-//! (≈ 3.5 KB) where a whole-matrix implementation holds the matrix alone in 4.6 KB.
+//! time. The deepest step, decapsulation, holds five polynomials and one compressed
+//! polynomial (≈ 3 KB; it compares the re-encrypted ciphertext part by part instead of
+//! making a second one) where a whole-matrix implementation holds the matrix alone in 4.6 KB.
 //!
 //! The decapsulation key is kept in its seed form (FIPS 203 §7.1 allows storing the seed
 //! `d ‖ z` instead of the expanded key): [`DecapsulationKey`] keeps σ and z, 64 bytes, and
@@ -24,7 +25,7 @@ mod poly;
 
 use sha3::{Digest, Sha3_256, Sha3_512};
 use shake::{ExtendableOutput, Shake256, Update, XofReader};
-use subtle::{ConditionallySelectable, ConstantTimeEq};
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use poly::Poly;
@@ -153,7 +154,9 @@ pub(crate) fn encapsulate(
     // (K, r) ← G(m ‖ H(ek))
     let (shared_secret, r) = g(&[m, &h(encapsulation_key)]);
     let mut ciphertext = [0u8; CIPHERTEXT_LEN];
-    encrypt(encapsulation_key, m, &r, &mut ciphertext);
+    encrypt(encapsulation_key, m, &r, &mut |at, part| {
+        ciphertext[at..at + part.len()].copy_from_slice(part);
+    });
     (ciphertext, shared_secret)
 }
 
@@ -169,31 +172,34 @@ pub(crate) fn decapsulate(
     // (K', r') ← G(m' ‖ h); K̄ ← J(z ‖ c)
     let (mut shared_secret, r) = g(&[m.as_slice(), &key.ek_hash]);
     let rejection = j(&[&key.z, ciphertext]);
-    let mut again = Zeroizing::new([0u8; CIPHERTEXT_LEN]);
-    encrypt(encapsulation_key, &m, &r, &mut again);
-    // Constant time: the comparison and the choice do not branch on the result.
-    let equal = ciphertext.ct_eq(again.as_slice());
+    // c' ← K-PKE.Encrypt(ek, m', r'), compared with c part by part as it is made (no second
+    // ciphertext on the stack). Constant time: neither the comparison nor the choice
+    // branches on the result.
+    let mut equal = Choice::from(1);
+    encrypt(encapsulation_key, &m, &r, &mut |at, part| {
+        equal &= ciphertext[at..at + part.len()].ct_eq(part);
+    });
     for (k, rejected) in shared_secret.iter_mut().zip(rejection.iter()) {
         *k = u8::conditional_select(rejected, k, equal);
     }
     shared_secret
 }
 
-/// FIPS 203 §5.2, Algorithm 14, K-PKE.Encrypt(ek, m, r), into `ciphertext`. Â's entries
-/// are sampled one at a time, ŷ is kept (three polynomials), u is made one polynomial at
-/// a time and written out at once.
+/// FIPS 203 §5.2, Algorithm 14, K-PKE.Encrypt(ek, m, r). Â's entries are sampled one at a
+/// time and ŷ is kept (three polynomials); the ciphertext is handed to `output` in four
+/// parts as they are made, `output(offset, bytes)`: u₀, u₁, u₂, then v.
 fn encrypt(
     encapsulation_key: &[u8; ENCAPSULATION_KEY_LEN],
     m: &[u8; 32],
     r: &[u8; 32],
-    ciphertext: &mut [u8; CIPHERTEXT_LEN],
+    output: &mut dyn FnMut(usize, &[u8]),
 ) {
     let rho = rho(encapsulation_key);
     // ŷ_i from nonces 0..k, e₁ from k..2k, e₂ from 2k.
     let y_hat: [Poly; K] = core::array::from_fn(|i| sampled_in_ntt_domain(r, i as u8));
     let mut entry = Poly::zero();
-    let (u_out, v_out) = ciphertext.split_at_mut(ENCODED_U * K);
-    for (i, encoded) in u_out.chunks_exact_mut(ENCODED_U).enumerate() {
+    let mut encoded = Zeroizing::new([0u8; ENCODED_U]);
+    for i in 0..K {
         // u_i = NTT⁻¹(Σ_j Âᵀ[i, j] ∘ ŷ_j) + e₁_i, where Âᵀ[i, j] = Â[j, i].
         let mut u = Poly::zero();
         for (j, y) in y_hat.iter().enumerate() {
@@ -204,27 +210,29 @@ fn encrypt(
         entry.sample_cbd2(r, (K + i) as u8);
         u.add(&entry);
         u.compress(DU);
-        u.byte_encode(DU, encoded);
+        u.byte_encode(DU, encoded.as_mut_slice());
+        output(ENCODED_U * i, encoded.as_slice());
     }
     // v = NTT⁻¹(Σ_j t̂_j ∘ ŷ_j) + e₂ + Decompress₁(ByteDecode₁(m))
     let mut v = Poly::zero();
-    for (encoded, y) in encapsulation_key
+    for (t_encoded, y) in encapsulation_key
         .chunks_exact(ENCODED_POLY)
         .zip(y_hat.iter())
     {
-        let mut t_hat = Poly::byte_decode(12, encoded);
-        // ByteDecode₁₂ is taken mod q (FIPS 203 §4.2.1); a checked key is below q already.
-        t_hat.reduce();
-        v.add_product(&t_hat, y);
+        // t̂_j, in `entry`. ByteDecode₁₂ is taken mod q (FIPS 203 §4.2.1); a checked key is
+        // below q already.
+        entry.set_byte_decoded(12, t_encoded);
+        entry.reduce();
+        v.add_product(&entry, y);
     }
     v.inverse_ntt();
     entry.sample_cbd2(r, (2 * K) as u8);
     v.add(&entry);
-    let mut mu = Poly::byte_decode(1, m);
-    mu.decompress(1);
-    v.add(&mu);
+    v.add_message(m);
     v.compress(DV);
-    v.byte_encode(DV, v_out);
+    let v_encoded = &mut encoded[..32 * DV as usize];
+    v.byte_encode(DV, v_encoded);
+    output(ENCODED_U * K, v_encoded);
 }
 
 /// FIPS 203 §5.3, Algorithm 15, K-PKE.Decrypt(dk, c), with ŝ sampled again from σ one

@@ -240,11 +240,17 @@ impl Poly {
     /// (32·d bytes). For d = 12 the values are not reduced: see [`Poly::is_reduced`].
     pub(super) fn byte_decode(d: u32, bytes: &[u8]) -> Poly {
         let mut poly = Poly::zero();
+        poly.set_byte_decoded(d, bytes);
+        poly
+    }
+
+    /// [`Poly::byte_decode`] into this polynomial, which saves a polynomial of stack.
+    pub(super) fn set_byte_decoded(&mut self, d: u32, bytes: &[u8]) {
         let mask = (1u32 << d) - 1;
         let mut bits: u32 = 0;
         let mut held = 0;
         let mut bytes = bytes.iter();
-        for c in poly.0.iter_mut() {
+        for c in self.0.iter_mut() {
             while held < d {
                 bits |= u32::from(bytes.next().copied().unwrap_or(0)) << held;
                 held += 8;
@@ -254,7 +260,15 @@ impl Poly {
             held -= d;
         }
         bits.zeroize();
-        poly
+    }
+
+    /// `self += Decompress₁(ByteDecode₁(m))`: ⌈q/2⌋ = 1665 added where m has a 1 bit, in
+    /// constant time (FIPS 203 §5.2, Algorithm 14, the message's term μ of v).
+    pub(super) fn add_message(&mut self, m: &[u8; 32]) {
+        for (i, c) in self.0.iter_mut().enumerate() {
+            let bit = u32::from(m[i / 8] >> (i % 8)) & 1;
+            *c = reduce(u32::from(*c) + (1665 & 0u32.wrapping_sub(bit)));
+        }
     }
 
     /// Each coefficient mod q (for values decoded from 12 bits, which may reach 4095).
