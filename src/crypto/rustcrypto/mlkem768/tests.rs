@@ -8,6 +8,15 @@ use ml_kem::{Decapsulate, EncapsulationKey, KeyExport, MlKem768};
 
 use super::*;
 
+/// How many pseudorandom cases each differential test runs: 40, or `MLKEM_DIFFERENTIAL_CASES`
+/// for a longer run (e.g. 2000 before a release).
+fn cases() -> u32 {
+    std::env::var("MLKEM_DIFFERENTIAL_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(40)
+}
+
 /// Pseudorandom bytes: SHAKE256 of a label and a counter.
 fn bytes<const L: usize>(label: &str, counter: u32) -> [u8; L] {
     let mut xof = Shake256::default();
@@ -34,7 +43,7 @@ fn both_keys(
 
 #[test]
 fn keygen_encapsulation_and_decapsulation_match_ml_kem() {
-    for n in 0..40 {
+    for n in 0..cases() {
         let (dk, ek, theirs) = both_keys(&bytes("seed", n));
         assert_eq!(
             ek.as_slice(),
@@ -55,8 +64,8 @@ fn keygen_encapsulation_and_decapsulation_match_ml_kem() {
 
 #[test]
 fn forged_ciphertexts_are_rejected_implicitly_as_ml_kem_does() {
-    for n in 0..40 {
-        let (dk, ek, theirs) = both_keys(&bytes("seed", 1000 + n));
+    for n in 0..cases() {
+        let (dk, ek, theirs) = both_keys(&bytes("seed", 1_000_000 + n));
         // A random ciphertext, and an honest one with one bit flipped.
         let random = bytes::<CIPHERTEXT_LEN>("c", n);
         let (mut flipped, honest_k) = encapsulate(&ek, &bytes("m", n));
@@ -68,7 +77,7 @@ fn forged_ciphertexts_are_rejected_implicitly_as_ml_kem_does() {
             // The implicit-rejection secret J(z ‖ c), not the honest one.
             assert_eq!(
                 ours.as_slice(),
-                j(&[&bytes::<64>("seed", 1000 + n)[32..], &c]).as_slice()
+                j(&[&bytes::<64>("seed", 1_000_000 + n)[32..], &c]).as_slice()
             );
             assert_ne!(ours.as_slice(), honest_k.as_slice());
         }
