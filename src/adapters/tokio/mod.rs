@@ -52,13 +52,13 @@ use std::io;
 use ::tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use crate::adapters::pump::{self, Inbox, Step};
-use crate::client::{ClientConfig, ClientConnection, ClientState, Ticket, TicketStore};
+use crate::client::{ClientConfig, ClientConnection, ClientRole, Ticket, TicketStore};
 use crate::connection::{
-    Connection, Event, Negotiated, RequestId, SignRequest, StateMachine, VerifyRequest,
+    Connection, Event, Negotiated, RequestId, Role, SignRequest, VerifyRequest,
 };
 use crate::error::Error;
 use crate::os_rng::OsRng;
-use crate::server::{ServerConfig, ServerConnection, ServerState};
+use crate::server::{ServerConfig, ServerConnection, ServerRole};
 use crate::stream::{TraceSink, tls_error};
 use crate::time::Time;
 
@@ -99,9 +99,9 @@ pub trait Decisions: Send + Sync {
 }
 
 /// A tokio TLS client stream.
-pub type ClientTlsStream<IO> = TlsStream<ClientState, IO>;
+pub type ClientTlsStream<IO> = TlsStream<ClientRole, IO>;
 /// A tokio TLS server stream.
-pub type ServerTlsStream<IO> = TlsStream<ServerState, IO>;
+pub type ServerTlsStream<IO> = TlsStream<ServerRole, IO>;
 
 /// Makes client connections: [`TlsConnector::connect`].
 #[derive(Clone)]
@@ -303,7 +303,7 @@ pub struct TlsStream<S, IO> {
     trace_sink: Option<TraceSink>,
 }
 
-impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
+impl<S: Role, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
     /// Wraps a connection (built with the caller's own RNG, say) and its transport; the
     /// handshake runs on the first read or write, or with [`TlsStream::handshake`].
     pub fn new(conn: Connection<S>, io: IO, decisions: Option<Arc<dyn Decisions>>) -> Self {
@@ -491,7 +491,7 @@ impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
     }
 }
 
-impl<S: StateMachine, IO: core::fmt::Debug> core::fmt::Debug for TlsStream<S, IO> {
+impl<S: Role, IO: core::fmt::Debug> core::fmt::Debug for TlsStream<S, IO> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("TlsStream")
             .field("state", &self.conn.state_name())
@@ -503,7 +503,7 @@ impl<S: StateMachine, IO: core::fmt::Debug> core::fmt::Debug for TlsStream<S, IO
 // Nothing in the stream is pinned structurally: the connection is only reached by `&mut`.
 impl<S, IO: Unpin> Unpin for TlsStream<S, IO> {}
 
-impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<S, IO> {
+impl<S: Role, IO: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<S, IO> {
     /// Reads application data, running the handshake first if needed; nothing (end of
     /// stream) after the peer's close_notify.
     fn poll_read(
@@ -519,7 +519,7 @@ impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStrea
     }
 }
 
-impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> AsyncWrite for TlsStream<S, IO> {
+impl<S: Role, IO: AsyncRead + AsyncWrite + Unpin> AsyncWrite for TlsStream<S, IO> {
     /// Encrypts up to 64 KiB of `data`, running the handshake first if needed. Once the
     /// connection took `data`, what the transport does not take yet goes out on the next
     /// call (or flush).
