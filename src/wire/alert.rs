@@ -40,6 +40,7 @@ impl AlertLevel {
 /// RFC 9846 §6 / Appendix B.2: every AlertDescription TLS 1.3 defines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(missing_docs)] // each variant is the RFC's name, with its value in `to_u8`.
+#[non_exhaustive]
 pub enum AlertDescription {
     CloseNotify,
     UnexpectedMessage,
