@@ -79,6 +79,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod adapters;
+mod alert_codes;
 pub mod client;
 pub mod codec;
 pub mod connection;
