@@ -18,7 +18,8 @@
 //!   every later call, a transport that ends without close_notify is
 //!   `io::ErrorKind::UnexpectedEof`, and after the peer's close_notify reads return 0.
 //! - **The executor is never held long**: during the handshake the connection is fed one
-//!   record at a time, and the task yields between records. A record is the unit of
+//!   record at a time, and the task yields after each record (even when the next one is
+//!   already in the transport). A record is the unit of
 //!   crypto work (a ClientHello's key exchange, a flight's signature checks); a signature
 //!   or a chain check can leave the executor entirely through a deferred decision.
 //! - **Deferred decisions** (a verifier or signing key whose `defers()` is true, see
@@ -283,7 +284,7 @@ enum Answer {
 enum Received {
     /// Go on with the next step.
     Fed,
-    /// More records wait: let other tasks run first.
+    /// A handshake record was handled: let other tasks run before the next.
     Yield,
 }
 
@@ -424,10 +425,20 @@ impl<S: Role, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
             self.inbox.filled(n);
         }
         let one_record = self.conn.is_handshaking();
+        let waiting = self.inbox.waiting();
         // A TLS error is reported by the next step, after our alert.
         let _ = self.inbox.feed(&mut self.conn, Time::now(), one_record);
-        let more = one_record && !self.inbox.is_empty() && self.conn.pending_request().is_none();
-        Poll::Ready(Ok(if more { Received::Yield } else { Received::Fed }))
+        // A whole handshake record was handled: yield before the next, even when the
+        // transport already holds it, so that one poll does one record's crypto at most.
+        let record_done =
+            one_record && self.inbox.waiting() < waiting && self.inbox.at_record_end();
+        let yield_now =
+            record_done && self.conn.is_handshaking() && self.conn.pending_request().is_none();
+        Poll::Ready(Ok(if yield_now {
+            Received::Yield
+        } else {
+            Received::Fed
+        }))
     }
 
     /// Waits for the answer to the deferred decision and gives it to the connection.
