@@ -17,6 +17,8 @@ mod harness;
 #[allow(dead_code)]
 #[path = "../common/later.rs"]
 mod later;
+#[path = "../common/observed_provider.rs"]
+mod observed_provider;
 
 mod embedded;
 mod pki;

@@ -16,107 +16,27 @@ use std::task::{Context, Poll};
 
 use lucid_tls::adapters::tokio::{TlsAcceptor, TlsStream};
 use lucid_tls::client::ClientConnection;
-use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
-use lucid_tls::crypto::{
-    Aead, AeadAlgorithm, CryptoError, CryptoProvider, HashAlgorithm, HashContext, HashOutput,
-    KeyExchange, Rng, Secret, SigningKey,
-};
 use lucid_tls::os_rng::OsRng;
 use lucid_tls::time::Time;
-use lucid_tls::{CipherSuite, NamedGroup, SignatureScheme};
 use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
+use crate::observed_provider::{Observed, Observer};
 use crate::pki;
 
-/// RustCrypto, counting key exchange completions and signature verifications in `ops`.
-struct Counting {
-    ops: Arc<AtomicUsize>,
+/// Counts key exchange completions and signature verifications.
+#[derive(Default)]
+struct Counter {
+    ops: AtomicUsize,
 }
 
-/// A key pair whose completion (the Diffie-Hellman, or decapsulation) is counted.
-struct CountedKeyExchange {
-    inner: Box<dyn KeyExchange>,
-    ops: Arc<AtomicUsize>,
-}
-
-impl KeyExchange for CountedKeyExchange {
-    fn group(&self) -> NamedGroup {
-        self.inner.group()
-    }
-
-    fn public_key(&self) -> &[u8] {
-        self.inner.public_key()
-    }
-
-    fn complete(self: Box<Self>, peer_public_key: &[u8]) -> Result<Secret, CryptoError> {
+impl Observer for Counter {
+    fn key_exchange_completed(&self) {
         self.ops.fetch_add(1, Ordering::SeqCst);
-        self.inner.complete(peer_public_key)
-    }
-}
-
-impl CryptoProvider for Counting {
-    fn hash(&self, alg: HashAlgorithm) -> Box<dyn HashContext> {
-        RustCryptoProvider.hash(alg)
     }
 
-    fn hmac(&self, alg: HashAlgorithm, key: &[u8], data: &[&[u8]]) -> HashOutput {
-        RustCryptoProvider.hmac(alg, key, data)
-    }
-
-    fn hkdf_extract(&self, alg: HashAlgorithm, salt: &[u8], ikm: &[u8]) -> Secret {
-        RustCryptoProvider.hkdf_extract(alg, salt, ikm)
-    }
-
-    fn hkdf_expand(
-        &self,
-        alg: HashAlgorithm,
-        prk: &[u8],
-        info: &[&[u8]],
-        out: &mut [u8],
-    ) -> Result<(), CryptoError> {
-        RustCryptoProvider.hkdf_expand(alg, prk, info, out)
-    }
-
-    fn aead(&self, alg: AeadAlgorithm, key: &[u8]) -> Result<Box<dyn Aead>, CryptoError> {
-        RustCryptoProvider.aead(alg, key)
-    }
-
-    fn groups(&self) -> &[NamedGroup] {
-        RustCryptoProvider.groups()
-    }
-
-    fn cipher_suites(&self) -> &[CipherSuite] {
-        RustCryptoProvider.cipher_suites()
-    }
-
-    fn signature_schemes(&self) -> &[SignatureScheme] {
-        RustCryptoProvider.signature_schemes()
-    }
-
-    fn start_key_exchange(
-        &self,
-        group: NamedGroup,
-        rng: &mut dyn Rng,
-    ) -> Result<Box<dyn KeyExchange>, CryptoError> {
-        let inner = RustCryptoProvider.start_key_exchange(group, rng)?;
-        let ops = self.ops.clone();
-        Ok(Box::new(CountedKeyExchange { inner, ops }))
-    }
-
-    fn verify_signature(
-        &self,
-        scheme: SignatureScheme,
-        public_key: &[u8],
-        message: &[u8],
-        signature: &[u8],
-    ) -> Result<(), CryptoError> {
+    fn signature_verified(&self) {
         self.ops.fetch_add(1, Ordering::SeqCst);
-        RustCryptoProvider.verify_signature(scheme, public_key, message, signature)
-    }
-
-    fn load_signing_key(&self, der: &[u8]) -> Result<Box<dyn SigningKey>, CryptoError> {
-        RustCryptoProvider.load_signing_key(der)
     }
 }
 
@@ -184,10 +104,10 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for OneRecordPerRead<T> {
     }
 }
 
-/// Polls `future`, noting the most operations counted in `ops` during one poll.
+/// Polls `future`, noting the most operations `counter` counted during one poll.
 struct PerPoll<F> {
     future: Pin<Box<F>>,
-    ops: Arc<AtomicUsize>,
+    counter: Arc<Counter>,
     most_in_one_poll: usize,
     polls: usize,
 }
@@ -196,9 +116,9 @@ impl<F: Future> Future for PerPoll<F> {
     type Output = (F::Output, usize, usize);
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let before = self.ops.load(Ordering::SeqCst);
+        let before = self.counter.ops.load(Ordering::SeqCst);
         let result = self.future.as_mut().poll(cx);
-        let done = self.ops.load(Ordering::SeqCst) - before;
+        let done = self.counter.ops.load(Ordering::SeqCst) - before;
         self.most_in_one_poll = self.most_in_one_poll.max(done);
         self.polls += 1;
         result.map(|output| (output, self.most_in_one_poll, self.polls))
@@ -217,11 +137,11 @@ async fn tokio_one_poll_handles_one_handshake_record() {
         tokio::io::AsyncReadExt::read_to_end(&mut tls, &mut rest).await
     });
 
-    let ops = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::new(Counter::default());
     let mut config = pki::client_config();
     // Only the connection's own work is counted: the certificate validator keeps its own
     // provider (webpki's chain check is one record's work as well).
-    config.provider = Arc::new(Counting { ops: ops.clone() });
+    config.provider = Arc::new(Observed(counter.clone()));
     let conn = ClientConnection::connect(
         Arc::new(config),
         ServerName::try_from("localhost").unwrap(),
@@ -236,7 +156,7 @@ async fn tokio_one_poll_handles_one_handshake_record() {
     let mut tls = TlsStream::new(conn, transport, None);
     let handshake = PerPoll {
         future: Box::pin(async { tls.handshake().await }),
-        ops: ops.clone(),
+        counter: counter.clone(),
         most_in_one_poll: 0,
         polls: 0,
     };
@@ -245,11 +165,8 @@ async fn tokio_one_poll_handles_one_handshake_record() {
     let (_, conn) = tls.get_ref();
     assert!(!conn.is_handshaking());
     // The ServerHello's key exchange and the CertificateVerify's signature were both done...
-    assert!(
-        ops.load(Ordering::SeqCst) >= 2,
-        "counted {} operations",
-        ops.load(Ordering::SeqCst)
-    );
+    let total = counter.ops.load(Ordering::SeqCst);
+    assert!(total >= 2, "counted {total} operations");
     // ... each in a poll of its own.
     assert_eq!(
         most_in_one_poll, 1,
