@@ -6,7 +6,8 @@
 //!   bytes to send, and pass in the time and a random number generator.
 //! - **Traceable**: every message, secret and key it handles can be observed, under the
 //!   names RFC 9846 gives them, and checked against RFC 8448's example traces.
-//! - **`no_std`** with `alloc`; `std` is a default feature that adds conveniences only.
+//! - **`no_std`** with `alloc`; `std` is a default feature that adds conveniences only, and
+//!   `x509` (default) X.509 path validation with rustls-webpki.
 //!
 //! ## Three tiers of public API
 //!
@@ -46,6 +47,7 @@
 //! | trace events, NSS key log                  | [`trace`], [`keylog`]       |
 //! | time as an input (§4.3.11.1, §8.3)         | [`time`]                    |
 //! | certificate verifiers of both roles, certified keys and PSKs | [`verify`], [`credentials`], [`x509`] |
+//! | raw public keys (RFC 7250): the certificate type extensions, pinned keys | [`wire::extensions::certificate_type`], [`verify::PinnedPublicKeys`] |
 //! | PEM loading                                | [`pem`]                     |
 //! | std only: the OS RNG, blocking streams     | `os_rng`, [`stream`](stream/index.html) |
 //! | adapters: tokio (feature `tokio`), embedded-io and embedded-io-async (features `embedded-io`, `embedded-io-async`) | [`adapters`] |
@@ -137,4 +139,5 @@ pub use credentials::{CertifiedKey, ExternalPsk};
 pub use error::{ConfigError, Error};
 pub use server::{ServerConfig, ServerConnection};
 pub use wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
+#[cfg(feature = "x509")]
 pub use x509::TrustAnchors;

@@ -393,6 +393,7 @@ mod tests {
         .unwrap();
         CertifiedKey {
             chain: vec![generated.cert.der().to_vec()],
+            raw_public_key: None,
             key,
             server_names: Vec::new(),
         }

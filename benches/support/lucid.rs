@@ -93,6 +93,7 @@ impl LucidStack {
             .expect("benchmark key loads");
         let certified = CertifiedKey {
             chain: vec![sc.cert.der()],
+            raw_public_key: None,
             key: Arc::from(key),
             server_names: Vec::new(),
         };

@@ -68,6 +68,7 @@ pub use rustls_pki_types::ServerName;
 
 mod builder;
 mod cert_choice;
+mod certificate_type;
 mod config;
 mod connected;
 mod handshake;
@@ -83,7 +84,7 @@ mod wait_sh;
 
 pub use crate::connection::Ticket;
 pub use crate::credentials::{CertifiedKey, ExternalPsk};
-pub use crate::verify::{PinnedCertificates, ServerCertVerifier, danger};
+pub use crate::verify::{PinnedCertificates, PinnedPublicKeys, ServerCertVerifier, danger};
 pub use builder::ClientConfigBuilder;
 pub use config::{ClientConfig, ClientHelloPadding};
 pub use ticket_store::TicketStore;

@@ -66,6 +66,7 @@ use crate::time::Time;
 
 pub mod anti_replay;
 mod builder;
+mod certificate_type;
 pub mod config;
 mod connected;
 pub mod cookie;

@@ -148,6 +148,7 @@ fn config() -> Result<ServerConfig, lucid_tls::Error> {
         .map_err(lucid_tls::Error::Crypto)?;
     let certificate = CertifiedKey {
         chain: vec![pki::SERVER_CERT.to_vec(), pki::CA_CERT.to_vec()],
+        raw_public_key: None,
         key: Arc::from(key),
         server_names: Vec::new(),
     };
