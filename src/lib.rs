@@ -14,8 +14,9 @@
 //! - **The connection API, stable**: [`ClientConnection`] and [`ServerConnection`] (one
 //!   [`Connection`](connection::Connection) type, generic over the sealed
 //!   [`Role`](connection::Role)), [`ClientConfig`] and [`ServerConfig`] with their
-//!   builders, [`Event`], [`Error`]; the verifier traits ([`verify`], implemented by
-//!   [`x509`]) and the [`credentials`]; the [`SigningKey`](crypto::SigningKey) and
+//!   builders, [`Event`], [`Error`]; the verifier traits ([`verify`], implemented there
+//!   for pinned keys and in [`x509`](x509/index.html), feature `x509`) and the
+//!   [`credentials`]; the [`SigningKey`](crypto::SigningKey) and
 //!   [`CryptoProvider`](crypto::CryptoProvider) traits with their providers; the adapters
 //!   ([`stream`](stream/index.html), [`adapters`]). The server's extension points (ticket
 //!   and cookie issuers, the replay store) belong to it.
