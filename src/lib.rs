@@ -9,6 +9,27 @@
 //! - **`no_std`** with `alloc`; `std` is a default feature that adds conveniences only, and
 //!   `x509` (default) X.509 path validation with rustls-webpki.
 //!
+//! ## Three tiers of public API
+//!
+//! - **The connection API, stable**: [`ClientConnection`] and [`ServerConnection`] (one
+//!   [`Connection`](connection::Connection) type, generic over the sealed
+//!   [`Role`](connection::Role)), [`ClientConfig`] and [`ServerConfig`] with their
+//!   builders, [`Event`], [`Error`]; the verifier traits ([`verify`], implemented there
+//!   for pinned keys and in [`x509`](x509/index.html), feature `x509`) and the
+//!   [`credentials`]; the [`SigningKey`](crypto::SigningKey) and
+//!   [`CryptoProvider`](crypto::CryptoProvider) traits with their providers; the adapters
+//!   ([`stream`](stream/index.html), [`adapters`]). The server's extension points (ticket
+//!   and cookie issuers, the replay store) belong to it.
+//! - **The building blocks, public for learners and test authors**: [`codec`], [`wire`],
+//!   [`key_schedule`], [`transcript`], [`record`], [`trace`], [`explain`], [`pair`] and
+//!   [`rfc8448`](rfc8448/index.html) (feature `rfc8448`). They compute what RFC 9846 says,
+//!   one piece at a time; none of them can drive a connection.
+//! - **Everything else is internal** (`pub(crate)`): the state both roles share, the
+//!   state machine trait behind [`Role`](connection::Role), the states of RFC 9846
+//!   Appendix A, the handshake joiner, the change_cipher_spec rules, and every method that
+//!   installs a key, pushes an event or moves a state. Only a connection's own methods move
+//!   it, so no public call can put it into a state the protocol does not allow.
+//!
 //! ## Where each part of RFC 9846 lives
 //!
 //! | RFC 9846                                   | module                      |
@@ -87,6 +108,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod adapters;
+mod alert_codes;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod codec;

@@ -24,6 +24,7 @@ use super::certificate_fields::CertificateFields;
 
 /// Why a certificate's keyUsage forbids its place in the path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum KeyUsageProblem {
     /// The end-entity certificate has keyUsage without digitalSignature.
     EndEntityCannotSign,

@@ -34,7 +34,7 @@ use alloc::vec::Vec;
 
 use embedded_io::{Read, Write};
 use lucid_tls::adapters::embedded::{StreamError, TlsStream};
-use lucid_tls::client::{ClientConfig, ClientConnection, ClientState};
+use lucid_tls::client::{ClientConfig, ClientConnection, ClientRole};
 use lucid_tls::connection::{Event, Negotiated};
 use lucid_tls::crypto::Rng;
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
@@ -207,7 +207,7 @@ pub(crate) fn exchange(
 
 /// After the handshake: the GET, the response until the server's close_notify, and ours.
 fn talk<C: FnMut() -> Time>(
-    tls: &mut TlsStream<'_, ClientState, UartLink<'_>, C>,
+    tls: &mut TlsStream<'_, ClientRole, UartLink<'_>, C>,
     outcome: &mut Outcome,
 ) -> Result<(), &'static str> {
     tls.write_all(REQUEST).map_err(describe)?;

@@ -25,7 +25,7 @@ use lucid_tls::adapters::embedded::TlsStream;
 use lucid_tls::connection::{Event, Negotiated};
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::crypto::{CryptoProvider, Rng};
-use lucid_tls::server::{CertifiedKey, ServerConfig, ServerConnection, ServerState};
+use lucid_tls::server::{CertifiedKey, ServerConfig, ServerConnection, ServerRole};
 use lucid_tls::time::Time;
 use lucid_tls::wire::algorithms::CipherSuite;
 
@@ -125,7 +125,7 @@ pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>, first:
 
 /// Reads one HTTP request (to its blank line), answers it, and closes.
 fn answer<C: FnMut() -> Time>(
-    tls: &mut TlsStream<'_, ServerState, UartLink<'_>, C>,
+    tls: &mut TlsStream<'_, ServerRole, UartLink<'_>, C>,
 ) -> Result<(), &'static str> {
     let mut request = Vec::new();
     let mut chunk = [0u8; 128];

@@ -81,6 +81,8 @@ mod hash;
 #[cfg(feature = "mlkem")]
 mod hybrid;
 mod kx;
+#[cfg(feature = "mlkem")]
+mod mlkem768;
 mod sign;
 mod verify;
 
