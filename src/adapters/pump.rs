@@ -157,18 +157,6 @@ impl<B: AsMut<[u8]> + AsRef<[u8]>> Inbox<B> {
         self.start == self.end
     }
 
-    /// How many received bytes wait.
-    #[cfg(feature = "tokio")]
-    pub(crate) fn waiting(&self) -> usize {
-        self.end - self.start
-    }
-
-    /// True if the bytes the connection took end at a record's end (no record is under way).
-    #[cfg(feature = "tokio")]
-    pub(crate) fn at_record_end(&self) -> bool {
-        self.record.header_seen == 0 && self.record.body_left == 0
-    }
-
     /// Feeds waiting bytes to the connection: all of them, or with `one_record` up to the
     /// end of the record under way, so that one call does at most one record's work.
     /// Bytes the connection does not take (it paused) stay. Returns the connection's error.
