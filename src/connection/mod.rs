@@ -296,6 +296,8 @@ impl<S: Role> Connection<S> {
         }
         self.core.take_pending(id, RequestKind::Verification)?;
         self.core.pacing.start_call();
+        // Paced: the answer is this call's expensive step (the caller's work).
+        self.core.pacing.spend();
         self.core.trace_answer(id, verdict.is_ok());
         if let Err(err) = verdict.and_then(|()| self.process()) {
             return Err(self.fail(err));
@@ -320,6 +322,8 @@ impl<S: Role> Connection<S> {
         }
         self.core.take_pending(id, RequestKind::Signature)?;
         self.core.pacing.start_call();
+        // Paced: the answer is this call's expensive step (the caller's work).
+        self.core.pacing.spend();
         self.core.trace_answer(id, signature.is_ok());
         let resumed = signature.and_then(|signature| {
             let state = self.take_state()?;

@@ -18,6 +18,8 @@
 //!   signature. The flight stops before its CertificateVerify, on the same path as a
 //!   signing key that answers later (`deferred.rs`), and the messages built so far are
 //!   held back, so the flight goes out in the same records as without pacing;
+//! - an answer to a deferred decision (`deferred.rs`) is the step of the operation it
+//!   answers (the caller's verifier or key did the work): the connection stops after it;
 //! - [`Connection::has_paced_step`] is then true until the next call: the caller lets
 //!   other work run, then calls [`Connection::take_paced_step`] (or `feed` with more bytes) for the
 //!   next step.

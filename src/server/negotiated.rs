@@ -284,9 +284,9 @@ impl Negotiated {
             send_certificate(core, &mut end.transcript, &entries)?;
             // RFC 9846 §4.5.2: CertificateVerify signs Transcript-Hash(Handshake Context,
             // Certificate) with the server's context string; a deferred key pauses here.
-            // Paced, after the key exchange: the signature is the next call's step, taken
-            // on the deferred signature's path (`SigningFlight`).
-            if core.pacing_spent() && !certified.key.defers() {
+            // Paced, after the key exchange: the signature (or the request for it) is the
+            // next call's step, taken on the deferred signature's path (`SigningFlight`).
+            if core.pacing_spent() {
                 core.hold_step();
                 return Ok(ServerState::SigningFlight(SigningFlight::new(
                     end, scheme, index,
