@@ -432,7 +432,7 @@ impl<S: Role, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
             self.inbox.filled(n);
         }
         // A TLS error is reported by the next step, after our alert.
-        let _ = self.inbox.feed(&mut self.conn, Time::now(), false);
+        let _ = self.inbox.feed(&mut self.conn, Time::now());
         Poll::Ready(Ok(()))
     }
 
