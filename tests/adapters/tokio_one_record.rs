@@ -534,7 +534,7 @@ async fn tokio_server_never_does_key_exchange_and_signature_in_one_poll() {
 }
 
 #[tokio::test]
-async fn tokio_deferred_decisions_answered_inline_still_one_operation_per_poll() {
+async fn tokio_deferred_verifier_answered_inline_still_one_operation_per_poll() {
     // The client's verifier answers later; its `Decisions` validates the chain inside the
     // poll of its future, and the server's flight arrives coalesced.
     let counter = Arc::new(Counter::default());
@@ -552,7 +552,10 @@ async fn tokio_deferred_decisions_answered_inline_still_one_operation_per_poll()
     assert_eq!(client_answers.load(Ordering::SeqCst), 1);
     assert_eq!(total, 3, "client: counted {total} operations");
     assert_eq!(most, 1, "client: one poll did {most} expensive operations");
+}
 
+#[tokio::test]
+async fn tokio_deferred_signing_key_answered_inline_still_one_operation_per_poll() {
     // The server's key answers later; its `Decisions` signs inside the poll of its future.
     let counter = Arc::new(Counter::default());
     let (config, counted) = counted_server_config(&counter, true);
