@@ -218,7 +218,7 @@ impl Connection<ClientRole> {
 
     /// Like [`ClientConnection::connect`], with the server name as text, or none at all
     /// (then no SNI is sent; a verifier that needs a name, like
-    /// [`WebPkiServerVerifier`](crate::x509::WebPkiServerVerifier), refuses this with
+    /// `x509::WebPkiServerVerifier`, refuses this with
     /// [`Error::Misuse`] here, before anything is sent).
     pub fn new(
         config: Arc<ClientConfig>,

@@ -16,9 +16,9 @@ use super::{Connection, Role};
 impl<S: Role> Connection<S> {
     /// The TLS bytes queued for the transport and not yet acknowledged as sent, with the
     /// handshake messages still being gathered into records (as `take_output` does; held
-    /// back while a deferred decision is pending).
+    /// back while a deferred decision or a paced step is pending).
     pub(crate) fn pending_output(&mut self) -> &[u8] {
-        if !self.core.is_paused()
+        if !self.core.holds_flight()
             && let Err(err) = self.core.flush_handshake()
         {
             self.core.fail(err);
