@@ -129,6 +129,10 @@ impl StateMachine for ClientState {
         !matches!(self, Self::Connected(_))
     }
 
+    /// Each state's `handle` is kept out of line (`#[inline(never)]`): inlined into this
+    /// one function, the frames of all the states added up to 5 KB of stack below the
+    /// certificate validation, where the deepest point of a client's RAM is
+    /// (docs/embedded.md, "Stack").
     fn handle_handshake(
         self,
         core: &mut ConnectionCore,

@@ -12,6 +12,7 @@
 //! `Event::VerifyRequest`); the end-entity certificate's public key is kept to
 //! check the CertificateVerify that follows.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use crate::connection::cert_verify::EndEntityKey;
@@ -28,11 +29,12 @@ use super::wait_sh::{illegal, unexpected};
 
 /// WAIT_CERT: the server's Certificate comes next.
 pub struct WaitCert {
-    pub(super) handshake: ClientHandshake,
+    pub(super) handshake: Box<ClientHandshake>,
 }
 
 impl WaitCert {
     /// Handles the server's Certificate.
+    #[inline(never)] // its own stack frame: see `ClientState::handle_handshake`
     pub fn handle(
         mut self,
         core: &mut ConnectionCore,

@@ -16,6 +16,7 @@
 //! the exporter secret (over ClientHello..server Finished); after ours, the resumption
 //! secret (over ClientHello..client Finished) for the tickets to come.
 
+use alloc::boxed::Box;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
@@ -42,16 +43,17 @@ use super::wait_sh::unexpected;
 
 /// WAIT_FINISHED: the server's Finished comes next.
 pub struct WaitFinished {
-    pub(super) handshake: ClientHandshake,
+    pub(super) handshake: Box<ClientHandshake>,
 }
 
 impl WaitFinished {
     /// Enters WAIT_FINISHED.
-    pub fn new(handshake: ClientHandshake) -> Self {
+    pub fn new(handshake: Box<ClientHandshake>) -> Self {
         Self { handshake }
     }
 
     /// Handles the server's Finished and sends our second flight.
+    #[inline(never)] // its own stack frame: see `ClientState::handle_handshake`
     pub fn handle(
         self,
         core: &mut ConnectionCore,

@@ -65,6 +65,7 @@ pub struct WaitSh {
 
 impl WaitSh {
     /// Handles the server's first message.
+    #[inline(never)] // its own stack frame: see `ClientState::handle_handshake`
     pub fn handle(
         self,
         core: &mut ConnectionCore,
@@ -368,7 +369,9 @@ impl WaitSh {
             .unwrap_or_default();
         let server_key: Option<EndEntityKey> = None;
         Ok(ClientState::WaitEe(WaitEe {
-            handshake: ClientHandshake {
+            // Boxed: the states after this one move it on by pointer, not through copies
+            // on the stack (docs/embedded.md, "Stack").
+            handshake: Box::new(ClientHandshake {
                 config: self.config,
                 server_name: self.server_name,
                 offer,
@@ -381,7 +384,7 @@ impl WaitSh {
                 early_data: self.early_data,
                 certificate_request: None,
                 server_key,
-            },
+            }),
             selected_identity: match find(&hello.extensions, ExtensionType::PreSharedKey) {
                 Some(Extension::PreSharedKeyServerHello(index)) => Some(*index),
                 _ => None,
