@@ -122,6 +122,7 @@ pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>, expect
 }
 
 /// The client configuration for a small device.
+#[inline(never)]
 pub(crate) fn config() -> Result<ClientConfig, lucid_tls::Error> {
     let anchors = TrustAnchors::from_der_certificates([pki::CA_CERT])?;
     let validator = CertificateValidator::new(Arc::new(RustCryptoProvider), anchors)
@@ -140,7 +141,8 @@ pub(crate) fn config() -> Result<ClientConfig, lucid_tls::Error> {
     Ok(config)
 }
 
-/// The handshake, the request and the response.
+/// The handshake, the request and the response. Its own frame, apart from the reports.
+#[inline(never)]
 pub(crate) fn exchange(
     uart: &mut Uart0,
     counter: &Counter,
@@ -148,21 +150,14 @@ pub(crate) fn exchange(
     config: ClientConfig,
 ) -> Outcome {
     let mut outcome = Outcome::default();
-    let config = Arc::new(config);
-    let (connection, cost) = counter
-        .measure(|| ClientConnection::new(config, Some(SERVER_NAME), rng, clock::now(counter)));
-    outcome.library_instructions += cost;
-    let connection = match connection {
-        Ok(connection) => connection,
-        Err(_) => {
-            outcome.error = Some("could not start the connection");
-            return outcome;
-        }
-    };
-
     let mut read_buffer = [0u8; RECEIVE_CHUNK];
-    let link = UartLink::new(uart, counter, TIMEOUT_INSTRUCTIONS, None);
-    let mut tls = TlsStream::new(connection, link, &mut read_buffer, || clock::now(counter));
+    let opened = counter.now();
+    let Some(mut tls) = open(uart, counter, rng, config, &mut read_buffer) else {
+        outcome.error = Some("could not start the connection");
+        return outcome;
+    };
+    let cost = counter.instructions_since(opened);
+    outcome.library_instructions += cost;
     // Everything but the time spent waiting on the UART is lucid-tls's.
     let start = counter.now();
     let handshake = tls.handshake();
@@ -172,7 +167,7 @@ pub(crate) fn exchange(
             .saturating_sub(tls.transport().waited());
     let result = handshake.map_err(describe).and_then(|()| {
         outcome.negotiated = tls.connection().negotiated().cloned();
-        talk(&mut tls, &mut outcome)
+        talk(&mut *tls, &mut outcome)
     });
     outcome.library_instructions += counter
         .instructions_since(start)
@@ -194,7 +189,29 @@ pub(crate) fn exchange(
     outcome
 }
 
+/// Starts the connection and wraps it in the adapter, in a frame of its own: the
+/// temporaries of `ClientConnection::new` (the config before it is shared, the connection
+/// before it moves into the stream) are gone before the handshake's deepest point.
+#[inline(never)]
+fn open<'a, 'b>(
+    uart: &'a mut Uart0,
+    counter: &'a Counter,
+    rng: Box<dyn Rng + Send>,
+    config: ClientConfig,
+    read_buffer: &'b mut [u8],
+) -> Option<Box<TlsStream<'b, ClientState, UartLink<'a>, impl FnMut() -> Time + 'a>>> {
+    let connection =
+        ClientConnection::new(Arc::new(config), Some(SERVER_NAME), rng, clock::now(counter))
+            .ok()?;
+    let link = UartLink::new(uart, counter, TIMEOUT_INSTRUCTIONS, None);
+    // On the heap: the stream is then not copied from frame to frame on its way up.
+    Some(Box::new(TlsStream::new(connection, link, read_buffer, move || {
+        clock::now(counter)
+    })))
+}
+
 /// After the handshake: the GET, the response until the server's close_notify, and ours.
+#[inline(never)]
 fn talk<C: FnMut() -> Time>(
     tls: &mut TlsStream<'_, ClientState, UartLink<'_>, C>,
     outcome: &mut Outcome,
