@@ -92,8 +92,10 @@ pub use ticket_store::TicketStore;
 pub enum ClientState {
     /// START: about to send a ClientHello.
     Start(start::Start),
-    /// WAIT_SH.
-    WaitSh(wait_sh::WaitSh),
+    /// WAIT_SH. Boxed, as are the handshake inside the later states and the paused flight:
+    /// the enum stays small, and moving it through the engine's frames copies little
+    /// (docs/embedded.md, "Stack").
+    WaitSh(Box<wait_sh::WaitSh>),
     /// WAIT_EE.
     WaitEe(wait_ee::WaitEe),
     /// WAIT_CERT_CR.
@@ -106,7 +108,7 @@ pub enum ClientState {
     WaitFinished(wait_finished::WaitFinished),
     /// Still WAIT_FINISHED: our flight stopped before its CertificateVerify, for the
     /// signature a deferred key gives later (see [`crate::connection::deferred`]).
-    SigningFlight(wait_finished::SigningFlight),
+    SigningFlight(Box<wait_finished::SigningFlight>),
     /// CONNECTED.
     Connected(connected::Connected),
 }
@@ -265,7 +267,10 @@ impl Connection<ClientState> {
         let start = start::Start::new(config, server_name, ticket);
         let wait_sh = start.send_client_hello(&mut core)?;
         core.state_changed("START", "WAIT_SH");
-        Ok(Connection::from_parts(core, ClientState::WaitSh(wait_sh)))
+        Ok(Connection::from_parts(
+            core,
+            ClientState::WaitSh(Box::new(wait_sh)),
+        ))
     }
 
     /// Sends 0-RTT application data (RFC 9846 §2.3): allowed between the ClientHello and

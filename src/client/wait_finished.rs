@@ -122,7 +122,10 @@ impl WaitFinished {
                 match sign_or_request(core, &*key, scheme, Signer::Client, &hash)? {
                     Some(verify) => end.send_certificate_verify(core, verify)?,
                     None => {
-                        return Ok(ClientState::SigningFlight(SigningFlight { end, scheme }));
+                        return Ok(ClientState::SigningFlight(Box::new(SigningFlight {
+                            end,
+                            scheme,
+                        })));
                     }
                 }
             }
@@ -196,7 +199,7 @@ pub struct SigningFlight {
 impl SigningFlight {
     /// Sends the CertificateVerify carrying `signature`, then our Finished.
     pub fn resume(
-        self,
+        self: Box<Self>,
         core: &mut ConnectionCore,
         signature: Vec<u8>,
     ) -> Result<ClientState, Error> {

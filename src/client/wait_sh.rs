@@ -67,7 +67,7 @@ impl WaitSh {
     /// Handles the server's first message.
     #[inline(never)] // its own stack frame: see `ClientState::handle_handshake`
     pub fn handle(
-        self,
+        self: Box<Self>,
         core: &mut ConnectionCore,
         input: HandshakeInput,
     ) -> Result<ClientState, Error> {
@@ -196,7 +196,8 @@ impl WaitSh {
             selected_group,
             cookie,
         };
-        send_second_client_hello(self, core, request, transcript).map(ClientState::WaitSh)
+        send_second_client_hello(self, core, request, transcript)
+            .map(|next| ClientState::WaitSh(Box::new(next)))
     }
 
     fn server_hello(
