@@ -9,7 +9,8 @@
 //!   that `tools/extract_rfc8448.py` extracted, and from `vectors/p256.txt` (OpenSSL), so
 //!   that no value is copied by hand.
 //! - `pki.rs`: the certificates the TLS client trusts, from the directory `MCU_PKI_DIR`
-//!   (`ca.der`, the CA certificate, and `server.der`, the server's), which `./run` makes
+//!   (`ca.der`, the CA certificate, `server.der`, the server's, and `client.der` with
+//!   `client-key.der`, the board's own for mutual TLS), which `./run` makes
 //!   with openssl before building. Without it the firmware builds, but its TLS mode fails.
 
 use std::collections::BTreeMap;
@@ -348,6 +349,8 @@ fn main() {
                 ("CA_CERT", "ca.der"),
                 ("SERVER_CERT", "server.der"),
                 ("SERVER_KEY", "server-key.der"),
+                ("CLIENT_CERT", "client.der"),
+                ("CLIENT_KEY", "client-key.der"),
             ] {
                 let path = dir.join(file);
                 assert!(path.is_file(), "MCU_PKI_DIR: {} is missing", path.display());
@@ -362,7 +365,8 @@ fn main() {
             code
         }
         Err(_) => "pub const CA_CERT: &[u8] = &[];\npub const SERVER_CERT: &[u8] = &[];\n\
-                   pub const SERVER_KEY: &[u8] = &[];\n"
+                   pub const SERVER_KEY: &[u8] = &[];\npub const CLIENT_CERT: &[u8] = &[];\n\
+                   pub const CLIENT_KEY: &[u8] = &[];\n"
             .into(),
     };
     fs::write(out.join("pki.rs"), pki).unwrap();

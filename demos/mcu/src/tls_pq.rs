@@ -32,7 +32,7 @@ pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>) -> usi
     figure("tls key share offered", "X25519MLKEM768 (1216 bytes)");
     crate::HEAP.reset_peak();
     let start = counter.now();
-    let outcome = tls::exchange(uart, counter, rng, config);
+    let outcome = tls::exchange(uart, counter, rng, config, None);
     let elapsed = counter.instructions_since(start);
     let failures = tls::report(&outcome, elapsed);
     let heap = crate::HEAP.figures();
@@ -55,8 +55,9 @@ fn cost<T>(counter: &Counter, f: impl FnOnce() -> T) -> (T, u64) {
 /// provider; `None` if any step failed.
 fn costs(counter: &Counter, rng: &mut dyn Rng) -> Option<()> {
     let p = RustCryptoProvider;
-    let (hybrid, hybrid_keygen) =
-        cost(counter, || p.start_key_exchange(NamedGroup::X25519MlKem768, rng));
+    let (hybrid, hybrid_keygen) = cost(counter, || {
+        p.start_key_exchange(NamedGroup::X25519MlKem768, rng)
+    });
     let (x25519, x25519_keygen) = cost(counter, || p.start_key_exchange(NamedGroup::X25519, rng));
     let (hybrid, x25519) = (hybrid.ok()?, x25519.ok()?);
     let (encapsulated, encapsulation) = cost(counter, || {
