@@ -74,7 +74,7 @@ fn phase_of(state: &str) -> &'static str {
 /// Runs the client with the meter; returns how many checks failed.
 #[inline(never)]
 pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>) -> usize {
-    let Ok(config) = tls::config() else {
+    let Ok(config) = tls::config(|_| {}) else {
         return usize::from(!check("tls phases", Err("no usable trust anchor")));
     };
     let mut meter = Meter::default();
@@ -99,15 +99,10 @@ fn measure(
     uart: &mut Uart0,
     counter: &Counter,
     rng: Box<dyn Rng + Send>,
-    config: lucid_tls::client::ClientConfig,
+    config: Arc<lucid_tls::client::ClientConfig>,
     meter: &mut Meter,
 ) -> Result<(), &'static str> {
-    let connection = ClientConnection::new(
-        Arc::new(config),
-        Some(SERVER_NAME),
-        rng,
-        clock::now(counter),
-    );
+    let connection = ClientConnection::new(config, Some(SERVER_NAME), rng, clock::now(counter));
     let mut connection = Box::new(connection.map_err(|_| "could not start the connection")?);
     meter.mark("ClientHello");
     let mut link = UartLink::new(uart, counter, TIMEOUT_INSTRUCTIONS, None);
@@ -131,7 +126,7 @@ fn measure(
     let output = connection.take_output();
     link.write_all(&output)
         .map_err(|_| "the UART took nothing")?;
-    let mut read_buffer = [0u8; 256];
+    let mut read_buffer = [0u8; tls::RECEIVE_CHUNK];
     let mut tls = Box::new(TlsStream::new(*connection, link, &mut read_buffer, || {
         clock::now(counter)
     }));

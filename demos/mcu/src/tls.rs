@@ -72,7 +72,7 @@ const EXPECTED_STATUS: &[u8] = b"HTTP/1.0 200 ok";
 /// max_fragment_length 2^9, plus the content type byte that RFC 8449 §4 counts.
 const RECORD_SIZE_LIMIT: u16 = 513;
 /// The buffer the UART is read into before the connection takes the bytes.
-pub(crate) const RECEIVE_CHUNK: usize = 256;
+pub(crate) const RECEIVE_CHUNK: usize = 128;
 /// How long the whole exchange may take: 3 × 10^10 instructions, 30 s of virtual time.
 pub const TIMEOUT_INSTRUCTIONS: u64 = 30_000_000_000;
 
@@ -108,7 +108,16 @@ pub enum Expect {
 /// Runs the client; returns how many checks failed.
 #[inline(never)] // its own stack frame, measured on its own
 pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>, expect: Expect) -> usize {
-    let Ok(mut config) = config() else {
+    let mutual = expect == Expect::Mutual;
+    let Ok(config) = config(|config| {
+        if mutual {
+            // The board's certificate, with a key that defers to the secure element.
+            config.client_auth = vec![CertifiedKey::new(
+                vec![pki::CLIENT_CERT.to_vec()],
+                Arc::new(DeferredKey),
+            )];
+        }
+    }) else {
         return usize::from(!check(
             "tls",
             Err("no usable trust anchor in this build (build with MCU_PKI_DIR; ./run does)"),
@@ -121,11 +130,6 @@ pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>, expect
     let secure_element = match expect {
         Expect::Mutual => match SecureElement::load() {
             Ok(element) => {
-                // The board's certificate, with a key that defers to the secure element.
-                config.client_auth = vec![CertifiedKey::new(
-                    vec![pki::CLIENT_CERT.to_vec()],
-                    Arc::new(DeferredKey),
-                )];
                 figure(
                     "client certificate",
                     "board.lucid.test from the demo CA, signed through Event::SignRequest",
@@ -146,9 +150,12 @@ pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>, expect
     }
 }
 
-/// The client configuration for a small device.
+/// The client configuration for a small device, with what `adjust` changes. Made in a
+/// frame of its own and handed over shared, so that no caller's frame holds a copy.
 #[inline(never)]
-pub(crate) fn config() -> Result<ClientConfig, lucid_tls::Error> {
+pub(crate) fn config(
+    adjust: impl FnOnce(&mut ClientConfig),
+) -> Result<Arc<ClientConfig>, lucid_tls::Error> {
     let anchors = TrustAnchors::from_der_certificates([pki::CA_CERT])?;
     let validator = CertificateValidator::new(Arc::new(RustCryptoProvider), anchors)
         .with_signature_schemes(&[SignatureScheme::EcdsaSecp256r1Sha256]);
@@ -163,7 +170,8 @@ pub(crate) fn config() -> Result<ClientConfig, lucid_tls::Error> {
     config.psk_modes = Vec::new();
     config.max_fragment_length = Some(MaxFragmentLength::Len512);
     config.record_size_limit = Some(RECORD_SIZE_LIMIT);
-    Ok(config)
+    adjust(&mut config);
+    Ok(Arc::new(config))
 }
 
 /// The handshake, the request and the response. Its own frame, apart from the reports.
@@ -172,7 +180,7 @@ pub(crate) fn exchange(
     uart: &mut Uart0,
     counter: &Counter,
     rng: Box<dyn Rng + Send>,
-    config: ClientConfig,
+    config: Arc<ClientConfig>,
     secure_element: Option<&SecureElement>,
 ) -> Outcome {
     let mut outcome = Outcome::default();
@@ -257,16 +265,11 @@ fn open<'a, 'b>(
     uart: &'a mut Uart0,
     counter: &'a Counter,
     rng: Box<dyn Rng + Send>,
-    config: ClientConfig,
+    config: Arc<ClientConfig>,
     read_buffer: &'b mut [u8],
 ) -> Option<Box<TlsStream<'b, ClientState, UartLink<'a>, impl FnMut() -> Time + 'a>>> {
-    let connection = ClientConnection::new(
-        Arc::new(config),
-        Some(SERVER_NAME),
-        rng,
-        clock::now(counter),
-    )
-    .ok()?;
+    let connection =
+        ClientConnection::new(config, Some(SERVER_NAME), rng, clock::now(counter)).ok()?;
     let link = UartLink::new(uart, counter, TIMEOUT_INSTRUCTIONS, None);
     // On the heap: the stream is then not copied from frame to frame on its way up.
     Some(Box::new(TlsStream::new(

@@ -23,12 +23,13 @@ use crate::tls;
 /// client's alone (the measurements also encapsulate, which only a server does).
 #[inline(never)]
 pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>) -> usize {
-    let Ok(mut config) = tls::config() else {
+    let Ok(config) = tls::config(|config| {
+        config.key_share_groups = alloc::vec![NamedGroup::X25519MlKem768];
+        config.supported_groups = alloc::vec![NamedGroup::X25519MlKem768, NamedGroup::X25519];
+    }) else {
         figure("tls", "FAILED (no usable trust anchor in this build)");
         return 1;
     };
-    config.key_share_groups = alloc::vec![NamedGroup::X25519MlKem768];
-    config.supported_groups = alloc::vec![NamedGroup::X25519MlKem768, NamedGroup::X25519];
     figure("tls key share offered", "X25519MLKEM768 (1216 bytes)");
     crate::HEAP.reset_peak();
     let start = counter.now();
