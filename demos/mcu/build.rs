@@ -275,10 +275,15 @@ fn main() {
 
     // The memory map, with the RAM budget.
     let ram_kib: u32 = env_number("MCU_RAM_KIB", 64);
-    let stack_kib: u32 = env_number("MCU_STACK_KIB", 28);
+    // The stack reserve in KiB, or in bytes (MCU_STACK_BYTES, a multiple of 8), to split a
+    // small budget between stack and heap more finely.
+    let stack_bytes: u32 = match env::var("MCU_STACK_BYTES") {
+        Ok(_) => env_number("MCU_STACK_BYTES", 0),
+        Err(_) => env_number("MCU_STACK_KIB", 28) * 1024,
+    };
     assert!(
-        stack_kib < ram_kib,
-        "MCU_STACK_KIB must leave room for the heap"
+        stack_bytes < ram_kib * 1024 && stack_bytes % 8 == 0,
+        "the stack reserve must leave room for the heap, and be a multiple of 8 bytes"
     );
     let template = fs::read_to_string(manifest.join("link/memory.x.in")).unwrap();
     fs::write(
@@ -304,7 +309,7 @@ fn main() {
          /// The RAM kept for the stack; the heap gets the rest of the budget.\n\
          pub const STACK_RESERVE: usize = {};\n",
         ram_kib * 1024,
-        stack_kib * 1024
+        stack_bytes
     );
     fs::write(out.join("build_info.rs"), info).unwrap();
 
@@ -376,6 +381,7 @@ fn main() {
     println!("cargo:rerun-if-changed=link/memory.x.in");
     println!("cargo:rerun-if-env-changed=MCU_RAM_KIB");
     println!("cargo:rerun-if-env-changed=MCU_STACK_KIB");
+    println!("cargo:rerun-if-env-changed=MCU_STACK_BYTES");
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
     for (_, path) in &files {
         println!("cargo:rerun-if-changed={}", path.display());
