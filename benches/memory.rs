@@ -308,16 +308,12 @@ fn main() {
             std::mem::size_of::<lucid_tls::server::ServerConnection>(),
         ),
         (
-            "lucid_tls::connection::ConnectionCore",
-            std::mem::size_of::<lucid_tls::connection::ConnectionCore>(),
+            "lucid_tls::client::ClientRole",
+            std::mem::size_of::<lucid_tls::client::ClientRole>(),
         ),
         (
-            "lucid_tls::client::ClientState",
-            std::mem::size_of::<lucid_tls::client::ClientState>(),
-        ),
-        (
-            "lucid_tls::server::ServerState",
-            std::mem::size_of::<lucid_tls::server::ServerState>(),
+            "lucid_tls::server::ServerRole",
+            std::mem::size_of::<lucid_tls::server::ServerRole>(),
         ),
         (
             "rustls::ClientConnection",

@@ -397,7 +397,7 @@ trait Bulk {
     fn receive_read(&mut self, records: &[u8], buf: &mut [u8]) -> usize;
 }
 
-impl<S: lucid_tls::connection::StateMachine> Bulk for lucid_tls::connection::Connection<S> {
+impl<S: lucid_tls::connection::Role> Bulk for lucid_tls::connection::Connection<S> {
     fn send_into(&mut self, data: &[u8], out: &mut Vec<u8>) -> usize {
         lucid::send_into(self, data, out)
     }

@@ -21,6 +21,9 @@
 //!   handshake.
 //! - `--key-update`: a KeyUpdate asking the server to update too, before the request.
 //! - `--timeout SECONDS`: how long to wait for the server's next bytes (default 30).
+//! - `--pin-spki PUB.pem` (repeatable, instead of `--ca`): take only a raw public key
+//!   (RFC 7250) from the server, one of these; `--rawpkfile PUB.pem --rawpkkeyfile KEY.pem`:
+//!   our own raw public key, if the server asks for one.
 
 mod common;
 
@@ -44,8 +47,18 @@ struct Args {
     #[arg(long, value_name = "HOST:PORT")]
     connect: String,
     /// The CA certificate(s) to trust (repeatable).
-    #[arg(long, value_name = "CA.pem", required = true)]
+    #[arg(long, value_name = "CA.pem", required_unless_present = "pin_spkis")]
     ca: Vec<PathBuf>,
+    /// Take the server's raw public key (RFC 7250) if it is one of these (repeatable;
+    /// `PUBLIC KEY` PEM or DER), instead of validating a certificate against --ca.
+    #[arg(long = "pin-spki", value_name = "PUB.pem", conflicts_with = "ca")]
+    pin_spkis: Vec<PathBuf>,
+    /// Our raw public key (RFC 7250), if the server asks for one (with --rawpkkeyfile).
+    #[arg(long, value_name = "PUB.pem", requires = "rawpkkeyfile")]
+    rawpkfile: Option<PathBuf>,
+    /// The private key of --rawpkfile.
+    #[arg(long, value_name = "KEY.pem", requires = "rawpkfile")]
+    rawpkkeyfile: Option<PathBuf>,
     /// The name to send as SNI and to check the certificate against (default: the host).
     #[arg(long, value_name = "NAME")]
     server_name: Option<String>,
@@ -105,12 +118,15 @@ fn run(args: &Args) -> Result<(), String> {
 /// The client configuration the flags describe.
 fn client_config(args: &Args) -> Result<Arc<ClientConfig>, String> {
     let provider = common::provider();
-    let verifier = Arc::new(WebPkiServerVerifier::new(common::validator(&args.ca)?));
     // The summary says whether a HelloRetryRequest came: trace events on.
-    let mut builder = ClientConfig::builder(provider.clone())
-        .verifier(verifier)
-        .trace(true)
-        .early_data(args.early_data.is_some());
+    let mut builder = ClientConfig::builder(provider.clone());
+    if args.pin_spkis.is_empty() {
+        let verifier = Arc::new(WebPkiServerVerifier::new(common::validator(&args.ca)?));
+        builder = builder.verifier(verifier);
+    } else {
+        builder = builder.pinned_public_keys(common::public_keys(&args.pin_spkis)?);
+    }
+    let mut builder = builder.trace(true).early_data(args.early_data.is_some());
     if let Some(keylog) = common::keylog_from_env() {
         builder = builder.keylog(keylog);
     }
@@ -127,6 +143,11 @@ fn client_config(args: &Args) -> Result<Arc<ClientConfig>, String> {
         let chain = lucid_tls::pem::load_certificates(cert).map_err(|e| e.to_string())?;
         let key = lucid_tls::pem::load_signing_key(&*provider, key).map_err(|e| e.to_string())?;
         builder = builder.client_auth(CertifiedKey::new(chain, key));
+    }
+    if let (Some(public), Some(key)) = (&args.rawpkfile, &args.rawpkkeyfile) {
+        let spki = lucid_tls::pem::load_public_key(public).map_err(|e| e.to_string())?;
+        let key = lucid_tls::pem::load_signing_key(&*provider, key).map_err(|e| e.to_string())?;
+        builder = builder.client_auth(CertifiedKey::from_raw_public_key(spki, key));
     }
     builder.build().map_err(|e| e.to_string())
 }

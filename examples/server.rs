@@ -20,6 +20,10 @@
 //! whose subjectAltName matches its server_name and whose key can sign with one of its
 //! signature_algorithms, else the first chain whose key can (any name).
 //!
+//! Raw public keys (RFC 7250): `--rawpkfile PUB.pem --rawpkkeyfile KEY.pem` serves a raw
+//! public key to clients that take one (beside `--cert`, or alone); `--pin-client-spki
+//! PUB.pem` (repeatable) requires clients to authenticate with one of these raw keys.
+//!
 //! Beyond the usual flags, `--groups` and `--suites` set the server's preference lists
 //! (a client whose key share is not in `--groups` gets a HelloRetryRequest).
 

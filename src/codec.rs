@@ -17,7 +17,7 @@
 
 use alloc::vec::Vec;
 
-use crate::wire::alert::AlertDescription;
+use crate::alert_codes::AlertDescription;
 
 /// Why received bytes could not be decoded, and which alert that calls for.
 ///

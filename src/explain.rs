@@ -260,6 +260,14 @@ pub fn extension_field(extension: &Extension) -> Field {
         Extension::KeyShareHelloRetryRequest(retry) => {
             format!("send a share for {}", retry.selected_group.rfc_name())
         }
+        Extension::ClientCertificateTypes(list) | Extension::ServerCertificateTypes(list) => names(
+            list.certificate_types
+                .iter()
+                .map(|t| t.rfc_name())
+                .collect(),
+        ),
+        Extension::ClientCertificateTypeSelected(selected)
+        | Extension::ServerCertificateTypeSelected(selected) => selected.rfc_name().to_string(),
         Extension::Unknown { data, .. } => opaque(data),
         other => format!("{other:?}"),
     };
@@ -466,6 +474,20 @@ mod tests {
             "rsa_pss_rsae_sha256"
         );
         assert_eq!(group(NamedGroup::from_u16(0x1234)), "0x1234");
+    }
+
+    #[test]
+    fn test_emit_certificate_type_extensions() {
+        use crate::wire::codes::CertificateType;
+        use crate::wire::extensions::CertificateTypeList;
+        let offered = Extension::ServerCertificateTypes(CertificateTypeList {
+            certificate_types: alloc::vec![CertificateType::RawPublicKey, CertificateType::X509],
+        });
+        let (name, value) = extension_field(&offered);
+        assert_eq!(name, "server_certificate_type");
+        assert_eq!(value, "RawPublicKey, X509");
+        let selected = Extension::ClientCertificateTypeSelected(CertificateType::RawPublicKey);
+        assert_eq!(extension_field(&selected).1, "RawPublicKey");
     }
 
     #[test]

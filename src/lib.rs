@@ -6,7 +6,29 @@
 //!   bytes to send, and pass in the time and a random number generator.
 //! - **Traceable**: every message, secret and key it handles can be observed, under the
 //!   names RFC 9846 gives them, and checked against RFC 8448's example traces.
-//! - **`no_std`** with `alloc`; `std` is a default feature that adds conveniences only.
+//! - **`no_std`** with `alloc`; `std` is a default feature that adds conveniences only, and
+//!   `x509` (default) X.509 path validation with rustls-webpki.
+//!
+//! ## Three tiers of public API
+//!
+//! - **The connection API, stable**: [`ClientConnection`] and [`ServerConnection`] (one
+//!   [`Connection`](connection::Connection) type, generic over the sealed
+//!   [`Role`](connection::Role)), [`ClientConfig`] and [`ServerConfig`] with their
+//!   builders, [`Event`], [`Error`]; the verifier traits ([`verify`], implemented there
+//!   for pinned keys and in [`x509`](x509/index.html), feature `x509`) and the
+//!   [`credentials`]; the [`SigningKey`](crypto::SigningKey) and
+//!   [`CryptoProvider`](crypto::CryptoProvider) traits with their providers; the adapters
+//!   ([`stream`](stream/index.html), [`adapters`]). The server's extension points (ticket
+//!   and cookie issuers, the replay store) belong to it.
+//! - **The building blocks, public for learners and test authors**: [`codec`], [`wire`],
+//!   [`key_schedule`], [`transcript`], [`record`], [`trace`], [`explain`], [`pair`] and
+//!   [`rfc8448`](rfc8448/index.html) (feature `rfc8448`). They compute what RFC 9846 says,
+//!   one piece at a time; none of them can drive a connection.
+//! - **Everything else is internal** (`pub(crate)`): the state both roles share, the
+//!   state machine trait behind [`Role`](connection::Role), the states of RFC 9846
+//!   Appendix A, the handshake joiner, the change_cipher_spec rules, and every method that
+//!   installs a key, pushes an event or moves a state. Only a connection's own methods move
+//!   it, so no public call can put it into a state the protocol does not allow.
 //!
 //! ## Where each part of RFC 9846 lives
 //!
@@ -26,6 +48,7 @@
 //! | trace events, NSS key log                  | [`trace`], [`keylog`]       |
 //! | time as an input (§4.3.11.1, §8.3)         | [`time`]                    |
 //! | certificate verifiers of both roles, certified keys and PSKs | [`verify`], [`credentials`], [`x509`] |
+//! | raw public keys (RFC 7250): the certificate type extensions, pinned keys | [`wire::extensions::certificate_type`], [`verify::PinnedPublicKeys`] |
 //! | PEM loading                                | [`pem`]                     |
 //! | std only: the OS RNG, blocking streams     | `os_rng`, [`stream`](stream/index.html) |
 //! | adapters: tokio (feature `tokio`), embedded-io and embedded-io-async (features `embedded-io`, `embedded-io-async`) | [`adapters`] |
@@ -79,6 +102,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod adapters;
+mod alert_codes;
 pub mod client;
 pub mod codec;
 pub mod connection;
@@ -116,4 +140,5 @@ pub use credentials::{CertifiedKey, ExternalPsk};
 pub use error::{ConfigError, Error};
 pub use server::{ServerConfig, ServerConnection};
 pub use wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
+#[cfg(feature = "x509")]
 pub use x509::TrustAnchors;

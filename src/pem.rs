@@ -9,6 +9,7 @@
 //! |----------------------------------------------|-----------------------------------------|
 //! | `CERTIFICATE` sections, or one DER certificate | `Vec<Vec<u8>>` (DER, in file order)   |
 //! | `PRIVATE KEY` (PKCS#8: EC P-256/P-384, RSA, RSA-PSS, Ed25519), `RSA PRIVATE KEY` (PKCS#1), or DER | an `Arc<dyn SigningKey>` from the crypto provider |
+//! | `PUBLIC KEY` (a SubjectPublicKeyInfo, as `openssl pkey -pubout` writes it), or DER | `Vec<u8>` (DER): a raw public key (RFC 7250) to send or pin |
 //!
 //! A file whose text holds no `-----BEGIN` line is read as DER. In a PEM file, sections of
 //! other kinds (a key next to the certificates, say) are skipped.
@@ -24,7 +25,7 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use rustls_pki_types::pem::{self, PemObject};
-use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use rustls_pki_types::{CertificateDer, PrivateKeyDer, SubjectPublicKeyInfoDer};
 
 use crate::crypto::{CryptoError, CryptoProvider, SigningKey};
 
@@ -38,6 +39,8 @@ pub enum PemError {
     NoCertificates,
     /// No private key was found.
     NoPrivateKey,
+    /// No public key (`PUBLIC KEY` section) was found.
+    NoPublicKey,
     /// The key is a SEC1 `EC PRIVATE KEY`, which is not supported: convert it to PKCS#8.
     Sec1Key,
     /// The crypto provider refused the key (an unsupported algorithm or curve).
@@ -50,6 +53,7 @@ impl core::fmt::Display for PemError {
             Self::Pem(e) => write!(f, "bad PEM: {e}"),
             Self::NoCertificates => f.write_str("no certificate found"),
             Self::NoPrivateKey => f.write_str("no private key found"),
+            Self::NoPublicKey => f.write_str("no public key found"),
             Self::Sec1Key => f.write_str(
                 "SEC1 'EC PRIVATE KEY' is not supported; convert it with \
                  `openssl pkcs8 -topk8 -nocrypt`",
@@ -110,6 +114,23 @@ pub fn signing_key_from_pem(
     Ok(Arc::from(signing_key))
 }
 
+/// The public key in `data` (the first PEM `PUBLIC KEY` section, or DER), as a DER
+/// SubjectPublicKeyInfo: what a raw public key (RFC 7250) is sent and pinned as. Whether
+/// it parses is checked where it is used (a config's `build`, a verifier).
+pub fn public_key_from_pem(data: &[u8]) -> Result<Vec<u8>, PemError> {
+    if !is_pem(data) {
+        return match data.is_empty() {
+            true => Err(PemError::NoPublicKey),
+            false => Ok(data.to_vec()),
+        };
+    }
+    match SubjectPublicKeyInfoDer::from_pem_slice(data) {
+        Ok(spki) => Ok(spki.as_ref().to_vec()),
+        Err(pem::Error::NoItemsFound) => Err(PemError::NoPublicKey),
+        Err(e) => Err(PemError::Pem(e)),
+    }
+}
+
 #[cfg(feature = "std")]
 mod files {
     use super::*;
@@ -133,6 +154,13 @@ mod files {
             .map_err(|e| error(path, std::io::ErrorKind::InvalidData, e))
     }
 
+    /// The public key in the file at `path` (see [`public_key_from_pem`]).
+    pub fn load_public_key(path: impl AsRef<Path>) -> std::io::Result<Vec<u8>> {
+        let path = path.as_ref();
+        public_key_from_pem(&read(path)?)
+            .map_err(|e| error(path, std::io::ErrorKind::InvalidData, e))
+    }
+
     /// The private key in the file at `path` (see [`signing_key_from_pem`]).
     pub fn load_signing_key(
         provider: &dyn CryptoProvider,
@@ -145,7 +173,7 @@ mod files {
 }
 
 #[cfg(feature = "std")]
-pub use files::{load_certificates, load_signing_key};
+pub use files::{load_certificates, load_public_key, load_signing_key};
 
 #[cfg(test)]
 mod tests {
@@ -236,6 +264,23 @@ mod tests {
         assert!(matches!(
             signing_key_from_pem(&provider, &pem("PRIVATE KEY", &ed448)),
             Err(PemError::Key(_))
+        ));
+    }
+
+    #[test]
+    fn test_parse_public_keys() {
+        // RFC 8410 §10.1's Ed25519 SubjectPublicKeyInfo.
+        let spki = hex::decode(
+            "302a300506032b657003210019bf44096984cdfe8541bac167dc3b96c85086aa30b6b6cb0c5c38ad703166e1",
+        )
+        .unwrap();
+        let mut text = pem("CERTIFICATE", b"\x30\x00");
+        text.extend(pem("PUBLIC KEY", &spki));
+        assert_eq!(public_key_from_pem(&text).unwrap(), spki);
+        assert_eq!(public_key_from_pem(&spki).unwrap(), spki);
+        assert!(matches!(
+            public_key_from_pem(&pem("CERTIFICATE", &spki)),
+            Err(PemError::NoPublicKey)
         ));
     }
 

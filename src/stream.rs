@@ -59,10 +59,10 @@ use alloc::vec::Vec;
 use std::io::{self, Read, Write};
 
 use crate::adapters::pump::{self, Inbox};
-use crate::client::{ClientConfig, ClientConnection, ClientState, Ticket, TicketStore};
-use crate::connection::{Connection, Event, Negotiated, StateMachine};
+use crate::client::{ClientConfig, ClientConnection, ClientRole, Ticket, TicketStore};
+use crate::connection::{Connection, Event, Negotiated, Role};
 use crate::os_rng::OsRng;
-use crate::server::{ServerConfig, ServerConnection, ServerState};
+use crate::server::{ServerConfig, ServerConnection, ServerRole};
 use crate::time::Time;
 use crate::trace::{Direction, TraceEvent};
 
@@ -74,10 +74,10 @@ use driver::Driver;
 pub(crate) use driver::tls_error;
 
 /// A blocking TLS client stream.
-pub type ClientStream<T> = Stream<ClientState, T>;
+pub type ClientStream<T> = Stream<ClientRole, T>;
 
 /// A blocking TLS server stream.
-pub type ServerStream<T> = Stream<ServerState, T>;
+pub type ServerStream<T> = Stream<ServerRole, T>;
 
 /// Where trace events go, one by one, as the connection produces them.
 pub type TraceSink = Box<dyn FnMut(TraceEvent) + Send>;
@@ -129,7 +129,7 @@ impl Received {
 
     /// Takes the connection's events (but application data, which `read` takes) into the
     /// stream's state, and trace events to the sink.
-    fn drain<S: StateMachine>(&mut self, conn: &mut Connection<S>) {
+    fn drain<S: Role>(&mut self, conn: &mut Connection<S>) {
         conn.take_events_except_data(|event| match event {
             Event::EarlyData(data) => self.early_data.extend(data),
             // RFC 9846 §4.7.1 sets no limit on tickets: the store keeps the newest.
@@ -158,7 +158,7 @@ impl Received {
     }
 }
 
-impl<S: StateMachine, T: Read + Write> Stream<S, T> {
+impl<S: Role, T: Read + Write> Stream<S, T> {
     /// Wraps a connection (built with the caller's own RNG and time, for example) and its
     /// transport. Nothing is sent until the first call that needs the peer.
     pub fn new(conn: Connection<S>, transport: T) -> Self {
@@ -260,7 +260,7 @@ impl<S: StateMachine, T: Read + Write> Stream<S, T> {
     }
 }
 
-impl<S: StateMachine, T: Read + Write> Read for Stream<S, T> {
+impl<S: Role, T: Read + Write> Read for Stream<S, T> {
     /// Reads application data, running the handshake first if needed. Returns 0 once the
     /// peer has sent close_notify and everything before it has been read.
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
@@ -270,7 +270,7 @@ impl<S: StateMachine, T: Read + Write> Read for Stream<S, T> {
     }
 }
 
-impl<S: StateMachine, T: Read + Write> Write for Stream<S, T> {
+impl<S: Role, T: Read + Write> Write for Stream<S, T> {
     /// Encrypts up to 64 KiB of `data` and sends it, running the handshake first if needed.
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         let result = self.driver().write(data);
@@ -284,7 +284,7 @@ impl<S: StateMachine, T: Read + Write> Write for Stream<S, T> {
     }
 }
 
-impl<T: Read + Write> Stream<ClientState, T> {
+impl<T: Read + Write> Stream<ClientRole, T> {
     /// A client stream to `server_name` over `transport`, with the OS RNG. The ClientHello
     /// is sent by the first call that needs the peer.
     pub fn connect(
@@ -345,7 +345,7 @@ impl<T: Read + Write> Stream<ClientState, T> {
     }
 }
 
-impl<T: Read + Write> Stream<ServerState, T> {
+impl<T: Read + Write> Stream<ServerRole, T> {
     /// A server stream over `transport`, with the OS RNG. The handshake starts with the
     /// first call that needs the peer.
     pub fn accept(config: Arc<ServerConfig>, transport: T) -> io::Result<Self> {
@@ -361,7 +361,7 @@ impl<T: Read + Write> Stream<ServerState, T> {
     }
 }
 
-impl<S: StateMachine, T: core::fmt::Debug> core::fmt::Debug for Stream<S, T> {
+impl<S: Role, T: core::fmt::Debug> core::fmt::Debug for Stream<S, T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Stream")
             .field("state", &self.conn.state_name())
@@ -393,6 +393,7 @@ mod tests {
         .unwrap();
         CertifiedKey {
             chain: vec![generated.cert.der().to_vec()],
+            raw_public_key: None,
             key,
             server_names: Vec::new(),
         }

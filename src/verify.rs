@@ -14,9 +14,16 @@
 //! Whatever the verifier, the CertificateVerify signature is always checked by the engine
 //! against the end-entity certificate's key (RFC 9846 §4.5.2).
 //!
+//! Raw public keys (RFC 7250): when the RawPublicKey certificate type is negotiated, the
+//! peer sends a DER SubjectPublicKeyInfo instead of a chain, and the verifier's
+//! `verify_raw_public_key` decides on it, with the same [`Answer`]s (a deferred one
+//! reaches the caller as `Event::VerifyRequest` whose `end_entity` is the SPKI and whose
+//! `intermediates` are empty). Verifiers refuse raw keys by default (unsupported_certificate);
+//! [`PinnedPublicKeys`] takes the keys it pins, in both roles.
+//!
 //! Implementations: [`crate::x509::WebPkiServerVerifier`] and
-//! [`crate::x509::WebPkiClientVerifier`] (full path validation), the simple ones here
-//! ([`PinnedCertificates`], [`danger::AcceptAnyServerCert`]). This module is below
+//! [`crate::x509::WebPkiClientVerifier`] (full path validation, feature `x509`), the simple
+//! ones here ([`PinnedCertificates`], [`PinnedPublicKeys`], [`danger::AcceptAnyServerCert`]). This module is below
 //! `connection`, `client` and `server`, and imports none of them.
 
 use alloc::vec::Vec;
@@ -76,6 +83,14 @@ pub trait ServerCertVerifier: Send + Sync {
         None
     }
 
+    /// Checks the server's raw public key `spki` (DER SubjectPublicKeyInfo, RFC 7250 §3),
+    /// sent when the client offered RawPublicKey in server_certificate_type and the server
+    /// chose it, for `server_name` at time `now`. Refuses by default.
+    fn verify_raw_public_key(&self, spki: &[u8], server_name: Option<&str>, now: Time) -> Answer {
+        let _ = (spki, server_name, now);
+        Answer::Now(Err(raw_public_keys_not_accepted()))
+    }
+
     /// True if this verifier cannot decide without a server name: a connection made
     /// without one is then refused when it is made (with [`Error::Misuse`]), not a round
     /// trip later. False by default.
@@ -90,6 +105,14 @@ pub trait ServerCertVerifier: Send + Sync {
 pub trait ClientCertVerifier: Send + Sync {
     /// Checks `end_entity` (DER) with its `intermediates` at time `now`.
     fn verify(&self, end_entity: &[u8], intermediates: &[&[u8]], now: Time) -> Answer;
+
+    /// Checks the client's raw public key `spki` (DER SubjectPublicKeyInfo, RFC 7250 §3) at
+    /// time `now`, sent when the server chose RawPublicKey in client_certificate_type.
+    /// Refuses by default.
+    fn verify_raw_public_key(&self, spki: &[u8], now: Time) -> Answer {
+        let _ = (spki, now);
+        Answer::Now(Err(raw_public_keys_not_accepted()))
+    }
 
     /// The signature schemes accepted in certificates, sent in the CertificateRequest's
     /// signature_algorithms_cert (RFC 9846 §4.3.3) when `Some`.
@@ -149,6 +172,95 @@ impl ClientCertVerifier for PinnedCertificates {
     }
 }
 
+/// The default answer to a raw public key: RFC 9846 §6.2: unsupported_certificate: "A
+/// certificate was of an unsupported type."
+fn raw_public_keys_not_accepted() -> Error {
+    Error::CertificateRejected {
+        alert: AlertDescription::UnsupportedCertificate,
+        reason: "this verifier does not take raw public keys",
+    }
+}
+
+/// Accepts exactly the listed public keys (DER SubjectPublicKeyInfo, compared byte for
+/// byte): as a raw public key (RFC 7250), or as the key of an X.509 end-entity certificate
+/// (whose other contents are then not checked). Works in both roles: a client that pins its
+/// server's key, a server that pins its clients' keys.
+///
+/// A key that is not pinned is refused with certificate_unknown, as
+/// [`PinnedCertificates`] refuses a certificate: RFC 9846 §6.2 has no alert for "not the
+/// key I expected", and the key itself is not corrupt (bad_certificate) nor of an
+/// unsupported type.
+#[derive(Clone, Debug, Default)]
+pub struct PinnedPublicKeys {
+    keys: Vec<Vec<u8>>,
+}
+
+impl PinnedPublicKeys {
+    /// Pins `keys` (DER SubjectPublicKeyInfo).
+    pub fn new(keys: Vec<Vec<u8>>) -> Self {
+        Self { keys }
+    }
+
+    /// The pinned keys.
+    pub fn keys(&self) -> &[Vec<u8>] {
+        &self.keys
+    }
+
+    fn check_key(&self, spki: &[u8]) -> Answer {
+        if self.keys.iter().any(|k| k.as_slice() == spki) {
+            Answer::Now(Ok(()))
+        } else {
+            // RFC 9846 §6.2: certificate_unknown: "Some other (unspecified) issue arose in
+            // processing the certificate, rendering it unacceptable."
+            Answer::Now(Err(Error::CertificateRejected {
+                alert: AlertDescription::CertificateUnknown,
+                reason: "peer public key is not one of the pinned keys",
+            }))
+        }
+    }
+
+    fn check_certificate(&self, end_entity: &[u8]) -> Answer {
+        use x509_cert::der::{Decode, Encode};
+        let spki = x509_cert::Certificate::from_der(end_entity)
+            .ok()
+            .and_then(|c| c.tbs_certificate().subject_public_key_info().to_der().ok());
+        match spki {
+            Some(spki) => self.check_key(&spki),
+            // RFC 9846 §6.2: bad_certificate: "A certificate was corrupt".
+            None => Answer::Now(Err(Error::CertificateRejected {
+                alert: AlertDescription::BadCertificate,
+                reason: "end-entity certificate does not parse",
+            })),
+        }
+    }
+}
+
+impl ServerCertVerifier for PinnedPublicKeys {
+    fn verify(
+        &self,
+        end_entity: &[u8],
+        _intermediates: &[&[u8]],
+        _server_name: Option<&str>,
+        _now: Time,
+    ) -> Answer {
+        self.check_certificate(end_entity)
+    }
+
+    fn verify_raw_public_key(&self, spki: &[u8], _server_name: Option<&str>, _now: Time) -> Answer {
+        self.check_key(spki)
+    }
+}
+
+impl ClientCertVerifier for PinnedPublicKeys {
+    fn verify(&self, end_entity: &[u8], _intermediates: &[&[u8]], _now: Time) -> Answer {
+        self.check_certificate(end_entity)
+    }
+
+    fn verify_raw_public_key(&self, spki: &[u8], _now: Time) -> Answer {
+        self.check_key(spki)
+    }
+}
+
 /// Verifiers that switch security off, in a module whose name says so.
 pub mod danger {
     use super::*;
@@ -194,5 +306,33 @@ mod tests {
             danger::AcceptAnyServerCert.verify(&[9], &[], None, now),
             Answer::Now(Ok(()))
         );
+        // Raw public keys are refused unless a verifier says otherwise.
+        let Answer::Now(Err(err)) =
+            ServerCertVerifier::verify_raw_public_key(&pinned, &[1, 2, 3], None, now)
+        else {
+            panic!("a certificate pin accepted a raw public key");
+        };
+        assert_eq!(err.alert(), Some(AlertDescription::UnsupportedCertificate));
+    }
+
+    #[test]
+    fn test_pinned_public_keys_in_both_roles() {
+        let pinned = PinnedPublicKeys::new(vec![vec![0x30, 0x01, 0x00]]);
+        let now = Time::from_unix_secs(0);
+        let server = |k: &[u8]| ServerCertVerifier::verify_raw_public_key(&pinned, k, None, now);
+        let client = |k: &[u8]| ClientCertVerifier::verify_raw_public_key(&pinned, k, now);
+        assert_eq!(server(&[0x30, 0x01, 0x00]), Answer::Now(Ok(())));
+        assert_eq!(client(&[0x30, 0x01, 0x00]), Answer::Now(Ok(())));
+        for answer in [server(&[0x30, 0x00]), client(&[0x30, 0x00])] {
+            let Answer::Now(Err(err)) = answer else {
+                panic!("accepted an unpinned key");
+            };
+            assert_eq!(err.alert(), Some(AlertDescription::CertificateUnknown));
+        }
+        // A certificate that does not parse is corrupt.
+        let Answer::Now(Err(err)) = ClientCertVerifier::verify(&pinned, &[1], &[], now) else {
+            panic!("accepted garbage as a certificate");
+        };
+        assert_eq!(err.alert(), Some(AlertDescription::BadCertificate));
     }
 }

@@ -10,6 +10,8 @@ mod alerts;
 mod client_rules;
 #[path = "conformance/harness.rs"]
 mod harness;
+#[path = "conformance/raw_public_keys.rs"]
+mod raw_public_keys;
 #[path = "conformance/server_rules.rs"]
 mod server_rules;
 #[path = "conformance/table.rs"]

@@ -25,8 +25,9 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
+use common::observed_provider::Observed;
 use common::vectors::{self, Block, Trace};
 use lucid_tls::crypto::{AeadAlgorithm, CryptoProvider, HashAlgorithm, HashOutput, Secret};
 use lucid_tls::key_schedule::{
@@ -410,8 +411,9 @@ fn traffic_secret_for<'s>(schedule: &'s Schedule, actor: &str, heading: &str) ->
 /// (for §4) and the number of values checked.
 fn check_trace(name: &str, psk: Option<&Secret>) -> (Vec<Secret>, usize) {
     let trace = vectors::load(name);
-    let recorder = Recorder::default();
-    let provider: &dyn CryptoProvider = &recorder;
+    let recorder = Arc::new(Recorder::default());
+    let observed = Observed(recorder.clone());
+    let provider: &dyn CryptoProvider = &observed;
     let mut checks = Checks::default();
 
     let messages = handshake_messages(&trace);

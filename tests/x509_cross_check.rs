@@ -11,7 +11,7 @@ mod pki;
 
 use std::sync::Arc;
 
-use lucid_tls::connection::cert_verify::EndEntityKey;
+use lucid_tls::connection::EndEntityKey;
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::time::Time;
 use lucid_tls::x509::{

@@ -174,6 +174,7 @@ fn certified_key(chain: &[&Cert]) -> lucid_tls::server::CertifiedKey {
     let key = RustCryptoProvider.load_signing_key(&chain[0].key).unwrap();
     lucid_tls::server::CertifiedKey {
         chain: chain.iter().map(|c| c.der.clone()).collect(),
+        raw_public_key: None,
         key: Arc::from(key),
         server_names: Vec::new(),
     }

@@ -43,6 +43,10 @@ FEATURES = [
     "SSLKEYLOGFILE lines match the peer's key log",
     "external PSK",
     "not TLS: alert, one log line, next connection served",
+    # tests/interop/raw_public_keys.rs
+    "raw public key (RFC 7250): the server's key pinned",
+    "raw public keys both ways (client key required)",
+    "raw public key not pinned: certificate_unknown",
     # tests/interop/post_quantum.rs
     "X25519MLKEM768 by default (hybrid share first)",
     "X25519MLKEM768 only, on the peer",

@@ -22,7 +22,7 @@
 use std::hint::black_box;
 use std::sync::Arc;
 
-use lucid_tls::connection::cert_verify::EndEntityKey;
+use lucid_tls::connection::EndEntityKey;
 use lucid_tls::crypto::{
     AEAD_TAG_LEN, AeadAlgorithm, CryptoProvider, HashAlgorithm, HashOutput, Secret, SigningKey,
     suite_algorithms,

@@ -93,6 +93,7 @@ impl LucidStack {
             .expect("benchmark key loads");
         let certified = CertifiedKey {
             chain: vec![sc.cert.der()],
+            raw_public_key: None,
             key: Arc::from(key),
             server_names: Vec::new(),
         };
@@ -228,7 +229,7 @@ pub fn full_handshake(
 }
 
 /// Sends `data` from `from` and returns the records on the wire.
-pub fn send<S: lucid_tls::connection::StateMachine>(
+pub fn send<S: lucid_tls::connection::Role>(
     from: &mut lucid_tls::connection::Connection<S>,
     data: &[u8],
 ) -> Vec<u8> {
@@ -237,7 +238,7 @@ pub fn send<S: lucid_tls::connection::StateMachine>(
 }
 
 /// Feeds `records` into `to` and returns how many application bytes came out.
-pub fn receive<S: lucid_tls::connection::StateMachine>(
+pub fn receive<S: lucid_tls::connection::Role>(
     to: &mut lucid_tls::connection::Connection<S>,
     records: &[u8],
 ) -> usize {
@@ -266,7 +267,7 @@ pub fn record_buffers(count: usize) -> Vec<Vec<u8>> {
 
 /// Seals each buffer of `records` in place as one application data record (caller-owned
 /// buffers: no copy, no allocation). The content is whatever the buffer holds.
-pub fn seal_records<S: lucid_tls::connection::StateMachine>(
+pub fn seal_records<S: lucid_tls::connection::Role>(
     from: &mut lucid_tls::connection::Connection<S>,
     records: &mut [Vec<u8>],
 ) -> usize {
@@ -277,7 +278,7 @@ pub fn seal_records<S: lucid_tls::connection::StateMachine>(
 }
 
 /// `records` sealed in place, then laid end to end as they arrive from the network.
-pub fn sealed_wire<S: lucid_tls::connection::StateMachine>(
+pub fn sealed_wire<S: lucid_tls::connection::Role>(
     from: &mut lucid_tls::connection::Connection<S>,
     records: &mut [Vec<u8>],
     wire: &mut Vec<u8>,
@@ -294,7 +295,7 @@ pub fn sealed_wire<S: lucid_tls::connection::StateMachine>(
 
 /// Opens every record of `wire` in place (caller-owned buffer) and returns how many
 /// application bytes came out.
-pub fn open_records<S: lucid_tls::connection::StateMachine>(
+pub fn open_records<S: lucid_tls::connection::Role>(
     to: &mut lucid_tls::connection::Connection<S>,
     wire: &mut [u8],
 ) -> usize {
@@ -310,7 +311,7 @@ pub fn open_records<S: lucid_tls::connection::StateMachine>(
 
 /// Sends `data` with `write`, then copies the records into the caller's `out` with
 /// `write_tls_into` (the copying API, with the caller's buffer reused).
-pub fn send_into<S: lucid_tls::connection::StateMachine>(
+pub fn send_into<S: lucid_tls::connection::Role>(
     from: &mut lucid_tls::connection::Connection<S>,
     data: &[u8],
     out: &mut Vec<u8>,
@@ -326,7 +327,7 @@ pub fn send_into<S: lucid_tls::connection::StateMachine>(
 }
 
 /// Feeds `records` into `to` (its reader enabled) and reads the plaintext into `buf`.
-pub fn receive_read<S: lucid_tls::connection::StateMachine>(
+pub fn receive_read<S: lucid_tls::connection::Role>(
     to: &mut lucid_tls::connection::Connection<S>,
     records: &[u8],
     buf: &mut [u8],

@@ -55,6 +55,15 @@ pub fn validator(paths: &[PathBuf]) -> Result<CertificateValidator, String> {
     Ok(CertificateValidator::new(provider(), anchors))
 }
 
+/// The public keys (DER SubjectPublicKeyInfo) in the files `paths`: raw public keys
+/// (RFC 7250) to pin.
+pub fn public_keys(paths: &[PathBuf]) -> Result<Vec<Vec<u8>>, String> {
+    paths
+        .iter()
+        .map(|path| lucid_tls::pem::load_public_key(path).map_err(|e| e.to_string()))
+        .collect()
+}
+
 /// The key log the SSLKEYLOGFILE environment variable asks for, if any.
 pub fn keylog_from_env() -> Option<Arc<dyn KeyLog>> {
     let keylog = KeyLogFile::from_env()?;

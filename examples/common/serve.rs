@@ -28,6 +28,21 @@ pub struct ServerFlags {
     /// Ed25519; PKCS#1 RSA).
     #[arg(long = "key", value_name = "KEY.pem")]
     pub keys: Vec<PathBuf>,
+    /// A raw public key to serve (RFC 7250), `PUBLIC KEY` PEM or DER, to clients that take
+    /// one (with --rawpkkeyfile; beside or instead of --cert).
+    #[arg(long, value_name = "PUB.pem", requires = "rawpkkeyfile")]
+    pub rawpkfile: Option<PathBuf>,
+    /// The private key of --rawpkfile.
+    #[arg(long, value_name = "KEY.pem", requires = "rawpkfile")]
+    pub rawpkkeyfile: Option<PathBuf>,
+    /// Require each client to authenticate with one of these raw public keys (RFC 7250;
+    /// repeatable): client_certificate_type RawPublicKey only.
+    #[arg(
+        long = "pin-client-spki",
+        value_name = "PUB.pem",
+        conflicts_with = "client_cas"
+    )]
+    pub pin_client_spkis: Vec<PathBuf>,
     /// Request a client certificate chaining to this CA (repeatable).
     #[arg(long = "client-ca", value_name = "CA.pem")]
     pub client_cas: Vec<PathBuf>,
@@ -53,8 +68,8 @@ pub fn server_config(flags: &ServerFlags, psk_only: bool) -> Result<ServerConfig
     if flags.certs.len() != flags.keys.len() {
         return Err("give each --cert its --key".into());
     }
-    if flags.certs.is_empty() && !psk_only {
-        return Err("give a --cert and --key (or an external --psk)".into());
+    if flags.certs.is_empty() && flags.rawpkfile.is_none() && !psk_only {
+        return Err("give a --cert and --key (or --rawpkfile, or an external --psk)".into());
     }
     let mut certificates = Vec::new();
     for (cert, key) in flags.certs.iter().zip(&flags.keys) {
@@ -70,6 +85,11 @@ pub fn server_config(flags: &ServerFlags, psk_only: bool) -> Result<ServerConfig
         .map(|c| CertifiedKey::new(c.chain.clone(), c.key.clone()))
         .collect();
     certificates.extend(any_name);
+    if let (Some(public), Some(key)) = (&flags.rawpkfile, &flags.rawpkkeyfile) {
+        let spki = lucid_tls::pem::load_public_key(public).map_err(|e| e.to_string())?;
+        let key = lucid_tls::pem::load_signing_key(&*provider, key).map_err(|e| e.to_string())?;
+        certificates.push(CertifiedKey::from_raw_public_key(spki, key));
+    }
 
     // The page names our CertificateVerify scheme, and any HelloRetryRequest: trace on.
     let mut builder = ServerConfig::builder(provider).trace(true);
@@ -87,6 +107,10 @@ pub fn server_config(flags: &ServerFlags, psk_only: bool) -> Result<ServerConfig
     }
     if let Some(alpn) = &flags.alpn {
         builder = builder.alpn(common::split_list(alpn));
+    }
+    if !flags.pin_client_spkis.is_empty() {
+        let keys = common::public_keys(&flags.pin_client_spkis)?;
+        builder = builder.require_client_raw_public_keys(keys);
     }
     if !flags.client_cas.is_empty() {
         let verifier = Arc::new(WebPkiClientVerifier::new(common::validator(
@@ -267,8 +291,17 @@ pub fn page(negotiated: Option<&Negotiated>, facts: PageFacts) -> String {
 
 /// A certificate's subject, as RFC 4514 text.
 fn subject(der: &[u8]) -> String {
-    match x509_parser::parse_x509_certificate(der) {
-        Ok((_, cert)) => cert.subject().to_string(),
+    use x509_parser::prelude::FromDer;
+    if let Ok((_, cert)) = x509_parser::parse_x509_certificate(der) {
+        return cert.subject().to_string();
+    }
+    // A raw public key (RFC 7250) is a SubjectPublicKeyInfo: name its SHA-256, as
+    // `openssl pkey -pubin -outform DER | sha256sum` prints it.
+    match x509_parser::x509::SubjectPublicKeyInfo::from_der(der) {
+        Ok(_) => format!(
+            "raw public key sha256:{}",
+            hex::encode(ring::digest::digest(&ring::digest::SHA256, der))
+        ),
         Err(_) => "(unparsable)".into(),
     }
 }

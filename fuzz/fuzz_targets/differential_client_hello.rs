@@ -55,6 +55,7 @@ fn servers() -> &'static Servers {
             .expect("our provider loads the PKCS#8 key");
         let certified = CertifiedKey {
             chain: vec![cert_der.clone()],
+            raw_public_key: None,
             key: Arc::from(signing_key),
             server_names: Vec::new(),
         };

@@ -28,7 +28,7 @@
 //! Not here: async (see [`crate::adapters::embedded_async`]).
 
 use crate::adapters::pump::{self, Inbox, Step};
-use crate::connection::{Connection, RequestKind, StateMachine};
+use crate::connection::{Connection, RequestKind, Role};
 use crate::error::Error;
 use crate::time::Time;
 
@@ -86,7 +86,7 @@ pub struct TlsStream<'b, S, T, C> {
 
 impl<'b, S, T, C> TlsStream<'b, S, T, C>
 where
-    S: StateMachine,
+    S: Role,
     T: embedded_io::Read + embedded_io::Write,
     C: FnMut() -> Time,
 {
@@ -191,7 +191,7 @@ impl<S, T: embedded_io::ErrorType, C> embedded_io::ErrorType for TlsStream<'_, S
 
 impl<S, T, C> embedded_io::Read for TlsStream<'_, S, T, C>
 where
-    S: StateMachine,
+    S: Role,
     T: embedded_io::Read + embedded_io::Write,
     C: FnMut() -> Time,
 {
@@ -204,7 +204,7 @@ where
 
 impl<S, T, C> embedded_io::Write for TlsStream<'_, S, T, C>
 where
-    S: StateMachine,
+    S: Role,
     T: embedded_io::Read + embedded_io::Write,
     C: FnMut() -> Time,
 {

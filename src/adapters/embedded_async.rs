@@ -12,7 +12,7 @@
 
 use crate::adapters::embedded::{MAX_PLAINTEXT_PER_WRITE, StreamError};
 use crate::adapters::pump::{self, Inbox, Step};
-use crate::connection::{Connection, StateMachine};
+use crate::connection::{Connection, Role};
 use crate::time::Time;
 
 /// A TLS connection over an embedded-io-async transport, as one async stream.
@@ -25,7 +25,7 @@ pub struct TlsStream<'b, S, T, C> {
 
 impl<'b, S, T, C> TlsStream<'b, S, T, C>
 where
-    S: StateMachine,
+    S: Role,
     T: embedded_io_async::Read + embedded_io_async::Write,
     C: FnMut() -> Time,
 {
@@ -131,7 +131,7 @@ impl<S, T: embedded_io_async::ErrorType, C> embedded_io_async::ErrorType
 
 impl<S, T, C> embedded_io_async::Read for TlsStream<'_, S, T, C>
 where
-    S: StateMachine,
+    S: Role,
     T: embedded_io_async::Read + embedded_io_async::Write,
     C: FnMut() -> Time,
 {
@@ -144,7 +144,7 @@ where
 
 impl<S, T, C> embedded_io_async::Write for TlsStream<'_, S, T, C>
 where
-    S: StateMachine,
+    S: Role,
     T: embedded_io_async::Read + embedded_io_async::Write,
     C: FnMut() -> Time,
 {

@@ -15,7 +15,7 @@
 //!
 //! Not here: any transport, any clock, any executor.
 
-use crate::connection::{Connection, RequestKind, StateMachine};
+use crate::connection::{Connection, RequestKind, Role};
 use crate::error::Error;
 use crate::time::Time;
 use crate::wire::record::RECORD_HEADER_LEN;
@@ -36,17 +36,17 @@ pub(crate) enum Step {
 }
 
 /// The TLS bytes to write to the transport now.
-pub(crate) fn output<S: StateMachine>(conn: &mut Connection<S>) -> &[u8] {
+pub(crate) fn output<S: Role>(conn: &mut Connection<S>) -> &[u8] {
     conn.pending_output()
 }
 
 /// The transport took `n` bytes of [`output`].
-pub(crate) fn sent<S: StateMachine>(conn: &mut Connection<S>, n: usize) {
+pub(crate) fn sent<S: Role>(conn: &mut Connection<S>, n: usize) {
     conn.output_sent(n);
 }
 
 /// The next step towards a finished handshake; `Done(0)` once it is.
-pub(crate) fn handshake_step<S: StateMachine>(conn: &mut Connection<S>) -> Step {
+pub(crate) fn handshake_step<S: Role>(conn: &mut Connection<S>) -> Step {
     if !conn.pending_output().is_empty() {
         // Our flight, or our alert before the error is reported.
         return Step::Send;
@@ -67,7 +67,7 @@ pub(crate) fn handshake_step<S: StateMachine>(conn: &mut Connection<S>) -> Step 
 /// data already received (data that arrived before a fatal error is still delivered,
 /// then the error), then our pending output, then the transport. `Done(0)` means end of
 /// stream (the peer's close_notify, or an empty `out`).
-pub(crate) fn read_step<S: StateMachine>(conn: &mut Connection<S>, out: &mut [u8]) -> Step {
+pub(crate) fn read_step<S: Role>(conn: &mut Connection<S>, out: &mut [u8]) -> Step {
     if conn.is_handshaking() {
         return handshake_step(conn);
     }
@@ -94,7 +94,7 @@ pub(crate) fn read_step<S: StateMachine>(conn: &mut Connection<S>, out: &mut [u8
 }
 
 /// The next step towards an empty output queue: `Done(0)` once everything is sent.
-pub(crate) fn flush_step<S: StateMachine>(conn: &mut Connection<S>) -> Step {
+pub(crate) fn flush_step<S: Role>(conn: &mut Connection<S>) -> Step {
     if !conn.pending_output().is_empty() {
         return Step::Send;
     }
@@ -103,7 +103,7 @@ pub(crate) fn flush_step<S: StateMachine>(conn: &mut Connection<S>) -> Step {
 
 /// The next step before application data can be written: the handshake, then an empty
 /// output queue, so that what is queued stays within one write's worth of records.
-pub(crate) fn write_step<S: StateMachine>(conn: &mut Connection<S>) -> Step {
+pub(crate) fn write_step<S: Role>(conn: &mut Connection<S>) -> Step {
     match handshake_step(conn) {
         Step::Done(_) => flush_step(conn),
         step => step,
@@ -157,10 +157,22 @@ impl<B: AsMut<[u8]> + AsRef<[u8]>> Inbox<B> {
         self.start == self.end
     }
 
+    /// How many received bytes wait.
+    #[cfg(feature = "tokio")]
+    pub(crate) fn waiting(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// True if the bytes the connection took end at a record's end (no record is under way).
+    #[cfg(feature = "tokio")]
+    pub(crate) fn at_record_end(&self) -> bool {
+        self.record.header_seen == 0 && self.record.body_left == 0
+    }
+
     /// Feeds waiting bytes to the connection: all of them, or with `one_record` up to the
     /// end of the record under way, so that one call does at most one record's work.
     /// Bytes the connection does not take (it paused) stay. Returns the connection's error.
-    pub(crate) fn feed<S: StateMachine>(
+    pub(crate) fn feed<S: Role>(
         &mut self,
         conn: &mut Connection<S>,
         now: Time,

@@ -8,8 +8,10 @@ use crate::crypto::CryptoProvider;
 use crate::error::ConfigError;
 use crate::keylog::KeyLog;
 use crate::time::Time;
-use crate::verify::{Answer, PinnedCertificates, ServerCertVerifier};
+use crate::verify::{Answer, PinnedCertificates, PinnedPublicKeys, ServerCertVerifier};
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
+use crate::wire::codes::CertificateType;
+#[cfg(feature = "x509")]
 use crate::x509::{CertificateValidator, TrustAnchors, WebPkiServerVerifier};
 
 use super::config::ClientConfig;
@@ -19,6 +21,7 @@ use super::config::ClientConfig;
 /// 1. `ClientConfig::builder(provider)`;
 /// 2. whom to trust, exactly one of: [`trust_anchors`](ClientConfigBuilder::trust_anchors)
 ///    (full X.509 validation and the server's name), [`pinned_certificates`](ClientConfigBuilder::pinned_certificates),
+///    [`pinned_public_keys`](ClientConfigBuilder::pinned_public_keys) (raw public keys, RFC 7250),
 ///    or a custom [`verifier`](ClientConfigBuilder::verifier);
 /// 3. optional settings (client certificates, ALPN, suites, groups, PSKs, 0-RTT, key log),
 ///    then [`build`](ClientConfigBuilder::build), which checks the whole config once and
@@ -54,6 +57,7 @@ impl ClientConfig {
     }
 }
 
+#[cfg(feature = "x509")]
 impl WebPkiServerVerifier {
     /// A [`ClientConfig::new`] default that validates servers with this verifier and
     /// advertises what it accepts in signature_algorithms_cert (what
@@ -69,7 +73,8 @@ impl WebPkiServerVerifier {
 impl ClientConfigBuilder {
     /// Trust servers whose chain leads to one of `anchors`, and whose certificate names the
     /// server name the connection is made to (full X.509 validation,
-    /// [`WebPkiServerVerifier`]).
+    /// [`WebPkiServerVerifier`]; feature `x509`).
+    #[cfg(feature = "x509")]
     pub fn trust_anchors(self, anchors: TrustAnchors) -> Self {
         let provider = self.config.provider.clone();
         let validator = CertificateValidator::new(provider, anchors);
@@ -82,6 +87,24 @@ impl ClientConfigBuilder {
         self.verifier(Arc::new(PinnedCertificates::new(certificates)))
     }
 
+    /// Trust exactly these public keys (DER SubjectPublicKeyInfo, [`PinnedPublicKeys`]),
+    /// and ask the server for a raw public key (RFC 7250): server_certificate_type offers
+    /// RawPublicKey alone. A server that cannot send one fails the handshake
+    /// (unsupported_certificate); to also take an X.509 certificate whose key is pinned, add
+    /// X509 with [`server_certificate_types`](Self::server_certificate_types).
+    pub fn pinned_public_keys(self, keys: Vec<Vec<u8>>) -> Self {
+        self.verifier(Arc::new(PinnedPublicKeys::new(keys)))
+            .server_certificate_types(&[CertificateType::RawPublicKey])
+    }
+
+    /// The certificate types to take from the server, most preferred first (RFC 7250
+    /// server_certificate_type). X.509 alone by default; with RawPublicKey the verifier's
+    /// `verify_raw_public_key` decides on the server's key.
+    pub fn server_certificate_types(mut self, types: &[CertificateType]) -> Self {
+        self.config.server_certificate_types = types.to_vec();
+        self
+    }
+
     /// Trust whatever `verifier` accepts.
     pub fn verifier(mut self, verifier: Arc<dyn ServerCertVerifier>) -> Self {
         self.config.verifier = verifier;
@@ -90,7 +113,9 @@ impl ClientConfigBuilder {
     }
 
     /// Adds a certificate and key to answer a CertificateRequest with (mutual TLS); several
-    /// may be added, in preference order.
+    /// may be added, in preference order. One with a raw public key
+    /// ([`CertifiedKey::from_raw_public_key`]) makes the client offer RawPublicKey in
+    /// client_certificate_type (RFC 7250).
     pub fn client_auth(mut self, certified: CertifiedKey) -> Self {
         self.config.client_auth.push(certified);
         self
@@ -179,7 +204,7 @@ impl ClientConfigBuilder {
             return Err(ConfigError {
                 config: "ClientConfig",
                 field: "verifier",
-                problem: "say whom to trust: trust_anchors, pinned_certificates or verifier",
+                problem: "say whom to trust: trust_anchors, pinned_certificates, pinned_public_keys or verifier",
             });
         }
         advertise_certificate_schemes(&mut self.config);

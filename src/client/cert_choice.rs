@@ -20,6 +20,8 @@
 //! it (it may know the CA under another name). Only when no key can sign with a listed
 //! scheme does the client send an empty Certificate (RFC 9846 §4.5.1); the server then
 //! decides: go on unauthenticated, or certificate_required (§4.5.1.3).
+//! With RawPublicKey negotiated (RFC 7250), only credentials with a raw public key take
+//! part, and rule 1 alone decides.
 //! Not implemented: oid_filters (RFC 9846 §4.3.5), which this client never matches because
 //! it does not offer the extension's OIDs.
 
@@ -37,7 +39,7 @@ use crate::transcript::Transcript;
 use crate::wire::algorithms::SignatureScheme;
 use crate::wire::certificate::{Certificate, CertificateEntry};
 use crate::wire::certificate_request::CertificateRequest;
-use crate::wire::codes::ExtensionType;
+use crate::wire::codes::{CertificateType, ExtensionType};
 use crate::wire::extensions::{Extension, find};
 use crate::wire::handshake::HandshakeMessage;
 use crate::x509::chain_schemes::chain_fits;
@@ -112,6 +114,7 @@ impl Wanted {
 pub fn choose_client_certificate<'a>(
     candidates: &'a [CertifiedKey],
     request: &CertificateRequest,
+    typ: CertificateType,
 ) -> Option<(&'a CertifiedKey, SignatureScheme)> {
     let wanted = Wanted::from_request(request);
     // RFC 9846 §4.5.2: a client's signature "MUST be one of those present in the
@@ -119,7 +122,7 @@ pub fn choose_client_certificate<'a>(
     // CertificateRequest message".
     let acceptable: Vec<(&CertifiedKey, SignatureScheme)> = candidates
         .iter()
-        .filter(|auth| !auth.chain.is_empty())
+        .filter(|auth| auth.serves(typ))
         .filter_map(|auth| Some((auth, choose_scheme(&*auth.key, &wanted.schemes)?)))
         .collect();
     // The best rank wins; `min_by_key` keeps the first of equals: the configuration's order.
@@ -137,8 +140,9 @@ pub fn choose_client_certificate<'a>(
     })
 }
 
-/// Sends our Certificate in answer to `request`: the chosen chain, or, without an
-/// acceptable one, no certificates. Returns the key and scheme to sign the
+/// Sends our Certificate in answer to `request`: the chosen chain (or, when the server
+/// chose RawPublicKey in client_certificate_type, the chosen raw public key alone, RFC
+/// 9846 §4.5.1), or, without an acceptable one, no certificates. Returns the key and scheme to sign the
 /// CertificateVerify with, when a chain was sent.
 ///
 /// RFC 9846 §4.5.1: "If the server requests certificate-based client authentication but
@@ -149,11 +153,12 @@ pub(super) fn send_client_certificate(
     transcript: &mut Transcript,
     core: &mut ConnectionCore,
     request: &CertificateRequest,
+    typ: CertificateType,
 ) -> Result<Option<ClientSigner>, Error> {
-    let chosen = choose_client_certificate(&config.client_auth, request);
+    let chosen = choose_client_certificate(&config.client_auth, request, typ);
     let certificate_list = match chosen {
         Some((auth, _)) => auth
-            .chain
+            .entries(typ)
             .iter()
             .map(|der| CertificateEntry {
                 cert_data: der.clone(),

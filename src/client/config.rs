@@ -12,6 +12,8 @@
 //! | `signature_schemes_cert`    | signature_algorithms_cert, if set                       |
 //! | `alpn_protocols`            | application_layer_protocol_negotiation, if not empty    |
 //! | server name (per connection) | server_name                                            |
+//! | `server_certificate_types`  | server_certificate_type (RFC 7250), if it lists more than X509 |
+//! | `client_auth`               | client_certificate_type (RFC 7250), if a credential has a raw public key |
 //! | `record_size_limit`         | record_size_limit (RFC 8449), if set                    |
 //! | `max_fragment_length`       | max_fragment_length (RFC 6066), if set                  |
 //! | `psk_modes`                 | psk_key_exchange_modes, if not empty                    |
@@ -38,7 +40,7 @@ use crate::error::ConfigError;
 use crate::keylog::KeyLog;
 use crate::record::limits::check_max_records_per_key;
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
-use crate::wire::codes::{ExtensionType, PskKeyExchangeMode};
+use crate::wire::codes::{CertificateType, ExtensionType, PskKeyExchangeMode};
 use crate::wire::extensions::{Extension, MaxFragmentLength};
 
 use crate::verify::ServerCertVerifier;
@@ -93,8 +95,13 @@ pub struct ClientConfig {
     /// The order of the ClientHello's extensions; types not listed follow, in generation
     /// order. pre_shared_key is always last (RFC 9846 §4.3.11).
     pub extension_order: Option<Vec<ExtensionType>>,
-    /// Checks the server's certificate chain.
+    /// Checks the server's certificate chain (or raw public key).
     pub verifier: Arc<dyn ServerCertVerifier>,
+    /// The certificate types the client can process from the server, most preferred first
+    /// (RFC 7250 §4.1, server_certificate_type). Empty, or X509 alone: X.509 only, and no
+    /// extension. With RawPublicKey, the verifier's `verify_raw_public_key` decides on the
+    /// server's key.
+    pub server_certificate_types: Vec<CertificateType>,
     /// Our certificates and keys, in preference order, to answer a CertificateRequest
     /// with; empty: an empty Certificate. Which one is sent depends on the request (see
     /// `cert_choice.rs`: its signature_algorithms and certificate_authorities).
@@ -147,6 +154,7 @@ impl ClientConfig {
             extra_extensions: Vec::new(),
             extension_order: None,
             verifier,
+            server_certificate_types: Vec::new(),
             client_auth: Vec::new(),
             external_psks: Vec::new(),
             trace: false,

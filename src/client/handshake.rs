@@ -18,6 +18,7 @@ use crate::wire::certificate_request::CertificateRequest;
 use crate::wire::codes::ExtensionType;
 use crate::wire::extensions::Extension;
 
+use super::certificate_type::CertificateTypes;
 use super::config::ClientConfig;
 use super::hello::OfferedPsk;
 
@@ -91,6 +92,8 @@ pub struct ClientHandshake {
     pub certificate_request: Option<CertificateRequest>,
     /// The key of the server's end-entity certificate, once its Certificate arrived.
     pub server_key: Option<EndEntityKey>,
+    /// The certificate types EncryptedExtensions settled (RFC 7250).
+    pub certificate_types: CertificateTypes,
 }
 
 impl ClientHandshake {

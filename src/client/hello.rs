@@ -189,6 +189,7 @@ fn generated_extensions(
             supported_signature_algorithms: schemes.clone(),
         }));
     }
+    out.extend(super::certificate_type::offered_extensions(config));
     if let Some(cookie) = &params.cookie {
         out.push(Extension::Cookie(Cookie {
             cookie: cookie.clone(),

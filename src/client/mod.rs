@@ -59,7 +59,7 @@ use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
-use crate::connection::{Connection, ConnectionCore, HandshakeInput, StateMachine};
+use crate::connection::{Connection, ConnectionCore, HandshakeInput, Role, StateMachine};
 use crate::crypto::Rng;
 use crate::error::Error;
 use crate::time::Time;
@@ -68,6 +68,7 @@ pub use rustls_pki_types::ServerName;
 
 mod builder;
 mod cert_choice;
+mod certificate_type;
 mod config;
 mod connected;
 mod handshake;
@@ -83,18 +84,17 @@ mod wait_sh;
 
 pub use crate::connection::Ticket;
 pub use crate::credentials::{CertifiedKey, ExternalPsk};
-pub use crate::verify::{PinnedCertificates, ServerCertVerifier, danger};
+pub use crate::verify::{PinnedCertificates, PinnedPublicKeys, ServerCertVerifier, danger};
 pub use builder::ClientConfigBuilder;
 pub use config::{ClientConfig, ClientHelloPadding};
 pub use ticket_store::TicketStore;
 
-/// The client's state: one variant per RFC 9846 Appendix A.1 state.
-pub enum ClientState {
-    /// START: about to send a ClientHello.
-    Start(start::Start),
+/// The client's state between messages: one variant per RFC 9846 Appendix A.1 state
+/// but START, which `connect` passes through as it sends the ClientHello.
+pub(crate) enum ClientState {
     /// WAIT_SH. Boxed, as are the handshake inside the later states and the paused flight:
     /// the enum stays small, and moving it through the engine's frames copies little
-    /// (docs/embedded.md, "Stack").
+    /// (docs/embedded.md, "Stack and heap").
     WaitSh(Box<wait_sh::WaitSh>),
     /// WAIT_EE.
     WaitEe(wait_ee::WaitEe),
@@ -113,22 +113,28 @@ pub enum ClientState {
     Connected(connected::Connected),
 }
 
-impl StateMachine for ClientState {
+/// The client role: the type parameter of [`ClientConnection`] and of the adapters' client
+/// streams. It holds the client's current state (RFC 9846 Appendix A.1), which only the
+/// connection's own methods move; see [`Role`].
+pub struct ClientRole(ClientState);
+
+impl Role for ClientRole {}
+
+impl StateMachine for ClientRole {
     fn name(&self) -> &'static str {
-        match self {
-            Self::Start(_) => "START",
-            Self::WaitSh(_) => "WAIT_SH",
-            Self::WaitEe(_) => "WAIT_EE",
-            Self::WaitCertCr(_) => "WAIT_CERT_CR",
-            Self::WaitCert(_) => "WAIT_CERT",
-            Self::WaitCv(_) => "WAIT_CV",
-            Self::WaitFinished(_) | Self::SigningFlight(_) => "WAIT_FINISHED",
-            Self::Connected(_) => "CONNECTED",
+        match &self.0 {
+            ClientState::WaitSh(_) => "WAIT_SH",
+            ClientState::WaitEe(_) => "WAIT_EE",
+            ClientState::WaitCertCr(_) => "WAIT_CERT_CR",
+            ClientState::WaitCert(_) => "WAIT_CERT",
+            ClientState::WaitCv(_) => "WAIT_CV",
+            ClientState::WaitFinished(_) | ClientState::SigningFlight(_) => "WAIT_FINISHED",
+            ClientState::Connected(_) => "CONNECTED",
         }
     }
 
     fn is_handshaking(&self) -> bool {
-        !matches!(self, Self::Connected(_))
+        !matches!(self.0, ClientState::Connected(_))
     }
 
     /// Each state's `handle` is kept out of line (`#[inline(never)]`): inlined into this
@@ -140,18 +146,18 @@ impl StateMachine for ClientState {
         core: &mut ConnectionCore,
         input: HandshakeInput,
     ) -> Result<Self, Error> {
-        match self {
-            Self::Start(_) => Err(wait_sh::unexpected("handshake message before ClientHello")),
-            Self::WaitSh(state) => state.handle(core, input),
-            Self::WaitEe(state) => state.handle(core, input),
-            Self::WaitCertCr(state) => state.handle(core, input),
-            Self::WaitCert(state) => state.handle(core, input),
-            Self::WaitCv(state) => state.handle(core, input),
-            Self::WaitFinished(state) => state.handle(core, input),
+        let next = match self.0 {
+            ClientState::WaitSh(state) => state.handle(core, input),
+            ClientState::WaitEe(state) => state.handle(core, input),
+            ClientState::WaitCertCr(state) => state.handle(core, input),
+            ClientState::WaitCert(state) => state.handle(core, input),
+            ClientState::WaitCv(state) => state.handle(core, input),
+            ClientState::WaitFinished(state) => state.handle(core, input),
             // A paused connection reads nothing; a message here is an engine bug.
-            Self::SigningFlight(_) => Err(Error::Misuse("message read while paused")),
-            Self::Connected(state) => state.handle(core, input),
-        }
+            ClientState::SigningFlight(_) => Err(Error::Misuse("message read while paused")),
+            ClientState::Connected(state) => state.handle(core, input),
+        };
+        next.map(Self)
     }
 
     fn handle_application_data(
@@ -159,14 +165,15 @@ impl StateMachine for ClientState {
         core: &mut ConnectionCore,
         data: Vec<u8>,
     ) -> Result<Self, Error> {
-        match self {
-            Self::Connected(state) => state.application_data(core, data),
+        let next = match self.0 {
+            ClientState::Connected(state) => state.application_data(core, data),
             // RFC 9846 §2: a server sends application data only after its Finished, which
             // moves the client to CONNECTED before the next record is read.
             _ => Err(wait_sh::unexpected(
                 "application data before the handshake completed",
             )),
-        }
+        };
+        next.map(Self)
     }
 
     fn resume_with_signature(
@@ -174,17 +181,18 @@ impl StateMachine for ClientState {
         core: &mut ConnectionCore,
         signature: Vec<u8>,
     ) -> Result<Self, Error> {
-        match self {
-            Self::SigningFlight(state) => state.resume(core, signature),
+        let next = match self.0 {
+            ClientState::SigningFlight(state) => state.resume(core, signature),
             _ => Err(Error::Misuse("the client does not wait for a signature")),
-        }
+        };
+        next.map(Self)
     }
 }
 
-/// A TLS 1.3 client connection: [`Connection`] driven by [`ClientState`].
-pub type ClientConnection = Connection<ClientState>;
+/// A TLS 1.3 client connection: [`Connection`] in the [`ClientRole`].
+pub type ClientConnection = Connection<ClientRole>;
 
-impl Connection<ClientState> {
+impl Connection<ClientRole> {
     /// Starts a connection to `server_name` (sent as SNI when it is a DNS name, and given to
     /// the certificate verifier): the ClientHello is ready in [`Connection::take_output`] on
     /// return. The connection owns `rng`; see the START state (`start.rs`) and
@@ -269,7 +277,7 @@ impl Connection<ClientState> {
         core.state_changed("START", "WAIT_SH");
         Ok(Connection::from_parts(
             core,
-            ClientState::WaitSh(Box::new(wait_sh)),
+            ClientRole(ClientState::WaitSh(Box::new(wait_sh))),
         ))
     }
 

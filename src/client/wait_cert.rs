@@ -7,6 +7,10 @@
 //!                              WAIT_CV
 //! ```
 //!
+//! When RawPublicKey was negotiated for the server (RFC 7250), the Certificate holds one
+//! entry, a DER SubjectPublicKeyInfo, which goes to the verifier's
+//! `verify_raw_public_key` instead, and whose key checks the CertificateVerify.
+//!
 //! The chain goes to the config's [`ServerCertVerifier`](super::verify::ServerCertVerifier)
 //! with the server name and the time (or, if it defers, to the caller as
 //! `Event::VerifyRequest`); the end-entity certificate's public key is kept to
@@ -15,11 +19,12 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use crate::connection::cert_verify::EndEntityKey;
+use crate::connection::cert_verify::{EndEntityKey, check_raw_public_key_count};
 use crate::connection::{ConnectionCore, HandshakeInput};
 use crate::error::Error;
 use crate::verify::Answer;
 use crate::wire::alert::AlertDescription;
+use crate::wire::codes::CertificateType;
 use crate::wire::handshake::HandshakeMessage;
 
 use super::ClientState;
@@ -66,26 +71,39 @@ impl WaitCert {
         for entry in &certificate.certificate_list {
             self.handshake.offer.check_answered(&entry.extensions)?;
         }
-        let intermediates: Vec<&[u8]> = intermediates
-            .iter()
-            .map(|e| e.cert_data.as_slice())
-            .collect();
         let verifier = self.handshake.config.verifier.clone();
         let server_name = self.handshake.server_name.as_deref();
-        match verifier.verify(
-            &end_entity.cert_data,
-            &intermediates,
-            server_name,
-            core.now(),
-        ) {
-            Answer::Now(verdict) => verdict?,
-            // The verdict comes later (`crate::connection::deferred`); until then nothing
-            // after this Certificate is processed, so the CertificateVerify waits for it.
-            Answer::Later => {
-                core.request_verification(&end_entity.cert_data, &intermediates, server_name)
+        if self.handshake.certificate_types.server == CertificateType::RawPublicKey {
+            check_raw_public_key_count(certificate.certificate_list.len())?;
+            let spki = end_entity.cert_data.as_slice();
+            // RFC 7250 §3: the entry is a SubjectPublicKeyInfo; it must parse before the
+            // verifier sees it, and its key checks the CertificateVerify.
+            self.handshake.server_key = Some(EndEntityKey::from_spki(spki)?);
+            match verifier.verify_raw_public_key(spki, server_name, core.now()) {
+                Answer::Now(verdict) => verdict?,
+                Answer::Later => core.request_verification(spki, &[], server_name),
             }
+        } else {
+            let intermediates: Vec<&[u8]> = intermediates
+                .iter()
+                .map(|e| e.cert_data.as_slice())
+                .collect();
+            match verifier.verify(
+                &end_entity.cert_data,
+                &intermediates,
+                server_name,
+                core.now(),
+            ) {
+                Answer::Now(verdict) => verdict?,
+                // The verdict comes later (`crate::connection::deferred`); until then nothing
+                // after this Certificate is processed, so the CertificateVerify waits for it.
+                Answer::Later => {
+                    core.request_verification(&end_entity.cert_data, &intermediates, server_name)
+                }
+            }
+            self.handshake.server_key =
+                Some(EndEntityKey::from_certificate(&end_entity.cert_data)?);
         }
-        self.handshake.server_key = Some(EndEntityKey::from_certificate(&end_entity.cert_data)?);
         // The chain is kept for `Negotiated::peer_certificates`: moved, not copied.
         self.handshake.negotiated.peer_certificates = certificate
             .certificate_list

@@ -12,7 +12,8 @@
 //!
 //! What EncryptedExtensions settles: the ALPN protocol (RFC 7301), the record size
 //! limit (RFC 8449) or max_fragment_length (RFC 6066) that the record layer then honours,
-//! and whether 0-RTT data was accepted (RFC 9846 §4.3.10). Every extension in it must
+//! whether 0-RTT data was accepted (RFC 9846 §4.3.10), and the certificate types of both
+//! Certificates (RFC 7250, `certificate_type.rs`). Every extension in it must
 //! answer one the ClientHello sent.
 
 use alloc::boxed::Box;
@@ -27,6 +28,7 @@ use crate::wire::extensions::{Extension, find};
 use crate::wire::handshake::HandshakeMessage;
 
 use super::ClientState;
+use super::certificate_type;
 use super::handshake::{ClientHandshake, EarlyData};
 use super::wait_cert_cr::WaitCertCr;
 use super::wait_finished::WaitFinished;
@@ -76,6 +78,10 @@ impl WaitEe {
         ee: &EncryptedExtensions,
     ) -> Result<(), Error> {
         self.handshake.offer.check_answered(&ee.extensions)?;
+        let offered = certificate_type::offered_extensions(&self.handshake.config);
+        let certificate_follows = !self.handshake.psk_authenticated();
+        self.handshake.certificate_types =
+            certificate_type::read_answers(&offered, &ee.extensions, certificate_follows)?;
         self.apply_alpn(ee)?;
         apply_record_limits(&mut self.handshake, core, ee)?;
         self.settle_early_data(core, ee)

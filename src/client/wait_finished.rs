@@ -102,6 +102,7 @@ impl WaitFinished {
             hs.ccs_sent = true;
         }
         let request = hs.certificate_request.take();
+        let client_certificate_type = hs.certificate_types.client;
         let mut end = FlightEnd {
             config: hs.config,
             transcript: hs.transcript,
@@ -112,8 +113,13 @@ impl WaitFinished {
             exporter: application.exporter,
         };
         if let Some(request) = request {
-            let signing =
-                send_client_certificate(&end.config, &mut end.transcript, core, &request)?;
+            let signing = send_client_certificate(
+                &end.config,
+                &mut end.transcript,
+                core,
+                &request,
+                client_certificate_type,
+            )?;
             if let Some((key, scheme)) = signing {
                 // RFC 9846 §4.5.2: CertificateVerify signs Transcript-Hash(Handshake
                 // Context, Certificate) with the client's context string; a deferred key

@@ -385,6 +385,7 @@ impl WaitSh {
                 early_data: self.early_data,
                 certificate_request: None,
                 server_key,
+                certificate_types: Default::default(),
             }),
             selected_identity: match find(&hello.extensions, ExtensionType::PreSharedKey) {
                 Some(Extension::PreSharedKeyServerHello(index)) => Some(*index),

@@ -36,7 +36,7 @@ use crate::wire::record::{RECORD_HEADER_LEN, RecordHeader};
 
 use super::core::{ConnectionCore, unexpected};
 use super::event::Event;
-use super::{Connection, StateMachine};
+use super::{Connection, Role};
 
 /// The connection's side of the caller-owned buffers: how much of the output was already
 /// handed out, and the plaintext kept for `read`.
@@ -140,7 +140,7 @@ impl ConnectionCore {
     }
 }
 
-impl<S: StateMachine> Connection<S> {
+impl<S: Role> Connection<S> {
     /// Copies as much of the output as fits into `out` and returns how many bytes it wrote;
     /// the rest stays queued for the next call (0: nothing to send). Send them in order.
     pub fn write_tls_into(&mut self, out: &mut [u8]) -> usize {

@@ -24,6 +24,7 @@ use alloc::vec::Vec;
 use x509_cert::Certificate as X509Certificate;
 use x509_cert::der::Decode;
 use x509_cert::der::oid::ObjectIdentifier;
+use x509_cert::spki::SubjectPublicKeyInfoOwned;
 
 use crate::credentials::CertifiedKey;
 use crate::crypto::rsassa_pss_key;
@@ -69,7 +70,21 @@ impl EndEntityKey {
             reason: "end-entity certificate does not parse",
         };
         let cert = X509Certificate::from_der(der).map_err(bad)?;
-        let spki = cert.tbs_certificate().subject_public_key_info();
+        Self::from_subject_public_key_info(cert.tbs_certificate().subject_public_key_info())
+    }
+
+    /// Reads a DER SubjectPublicKeyInfo alone: the raw public key of RFC 7250 §3, which a
+    /// CertificateEntry carries when RawPublicKey was negotiated (RFC 9846 §4.5.1). One
+    /// that does not parse, or has bytes after it, is a bad_certificate.
+    pub fn from_spki(der: &[u8]) -> Result<Self, Error> {
+        let spki = SubjectPublicKeyInfoOwned::from_der(der).map_err(|_| Error::PeerMisbehaved {
+            alert: AlertDescription::BadCertificate,
+            reason: "raw public key is not a DER SubjectPublicKeyInfo",
+        })?;
+        Self::from_subject_public_key_info(&spki)
+    }
+
+    fn from_subject_public_key_info(spki: &SubjectPublicKeyInfoOwned) -> Result<Self, Error> {
         let curve = spki
             .algorithm
             .parameters
@@ -120,6 +135,23 @@ impl EndEntityKey {
             _ => false,
         }
     }
+}
+
+/// Checks the length of a Certificate's list when RawPublicKey was negotiated, both roles
+/// (the caller has refused an empty list already, or let an empty client Certificate
+/// through). RFC 9846 §4.5.1: "If the RawPublicKey certificate type was negotiated, then
+/// the certificate_list MUST contain no more than one CertificateEntry". A longer list is
+/// a message of the wrong shape: decode_error (RFC 9846 §6.2: "A message could not be
+/// decoded because some field was out of the specified range or the length of the message
+/// was incorrect").
+pub fn check_raw_public_key_count(entries: usize) -> Result<(), Error> {
+    if entries > 1 {
+        return Err(Error::PeerMisbehaved {
+            alert: AlertDescription::DecodeError,
+            reason: "a RawPublicKey Certificate holds more than one entry",
+        });
+    }
+    Ok(())
 }
 
 /// True for the schemes TLS 1.3 allows in a CertificateVerify.
@@ -247,19 +279,34 @@ pub fn sign_certificate_verify(
 }
 
 /// Checks, once, when a config is built, that `certified`'s key belongs to its end-entity
-/// certificate: its chain is not empty, the certificate parses, one of the key's schemes
-/// fits the certificate's key and the provider verifies it, and a probe signature made with
-/// the key verifies with the certificate's public key. A key that signs later (in an HSM,
+/// certificate (or its raw public key): it has a chain or a raw public key, which parses,
+/// one of the key's schemes fits that public key and the provider verifies it, and a probe
+/// signature made with the key verifies with that public key. A key that signs later (in an HSM,
 /// [`SigningKey::defers`]) is only checked for its schemes. Returns what is wrong.
 pub(crate) fn check_certified_key(
     provider: &dyn CryptoProvider,
     certified: &CertifiedKey,
 ) -> Result<(), &'static str> {
-    let end_entity = certified
-        .end_entity()
-        .ok_or("a certificate chain is empty")?;
-    let public = EndEntityKey::from_certificate(end_entity)
-        .map_err(|_| "an end-entity certificate does not parse")?;
+    // A raw public key alone (RFC 7250) is checked like a certificate's key; a credential
+    // with both has its certificate's key checked, and the two must be the same key.
+    let public = match (certified.end_entity(), &certified.raw_public_key) {
+        (Some(end_entity), raw) => {
+            let public = EndEntityKey::from_certificate(end_entity)
+                .map_err(|_| "an end-entity certificate does not parse")?;
+            let raw = raw.as_deref().map(EndEntityKey::from_spki).transpose();
+            if raw
+                .map_err(|_| "a raw public key does not parse")?
+                .is_some_and(|raw| raw != public)
+            {
+                return Err("the raw public key is not the end-entity certificate's key");
+            }
+            public
+        }
+        (None, Some(spki)) => {
+            EndEntityKey::from_spki(spki).map_err(|_| "a raw public key does not parse")?
+        }
+        (None, None) => return Err("a certificate chain is empty"),
+    };
     let verifiable = provider.signature_schemes();
     let scheme = certified
         .key

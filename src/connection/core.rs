@@ -52,6 +52,10 @@ pub(super) struct ApplicationSecrets {
 const RETAINED_EVENT_SLOTS: usize = 4;
 
 /// The state both roles share. See the module doc.
+///
+/// Internal: nominally `pub` only so the sealed `StateMachine` trait can name it, but it is
+/// reachable from no public path, and every method that installs a key, pushes an event or
+/// moves a state is `pub(crate)`.
 pub struct ConnectionCore {
     pub(super) provider: Arc<dyn CryptoProvider>,
     pub(super) rng: Box<dyn Rng + Send>,
@@ -116,7 +120,7 @@ pub struct ConnectionCore {
 
 impl ConnectionCore {
     /// A fresh core: no keys, nothing received or sent.
-    pub fn new(
+    pub(crate) fn new(
         provider: Arc<dyn CryptoProvider>,
         rng: Box<dyn Rng + Send>,
         now: Time,
@@ -168,17 +172,17 @@ impl ConnectionCore {
     // ----- Context the state machines read -----------------------------------------------
 
     /// The crypto provider (a cheap clone, so it can be used while `self` is borrowed).
-    pub fn provider(&self) -> Arc<dyn CryptoProvider> {
+    pub(crate) fn provider(&self) -> Arc<dyn CryptoProvider> {
         self.provider.clone()
     }
 
     /// The caller's RNG, which every random byte of the connection comes from.
-    pub fn rng(&mut self) -> &mut dyn Rng {
+    pub(crate) fn rng(&mut self) -> &mut dyn Rng {
         &mut *self.rng
     }
 
     /// The time passed to the call being processed.
-    pub fn now(&self) -> Time {
+    pub(crate) fn now(&self) -> Time {
         self.now
     }
 
@@ -186,13 +190,8 @@ impl ConnectionCore {
         self.now = now;
     }
 
-    /// The negotiated cipher suite, once a ServerHello (or HelloRetryRequest) chose it.
-    pub fn cipher_suite(&self) -> Option<CipherSuite> {
-        self.suite
-    }
-
     /// Sets the suite whose AEAD protects records from now on and whose hash sizes Finished.
-    pub fn set_cipher_suite(&mut self, suite: CipherSuite) {
+    pub(crate) fn set_cipher_suite(&mut self, suite: CipherSuite) {
         self.suite = Some(suite);
     }
 
@@ -203,19 +202,19 @@ impl ConnectionCore {
     }
 
     /// Records ClientHello.random, which keys the key log's lines.
-    pub fn set_client_random(&mut self, random: [u8; 32]) {
+    pub(crate) fn set_client_random(&mut self, random: [u8; 32]) {
         self.client_random = Some(random);
     }
 
     /// The sticky error, if the connection has failed.
-    pub fn error(&self) -> Option<Error> {
+    pub(crate) fn error(&self) -> Option<Error> {
         self.error
     }
 
     // ----- Events and traces ---------------------------------------------------------------
 
     /// Queues an event for the application.
-    pub fn push_event(&mut self, event: Event) {
+    pub(crate) fn push_event(&mut self, event: Event) {
         self.events.push_back(event);
     }
 
@@ -235,31 +234,31 @@ impl ConnectionCore {
     }
 
     /// True if trace events are being collected (building one may cost a copy).
-    pub fn tracing(&self) -> bool {
+    pub(crate) fn tracing(&self) -> bool {
         self.trace_enabled
     }
 
     /// Queues a trace event, built only if tracing is on.
-    pub fn trace(&mut self, event: impl FnOnce() -> TraceEvent) {
+    pub(crate) fn trace(&mut self, event: impl FnOnce() -> TraceEvent) {
         if self.trace_enabled {
             self.traces.push_back(event());
         }
     }
 
     /// Traces a move of the state machine.
-    pub fn state_changed(&mut self, from: &'static str, to: &'static str) {
+    pub(crate) fn state_changed(&mut self, from: &'static str, to: &'static str) {
         self.traced_state = to;
         self.trace(|| TraceEvent::StateChanged { from, to });
     }
 
     /// The state the trace last moved to.
-    pub fn traced_state(&self) -> &'static str {
+    pub(crate) fn traced_state(&self) -> &'static str {
         self.traced_state
     }
 
     /// Reports a secret the key schedule derived: a trace event, and a key log line if it
     /// is one of the key log's secrets.
-    pub fn emit_secret(&mut self, label: SecretLabel, secret: &Secret) {
+    pub(crate) fn emit_secret(&mut self, label: SecretLabel, secret: &Secret) {
         if let (Some(keylog), Some(random), Some(name)) =
             (&self.keylog, &self.client_random, label.keylog_label())
         {
@@ -282,7 +281,7 @@ impl ConnectionCore {
     /// and once the alert is out every key and secret the core holds is forgotten: record
     /// keys, application traffic secrets, exporter secrets, tickets not yet polled. The
     /// state machine's go with its state (`Connection` drops it).
-    pub fn fail(&mut self, err: Error) -> Error {
+    pub(crate) fn fail(&mut self, err: Error) -> Error {
         if let Some(first) = self.error {
             return first;
         }
@@ -332,7 +331,11 @@ impl ConnectionCore {
 
     /// Protects our records from now on with the key and IV of `secret` (RFC 9846 §7.3).
     /// Handshake messages still pending go out first, under the old key.
-    pub fn install_write_key(&mut self, secret: &TrafficSecret, epoch: Epoch) -> Result<(), Error> {
+    pub(crate) fn install_write_key(
+        &mut self,
+        secret: &TrafficSecret,
+        epoch: Epoch,
+    ) -> Result<(), Error> {
         self.flush_handshake()?;
         let key = self.traffic_key(secret, epoch, Direction::Sent)?;
         let mut encrypter = RecordEncrypter::new(key);
@@ -345,13 +348,17 @@ impl ConnectionCore {
 
     /// Sends unprotected records again: a client whose 0-RTT attempt met a
     /// HelloRetryRequest sends its second ClientHello in the clear (RFC 9846 §4.3.10).
-    pub fn remove_write_key(&mut self) {
+    pub(crate) fn remove_write_key(&mut self) {
         self.encrypter = None;
         self.write_epoch = Epoch::Initial;
     }
 
     /// Deprotects the peer's records from now on with the key and IV of `secret`.
-    pub fn install_read_key(&mut self, secret: &TrafficSecret, epoch: Epoch) -> Result<(), Error> {
+    pub(crate) fn install_read_key(
+        &mut self,
+        secret: &TrafficSecret,
+        epoch: Epoch,
+    ) -> Result<(), Error> {
         if !self.joiner.is_empty() {
             // RFC 9846 §5.1: "Implementations MUST verify that all messages immediately
             // preceding a key change align with a record boundary; if not, then they MUST
@@ -393,18 +400,13 @@ impl ConnectionCore {
     }
 
     /// The epoch whose key protects the records we send now.
-    pub fn write_epoch(&self) -> Epoch {
+    pub(crate) fn write_epoch(&self) -> Epoch {
         self.write_epoch
-    }
-
-    /// The epoch whose key protects the records we receive now.
-    pub fn read_epoch(&self) -> Epoch {
-        self.read_epoch
     }
 
     /// Stores the first application traffic secrets and installs their keys: `write` now,
     /// or later by [`ConnectionCore::install_application_write_key`].
-    pub fn install_application_read_key(
+    pub(crate) fn install_application_read_key(
         &mut self,
         secret: ApplicationTrafficSecret,
     ) -> Result<(), Error> {
@@ -416,7 +418,7 @@ impl ConnectionCore {
 
     /// Installs our application write key (generation `secret.generation()`), kept for
     /// KeyUpdate.
-    pub fn install_application_write_key(
+    pub(crate) fn install_application_write_key(
         &mut self,
         secret: ApplicationTrafficSecret,
     ) -> Result<(), Error> {
@@ -427,17 +429,17 @@ impl ConnectionCore {
     }
 
     /// Keeps `exporter_secret` for `Connection::export_keying_material`.
-    pub fn set_exporter_secret(&mut self, exporter: ExporterSecret) {
+    pub(crate) fn set_exporter_secret(&mut self, exporter: ExporterSecret) {
         self.exporter = Some(exporter);
     }
 
     /// Keeps `early_exporter_secret` (RFC 9846 §7.5) for 0-RTT exporters.
-    pub fn set_early_exporter_secret(&mut self, exporter: ExporterSecret) {
+    pub(crate) fn set_early_exporter_secret(&mut self, exporter: ExporterSecret) {
         self.early_exporter = Some(exporter);
     }
 
     /// The handshake is complete: keeps `negotiated` and tells the application.
-    pub fn complete_handshake(&mut self, negotiated: Negotiated) {
+    pub(crate) fn complete_handshake(&mut self, negotiated: Negotiated) {
         self.negotiated = Some(negotiated.clone());
         self.push_event(Event::HandshakeComplete(negotiated));
     }
@@ -445,13 +447,13 @@ impl ConnectionCore {
     // ----- Record-level policy the state machines set --------------------------------------
 
     /// Opens or closes the window in which dummy change_cipher_spec records are dropped.
-    pub fn set_ccs_window(&mut self, window: CcsWindow) {
+    pub(crate) fn set_ccs_window(&mut self, window: CcsWindow) {
         self.ccs_window = window;
     }
 
     /// The limit on records we send: the peer's record_size_limit (RFC 8449) or the
     /// negotiated max_fragment_length (RFC 6066). Applies to protected records.
-    pub fn set_send_limit(&mut self, limit: RecordSizeLimit) {
+    pub(crate) fn set_send_limit(&mut self, limit: RecordSizeLimit) {
         self.send_limit = limit;
         if let Some(encrypter) = self.encrypter.as_mut() {
             encrypter.set_size_limit(limit);
@@ -460,7 +462,7 @@ impl ConnectionCore {
 
     /// The limit on records we receive: what we advertised. The deframer then refuses a
     /// longer record by its header, and never buffers more than one such record.
-    pub fn set_receive_limit(&mut self, limit: RecordSizeLimit) {
+    pub(crate) fn set_receive_limit(&mut self, limit: RecordSizeLimit) {
         self.receive_limit = limit;
         self.deframer.set_size_limit(limit);
         if let Some(decrypter) = self.decrypter.as_mut() {
@@ -470,7 +472,7 @@ impl ConnectionCore {
 
     /// Lowers the number of records each of our write keys may protect before a KeyUpdate
     /// (the configurations' `max_records_per_key`); `None`: RFC 9846 §5.5's limits.
-    pub fn set_max_records_per_key(&mut self, max_records: Option<u64>) {
+    pub(crate) fn set_max_records_per_key(&mut self, max_records: Option<u64>) {
         self.max_records_per_key = max_records;
     }
 
@@ -479,13 +481,13 @@ impl ConnectionCore {
     /// Appendix A.1: "clients may send alerts that derive from post-ServerHello messages in
     /// the clear or with the early data keys"). Anything else unprotected after a read key
     /// is installed is unexpected_message.
-    pub fn accept_clear_alerts_from_client(&mut self) {
+    pub(crate) fn accept_clear_alerts_from_client(&mut self) {
         self.clear_alerts_from_client = true;
     }
 
     /// The `legacy_record_version` of unprotected records we send: 0x0301 is allowed for
     /// an initial ClientHello (RFC 9846 §5.1), 0x0303 everywhere else.
-    pub fn set_plaintext_record_version(&mut self, version: u16) {
+    pub(crate) fn set_plaintext_record_version(&mut self, version: u16) {
         self.plaintext_record_version = version;
     }
 
@@ -496,7 +498,7 @@ impl ConnectionCore {
     /// received records using the handshake traffic key, discarding records which fail
     /// deprotection (up to the configured max_early_data_size). Once a record is deprotected
     /// successfully, it is treated as the start of the client's second flight".
-    pub fn skip_rejected_early_data(&mut self, max_early_data_size: u32) {
+    pub(crate) fn skip_rejected_early_data(&mut self, max_early_data_size: u32) {
         self.early_data_skip = Some(max_early_data_size as usize);
     }
 }

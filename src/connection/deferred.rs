@@ -107,12 +107,12 @@ pub(crate) struct Pending {
 
 impl ConnectionCore {
     /// True while the connection waits for its caller's answer.
-    pub fn is_paused(&self) -> bool {
+    pub(crate) fn is_paused(&self) -> bool {
         self.pending.is_some()
     }
 
     /// Pauses for a verdict on a peer's chain: queues [`Event::VerifyRequest`].
-    pub fn request_verification(
+    pub(crate) fn request_verification(
         &mut self,
         end_entity: &[u8],
         intermediates: &[&[u8]],
@@ -129,7 +129,7 @@ impl ConnectionCore {
     }
 
     /// Pauses for a signature over `message` with `scheme`: queues [`Event::SignRequest`].
-    pub fn request_signature(&mut self, scheme: SignatureScheme, message: Vec<u8>) {
+    pub(crate) fn request_signature(&mut self, scheme: SignatureScheme, message: Vec<u8>) {
         let id = self.pause(RequestKind::Signature);
         self.push_event(Event::SignRequest(SignRequest {
             id,

@@ -85,7 +85,8 @@ pub struct Negotiated {
     /// the connection that issued the ticket (the client keeps the server's in its
     /// [`Ticket`](crate::client::Ticket), the server the client's in its ticket state);
     /// nothing is validated again. Shared, not copied: the tickets of the connection and
-    /// the connections resumed with them hold the same chain.
+    /// the connections resumed with them hold the same chain. When the peer authenticated
+    /// with a raw public key (RFC 7250), its one entry is the DER SubjectPublicKeyInfo.
     pub peer_certificates: CertificateChain,
     /// The record_size_limit the peer advertised (RFC 8449), if it sent one.
     pub peer_record_size_limit: Option<u16>,

@@ -2,9 +2,9 @@
 
 use crate::x509::PeerIdentity;
 
-use super::{Connection, StateMachine};
+use super::{Connection, Role};
 
-impl<S: StateMachine> Connection<S> {
+impl<S: Role> Connection<S> {
     /// The subject and subjectAltName entries of the peer's end-entity certificate, once the
     /// handshake has completed and if the peer sent a certificate (a server always, a
     /// client when asked for one; not on resumption).

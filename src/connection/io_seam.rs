@@ -11,9 +11,9 @@
 //! application data (they stay in the queue for `poll_event`).
 
 use super::event::Event;
-use super::{Connection, StateMachine};
+use super::{Connection, Role};
 
-impl<S: StateMachine> Connection<S> {
+impl<S: Role> Connection<S> {
     /// The TLS bytes queued for the transport and not yet acknowledged as sent, with the
     /// handshake messages still being gathered into records (as `take_output` does; held
     /// back while a deferred decision is pending).

@@ -27,7 +27,7 @@
 //!
 //! | file                | what                                                            |
 //! |---------------------|-----------------------------------------------------------------|
-//! | `core.rs`           | [`ConnectionCore`]: keys, events, traces, the sticky error       |
+//! | `core.rs`           | `ConnectionCore`: keys, events, traces, the sticky error        |
 //! | `receive.rs`        | records in: deframing, deprotection, alerts, joining messages   |
 //! | `send.rs`           | records out: coalescing, size limits, protection                |
 //! | `joiner.rs`         | handshake messages out of records (RFC 9846 §5.1)               |
@@ -36,6 +36,15 @@
 //! | `event.rs`          | [`Event`], [`Negotiated`]                                       |
 //! | `cert_verify.rs`    | CertificateVerify signing and checking (RFC 9846 §4.5.2)        |
 //! | `deferred.rs`       | pausing for a verdict or a signature the caller gives later     |
+//!
+//! # What is public
+//!
+//! [`Connection`] and its methods, the sealed [`Role`] trait (to write code generic over
+//! both roles), [`Event`], [`Negotiated`], [`Ticket`], the [`deferred`] requests and
+//! [`EndEntityKey`]. Everything else here is internal (`pub(crate)`): `ConnectionCore`, the
+//! state machine trait the roles implement, the joiner, the change_cipher_spec rules and the
+//! CertificateVerify functions. Only a connection's own methods install keys, push events
+//! or move its state, so no public call can put it into a state the protocol does not allow.
 //!
 //! Not here: anything that depends on the role. `crate::client` and `crate::server` hold
 //! the state machines of RFC 9846 Appendix A, one type per state.
@@ -47,15 +56,15 @@ use crate::time::Time;
 use crate::trace::TraceEvent;
 
 mod buffers;
-pub mod ccs;
-pub mod cert_verify;
+pub(crate) mod ccs;
+pub(crate) mod cert_verify;
 mod core;
 pub mod deferred;
 mod event;
 mod identity;
 #[cfg(any(feature = "std", feature = "embedded-io"))]
 mod io_seam;
-pub mod joiner;
+pub(crate) mod joiner;
 mod post_handshake;
 mod receive;
 mod send;
@@ -63,47 +72,70 @@ mod send;
 mod tests;
 mod ticket;
 
-pub use self::core::ConnectionCore;
+pub(crate) use self::core::ConnectionCore;
+pub use cert_verify::EndEntityKey;
 pub use deferred::{RequestId, RequestKind, SignRequest, VerifyRequest};
 pub use event::{CertificateChain, Event, Negotiated};
 pub use post_handshake::MAX_KEY_UPDATES;
-pub use receive::{HandshakeInput, Input};
+pub(crate) use receive::{HandshakeInput, Input};
+pub(crate) use state_machine::StateMachine;
 pub use ticket::Ticket;
 
-/// A role's state machine: the enum of its RFC 9846 Appendix A states.
+/// A connection's role: [`ClientRole`](crate::client::ClientRole) or
+/// [`ServerRole`](crate::server::ServerRole), the type parameter of [`Connection`].
 ///
-/// Implemented by `ClientState` and `ServerState` only. Each call consumes the current
-/// state and returns the next, so a state cannot be reused after it has handled a message.
-pub trait StateMachine: Sized {
-    /// The RFC's name of the current state, e.g. `"WAIT_SH"`.
-    fn name(&self) -> &'static str;
+/// Write code generic over both roles with `S: Role`, e.g.
+/// `fn pump<S: Role>(conn: &mut Connection<S>)`. The trait is sealed: only the crate's two
+/// roles implement it, and their states (RFC 9846 Appendix A) are moved only by the
+/// connection's own methods, so no call can put a connection into a state the protocol
+/// does not allow.
+pub trait Role: StateMachine {}
 
-    /// True until the handshake is complete (the CONNECTED state).
-    fn is_handshaking(&self) -> bool;
+/// The state machine behind [`Role`]. Declared `pub` inside a private module: nameable by
+/// no one outside the crate (the sealed-trait pattern), so it can be neither implemented
+/// nor called from outside.
+mod state_machine {
+    use alloc::vec::Vec;
 
-    /// Handles one whole handshake message.
-    fn handle_handshake(
-        self,
-        core: &mut ConnectionCore,
-        input: HandshakeInput,
-    ) -> Result<Self, Error>;
+    use super::{ConnectionCore, HandshakeInput};
+    use crate::error::Error;
 
-    /// Handles the content of one application_data record.
-    fn handle_application_data(
-        self,
-        core: &mut ConnectionCore,
-        data: Vec<u8>,
-    ) -> Result<Self, Error>;
+    /// A role's state machine: the enum of its RFC 9846 Appendix A states.
+    ///
+    /// Implemented by the enums `ClientState` and `ServerState`, and by the roles that wrap
+    /// them. Each call consumes the current state and returns the next, so a state cannot
+    /// be reused after it has handled a message.
+    pub trait StateMachine: Sized {
+        /// The RFC's name of the current state, e.g. `"WAIT_SH"`.
+        fn name(&self) -> &'static str;
 
-    /// Goes on with the signature a deferred key produced (see [`deferred`]): sends the
-    /// CertificateVerify and the rest of the flight. Only the states that paused for a
-    /// signature implement it.
-    fn resume_with_signature(
-        self,
-        _core: &mut ConnectionCore,
-        _signature: Vec<u8>,
-    ) -> Result<Self, Error> {
-        Err(Error::Misuse("this state does not wait for a signature"))
+        /// True until the handshake is complete (the CONNECTED state).
+        fn is_handshaking(&self) -> bool;
+
+        /// Handles one whole handshake message.
+        fn handle_handshake(
+            self,
+            core: &mut ConnectionCore,
+            input: HandshakeInput,
+        ) -> Result<Self, Error>;
+
+        /// Handles the content of one application_data record.
+        fn handle_application_data(
+            self,
+            core: &mut ConnectionCore,
+            data: Vec<u8>,
+        ) -> Result<Self, Error>;
+
+        /// Goes on with the signature a deferred key produced (see [`super::deferred`]): sends the
+        /// CertificateVerify and the rest of the flight. Only the states that paused for a
+        /// signature implement it.
+        fn resume_with_signature(
+            self,
+            _core: &mut ConnectionCore,
+            _signature: Vec<u8>,
+        ) -> Result<Self, Error> {
+            Err(Error::Misuse("this state does not wait for a signature"))
+        }
     }
 }
 
@@ -119,7 +151,7 @@ pub struct Connection<S> {
     handshaking: bool,
 }
 
-impl<S: StateMachine> Connection<S> {
+impl<S: Role> Connection<S> {
     /// Wraps a core and the role's first state (used by the roles' constructors).
     pub(crate) fn from_parts(core: ConnectionCore, state: S) -> Self {
         Self {

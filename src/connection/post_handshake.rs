@@ -126,7 +126,7 @@ impl ConnectionCore {
     }
 
     /// Handles a KeyUpdate from the peer: moves the read key on, and answers a request.
-    pub fn receive_key_update(&mut self, key_update: &KeyUpdate) -> Result<(), Error> {
+    pub(crate) fn receive_key_update(&mut self, key_update: &KeyUpdate) -> Result<(), Error> {
         let current = self
             .application_secrets
             .read

@@ -66,7 +66,7 @@ impl ConnectionCore {
     /// Dummy change_cipher_spec records are dropped, alerts are handled here (close_notify
     /// becomes [`Event::PeerClosed`]; an error alert fails the connection), and a handshake
     /// message comes out only when all of it is in.
-    pub fn next_input(&mut self) -> Result<Option<Input>, Error> {
+    pub(crate) fn next_input(&mut self) -> Result<Option<Input>, Error> {
         loop {
             if let Some((bytes, epoch)) = self.joiner.next_message()? {
                 let message = HandshakeMessage::decode(&bytes, self.hash_len())?;

@@ -29,7 +29,7 @@ impl ConnectionCore {
     ///
     /// The message shares records with the other handshake messages of its epoch; it goes
     /// out when the key changes, another record type is sent, or the output is taken.
-    pub fn send_handshake(
+    pub(crate) fn send_handshake(
         &mut self,
         msg: &HandshakeMessage,
         transcript: Option<&mut Transcript>,
@@ -49,7 +49,7 @@ impl ConnectionCore {
 
     /// Sends the dummy change_cipher_spec record of middlebox compatibility mode
     /// (RFC 9846 Appendix E.4). It is never protected (RFC 9846 §5).
-    pub fn send_dummy_change_cipher_spec(&mut self) -> Result<(), Error> {
+    pub(crate) fn send_dummy_change_cipher_spec(&mut self) -> Result<(), Error> {
         self.flush_handshake()?;
         self.output
             .extend_from_slice(&DUMMY_CHANGE_CIPHER_SPEC_RECORD);
@@ -65,7 +65,7 @@ impl ConnectionCore {
     }
 
     /// Sends the pending handshake messages.
-    pub fn flush_handshake(&mut self) -> Result<(), Error> {
+    pub(crate) fn flush_handshake(&mut self) -> Result<(), Error> {
         if self.pending_handshake.is_empty() {
             return Ok(());
         }
@@ -187,12 +187,12 @@ impl ConnectionCore {
     }
 
     /// Allows `max_early_data_size` bytes of 0-RTT data under the early write key.
-    pub fn set_early_data_budget(&mut self, max_early_data_size: u32) {
+    pub(crate) fn set_early_data_budget(&mut self, max_early_data_size: u32) {
         self.early_data_budget = max_early_data_size as usize;
     }
 
     /// True while our records go out under the early traffic key (RFC 9846 §2.3).
-    pub fn can_send_early_data(&self) -> bool {
+    pub(crate) fn can_send_early_data(&self) -> bool {
         self.write_epoch == Epoch::Early && self.encrypter.is_some()
     }
 
@@ -202,7 +202,7 @@ impl ConnectionCore {
     /// client is allowed to send when using this ticket, in bytes. Only Application Data
     /// payload (i.e., plaintext but not padding or the inner content type byte) is
     /// counted."
-    pub fn send_early_data(&mut self, data: &[u8]) -> Result<(), Error> {
+    pub(crate) fn send_early_data(&mut self, data: &[u8]) -> Result<(), Error> {
         if !self.can_send_early_data() {
             return Err(Error::Misuse(
                 "no 0-RTT: not offered, rejected, or the server's Finished arrived",

@@ -26,6 +26,8 @@ struct Collect {
     messages: Vec<Vec<u8>>,
 }
 
+impl Role for Collect {}
+
 impl StateMachine for Collect {
     fn name(&self) -> &'static str {
         "COLLECT"

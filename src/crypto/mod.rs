@@ -50,6 +50,7 @@ pub const AEAD_NONCE_LEN: usize = 12;
 
 /// Why a cryptographic operation failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CryptoError {
     /// An AEAD tag did not verify (→ bad_record_mac).
     AeadTagMismatch,

@@ -498,6 +498,7 @@ pub fn client_auth_server(
     let (chain, key) = replayed_key(trace, "server")?;
     let certified = CertifiedKey {
         chain,
+        raw_public_key: None,
         key,
         server_names: Vec::new(),
     };

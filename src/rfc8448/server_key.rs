@@ -59,6 +59,7 @@ pub fn rsa_certified_key(trace: &Trace) -> Result<CertifiedKey, SetupError> {
         .map_err(|_| SetupError::new("the provider does not load RFC 8448's RSA key"))?;
     Ok(CertifiedKey {
         chain: certificate_chain(trace, "server")?,
+        raw_public_key: None,
         key: Arc::from(key),
         server_names: Vec::new(),
     })

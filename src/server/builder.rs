@@ -6,8 +6,10 @@ use crate::credentials::{CertifiedKey, ExternalPsk};
 use crate::crypto::CryptoProvider;
 use crate::error::ConfigError;
 use crate::keylog::KeyLog;
-use crate::verify::ClientCertVerifier;
+use crate::verify::{ClientCertVerifier, PinnedPublicKeys};
 use crate::wire::algorithms::{CipherSuite, NamedGroup};
+use crate::wire::codes::CertificateType;
+#[cfg(feature = "x509")]
 use crate::x509::{CertificateValidator, TrustAnchors, WebPkiClientVerifier};
 
 use super::config::{ClientAuth, EarlyDataConfig, ServerConfig, TicketConfig};
@@ -39,8 +41,8 @@ impl ServerConfig {
 }
 
 impl ServerConfigBuilder {
-    /// Adds a certificate chain and its key; chains are tried in the order added (see
-    /// [`CertifiedKey::server_names`]).
+    /// Adds a certificate chain (or raw public key, RFC 7250) and its key; they are tried in
+    /// the order added (see [`CertifiedKey::server_names`]).
     pub fn certified_key(mut self, certified: CertifiedKey) -> Self {
         self.config.certificates.push(certified);
         self
@@ -58,10 +60,23 @@ impl ServerConfigBuilder {
     }
 
     /// Requires every client to present a certificate chain leading to one of `anchors`
-    /// (full X.509 validation for clientAuth, [`WebPkiClientVerifier`]).
+    /// (full X.509 validation for clientAuth, [`WebPkiClientVerifier`]; feature `x509`).
+    #[cfg(feature = "x509")]
     pub fn require_client_certificates_from(self, anchors: TrustAnchors) -> Self {
         let validator = CertificateValidator::new(self.config.provider.clone(), anchors);
         self.require_client_certificates(Arc::new(WebPkiClientVerifier::new(validator)))
+    }
+
+    /// Requires every client to present one of these raw public keys (DER
+    /// SubjectPublicKeyInfo, RFC 7250; [`PinnedPublicKeys`]): the client must offer
+    /// RawPublicKey in client_certificate_type, else the handshake fails with
+    /// unsupported_certificate.
+    pub fn require_client_raw_public_keys(
+        mut self,
+        keys: alloc::vec::Vec<alloc::vec::Vec<u8>>,
+    ) -> Self {
+        self.config.client_certificate_types = alloc::vec![CertificateType::RawPublicKey];
+        self.require_client_certificates(Arc::new(PinnedPublicKeys::new(keys)))
     }
 
     /// Session tickets (RFC 9846 §4.7.1): how many, sealed how, valid how long.

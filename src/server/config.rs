@@ -44,7 +44,7 @@ use crate::keylog::KeyLog;
 use crate::record::limits::check_max_records_per_key;
 use crate::verify::ClientCertVerifier;
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
-use crate::wire::codes::{ExtensionType, PskKeyExchangeMode};
+use crate::wire::codes::{CertificateType, ExtensionType, PskKeyExchangeMode};
 use crate::wire::extensions::Extension;
 use crate::wire::new_session_ticket::MAX_TICKET_LIFETIME;
 
@@ -182,7 +182,9 @@ pub struct ServerConfig {
     /// Ask for a share of the most preferred common group even when the client sent a
     /// share of another acceptable group (see the module docs).
     pub retry_for_preferred_group: bool,
-    /// Certificate chains, tried in order (see [`CertifiedKey::server_names`]).
+    /// Certificate chains and raw public keys, tried in order (see
+    /// [`CertifiedKey::server_names`]); which of them can be sent depends on the
+    /// negotiated certificate type (RFC 7250, [`CertifiedKey::serves`]).
     pub certificates: Vec<CertifiedKey>,
     /// Abort with `missing_extension` when the client sends no server_name (RFC 9846 §9.2:
     /// "Servers MAY require clients to send a valid server_name extension").
@@ -196,6 +198,10 @@ pub struct ServerConfig {
     /// CertificateRequest's signature_algorithms in this order (it may also name schemes
     /// that are only advertised: a client signature in one the provider cannot verify fails).
     pub client_auth_schemes: Vec<SignatureScheme>,
+    /// The certificate types accepted from clients (RFC 7250 client_certificate_type):
+    /// X509 by default; with RawPublicKey, the client verifier's `verify_raw_public_key`
+    /// decides on the client's key. The client's order of preference picks among them.
+    pub client_certificate_types: Vec<CertificateType>,
     /// ALPN protocols, most preferred first; empty: ALPN is not negotiated. A client that
     /// offers ALPN with none of these gets `no_application_protocol` (RFC 7301 §3.2).
     pub alpn_protocols: Vec<Vec<u8>>,
@@ -291,6 +297,7 @@ impl ServerConfig {
             acknowledge_server_name: true,
             client_auth: ClientAuth::None,
             client_auth_schemes,
+            client_certificate_types: vec![CertificateType::X509],
             alpn_protocols: Vec::new(),
             record_size_limit: None,
             accept_max_fragment_length: true,

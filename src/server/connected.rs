@@ -7,32 +7,19 @@
 //! an unexpected_message alert." Post-handshake client authentication (§4.7.2) is not
 //! offered, so a client's Certificate here is out of order as well.
 
-use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use crate::connection::{ConnectionCore, HandshakeInput};
 use crate::error::Error;
 use crate::wire::handshake::HandshakeMessage;
 
-use super::config::ServerConfig;
 use super::{ServerState, unexpected_message};
 
 /// CONNECTED: the handshake is over.
 #[derive(Debug)]
-pub struct Connected {
-    config: Arc<ServerConfig>,
-}
+pub struct Connected;
 
 impl Connected {
-    pub(crate) fn new(config: Arc<ServerConfig>) -> Self {
-        Self { config }
-    }
-
-    /// The configuration this connection was made with.
-    pub fn config(&self) -> &Arc<ServerConfig> {
-        &self.config
-    }
-
     /// KeyUpdate; any other handshake message is out of order.
     pub(crate) fn handle(
         self,

@@ -38,6 +38,7 @@ use super::config::ServerConfig;
 use super::negotiated::report;
 use super::wait_eoed::WaitEoed;
 use super::wait_flight2::{ClientFlight, WaitFlight2};
+use crate::wire::codes::CertificateType;
 
 /// Accepted 0-RTT: `client_early_traffic_secret`, `early_exporter_secret` and the
 /// max_early_data_size to enforce.
@@ -53,6 +54,8 @@ pub(crate) struct FlightEnd {
     pub parameters: NegotiatedParameters,
     pub receive_limit: RecordSizeLimit,
     pub certificate_requested: bool,
+    /// The type the client's Certificate is to carry (RFC 7250), if requested.
+    pub client_certificate_type: CertificateType,
     pub tickets_usable: bool,
     pub accepted_early_data: Option<AcceptedEarlyData>,
     /// 0-RTT was offered and rejected: up to this many bytes of its records are skipped.
@@ -110,6 +113,7 @@ impl FlightEnd {
             parameters: self.parameters,
             receive_limit: self.receive_limit,
             certificate_requested: self.certificate_requested,
+            client_certificate_type: self.client_certificate_type,
             tickets_usable: self.tickets_usable,
         };
         match self.accepted_early_data {

@@ -30,8 +30,9 @@
 //! ```
 //!
 //! RECVD_CH and NEGOTIATED are passed through while one ClientHello is handled (the server
-//! sends its whole flight at once, RFC 9846 §4.3.11.3), so they are not variants of
-//! [`ServerState`]; their transitions still appear as trace events. The other modules:
+//! sends its whole flight at once, RFC 9846 §4.3.11.3), and WAIT_CERT while the client's
+//! Certificate is handled, so they are not variants of the internal `ServerState` that
+//! [`ServerRole`] wraps; their transitions still appear as trace events. The other modules:
 //! [`config`] (what a server offers), `select.rs`/`psk.rs`/`retry.rs` (choosing from a
 //! ClientHello), [`ticket`] and [`cookie`] (state handed to the client, sealed by [`seal`]),
 //! and [`anti_replay`] (0-RTT, RFC 9846 §8).
@@ -58,13 +59,14 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use crate::connection::ccs::CcsWindow;
-use crate::connection::{Connection, ConnectionCore, HandshakeInput, StateMachine};
+use crate::connection::{Connection, ConnectionCore, HandshakeInput, Role, StateMachine};
 use crate::crypto::Rng;
 use crate::error::Error;
 use crate::time::Time;
 
 pub mod anti_replay;
 mod builder;
+mod certificate_type;
 pub mod config;
 mod connected;
 pub mod cookie;
@@ -94,22 +96,29 @@ pub use builder::ServerConfigBuilder;
 pub use config::{
     ClientAuth, CookieConfig, EarlyDataConfig, Preference, ServerConfig, TicketConfig,
 };
-pub use connected::Connected;
+use connected::Connected;
 pub use cookie::{CookieIssuer, CookieState};
-pub use flight_end::SigningFlight;
+use flight_end::SigningFlight;
 pub use seal::Sealer;
-pub use start::Start;
+use start::Start;
 pub use ticket::{TicketIssuer, TicketState};
-pub use wait_cert::WaitCert;
-pub use wait_cv::WaitCv;
-pub use wait_eoed::WaitEoed;
-pub use wait_finished::WaitFinished;
-pub use wait_flight2::WaitFlight2;
+use wait_cv::WaitCv;
+use wait_eoed::WaitEoed;
+use wait_finished::WaitFinished;
+use wait_flight2::WaitFlight2;
 
-/// A TLS 1.3 server connection.
-pub type ServerConnection = Connection<ServerState>;
+/// The server role: the type parameter of [`ServerConnection`] and of the adapters' server
+/// streams. It holds the server's current state (RFC 9846 Appendix A.2), which only the
+/// connection's own methods move; see [`Role`].
+#[derive(Debug)]
+pub struct ServerRole(ServerState);
 
-impl Connection<ServerState> {
+impl Role for ServerRole {}
+
+/// A TLS 1.3 server connection: [`Connection`] in the [`ServerRole`].
+pub type ServerConnection = Connection<ServerRole>;
+
+impl Connection<ServerRole> {
     /// A server connection waiting for a ClientHello, drawing every random byte from `rng`
     /// in the order documented in the [module docs](self).
     ///
@@ -133,14 +142,14 @@ impl Connection<ServerState> {
         }
         Ok(Self::from_parts(
             core,
-            ServerState::Start(Start::new(config)),
+            ServerRole(ServerState::Start(Start::new(config))),
         ))
     }
 }
 
 /// The server's states between messages (RFC 9846 Appendix A.2).
 #[derive(Debug)]
-pub enum ServerState {
+pub(crate) enum ServerState {
     /// START: waiting for a ClientHello (again, after a HelloRetryRequest).
     Start(Start),
     /// Still NEGOTIATED: the flight stopped before its CertificateVerify, for the signature
@@ -150,8 +159,6 @@ pub enum ServerState {
     WaitEoed(WaitEoed),
     /// WAIT_FLIGHT2: the server's flight is out; the client's second flight comes next.
     WaitFlight2(WaitFlight2),
-    /// WAIT_CERT: a certificate was requested.
-    WaitCert(WaitCert),
     /// WAIT_CV: the client's CertificateVerify.
     WaitCv(WaitCv),
     /// WAIT_FINISHED: the client's Finished.
@@ -160,22 +167,21 @@ pub enum ServerState {
     Connected(Connected),
 }
 
-impl StateMachine for ServerState {
+impl StateMachine for ServerRole {
     fn name(&self) -> &'static str {
-        match self {
-            Self::Start(_) => "START",
-            Self::SigningFlight(_) => "NEGOTIATED",
-            Self::WaitEoed(_) => "WAIT_EOED",
-            Self::WaitFlight2(_) => "WAIT_FLIGHT2",
-            Self::WaitCert(_) => "WAIT_CERT",
-            Self::WaitCv(_) => "WAIT_CV",
-            Self::WaitFinished(_) => "WAIT_FINISHED",
-            Self::Connected(_) => "CONNECTED",
+        match &self.0 {
+            ServerState::Start(_) => "START",
+            ServerState::SigningFlight(_) => "NEGOTIATED",
+            ServerState::WaitEoed(_) => "WAIT_EOED",
+            ServerState::WaitFlight2(_) => "WAIT_FLIGHT2",
+            ServerState::WaitCv(_) => "WAIT_CV",
+            ServerState::WaitFinished(_) => "WAIT_FINISHED",
+            ServerState::Connected(_) => "CONNECTED",
         }
     }
 
     fn is_handshaking(&self) -> bool {
-        !matches!(self, Self::Connected(_))
+        !matches!(self.0, ServerState::Connected(_))
     }
 
     fn handle_handshake(
@@ -183,17 +189,17 @@ impl StateMachine for ServerState {
         core: &mut ConnectionCore,
         input: HandshakeInput,
     ) -> Result<Self, Error> {
-        match self {
-            Self::Start(state) => state.handle(core, input),
+        let next = match self.0 {
+            ServerState::Start(state) => state.handle(core, input),
             // A paused connection reads nothing; a message here is an engine bug.
-            Self::SigningFlight(_) => Err(Error::Misuse("message read while paused")),
-            Self::WaitEoed(state) => state.handle(core, input),
-            Self::WaitFlight2(state) => state.handle(core, input),
-            Self::WaitCert(state) => state.handle(core, input),
-            Self::WaitCv(state) => state.handle(core, input),
-            Self::WaitFinished(state) => state.handle(core, input),
-            Self::Connected(state) => state.handle(core, input),
-        }
+            ServerState::SigningFlight(_) => Err(Error::Misuse("message read while paused")),
+            ServerState::WaitEoed(state) => state.handle(core, input),
+            ServerState::WaitFlight2(state) => state.handle(core, input),
+            ServerState::WaitCv(state) => state.handle(core, input),
+            ServerState::WaitFinished(state) => state.handle(core, input),
+            ServerState::Connected(state) => state.handle(core, input),
+        };
+        next.map(Self)
     }
 
     fn handle_application_data(
@@ -201,16 +207,17 @@ impl StateMachine for ServerState {
         core: &mut ConnectionCore,
         data: Vec<u8>,
     ) -> Result<Self, Error> {
-        match self {
-            Self::WaitEoed(state) => state.handle_early_data(core, data),
-            Self::Connected(state) => state.handle_application_data(core, data),
+        let next = match self.0 {
+            ServerState::WaitEoed(state) => state.handle_early_data(core, data),
+            ServerState::Connected(state) => state.handle_application_data(core, data),
             // RFC 9846 §5: "If a TLS implementation receives an unexpected record type, it
             // MUST terminate the connection with an unexpected_message alert." Before the
             // client's Finished, only accepted 0-RTT data may be application data.
             _ => Err(unexpected_message(
                 "application data before the client's Finished",
             )),
-        }
+        };
+        next.map(Self)
     }
 
     fn resume_with_signature(
@@ -218,10 +225,11 @@ impl StateMachine for ServerState {
         core: &mut ConnectionCore,
         signature: Vec<u8>,
     ) -> Result<Self, Error> {
-        match self {
-            Self::SigningFlight(state) => state.resume(core, signature),
+        let next = match self.0 {
+            ServerState::SigningFlight(state) => state.resume(core, signature),
             _ => Err(Error::Misuse("the server does not wait for a signature")),
-        }
+        };
+        next.map(Self)
     }
 }
 

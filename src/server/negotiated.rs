@@ -44,7 +44,7 @@ use crate::wire::certificate::{Certificate, CertificateEntry};
 use crate::wire::certificate_request::CertificateRequest;
 use crate::wire::certificate_verify::Signer;
 use crate::wire::client_hello::ClientHello;
-use crate::wire::codes::{ExtensionType, ProtocolVersion};
+use crate::wire::codes::{CertificateType, ExtensionType, ProtocolVersion};
 use crate::wire::encrypted_extensions::EncryptedExtensions;
 use crate::wire::extensions::{
     CertificateAuthoritiesExtension, DistinguishedName, Extension, KeyShareEntry,
@@ -198,8 +198,13 @@ impl Negotiated {
             &HandshakeMessage::EncryptedExtensions(ee),
             Some(&mut transcript),
         )?;
-        let certificate_requested =
-            n.certificate.is_some() && self.config.client_auth.verifier().is_some();
+        // RFC 7250 §4.2: no CertificateRequest when optional client authentication
+        // found no certificate type in common (`certificate_type.rs`).
+        let certificate_requested = n.certificate.is_some()
+            && self.config.client_auth.verifier().is_some()
+            && n.certificate_types
+                .as_ref()
+                .is_some_and(|t| t.request_client_certificate);
         let (psk_kind, psk_mode, ticket) = match psk {
             Some((kind, mode, _, ticket)) => (Some(kind), Some(mode), ticket),
             None => (None, None, None),
@@ -230,6 +235,10 @@ impl Negotiated {
             parameters,
             receive_limit: limits.receive,
             certificate_requested,
+            client_certificate_type: n
+                .certificate_types
+                .as_ref()
+                .map_or(CertificateType::X509, |t| t.client),
             tickets_usable: n.tickets_usable,
             accepted_early_data,
             // RFC 9846 §4.3.10: rejected 0-RTT is skipped, up to this many bytes.
@@ -267,7 +276,10 @@ impl Negotiated {
                 .certificates
                 .get(index)
                 .ok_or(Error::Misuse("selected certificate is gone"))?;
-            send_certificate(core, &mut end.transcript, &certified.chain)?;
+            // RFC 9846 §4.5.1: the chain, or under RawPublicKey the SPKI alone.
+            let server_type = n.certificate_types.as_ref().map(|t| t.server);
+            let entries = certified.entries(server_type.unwrap_or(CertificateType::X509));
+            send_certificate(core, &mut end.transcript, &entries)?;
             // RFC 9846 §4.5.2: CertificateVerify signs Transcript-Hash(Handshake Context,
             // Certificate) with the server's context string; a deferred key pauses here.
             let hash = end.transcript.current();
@@ -351,6 +363,11 @@ fn encrypted_extensions(
         extensions.push(Extension::ApplicationLayerProtocolSelected(ProtocolName(
             protocol.clone(),
         )));
+    }
+    if let Some(types) = &n.certificate_types {
+        // RFC 7250 §4.2: the selected server_certificate_type and client_certificate_type,
+        // each answering the client's extension.
+        extensions.extend(types.answers.iter().cloned());
     }
     if early_data_accepted && hello.extension(ExtensionType::EarlyData).is_some() {
         // RFC 9846 §4.3.10: the server may "Return its own early_data extension in

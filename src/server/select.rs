@@ -13,7 +13,8 @@
 //!    [`select_group`];
 //! 4. the PSK, if one is offered and acceptable, with its binder checked (§4.3.11; see
 //!    [`super::psk`]);
-//! 5. without a PSK, a certificate and signature scheme (§4.3.3, §4.5.1.2);
+//! 5. without a PSK, the certificate types (RFC 7250, see [`super::certificate_type`]),
+//!    then a certificate of that type and a signature scheme (§4.3.3, §4.5.1.2);
 //! 6. the rest, which never fails the choice of the above: server name (RFC 6066), ALPN
 //!    (RFC 7301), record_size_limit (RFC 8449), max_fragment_length (RFC 6066 §4).
 //!
@@ -34,9 +35,10 @@ use crate::key_schedule::SecretLabel;
 use crate::wire::alert::AlertDescription;
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use crate::wire::client_hello::ClientHello;
-use crate::wire::codes::{ExtensionType, ProtocolVersion};
+use crate::wire::codes::{CertificateType, ExtensionType, ProtocolVersion};
 use crate::wire::extensions::{Extension, KeyShareEntry, MaxFragmentLength};
 
+use super::certificate_type::{self, CertificateTypes};
 use super::config::{Preference, ServerConfig};
 use super::psk::{self, PskOffer, SelectedPsk};
 use super::retry::RetryState;
@@ -82,6 +84,8 @@ pub(crate) struct Negotiation {
     /// Without a PSK: the certificate (an index into [`ServerConfig::certificates`]) and
     /// the scheme its CertificateVerify uses.
     pub certificate: Option<(usize, SignatureScheme)>,
+    /// Without a PSK: the certificate types of both Certificates (RFC 7250).
+    pub certificate_types: Option<CertificateTypes>,
     /// The host name the client asked for.
     pub server_name: Option<String>,
     /// The ALPN protocol chosen.
@@ -158,9 +162,16 @@ pub(crate) fn select(
     };
     // RFC 9846 §4.2.1: "If PSK is not being used, then asymmetric key exchange and
     // certificate-based authentication are always used."
-    let certificate = match psk {
-        Some(_) => None,
-        None => Some(select_certificate(config, hello, server_name.as_deref())?),
+    let (certificate, certificate_types) = match psk {
+        Some(_) => (None, None),
+        None => {
+            // RFC 7250 §4.2: the certificate types first, then a certificate of that type.
+            let requested = config.client_auth.verifier().is_some();
+            let types = certificate_type::negotiate(config, hello, requested)?;
+            let name = server_name.as_deref();
+            let certificate = select_certificate(config, hello, name, types.server)?;
+            (Some(certificate), Some(types))
+        }
     };
     Ok(Decision::Proceed(Box::new(Negotiation {
         cipher_suite,
@@ -168,6 +179,7 @@ pub(crate) fn select(
         client_share,
         psk,
         certificate,
+        certificate_types,
         server_name,
         alpn: select_alpn(config, hello)?,
         client_record_size_limit: record_size_limit(hello),
@@ -380,6 +392,7 @@ fn select_certificate(
     config: &ServerConfig,
     hello: &ClientHello,
     server_name: Option<&str>,
+    typ: CertificateType,
 ) -> Result<(usize, SignatureScheme), Error> {
     // RFC 9846 §4.3.3: "If a server is authenticating via a certificate and the client has
     // not sent a signature_algorithms extension, then the server MUST abort the handshake
@@ -404,7 +417,7 @@ fn select_certificate(
         let names = &config.certificates[*i].server_names;
         server_name.is_some_and(|n| names.iter().any(|p| name_matches(p, n)))
     };
-    let indexes = 0..config.certificates.len();
+    let indexes = (0..config.certificates.len()).filter(|i| config.certificates[*i].serves(typ));
     let mut candidates: Vec<usize> = indexes.clone().filter(named).collect();
     candidates.extend(indexes.filter(|i| config.certificates[*i].server_names.is_empty()));
     // RFC 9846 §4.5.1.2: "All certificates provided by the sender MUST be signed by a

@@ -83,6 +83,7 @@ impl SigningKey for SchemesOnly {
 pub(crate) fn rsa_like_certificate(names: &[&str]) -> CertifiedKey {
     CertifiedKey {
         chain: vec![vec![0x30, 0x00]],
+        raw_public_key: None,
         key: Arc::new(SchemesOnly(vec![
             SignatureScheme::RsaPssRsaeSha256,
             SignatureScheme::RsaPssRsaeSha384,

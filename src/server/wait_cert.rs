@@ -15,16 +15,20 @@
 //! handshake without client authentication, or abort the handshake with a
 //! certificate_required alert": [`ClientAuth::Optional`] continues, [`ClientAuth::Required`]
 //! aborts. A chain is handed to the configured [`ClientCertVerifier`] (or, if it defers, to
-//! the caller as `Event::VerifyRequest`); its signature is checked in WAIT_CV.
+//! the caller as `Event::VerifyRequest`); its signature is checked in WAIT_CV. When
+//! RawPublicKey was negotiated for the client (RFC 7250), the Certificate holds one
+//! SubjectPublicKeyInfo, which goes to the verifier's `verify_raw_public_key`.
 //!
 //! [`ClientCertVerifier`]: super::ClientCertVerifier
 
 use alloc::vec::Vec;
 
+use crate::connection::cert_verify::{EndEntityKey, check_raw_public_key_count};
 use crate::connection::{ConnectionCore, HandshakeInput};
 use crate::error::Error;
 use crate::verify::Answer;
 use crate::wire::alert::AlertDescription;
+use crate::wire::codes::CertificateType;
 use crate::wire::handshake::HandshakeMessage;
 
 use super::config::ClientAuth;
@@ -98,6 +102,17 @@ impl WaitCert {
             .client_auth
             .verifier()
             .ok_or(Error::Misuse("certificate requested without a verifier"))?;
+        if flight.client_certificate_type == CertificateType::RawPublicKey {
+            // RFC 9846 §4.5.1: one entry, a SubjectPublicKeyInfo (RFC 7250 §3), which must
+            // parse before the verifier sees it.
+            check_raw_public_key_count(chain.len())?;
+            EndEntityKey::from_spki(end_entity)?;
+            match verifier.verify_raw_public_key(end_entity, core.now()) {
+                Answer::Now(verdict) => verdict?,
+                Answer::Later => core.request_verification(end_entity, &[], None),
+            }
+            return Ok(ServerState::WaitCv(WaitCv::new(flight, chain)));
+        }
         let intermediates: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
         match verifier.verify(end_entity, &intermediates, core.now()) {
             Answer::Now(verdict) => verdict?,

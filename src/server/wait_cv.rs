@@ -20,6 +20,7 @@ use crate::connection::cert_verify::{EndEntityKey, verify_certificate_verify};
 use crate::connection::{ConnectionCore, HandshakeInput};
 use crate::error::Error;
 use crate::wire::certificate_verify::Signer;
+use crate::wire::codes::CertificateType;
 use crate::wire::handshake::HandshakeMessage;
 
 use super::wait_finished::WaitFinished;
@@ -56,7 +57,11 @@ impl WaitCv {
             .chain
             .first()
             .ok_or(Error::Misuse("WAIT_CV without a client certificate"))?;
-        let key = EndEntityKey::from_certificate(end_entity)?;
+        let key = match flight.client_certificate_type {
+            // RFC 7250 §3: a raw public key is the SubjectPublicKeyInfo itself.
+            CertificateType::RawPublicKey => EndEntityKey::from_spki(end_entity)?,
+            _ => EndEntityKey::from_certificate(end_entity)?,
+        };
         // RFC 9846 §4.5.2: the client's scheme "MUST be one of those present in the
         // supported_signature_algorithms field of the signature_algorithms extension in the
         // CertificateRequest message", fit its key, and verify over Transcript-Hash(Handshake

@@ -85,7 +85,7 @@ impl WaitFinished {
         if tickets_usable {
             send_tickets(core, &config, &resumption, &parameters)?;
         }
-        Ok(ServerState::Connected(Connected::new(config)))
+        Ok(ServerState::Connected(Connected))
     }
 }
 

@@ -29,6 +29,7 @@ use super::config::ServerConfig;
 use super::wait_cert::WaitCert;
 use super::wait_finished::WaitFinished;
 use super::{ServerState, unexpected_message};
+use crate::wire::codes::CertificateType;
 
 /// What the server keeps between its flight and the client's: the transcript, the secrets
 /// still to be used, and what was negotiated.
@@ -48,6 +49,8 @@ pub(crate) struct ClientFlight {
     pub receive_limit: RecordSizeLimit,
     /// A CertificateRequest was sent.
     pub certificate_requested: bool,
+    /// The type the client's Certificate is to carry (RFC 7250).
+    pub client_certificate_type: CertificateType,
     /// NewSessionTickets may be sent.
     pub tickets_usable: bool,
 }

@@ -13,7 +13,7 @@ use std::io::{self, Read, Write};
 use super::TRANSPORT_READ_SIZE;
 use super::driver::Driver;
 use crate::adapters::pump::Inbox;
-use crate::connection::{Connection, StateMachine};
+use crate::connection::{Connection, Role};
 
 /// The same stream over a connection and a transport the caller keeps: `Read + Write` for
 /// as long as the borrows last. Events other than application data (tickets, KeyUpdates,
@@ -26,7 +26,7 @@ pub struct BorrowedStream<'a, S, T> {
     inbox: Inbox<Vec<u8>>,
 }
 
-impl<'a, S: StateMachine, T: Read + Write> BorrowedStream<'a, S, T> {
+impl<'a, S: Role, T: Read + Write> BorrowedStream<'a, S, T> {
     /// A stream over `conn` and `transport`.
     pub fn new(conn: &'a mut Connection<S>, transport: &'a mut T) -> Self {
         Self {
@@ -56,14 +56,14 @@ impl<'a, S: StateMachine, T: Read + Write> BorrowedStream<'a, S, T> {
     }
 }
 
-impl<S: StateMachine, T: Read + Write> Read for BorrowedStream<'_, S, T> {
+impl<S: Role, T: Read + Write> Read for BorrowedStream<'_, S, T> {
     /// As [`super::Stream`]'s `read`.
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         self.driver().read(out)
     }
 }
 
-impl<S: StateMachine, T: Read + Write> Write for BorrowedStream<'_, S, T> {
+impl<S: Role, T: Read + Write> Write for BorrowedStream<'_, S, T> {
     /// As [`super::Stream`]'s `write`.
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         self.driver().write(data)

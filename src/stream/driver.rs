@@ -8,7 +8,7 @@ use std::io::{self, Read, Write};
 
 use super::MAX_PLAINTEXT_PER_WRITE;
 use crate::adapters::pump::{self, Inbox, Step};
-use crate::connection::{Connection, StateMachine};
+use crate::connection::{Connection, Role};
 use crate::error::Error;
 use crate::time::Time;
 
@@ -23,7 +23,7 @@ pub(super) struct Driver<'a, S, T> {
     pub(super) received: Option<&'a mut super::Received>,
 }
 
-impl<S: StateMachine, T: Read + Write> Driver<'_, S, T> {
+impl<S: Role, T: Read + Write> Driver<'_, S, T> {
     pub(super) fn handshake(&mut self) -> io::Result<()> {
         self.run(pump::handshake_step).map(|_| ())
     }

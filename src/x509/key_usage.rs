@@ -22,6 +22,7 @@ use x509_cert::ext::pkix::KeyUsage;
 
 /// Why a certificate's keyUsage forbids its place in the path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum KeyUsageProblem {
     /// The end-entity certificate has keyUsage without digitalSignature.
     EndEntityCannotSign,

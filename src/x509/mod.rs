@@ -19,6 +19,12 @@
 //! | [`client_verifier`] | [`WebPkiClientVerifier`]: the server's check of a client chain |
 //! | [`identity`]    | [`PeerIdentity`]: a certificate's subject and subjectAltName, for the application |
 //!
+//! Path validation (anchors, validator, key_usage, names, revocation, alerts and the two
+//! verifiers) is behind the `x509` feature (default), which brings in rustls-webpki;
+//! without it, only `chain_schemes`, `signatures` and `identity` remain (read with the
+//! `x509-cert` crate), for builds that authenticate with raw public keys (RFC 7250) or
+//! pinned certificates.
+//!
 //! # What is checked
 //!
 //! For the end-entity certificate and every certificate on the path to a trust anchor:
@@ -66,26 +72,40 @@
 //!   bad_certificate, RFC 9846 §4.5.1.3), id-RSASSA-PSS keys on CAs and trust anchors
 //!   (unsupported_certificate; an id-RSASSA-PSS *end-entity* key is fine, see
 //!   [`signatures`]), mixed ECDSA curve/hash pairs.
-//! - Raw public keys (RFC 7250) and any certificate type other than X.509.
+//! - Raw public keys (RFC 7250): [`crate::verify::PinnedPublicKeys`] pins them.
 //! - The CertificateVerify signature: that is [`crate::connection`]'s job, with the
 //!   end-entity key this module has vouched for.
 
+#[cfg(feature = "x509")]
 pub mod alerts;
+#[cfg(feature = "x509")]
 pub mod anchors;
 pub mod chain_schemes;
+#[cfg(feature = "x509")]
 pub mod client_verifier;
 pub mod identity;
+#[cfg(feature = "x509")]
 pub mod key_usage;
+#[cfg(feature = "x509")]
 pub mod names;
+#[cfg(feature = "x509")]
 pub mod revocation;
+#[cfg(feature = "x509")]
 pub mod server_verifier;
 pub mod signatures;
+#[cfg(feature = "x509")]
 pub mod validator;
 
+#[cfg(feature = "x509")]
 pub use anchors::TrustAnchors;
+#[cfg(feature = "x509")]
 pub use client_verifier::WebPkiClientVerifier;
 pub use identity::PeerIdentity;
+#[cfg(feature = "x509")]
 pub use names::ReferenceIdentity;
+#[cfg(feature = "x509")]
 pub use revocation::{ExpiredCrl, Revocation, RevocationScope, UnknownStatus};
+#[cfg(feature = "x509")]
 pub use server_verifier::WebPkiServerVerifier;
+#[cfg(feature = "x509")]
 pub use validator::{CertificateValidator, Purpose, ValidatedPath};

@@ -30,7 +30,7 @@
 //! key type matters only for certificates that sign. An end-entity certificate whose own key
 //! is id-RSASSA-PSS validates like any other (tested with OpenSSL-made certificates in
 //! `tests/x509/key_types.rs`); its key then signs CertificateVerify with `rsa_pss_pss_*`,
-//! checked by [`crate::connection::cert_verify`]. A CA or trust anchor with such a key is
+//! checked by `connection/cert_verify.rs`. A CA or trust anchor with such a key is
 //! refused: no entry here pairs that key type with a signature, so webpki reports
 //! `UnsupportedSignatureAlgorithmForPublicKey` (→ unsupported_certificate).
 

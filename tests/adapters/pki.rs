@@ -70,6 +70,7 @@ pub fn server_config() -> ServerConfig {
         Arc::new(RustCryptoProvider),
         vec![CertifiedKey {
             chain: vec![pki.server_der.clone(), pki.ca_der.clone()],
+            raw_public_key: None,
             key,
             server_names: Vec::new(),
         }],

@@ -16,10 +16,16 @@ impl<V: ServerCertVerifier + ?Sized> ServerCertVerifier for Later<V> {
     fn verify(&self, _: &[u8], _: &[&[u8]], _: Option<&str>, _: Time) -> Answer {
         Answer::Later
     }
+    fn verify_raw_public_key(&self, _: &[u8], _: Option<&str>, _: Time) -> Answer {
+        Answer::Later
+    }
 }
 
 impl<V: ClientCertVerifier + ?Sized> ClientCertVerifier for Later<V> {
     fn verify(&self, _: &[u8], _: &[&[u8]], _: Time) -> Answer {
+        Answer::Later
+    }
+    fn verify_raw_public_key(&self, _: &[u8], _: Time) -> Answer {
         Answer::Later
     }
     fn acceptable_issuers(&self) -> Vec<Vec<u8>> {

@@ -5,6 +5,7 @@ pub mod check;
 pub mod client_replay;
 pub mod later;
 pub mod nss;
+pub mod observed_provider;
 pub mod replay_rng;
 pub mod reseal;
 pub mod server_replay;

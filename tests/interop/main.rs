@@ -14,6 +14,7 @@
 //! | `rustls_peer.rs` | rustls server and client, in threads                         |
 //! | `client_side.rs` | lucid-tls as the client: against s_server, gnutls-serv, rustls |
 //! | `server_side.rs` | lucid-tls as the server: against s_client, gnutls-cli, curl, rustls |
+//! | `raw_public_keys.rs` | raw public keys (RFC 7250) both ways against gnutls-serv and gnutls-cli |
 //! | `post_quantum.rs` | X25519MLKEM768 against Node.js 26's OpenSSL 3.5 both ways; fallback vs OpenSSL 3.0 |
 //!
 //! Coverage, in both directions: every suite × X25519/P-256 × ECDSA P-256/RSA-PSS/Ed25519
@@ -28,6 +29,7 @@ mod client_side;
 mod harness;
 mod pki;
 mod post_quantum;
+mod raw_public_keys;
 mod results;
 mod rustls_peer;
 mod server_side;
@@ -111,5 +113,8 @@ pub mod case {
     pub const MIB_UPLOAD: &str = "1 MiB upload (POST)";
     pub const KEYLOG: &str = "SSLKEYLOGFILE lines match the peer's key log";
     pub const EXTERNAL_PSK: &str = "external PSK";
+    pub const RAW_PUBLIC_KEY: &str = "raw public key (RFC 7250): the server's key pinned";
+    pub const RAW_PUBLIC_KEY_MUTUAL: &str = "raw public keys both ways (client key required)";
+    pub const RAW_PUBLIC_KEY_UNPINNED: &str = "raw public key not pinned: certificate_unknown";
     pub const GARBAGE: &str = "not TLS: alert, one log line, next connection served";
 }

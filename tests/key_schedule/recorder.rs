@@ -1,17 +1,15 @@
-//! Test support for `rfc8448_key_schedule`: a provider that records its HKDF calls, and an
-//! RNG that replays RFC 8448's private keys.
+//! Test support for `rfc8448_key_schedule`: an observer that records a provider's HKDF
+//! calls, and an RNG that replays RFC 8448's private keys.
 
 use std::sync::Mutex;
 
-use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
-use lucid_tls::crypto::{
-    Aead, AeadAlgorithm, CryptoError, CryptoProvider, HashAlgorithm, HashContext, HashOutput,
-    KeyExchange, Rng, Secret, SigningKey,
-};
-use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
+use lucid_tls::crypto::{CryptoError, Rng};
 
-// A provider that records every HKDF call, so that the RFC's PRK, salt, IKM and info can be
-// checked against what the library fed into HKDF, not just against its outputs.
+use crate::common::observed_provider::Observer;
+
+// An observer of the provider (`Observed<Recorder>`) that records every HKDF call, so that
+// the RFC's PRK, salt, IKM and info can be checked against what the library fed into HKDF,
+// not just against its outputs.
 
 /// One recorded call: (key or salt, info or IKM, output).
 pub type Call = (Vec<u8>, Vec<u8>, Vec<u8>);
@@ -34,61 +32,15 @@ impl Recorder {
     }
 }
 
-impl CryptoProvider for Recorder {
-    fn hash(&self, alg: HashAlgorithm) -> Box<dyn HashContext> {
-        RustCryptoProvider.hash(alg)
-    }
-    fn hmac(&self, alg: HashAlgorithm, key: &[u8], data: &[&[u8]]) -> HashOutput {
-        RustCryptoProvider.hmac(alg, key, data)
-    }
-    fn hkdf_extract(&self, alg: HashAlgorithm, salt: &[u8], ikm: &[u8]) -> Secret {
-        let out = RustCryptoProvider.hkdf_extract(alg, salt, ikm);
-        let call = (salt.to_vec(), ikm.to_vec(), out.as_bytes().to_vec());
+impl Observer for Recorder {
+    fn extracted(&self, salt: &[u8], ikm: &[u8], prk: &[u8]) {
+        let call = (salt.to_vec(), ikm.to_vec(), prk.to_vec());
         self.extracts.lock().unwrap().push(call);
-        out
     }
-    fn hkdf_expand(
-        &self,
-        alg: HashAlgorithm,
-        prk: &[u8],
-        info: &[&[u8]],
-        out: &mut [u8],
-    ) -> Result<(), CryptoError> {
-        RustCryptoProvider.hkdf_expand(alg, prk, info, out)?;
+
+    fn expanded(&self, prk: &[u8], info: &[&[u8]], out: &[u8]) {
         let call = (prk.to_vec(), info.concat(), out.to_vec());
         self.expands.lock().unwrap().push(call);
-        Ok(())
-    }
-    fn aead(&self, alg: AeadAlgorithm, key: &[u8]) -> Result<Box<dyn Aead>, CryptoError> {
-        RustCryptoProvider.aead(alg, key)
-    }
-    fn groups(&self) -> &[NamedGroup] {
-        RustCryptoProvider.groups()
-    }
-    fn cipher_suites(&self) -> &[CipherSuite] {
-        RustCryptoProvider.cipher_suites()
-    }
-    fn signature_schemes(&self) -> &[SignatureScheme] {
-        RustCryptoProvider.signature_schemes()
-    }
-    fn start_key_exchange(
-        &self,
-        group: NamedGroup,
-        rng: &mut dyn Rng,
-    ) -> Result<Box<dyn KeyExchange>, CryptoError> {
-        RustCryptoProvider.start_key_exchange(group, rng)
-    }
-    fn verify_signature(
-        &self,
-        scheme: SignatureScheme,
-        public_key: &[u8],
-        message: &[u8],
-        signature: &[u8],
-    ) -> Result<(), CryptoError> {
-        RustCryptoProvider.verify_signature(scheme, public_key, message, signature)
-    }
-    fn load_signing_key(&self, der: &[u8]) -> Result<Box<dyn SigningKey>, CryptoError> {
-        RustCryptoProvider.load_signing_key(der)
     }
 }
 

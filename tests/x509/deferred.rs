@@ -113,7 +113,7 @@ fn take_request(conn_events: Vec<Event>, all: &mut Vec<Event>) -> Option<Event> 
 }
 
 /// Answers `request` on `conn` (a macro-free helper over the two roles' connections).
-fn answer<S: lucid_tls::connection::StateMachine>(
+fn answer<S: lucid_tls::connection::Role>(
     conn: &mut lucid_tls::connection::Connection<S>,
     request: &Event,
     answers: &Answers,
@@ -269,7 +269,7 @@ fn paused_handshake_with(plan: Plan, pkis: &Pkis) -> Paused {
     }
 }
 
-fn poll_all<S: lucid_tls::connection::StateMachine>(
+fn poll_all<S: lucid_tls::connection::Role>(
     conn: &mut lucid_tls::connection::Connection<S>,
 ) -> Vec<Event> {
     std::iter::from_fn(|| conn.poll_event()).collect()

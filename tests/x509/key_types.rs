@@ -65,6 +65,7 @@ fn server_with(chain: &[&[u8]], key_der: &[u8]) -> ServerConfig {
     let key = RustCryptoProvider.load_signing_key(key_der).unwrap();
     let certified = lucid_tls::server::CertifiedKey {
         chain: chain.iter().map(|c| c.to_vec()).collect(),
+        raw_public_key: None,
         key: Arc::from(key),
         server_names: Vec::new(),
     };

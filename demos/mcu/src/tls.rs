@@ -34,7 +34,7 @@ use alloc::vec::Vec;
 
 use embedded_io::{Read, Write};
 use lucid_tls::adapters::embedded::{StreamError, TlsStream};
-use lucid_tls::client::{CertifiedKey, ClientConfig, ClientConnection, ClientState};
+use lucid_tls::client::{CertifiedKey, ClientConfig, ClientConnection, ClientRole};
 use lucid_tls::connection::{Event, Negotiated, RequestKind};
 use lucid_tls::crypto::Rng;
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
@@ -240,7 +240,7 @@ pub(crate) fn exchange(
 /// own frame, off the handshake's deepest path.
 #[inline(never)]
 fn answer_sign_requests<C: FnMut() -> Time>(
-    tls: &mut TlsStream<'_, ClientState, UartLink<'_>, C>,
+    tls: &mut TlsStream<'_, ClientRole, UartLink<'_>, C>,
     secure_element: Option<&SecureElement>,
 ) -> Result<(), lucid_tls::Error> {
     let element = secure_element.ok_or(lucid_tls::Error::Misuse("no secure element"))?;
@@ -267,7 +267,7 @@ fn open<'a, 'b>(
     rng: Box<dyn Rng + Send>,
     config: Arc<ClientConfig>,
     read_buffer: &'b mut [u8],
-) -> Option<Box<TlsStream<'b, ClientState, UartLink<'a>, impl FnMut() -> Time + 'a>>> {
+) -> Option<Box<TlsStream<'b, ClientRole, UartLink<'a>, impl FnMut() -> Time + 'a>>> {
     let connection =
         ClientConnection::new(config, Some(SERVER_NAME), rng, clock::now(counter)).ok()?;
     let link = UartLink::new(uart, counter, TIMEOUT_INSTRUCTIONS, None);
@@ -283,7 +283,7 @@ fn open<'a, 'b>(
 /// After the handshake: the GET, the response until the server's close_notify, and ours.
 #[inline(never)]
 pub(crate) fn talk<C: FnMut() -> Time>(
-    tls: &mut TlsStream<'_, ClientState, UartLink<'_>, C>,
+    tls: &mut TlsStream<'_, ClientRole, UartLink<'_>, C>,
     outcome: &mut Outcome,
 ) -> Result<(), &'static str> {
     tls.write_all(REQUEST).map_err(describe)?;

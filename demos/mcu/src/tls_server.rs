@@ -29,7 +29,7 @@ use lucid_tls::adapters::embedded::TlsStream;
 use lucid_tls::connection::{Event, Negotiated};
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::crypto::{CryptoProvider, Rng};
-use lucid_tls::server::{CertifiedKey, ClientAuth, ServerConfig, ServerConnection, ServerState};
+use lucid_tls::server::{CertifiedKey, ClientAuth, ServerConfig, ServerConnection, ServerRole};
 use lucid_tls::time::Time;
 use lucid_tls::wire::alert::AlertDescription;
 use lucid_tls::wire::algorithms::{CipherSuite, SignatureScheme};
@@ -143,7 +143,7 @@ pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>, first:
 
 /// Reads one HTTP request (to its blank line), answers it, and closes.
 fn answer<C: FnMut() -> Time>(
-    tls: &mut TlsStream<'_, ServerState, UartLink<'_>, C>,
+    tls: &mut TlsStream<'_, ServerRole, UartLink<'_>, C>,
 ) -> Result<(), &'static str> {
     let mut request = Vec::new();
     let mut chunk = [0u8; 128];
@@ -166,6 +166,7 @@ fn config() -> Result<ServerConfig, lucid_tls::Error> {
         .map_err(lucid_tls::Error::Crypto)?;
     let certificate = CertifiedKey {
         chain: vec![pki::SERVER_CERT.to_vec(), pki::CA_CERT.to_vec()],
+        raw_public_key: None,
         key: Arc::from(key),
         server_names: Vec::new(),
     };

@@ -9,7 +9,7 @@
 
 use std::sync::OnceLock;
 
-use lucid_tls::connection::{Connection, StateMachine};
+use lucid_tls::connection::{Connection, Role};
 use lucid_tls::rfc8448::TraceName;
 use lucid_tls::rfc8448::endpoints::Setup;
 use lucid_tls::time::Time;
@@ -39,7 +39,7 @@ pub fn setup(selector: u8) -> (&'static Setup, usize) {
 
 /// Feeds `bytes` in pieces of `split`, draining every output after each piece. Errors are
 /// fine; they must be sticky (RFC 9846 §6: after a fatal error the connection is dead).
-pub fn drive<S: StateMachine>(
+pub fn drive<S: Role>(
     connection: &mut Connection<S>,
     now: Time,
     bytes: &[u8],

@@ -18,7 +18,8 @@
 //!   every later call, a transport that ends without close_notify is
 //!   `io::ErrorKind::UnexpectedEof`, and after the peer's close_notify reads return 0.
 //! - **The executor is never held long**: during the handshake the connection is fed one
-//!   record at a time, and the task yields between records. A record is the unit of
+//!   record at a time, and the task yields after each record (even when the next one is
+//!   already in the transport). A record is the unit of
 //!   crypto work (a ClientHello's key exchange, a flight's signature checks); a signature
 //!   or a chain check can leave the executor entirely through a deferred decision.
 //! - **Deferred decisions** (a verifier or signing key whose `defers()` is true, see
@@ -52,13 +53,13 @@ use std::io;
 use ::tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use crate::adapters::pump::{self, Inbox, Step};
-use crate::client::{ClientConfig, ClientConnection, ClientState, Ticket, TicketStore};
+use crate::client::{ClientConfig, ClientConnection, ClientRole, Ticket, TicketStore};
 use crate::connection::{
-    Connection, Event, Negotiated, RequestId, SignRequest, StateMachine, VerifyRequest,
+    Connection, Event, Negotiated, RequestId, Role, SignRequest, VerifyRequest,
 };
 use crate::error::Error;
 use crate::os_rng::OsRng;
-use crate::server::{ServerConfig, ServerConnection, ServerState};
+use crate::server::{ServerConfig, ServerConnection, ServerRole};
 use crate::stream::{TraceSink, tls_error};
 use crate::time::Time;
 
@@ -99,9 +100,9 @@ pub trait Decisions: Send + Sync {
 }
 
 /// A tokio TLS client stream.
-pub type ClientTlsStream<IO> = TlsStream<ClientState, IO>;
+pub type ClientTlsStream<IO> = TlsStream<ClientRole, IO>;
 /// A tokio TLS server stream.
-pub type ServerTlsStream<IO> = TlsStream<ServerState, IO>;
+pub type ServerTlsStream<IO> = TlsStream<ServerRole, IO>;
 
 /// Makes client connections: [`TlsConnector::connect`].
 #[derive(Clone)]
@@ -283,7 +284,7 @@ enum Answer {
 enum Received {
     /// Go on with the next step.
     Fed,
-    /// More records wait: let other tasks run first.
+    /// A handshake record was handled: let other tasks run before the next.
     Yield,
 }
 
@@ -303,7 +304,7 @@ pub struct TlsStream<S, IO> {
     trace_sink: Option<TraceSink>,
 }
 
-impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
+impl<S: Role, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
     /// Wraps a connection (built with the caller's own RNG, say) and its transport; the
     /// handshake runs on the first read or write, or with [`TlsStream::handshake`].
     pub fn new(conn: Connection<S>, io: IO, decisions: Option<Arc<dyn Decisions>>) -> Self {
@@ -424,10 +425,20 @@ impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
             self.inbox.filled(n);
         }
         let one_record = self.conn.is_handshaking();
+        let waiting = self.inbox.waiting();
         // A TLS error is reported by the next step, after our alert.
         let _ = self.inbox.feed(&mut self.conn, Time::now(), one_record);
-        let more = one_record && !self.inbox.is_empty() && self.conn.pending_request().is_none();
-        Poll::Ready(Ok(if more { Received::Yield } else { Received::Fed }))
+        // A whole handshake record was handled: yield before the next, even when the
+        // transport already holds it, so that one poll does one record's crypto at most.
+        let record_done =
+            one_record && self.inbox.waiting() < waiting && self.inbox.at_record_end();
+        let yield_now =
+            record_done && self.conn.is_handshaking() && self.conn.pending_request().is_none();
+        Poll::Ready(Ok(if yield_now {
+            Received::Yield
+        } else {
+            Received::Fed
+        }))
     }
 
     /// Waits for the answer to the deferred decision and gives it to the connection.
@@ -491,7 +502,7 @@ impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
     }
 }
 
-impl<S: StateMachine, IO: core::fmt::Debug> core::fmt::Debug for TlsStream<S, IO> {
+impl<S: Role, IO: core::fmt::Debug> core::fmt::Debug for TlsStream<S, IO> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("TlsStream")
             .field("state", &self.conn.state_name())
@@ -503,7 +514,7 @@ impl<S: StateMachine, IO: core::fmt::Debug> core::fmt::Debug for TlsStream<S, IO
 // Nothing in the stream is pinned structurally: the connection is only reached by `&mut`.
 impl<S, IO: Unpin> Unpin for TlsStream<S, IO> {}
 
-impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<S, IO> {
+impl<S: Role, IO: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<S, IO> {
     /// Reads application data, running the handshake first if needed; nothing (end of
     /// stream) after the peer's close_notify.
     fn poll_read(
@@ -519,7 +530,7 @@ impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStrea
     }
 }
 
-impl<S: StateMachine, IO: AsyncRead + AsyncWrite + Unpin> AsyncWrite for TlsStream<S, IO> {
+impl<S: Role, IO: AsyncRead + AsyncWrite + Unpin> AsyncWrite for TlsStream<S, IO> {
     /// Encrypts up to 64 KiB of `data`, running the handshake first if needed. Once the
     /// connection took `data`, what the transport does not take yet goes out on the next
     /// call (or flush).

@@ -25,7 +25,8 @@
 //! | certificate_authorities    | RFC 9846 §4.3.4     | CH, CR      | [`certificate_authorities`] |
 //! | signature_algorithms_cert  | RFC 9846 §4.3.3     | CH, CR      | [`signature_algorithms`]    |
 //! | key_share                  | RFC 9846 §4.3.8     | CH, SH, HRR | [`key_share`]               |
-//! | use_srtp, heartbeat, client/server_certificate_type | (kept opaque) | CH, EE | —            |
+//! | client_certificate_type, server_certificate_type | RFC 7250 §4.1, §4.2 | CH, EE | [`certificate_type`] |
+//! | use_srtp, heartbeat        | (kept opaque)       | CH, EE      | —                           |
 //! | signed_certificate_timestamp | (kept opaque)     | CH, CR, CT ¹ | —                          |
 //! | oid_filters                | (kept opaque)       | CR          | —                           |
 //! | post_handshake_auth        | (kept opaque)       | CH          | —                           |
@@ -45,10 +46,11 @@ use alloc::vec::Vec;
 
 use crate::codec::{DecodeError, Reader, Writer};
 use crate::wire::algorithms::NamedGroup;
-use crate::wire::codes::{ExtensionType, ProtocolVersion};
+use crate::wire::codes::{CertificateType, ExtensionType, ProtocolVersion};
 
 pub mod alpn;
 pub mod certificate_authorities;
+pub mod certificate_type;
 pub mod cookie;
 pub mod early_data;
 pub mod key_share;
@@ -67,10 +69,13 @@ pub mod supported_versions;
 #[cfg(test)]
 mod test_support;
 #[cfg(test)]
+mod tests;
+#[cfg(test)]
 mod tests_rfc8448;
 
 pub use alpn::{ProtocolName, ProtocolNameList};
 pub use certificate_authorities::{CertificateAuthoritiesExtension, DistinguishedName};
+pub use certificate_type::CertificateTypeList;
 pub use cookie::Cookie;
 pub use key_share::{
     KeyShareClientHello, KeyShareEntry, KeyShareHelloRetryRequest, KeyShareServerHello,
@@ -130,6 +135,14 @@ pub enum Extension {
     ApplicationLayerProtocolNegotiation(ProtocolNameList),
     /// application_layer_protocol_negotiation in EE: the one protocol the server selected.
     ApplicationLayerProtocolSelected(ProtocolName),
+    /// client_certificate_type in CH: the types the client can send (RFC 7250 §4.1).
+    ClientCertificateTypes(CertificateTypeList),
+    /// client_certificate_type in EE: the type the client's Certificate is to carry.
+    ClientCertificateTypeSelected(CertificateType),
+    /// server_certificate_type in CH: the types the client can process (RFC 7250 §4.1).
+    ServerCertificateTypes(CertificateTypeList),
+    /// server_certificate_type in EE: the type the server's Certificate carries.
+    ServerCertificateTypeSelected(CertificateType),
     /// padding in CH: this many zero bytes.
     Padding(u16),
     /// record_size_limit in CH or EE: the largest protected record plaintext we accept.
@@ -182,6 +195,12 @@ impl Extension {
             Self::ApplicationLayerProtocolNegotiation(_)
             | Self::ApplicationLayerProtocolSelected(_) => {
                 ExtensionType::ApplicationLayerProtocolNegotiation
+            }
+            Self::ClientCertificateTypes(_) | Self::ClientCertificateTypeSelected(_) => {
+                ExtensionType::ClientCertificateType
+            }
+            Self::ServerCertificateTypes(_) | Self::ServerCertificateTypeSelected(_) => {
+                ExtensionType::ServerCertificateType
             }
             Self::Padding(_) => ExtensionType::Padding,
             Self::RecordSizeLimit(_) => ExtensionType::RecordSizeLimit,
@@ -247,6 +266,18 @@ impl Extension {
             }
             (T::ApplicationLayerProtocolNegotiation, M::EncryptedExtensions) => {
                 Self::ApplicationLayerProtocolSelected(alpn::decode_selected(r)?)
+            }
+            (T::ClientCertificateType, M::ClientHello) => {
+                Self::ClientCertificateTypes(CertificateTypeList::decode(r)?)
+            }
+            (T::ClientCertificateType, M::EncryptedExtensions) => {
+                Self::ClientCertificateTypeSelected(certificate_type::decode_selected(r)?)
+            }
+            (T::ServerCertificateType, M::ClientHello) => {
+                Self::ServerCertificateTypes(CertificateTypeList::decode(r)?)
+            }
+            (T::ServerCertificateType, M::EncryptedExtensions) => {
+                Self::ServerCertificateTypeSelected(certificate_type::decode_selected(r)?)
             }
             // Padding that is not all zeros is kept opaque, so it re-encodes as received
             // (see the padding module).
@@ -319,6 +350,13 @@ impl Extension {
             Self::SignatureAlgorithms(list) | Self::SignatureAlgorithmsCert(list) => list.encode(w),
             Self::ApplicationLayerProtocolNegotiation(list) => list.encode(w),
             Self::ApplicationLayerProtocolSelected(name) => alpn::encode_selected(w, name),
+            Self::ClientCertificateTypes(list) | Self::ServerCertificateTypes(list) => {
+                list.encode(w)
+            }
+            Self::ClientCertificateTypeSelected(selected)
+            | Self::ServerCertificateTypeSelected(selected) => {
+                certificate_type::encode_selected(w, *selected)
+            }
             Self::Padding(len) => padding::encode_padding(w, *len),
             Self::RecordSizeLimit(limit) => record_size_limit::encode_record_size_limit(w, *limit),
             Self::PreSharedKeyClientHello(offered) => offered.encode(w),
@@ -458,139 +496,4 @@ fn decode_items<'a, T>(
 fn has_repeats<T>(items: &[T], key: impl Fn(&T) -> u16) -> bool {
     let mut seen = seen_types::SeenTypes::new();
     items.iter().any(|item| !seen.insert(key(item)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::test_support::{rfc_hex, round_trip};
-    use super::*;
-    use crate::wire::alert::AlertDescription;
-    use alloc::vec;
-
-    fn decode_list(bytes: &[u8], ctx: ExtensionContext) -> Result<Vec<Extension>, DecodeError> {
-        let mut r = Reader::new(bytes);
-        let list = decode_extensions(&mut r, ctx)?;
-        r.finish()?;
-        Ok(list)
-    }
-
-    #[test]
-    fn test_parse_unknown_extension_kept_opaque() {
-        // RFC 8448 §3's ClientHello carries session_ticket (0x0023) with an empty body,
-        // which this library does not implement.
-        let ext = round_trip(
-            ExtensionType::Unknown(0x0023),
-            ExtensionContext::ClientHello,
-            &[],
-        );
-        assert_eq!(
-            ext,
-            Extension::Unknown {
-                typ: ExtensionType::Unknown(0x0023),
-                data: vec![]
-            }
-        );
-    }
-
-    #[test]
-    fn test_parse_rejects_extension_in_wrong_message() {
-        for (typ, ctx) in [
-            (
-                ExtensionType::KeyShare,
-                ExtensionContext::EncryptedExtensions,
-            ),
-            (ExtensionType::EarlyData, ExtensionContext::ServerHello),
-            (ExtensionType::ServerName, ExtensionContext::ServerHello),
-            (
-                ExtensionType::PskKeyExchangeModes,
-                ExtensionContext::NewSessionTicket,
-            ),
-            (
-                ExtensionType::PostHandshakeAuth,
-                ExtensionContext::EncryptedExtensions,
-            ),
-            (ExtensionType::Padding, ExtensionContext::HelloRetryRequest),
-        ] {
-            let err = Extension::decode_body(typ, &[], ctx).unwrap_err();
-            assert_eq!(
-                err.alert,
-                AlertDescription::IllegalParameter,
-                "{typ:?} in {ctx:?}"
-            );
-        }
-        // Types we do not recognize are allowed anywhere.
-        let unknown = Extension::decode_body(
-            ExtensionType::Unknown(0x1a1a),
-            &[1],
-            ExtensionContext::ServerHello,
-        );
-        assert!(unknown.is_ok());
-    }
-
-    #[test]
-    fn test_parse_rejects_trailing_bytes_in_body() {
-        // RFC 8448 §3's supported_versions in ServerHello (03 04), with one byte too many.
-        let err = Extension::decode_body(
-            ExtensionType::SupportedVersions,
-            &[0x03, 0x04, 0x00],
-            ExtensionContext::ServerHello,
-        )
-        .unwrap_err();
-        assert_eq!(err.alert, AlertDescription::DecodeError);
-    }
-
-    #[test]
-    fn test_parse_rejects_duplicate_extension() {
-        // Two record_size_limit extensions (RFC 8448 §3's value 0x4001).
-        let bytes = rfc_hex("00 0c 00 1c 00 02 40 01 00 1c 00 02 40 01");
-        let err = decode_list(&bytes, ExtensionContext::ClientHello).unwrap_err();
-        assert_eq!(err.alert, AlertDescription::IllegalParameter);
-    }
-
-    #[test]
-    fn test_parse_rejects_pre_shared_key_not_last_in_client_hello() {
-        // A minimal pre_shared_key (one 1-byte identity, one 32-byte binder) followed by
-        // early_data.
-        let psk = "00 29 00 2c 00 07 00 01 aa 00 00 00 00 00 21 20
-                   00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
-                   00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00";
-        let list = rfc_hex(&alloc::format!("00 34 {psk} 00 2a 00 00"));
-        let err = decode_list(&list, ExtensionContext::ClientHello).unwrap_err();
-        assert_eq!(err.alert, AlertDescription::IllegalParameter);
-        // Last, it is accepted.
-        let list = rfc_hex(&alloc::format!("00 34 00 2a 00 00 {psk}"));
-        let decoded = decode_list(&list, ExtensionContext::ClientHello).unwrap();
-        assert!(matches!(decoded[1], Extension::PreSharedKeyClientHello(_)));
-    }
-
-    #[test]
-    fn test_emit_extension_list() {
-        // RFC 8448 §3's ServerHello extensions: key_share, then supported_versions.
-        let share = rfc_hex(
-            "c9 82 88 76 11 20 95 fe 66 76 2b db f7 c6 72 e1
-             56 d6 cc 25 3b 83 3d f1 dd 69 b1 b0 4e 75 1f 0f",
-        );
-        let list = [
-            Extension::KeyShareServerHello(KeyShareServerHello {
-                server_share: KeyShareEntry {
-                    group: NamedGroup::X25519,
-                    key_exchange: share.clone(),
-                },
-            }),
-            Extension::SupportedVersionsServerHello(ProtocolVersion::Tls13),
-        ];
-        let mut w = Writer::new();
-        encode_extensions(&mut w, &list);
-        let expected = rfc_hex(&alloc::format!(
-            "00 2e 00 33 00 24 00 1d 00 20 {} 00 2b 00 02 03 04",
-            hex::encode(&share)
-        ));
-        assert_eq!(w.finish().unwrap(), expected);
-        assert_eq!(find_client_share(&list, NamedGroup::X25519), None);
-        assert_eq!(
-            find(&list, ExtensionType::SupportedVersions),
-            Some(&list[1])
-        );
-        assert_eq!(find(&list, ExtensionType::Cookie), None);
-    }
 }
