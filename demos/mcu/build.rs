@@ -10,7 +10,8 @@
 //!   that no value is copied by hand.
 //! - `pki.rs`: the certificates the TLS client trusts, from the directory `MCU_PKI_DIR`
 //!   (`ca.der`, the CA certificate, `server.der`, the server's, and `client.der` with
-//!   `client-key.der`, the board's own for mutual TLS), which `./run` makes
+//!   `client-key.der`, the board's own for mutual TLS, and `server-spki.der`, the server's
+//!   public key that the image without X.509 pins), which `./run` makes
 //!   with openssl before building. Without it the firmware builds, but its TLS mode fails.
 
 use std::collections::BTreeMap;
@@ -356,6 +357,7 @@ fn main() {
                 ("SERVER_KEY", "server-key.der"),
                 ("CLIENT_CERT", "client.der"),
                 ("CLIENT_KEY", "client-key.der"),
+                ("SERVER_SPKI", "server-spki.der"),
             ] {
                 let path = dir.join(file);
                 assert!(path.is_file(), "MCU_PKI_DIR: {} is missing", path.display());
@@ -371,7 +373,7 @@ fn main() {
         }
         Err(_) => "pub const CA_CERT: &[u8] = &[];\npub const SERVER_CERT: &[u8] = &[];\n\
                    pub const SERVER_KEY: &[u8] = &[];\npub const CLIENT_CERT: &[u8] = &[];\n\
-                   pub const CLIENT_KEY: &[u8] = &[];\n"
+                   pub const CLIENT_KEY: &[u8] = &[];\npub const SERVER_SPKI: &[u8] = &[];\n"
             .into(),
     };
     fs::write(out.join("pki.rs"), pki).unwrap();

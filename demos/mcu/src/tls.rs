@@ -44,6 +44,7 @@ use lucid_tls::wire::alert::AlertDescription;
 use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 use lucid_tls::wire::extensions::MaxFragmentLength;
 use lucid_tls::wire::record::RECORD_HEADER_LEN;
+#[cfg(feature = "x509")]
 use lucid_tls::x509::{CertificateValidator, TrustAnchors, WebPkiServerVerifier};
 
 use crate::HEAP;
@@ -123,10 +124,7 @@ pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>, expect
             Err("no usable trust anchor in this build (build with MCU_PKI_DIR; ./run does)"),
         ));
     };
-    figure(
-        "certificate check",
-        "X.509 chain validation to the demo CA (rustls-webpki), name server.lucid.test",
-    );
+    figure("certificate check", SERVER_CHECK);
     let secure_element = match expect {
         Expect::Mutual => match SecureElement::load() {
             Ok(element) => {
@@ -156,10 +154,7 @@ pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>, expect
 pub(crate) fn config(
     adjust: impl FnOnce(&mut ClientConfig),
 ) -> Result<Arc<ClientConfig>, lucid_tls::Error> {
-    let anchors = TrustAnchors::from_der_certificates([pki::CA_CERT])?;
-    let validator = CertificateValidator::new(Arc::new(RustCryptoProvider), anchors)
-        .with_signature_schemes(&[SignatureScheme::EcdsaSecp256r1Sha256]);
-    let mut config = WebPkiServerVerifier::new(validator).into_client_config();
+    let mut config = server_check()?;
     config.cipher_suites = vec![CipherSuite::TLS_AES_128_GCM_SHA256];
     config.key_share_groups = vec![NamedGroup::X25519];
     config.supported_groups = vec![NamedGroup::X25519, NamedGroup::Secp256r1];
@@ -173,6 +168,37 @@ pub(crate) fn config(
     adjust(&mut config);
     Ok(Arc::new(config))
 }
+
+/// How the server is authenticated, in the X.509 image: its chain is validated in full up
+/// to the demo CA, and must name `server.lucid.test`.
+#[cfg(feature = "x509")]
+fn server_check() -> Result<ClientConfig, lucid_tls::Error> {
+    let anchors = TrustAnchors::from_der_certificates([pki::CA_CERT])?;
+    let validator = CertificateValidator::new(Arc::new(RustCryptoProvider), anchors)
+        .with_signature_schemes(&[SignatureScheme::EcdsaSecp256r1Sha256]);
+    Ok(WebPkiServerVerifier::new(validator).into_client_config())
+}
+
+/// How the server is authenticated, in the image without X.509 (rustls-webpki compiled
+/// out): the server sends its raw public key (RFC 7250), which must be the one pinned at
+/// build time. The ClientHello offers the raw public key type alone, so a server that
+/// answers with a certificate is refused.
+#[cfg(not(feature = "x509"))]
+fn server_check() -> Result<ClientConfig, lucid_tls::Error> {
+    use lucid_tls::verify::PinnedPublicKeys;
+    use lucid_tls::wire::codes::CertificateType;
+    let pinned = PinnedPublicKeys::new(vec![pki::SERVER_SPKI.to_vec()]);
+    let mut config = ClientConfig::new(Arc::new(RustCryptoProvider), Arc::new(pinned));
+    config.server_certificate_types = vec![CertificateType::RawPublicKey];
+    Ok(config)
+}
+
+/// What [`server_check`] checks, for the report.
+pub const SERVER_CHECK: &str = if cfg!(feature = "x509") {
+    "X.509 chain validation to the demo CA (rustls-webpki), name server.lucid.test"
+} else {
+    "raw public key (RFC 7250) pinned at build time; no X.509 code in this image"
+};
 
 /// The handshake, the request and the response. Its own frame, apart from the reports.
 #[inline(never)]

@@ -29,10 +29,15 @@ use lucid_tls::adapters::embedded::TlsStream;
 use lucid_tls::connection::{Event, Negotiated};
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::crypto::{CryptoProvider, Rng};
-use lucid_tls::server::{CertifiedKey, ClientAuth, ServerConfig, ServerConnection, ServerRole};
+#[cfg(feature = "x509")]
+use lucid_tls::server::ClientAuth;
+use lucid_tls::server::{CertifiedKey, ServerConfig, ServerConnection, ServerRole};
 use lucid_tls::time::Time;
 use lucid_tls::wire::alert::AlertDescription;
-use lucid_tls::wire::algorithms::{CipherSuite, SignatureScheme};
+use lucid_tls::wire::algorithms::CipherSuite;
+#[cfg(feature = "x509")]
+use lucid_tls::wire::algorithms::SignatureScheme;
+#[cfg(feature = "x509")]
 use lucid_tls::x509::{CertificateValidator, TrustAnchors, WebPkiClientVerifier};
 
 use crate::HEAP;
@@ -172,10 +177,13 @@ fn config() -> Result<ServerConfig, lucid_tls::Error> {
     };
     let mut config = ServerConfig::new(provider.clone(), vec![certificate]);
     // Mutual TLS: the client's chain must lead to the demo CA (full X.509 validation).
-    let anchors = TrustAnchors::from_der_certificates([pki::CA_CERT])?;
-    let validator = CertificateValidator::new(provider, anchors)
-        .with_signature_schemes(&[SignatureScheme::EcdsaSecp256r1Sha256]);
-    config.client_auth = ClientAuth::Required(Arc::new(WebPkiClientVerifier::new(validator)));
+    #[cfg(feature = "x509")]
+    {
+        let anchors = TrustAnchors::from_der_certificates([pki::CA_CERT])?;
+        let validator = CertificateValidator::new(provider, anchors)
+            .with_signature_schemes(&[SignatureScheme::EcdsaSecp256r1Sha256]);
+        config.client_auth = ClientAuth::Required(Arc::new(WebPkiClientVerifier::new(validator)));
+    }
     config.cipher_suites = vec![CipherSuite::TLS_AES_128_GCM_SHA256];
     config.record_size_limit = Some(513);
     config.trace = false;
