@@ -1,4 +1,4 @@
-//! lucid-tls's ML-KEM-768 (RustCrypto's `ml-kem`, through the provider's hybrid group)
+//! lucid-tls's ML-KEM-768 (its own stack-lean `mlkem768`, through the provider's hybrid group)
 //! against FIPS 203's known answers: NIST ACVP keyGen and encapsulation cases, and the
 //! walkthrough's values computed by an independent ML-KEM-768 (kyber-py), all in
 //! `vectors/mlkem768/acvp-fips203.txt`, which `tools/extract_mlkem_kat.py` extracts from a

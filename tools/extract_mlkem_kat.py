@@ -10,7 +10,7 @@ Both come from one registry package, the source distribution of PyPI's `kyber-py
   `assets/ML-KEM-encapDecap-FIPS203/internalProjection.json` are NIST ACVP's vector sets;
   the first five ML-KEM-768 cases of keyGen (d, z -> ek) and of encapsulation
   (ek, m -> c, k) are copied out as they are;
-- `src/kyber_py/ml_kem` is a pure-Python ML-KEM, written apart from RustCrypto's `ml-kem`.
+- `src/kyber_py/ml_kem` is a pure-Python ML-KEM, written apart from lucid-tls's `mlkem768` and RustCrypto's `ml-kem`.
   It is first checked against every ML-KEM-768 ACVP case above, then used to compute the
   walkthrough's values (`cargo run --example walkthrough -- --trace pq`): the client's
   key pair from keyGen case 26's (d, z), and the encapsulation of encapsulation case 26's

@@ -1,6 +1,6 @@
 //! The post-quantum hybrid groups X25519MLKEM768 and SecP256r1MLKEM768 (RFC 10024): ML-KEM-768
-//! from RustCrypto's `ml-kem` (FIPS 203, `no_std`) joined with the X25519 or P-256 key
-//! exchange of [`super::kx`]. The layout (order and lengths) is [`crate::crypto::hybrid`].
+//! (FIPS 203, [`super::mlkem768`], stack-lean and `no_std`) joined with the X25519 or P-256
+//! key exchange of [`super::kx`]. The layout (order and lengths) is [`crate::crypto::hybrid`].
 //!
 //! ML-KEM is a key-encapsulation mechanism, not a Diffie-Hellman: the two roles differ.
 //!
@@ -27,11 +27,10 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use ml_kem::array::Array;
-use ml_kem::{Decapsulate, DecapsulationKey, EncapsulationKey, KeyExport, MlKem768};
 use zeroize::Zeroizing;
 
 use super::kx;
+use super::mlkem768::{self, CIPHERTEXT_LEN, DecapsulationKey, ENCAPSULATION_KEY_LEN};
 use crate::crypto::hybrid::{self, HybridLayout};
 use crate::crypto::{CryptoError, KeyExchange, Rng, Secret};
 use crate::wire::algorithms::NamedGroup;
@@ -40,12 +39,14 @@ use crate::wire::algorithms::NamedGroup;
 pub(super) const GROUPS: &[NamedGroup] =
     &[NamedGroup::X25519MlKem768, NamedGroup::SecP256r1MlKem768];
 
-/// The client's side: an ML-KEM-768 decapsulation key and an ECDH key pair.
+/// The client's side: an ML-KEM-768 decapsulation key (in seed form, 96 bytes) and an ECDH
+/// key pair.
 struct HybridKeyShare {
     layout: &'static HybridLayout,
-    mlkem: DecapsulationKey<MlKem768>,
+    mlkem: DecapsulationKey,
     ecdh: Box<dyn KeyExchange>,
-    /// The client share: the two public parts in the layout's order.
+    /// The client share: the two public parts in the layout's order. Its ML-KEM part is the
+    /// encapsulation key, which decapsulation needs again.
     public: Vec<u8>,
 }
 
@@ -55,14 +56,31 @@ pub(super) fn start(
     rng: &mut dyn Rng,
 ) -> Result<Box<dyn KeyExchange>, CryptoError> {
     let layout = hybrid::layout(group).ok_or(CryptoError::Unsupported)?;
-    // FIPS 203 §7.1, ML-KEM.KeyGen: d and z, 32 random bytes each. `from_seed` is
+    // FIPS 203 §7.1, ML-KEM.KeyGen: d and z, 32 random bytes each; `generate` is
     // ML-KEM.KeyGen_internal(d, z).
-    let mut seed = Zeroizing::new([0u8; 64]);
+    let mut seed = Zeroizing::new([0u8; mlkem768::SEED_LEN]);
     rng.fill(seed.as_mut_slice())?;
-    let mlkem = DecapsulationKey::<MlKem768>::from_seed(Array::from(*seed));
+    // The share is made in place: the encapsulation key is written straight into it (not
+    // into a 1,184-byte array on the stack first: key generation is the hybrid client's
+    // deepest point on a microcontroller, docs/embedded.md).
+    let mut public = alloc::vec![0u8; layout.client_share_len()];
+    let ecdh_len = public.len() - ENCAPSULATION_KEY_LEN;
+    let (mlkem_part, ecdh_part) = if layout.mlkem_first() {
+        let (mlkem_part, ecdh_part) = public.split_at_mut(ENCAPSULATION_KEY_LEN);
+        (mlkem_part, ecdh_part)
+    } else {
+        let (ecdh_part, mlkem_part) = public.split_at_mut(ecdh_len);
+        (mlkem_part, ecdh_part)
+    };
+    let encapsulation_key: &mut [u8; ENCAPSULATION_KEY_LEN] = mlkem_part
+        .try_into()
+        .map_err(|_| CryptoError::Unsupported)?;
+    let mlkem = mlkem768::generate(&seed, encapsulation_key);
     let ecdh = kx::start(layout.classical, rng)?;
-    let encapsulation_key = mlkem.encapsulation_key().to_bytes();
-    let public = joined(layout, &encapsulation_key, ecdh.public_key());
+    if ecdh.public_key().len() != ecdh_part.len() {
+        return Err(CryptoError::Unsupported);
+    }
+    ecdh_part.copy_from_slice(ecdh.public_key());
     Ok(Box::new(HybridKeyShare {
         layout,
         mlkem,
@@ -88,13 +106,27 @@ impl KeyExchange for HybridKeyShare {
             .split_server_share(server_share)
             .ok_or(CryptoError::InvalidPeerKey)?;
         let (ciphertext, ecdh_share) = in_roles(self.layout, parts);
-        let ciphertext = ml_kem::Ciphertext::<MlKem768>::try_from(ciphertext)
+        let ciphertext: &[u8; CIPHERTEXT_LEN] = ciphertext
+            .try_into()
+            .map_err(|_| CryptoError::InvalidPeerKey)?;
+        // Our own encapsulation key, from our share (its length is right by construction).
+        let own_parts = self
+            .layout
+            .split_client_share(&self.public)
+            .ok_or(CryptoError::InvalidPeerKey)?;
+        let encapsulation_key: &[u8; ENCAPSULATION_KEY_LEN] = in_roles(self.layout, own_parts)
+            .0
+            .try_into()
             .map_err(|_| CryptoError::InvalidPeerKey)?;
         // FIPS 203 §7.3, ML-KEM.Decaps: no input check is needed on a ciphertext of the right
         // length; a forged one yields the implicit-rejection secret.
-        let mlkem_secret = Zeroizing::new(self.mlkem.decapsulate(&ciphertext));
+        let mlkem_secret = mlkem768::decapsulate(&self.mlkem, encapsulation_key, ciphertext);
         let ecdh_secret = self.ecdh.complete(ecdh_share)?;
-        Ok(combined(self.layout, &mlkem_secret, ecdh_secret.as_bytes()))
+        Ok(combined(
+            self.layout,
+            mlkem_secret.as_slice(),
+            ecdh_secret.as_bytes(),
+        ))
     }
 }
 
@@ -110,25 +142,25 @@ pub(super) fn encapsulate(
         .split_client_share(client_share)
         .ok_or(CryptoError::InvalidPeerKey)?;
     let (encapsulation_key, ecdh_share) = in_roles(layout, parts);
-    let encapsulation_key = ml_kem::Key::<EncapsulationKey<MlKem768>>::try_from(encapsulation_key)
-        .map_err(|_| CryptoError::InvalidPeerKey)?;
     // FIPS 203 §7.2: before ML-KEM.Encaps, the encapsulation key must pass the input
-    // checks, its length (type check) and every coefficient below q (modulus check);
-    // `new` runs both.
-    let encapsulation_key = EncapsulationKey::<MlKem768>::new(&encapsulation_key)
+    // checks, its length (type check) and every coefficient below q (modulus check).
+    let encapsulation_key: &[u8; ENCAPSULATION_KEY_LEN] = encapsulation_key
+        .try_into()
         .map_err(|_| CryptoError::InvalidPeerKey)?;
+    if !mlkem768::encapsulation_key_is_valid(encapsulation_key) {
+        return Err(CryptoError::InvalidPeerKey);
+    }
     // FIPS 203 §7.2, ML-KEM.Encaps: m, 32 random bytes; the rest is
     // ML-KEM.Encaps_internal(ek, m).
     let mut m = Zeroizing::new([0u8; 32]);
     rng.fill(m.as_mut_slice())?;
-    let (ciphertext, mlkem_secret) = encapsulation_key.encapsulate_deterministic(&Array::from(*m));
-    let mlkem_secret = Zeroizing::new(mlkem_secret);
+    let (ciphertext, mlkem_secret) = mlkem768::encapsulate(encapsulation_key, &m);
     let ecdh = kx::start(layout.classical, rng)?;
     let server_share = joined(layout, &ciphertext, ecdh.public_key());
     let ecdh_secret = ecdh.complete(ecdh_share)?;
     Ok((
         server_share,
-        combined(layout, &mlkem_secret, ecdh_secret.as_bytes()),
+        combined(layout, mlkem_secret.as_slice(), ecdh_secret.as_bytes()),
     ))
 }
 

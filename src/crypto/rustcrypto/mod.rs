@@ -80,6 +80,8 @@ mod hash;
 #[cfg(feature = "mlkem")]
 mod hybrid;
 mod kx;
+#[cfg(feature = "mlkem")]
+mod mlkem768;
 mod sign;
 mod verify;
 

@@ -1,5 +1,7 @@
 //! The hybrid groups in both roles, and each refusal the handshake relies on.
 
+use ml_kem::{Decapsulate, KeyExport, MlKem768};
+
 use super::*;
 use crate::crypto::hybrid::{MLKEM768_CIPHERTEXT_LEN, MLKEM768_ENCAPSULATION_KEY_LEN};
 
@@ -47,11 +49,12 @@ fn test_secp256r1mlkem768_both_roles_agree() {
 
 #[test]
 fn test_secret_is_mlkem_then_x25519() {
-    // Rebuild both parts by hand from the same randomness and check the concatenation.
+    // Rebuild both parts by hand from the same randomness, the ML-KEM part with RustCrypto's
+    // `ml-kem`, and check the concatenation.
     let mut rng = Counter(1);
     let mut seed = [0u8; 64];
     rng.fill(&mut seed).unwrap();
-    let dk = DecapsulationKey::<MlKem768>::from_seed(Array::from(seed));
+    let dk = ml_kem::DecapsulationKey::<MlKem768>::from_seed(ml_kem::array::Array::from(seed));
     let x25519 = kx::start(NamedGroup::X25519, &mut rng).unwrap();
     let client = start(NamedGroup::X25519MlKem768, &mut Counter(1)).unwrap();
     let share = client.public_key().to_vec();
