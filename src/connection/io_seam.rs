@@ -31,6 +31,11 @@ impl<S: Role> Connection<S> {
     pub(crate) fn output_sent(&mut self, n: usize) {
         let n = n.min(self.core.output.len());
         self.core.output.drain(..n);
+        if self.core.output.is_empty() {
+            // An idle connection keeps no send buffer, as it keeps no receive buffer (see
+            // `RecordDeframer`): the first flight's capacity is not held for the session.
+            self.core.output = alloc::vec::Vec::new();
+        }
     }
 
     /// Copies application data received into `out`, oldest first; returns how many bytes
