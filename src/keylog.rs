@@ -12,7 +12,7 @@
 //! by the ClientHello's random, which is how a reader of a capture finds the connection.
 //!
 //! Without `std` a key log is anything implementing [`KeyLog`] (a callback); with `std`,
-//! [`KeyLogFile`] appends lines to a file, and [`KeyLogFile::from_env`] opens the file the
+//! `KeyLogFile` appends lines to a file, and `KeyLogFile::from_env` opens the file the
 //! `SSLKEYLOGFILE` environment variable names: the only place lucid-tls reads the
 //! environment, and only when the caller asks.
 //!

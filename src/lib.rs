@@ -69,7 +69,7 @@
 //! ## Quick start
 //!
 //! The crate root re-exports what a first program needs: [`ClientConfig`] and
-//! [`ServerConfig`] with their builders, [`TrustAnchors`], [`CertifiedKey`],
+//! [`ServerConfig`] with their builders, `TrustAnchors` (feature `x509`), [`CertifiedKey`],
 //! [`ServerName`], the algorithm names ([`CipherSuite`], [`NamedGroup`],
 //! [`SignatureScheme`], which parse and print their RFC names), [`Event`], [`Error`] and
 //! [`ConfigError`]. A client over a blocking socket, with [`pem`] and

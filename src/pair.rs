@@ -124,7 +124,7 @@
 use alloc::vec::Vec;
 
 use crate::client::ClientConnection;
-use crate::connection::Event;
+use crate::connection::{Connection, Event, Role};
 use crate::crypto::Secret;
 use crate::error::Error;
 use crate::key_schedule::SecretLabel;
@@ -294,8 +294,8 @@ impl Pair {
             let (piece, tail) = rest.split_at(len);
             *pieces += 1;
             match to {
-                Side::Client => self.client.feed(self.now, piece)?,
-                Side::Server => self.server.feed(self.now, piece)?,
+                Side::Client => feed_paced(&mut self.client, self.now, piece)?,
+                Side::Server => feed_paced(&mut self.server, self.now, piece)?,
             };
             rest = tail;
         }
@@ -326,6 +326,26 @@ impl Pair {
             };
             let Some(event) = next else { break };
             flight.events.push((side, event));
+        }
+    }
+}
+
+/// Feeds `bytes` to `conn`. A paced connection (see [`crate::connection::pacing`]) stops
+/// after each expensive step of its handshake: its steps are taken here, one call each, and
+/// the bytes it left are fed after them.
+fn feed_paced<S: Role>(conn: &mut Connection<S>, now: Time, bytes: &[u8]) -> Result<(), Error> {
+    let mut rest = bytes;
+    loop {
+        let taken = conn.feed(now, rest)?;
+        rest = rest.get(taken..).unwrap_or_default();
+        if !conn.has_paced_step() {
+            return Ok(());
+        }
+        while conn.has_paced_step() {
+            conn.take_paced_step(now)?;
+        }
+        if rest.is_empty() {
+            return Ok(());
         }
     }
 }

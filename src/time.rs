@@ -8,7 +8,7 @@
 //! long after they expired.
 //!
 //! A [`Time`] is a count of milliseconds since the UNIX epoch (1970-01-01T00:00:00Z). With
-//! the `std` feature, [`Time::now`] reads the system clock for callers that want it; the
+//! the `std` feature, `Time::now` reads the system clock for callers that want it; the
 //! library itself never calls it.
 
 /// A point in time: milliseconds since the UNIX epoch.

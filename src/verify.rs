@@ -21,8 +21,8 @@
 //! `intermediates` are empty). Verifiers refuse raw keys by default (unsupported_certificate);
 //! [`PinnedPublicKeys`] takes the keys it pins, in both roles.
 //!
-//! Implementations: [`crate::x509::WebPkiServerVerifier`] and
-//! [`crate::x509::WebPkiClientVerifier`] (full path validation, feature `x509`), the simple
+//! Implementations: `x509::WebPkiServerVerifier` and
+//! `x509::WebPkiClientVerifier` (full path validation, feature `x509`), the simple
 //! ones here ([`PinnedCertificates`], [`PinnedPublicKeys`], [`danger::AcceptAnyServerCert`]). This module is below
 //! `connection`, `client` and `server`, and imports none of them.
 

@@ -4,7 +4,7 @@
 //!
 //! The handshakes are [`Rfc8448Handshake`]s (the RFC's configurations and randomness, the
 //! trace's application data as a script), stepped flight by flight through the
-//! [`lucid_tls::pair`] API.
+//! [`lucid_tls::pair`] API. Pacing (one expensive crypto step per call) changes no byte.
 
 use lucid_tls::pair::Side;
 use lucid_tls::rfc8448::expected;
@@ -13,7 +13,14 @@ use lucid_tls::trace::TraceEvent;
 
 /// Runs trace `name`; returns (records compared, secret and key values compared).
 fn run(name: TraceName) -> (usize, usize) {
+    run_paced(name, false)
+}
+
+/// [`run`], with both connections paced or not (`lucid_tls::connection::pacing`).
+fn run_paced(name: TraceName, paced: bool) -> (usize, usize) {
     let mut rfc = Rfc8448Handshake::new(name).unwrap();
+    rfc.pair.client.set_pacing(paced);
+    rfc.pair.server.set_pacing(paced);
     let flights = rfc.run().unwrap();
     let (mut records, mut values) = (0, 0);
     for (i, f) in flights.iter().enumerate() {
@@ -79,4 +86,55 @@ fn rfc8448_client_auth_in_memory() {
 #[test]
 fn rfc8448_compat_in_memory() {
     assert_eq!(run(TraceName::Compat), (8, 38));
+}
+
+#[test]
+fn rfc8448_every_trace_paced_in_memory() {
+    // Both sides stop after each expensive step (the pair takes the steps one call each):
+    // the same records, byte for byte, and the same secrets.
+    for name in TraceName::ALL {
+        assert_eq!(run_paced(name, true), run(name), "{name:?}");
+    }
+}
+
+#[test]
+fn rfc8448_simple_paced_stops_after_each_expensive_step() {
+    let mut rfc = Rfc8448Handshake::new(TraceName::Simple).unwrap();
+    let now = rfc.pair.now;
+    let (client, server) = (&mut rfc.pair.client, &mut rfc.pair.server);
+    client.set_pacing(true);
+    server.set_pacing(true);
+    let hello = client.take_output();
+
+    // The server: its key exchange in one call, its CertificateVerify signature in the
+    // next, on the deferred signature's path (still NEGOTIATED in between).
+    assert_eq!(server.feed(now, &hello).unwrap(), hello.len());
+    assert!(server.has_paced_step());
+    assert_eq!(server.state_name(), "NEGOTIATED");
+    server.take_paced_step(now).unwrap();
+    assert_eq!(server.state_name(), "WAIT_FLIGHT2");
+    server.take_paced_step(now).unwrap();
+    assert!(!server.has_paced_step());
+    let flight = server.take_output();
+
+    // The client, given the whole flight in one call: the key exchange (ServerHello), the
+    // chain validation (Certificate), the CertificateVerify check, each in a call of its
+    // own; the rest of the bytes wait for the calls that follow.
+    let mut rest = &flight[..];
+    let mut states = Vec::new();
+    while !rest.is_empty() || client.has_paced_step() {
+        if client.has_paced_step() {
+            client.take_paced_step(now).unwrap();
+        } else {
+            let taken = client.feed(now, rest).unwrap();
+            rest = &rest[taken..];
+        }
+        states.push(client.state_name());
+    }
+    assert_eq!(
+        states,
+        ["WAIT_EE", "WAIT_CV", "WAIT_FINISHED", "CONNECTED"],
+        "the client's state after each call"
+    );
+    assert!(!client.is_handshaking());
 }

@@ -9,7 +9,9 @@
 //!   that `tools/extract_rfc8448.py` extracted, and from `vectors/p256.txt` (OpenSSL), so
 //!   that no value is copied by hand.
 //! - `pki.rs`: the certificates the TLS client trusts, from the directory `MCU_PKI_DIR`
-//!   (`ca.der`, the CA certificate, and `server.der`, the server's), which `./run` makes
+//!   (`ca.der`, the CA certificate, `server.der`, the server's, and `client.der` with
+//!   `client-key.der`, the board's own for mutual TLS, and `server-spki.der`, the server's
+//!   public key that the image without X.509 pins), which `./run` makes
 //!   with openssl before building. Without it the firmware builds, but its TLS mode fails.
 
 use std::collections::BTreeMap;
@@ -274,10 +276,15 @@ fn main() {
 
     // The memory map, with the RAM budget.
     let ram_kib: u32 = env_number("MCU_RAM_KIB", 64);
-    let stack_kib: u32 = env_number("MCU_STACK_KIB", 28);
+    // The stack reserve in KiB, or in bytes (MCU_STACK_BYTES, a multiple of 8), to split a
+    // small budget between stack and heap more finely.
+    let stack_bytes: u32 = match env::var("MCU_STACK_BYTES") {
+        Ok(_) => env_number("MCU_STACK_BYTES", 0),
+        Err(_) => env_number("MCU_STACK_KIB", 28) * 1024,
+    };
     assert!(
-        stack_kib < ram_kib,
-        "MCU_STACK_KIB must leave room for the heap"
+        stack_bytes < ram_kib * 1024 && stack_bytes % 8 == 0,
+        "the stack reserve must leave room for the heap, and be a multiple of 8 bytes"
     );
     let template = fs::read_to_string(manifest.join("link/memory.x.in")).unwrap();
     fs::write(
@@ -303,7 +310,7 @@ fn main() {
          /// The RAM kept for the stack; the heap gets the rest of the budget.\n\
          pub const STACK_RESERVE: usize = {};\n",
         ram_kib * 1024,
-        stack_kib * 1024
+        stack_bytes
     );
     fs::write(out.join("build_info.rs"), info).unwrap();
 
@@ -348,6 +355,9 @@ fn main() {
                 ("CA_CERT", "ca.der"),
                 ("SERVER_CERT", "server.der"),
                 ("SERVER_KEY", "server-key.der"),
+                ("CLIENT_CERT", "client.der"),
+                ("CLIENT_KEY", "client-key.der"),
+                ("SERVER_SPKI", "server-spki.der"),
             ] {
                 let path = dir.join(file);
                 assert!(path.is_file(), "MCU_PKI_DIR: {} is missing", path.display());
@@ -362,7 +372,8 @@ fn main() {
             code
         }
         Err(_) => "pub const CA_CERT: &[u8] = &[];\npub const SERVER_CERT: &[u8] = &[];\n\
-                   pub const SERVER_KEY: &[u8] = &[];\n"
+                   pub const SERVER_KEY: &[u8] = &[];\npub const CLIENT_CERT: &[u8] = &[];\n\
+                   pub const CLIENT_KEY: &[u8] = &[];\npub const SERVER_SPKI: &[u8] = &[];\n"
             .into(),
     };
     fs::write(out.join("pki.rs"), pki).unwrap();
@@ -372,6 +383,7 @@ fn main() {
     println!("cargo:rerun-if-changed=link/memory.x.in");
     println!("cargo:rerun-if-env-changed=MCU_RAM_KIB");
     println!("cargo:rerun-if-env-changed=MCU_STACK_KIB");
+    println!("cargo:rerun-if-env-changed=MCU_STACK_BYTES");
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
     for (_, path) in &files {
         println!("cargo:rerun-if-changed={}", path.display());

@@ -118,7 +118,7 @@ where
             self.inbox.filled(n);
         }
         let now = (self.clock)();
-        let _ = self.inbox.feed(&mut self.conn, now, false);
+        let _ = self.inbox.feed(&mut self.conn, now);
         Ok(())
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! | adapter | transport | feature | `no_std` |
 //! |---------|-----------|---------|----------|
-//! | [`crate::stream`] (blocking, owned and borrowed) | `std::io::Read + Write` | `std` | no |
+//! | `crate::stream` (blocking, owned and borrowed) | `std::io::Read + Write` | `std` | no |
 //! | `tokio` (`TlsConnector`, `TlsAcceptor`, `TlsStream`) | `tokio::io::AsyncRead + AsyncWrite` | `tokio` | no |
 //! | `embedded` (blocking) | `embedded_io::Read + Write` 0.7 | `embedded-io` | yes |
 //! | `embedded_async` | `embedded_io_async::Read + Write` 0.7 | `embedded-io-async` | yes |

@@ -18,7 +18,6 @@
 use crate::connection::{Connection, RequestKind, Role};
 use crate::error::Error;
 use crate::time::Time;
-use crate::wire::record::RECORD_HEADER_LEN;
 
 /// What an adapter does next.
 #[derive(Debug, PartialEq, Eq)]
@@ -116,7 +115,6 @@ pub(crate) struct Inbox<B> {
     buffer: B,
     start: usize,
     end: usize,
-    record: RecordCut,
 }
 
 impl<B: AsMut<[u8]> + AsRef<[u8]>> Inbox<B> {
@@ -126,7 +124,6 @@ impl<B: AsMut<[u8]> + AsRef<[u8]>> Inbox<B> {
             buffer,
             start: 0,
             end: 0,
-            record: RecordCut::default(),
         }
     }
 
@@ -157,130 +154,26 @@ impl<B: AsMut<[u8]> + AsRef<[u8]>> Inbox<B> {
         self.start == self.end
     }
 
-    /// How many received bytes wait.
-    #[cfg(feature = "tokio")]
-    pub(crate) fn waiting(&self) -> usize {
-        self.end - self.start
-    }
-
-    /// True if the bytes the connection took end at a record's end (no record is under way).
-    #[cfg(feature = "tokio")]
-    pub(crate) fn at_record_end(&self) -> bool {
-        self.record.header_seen == 0 && self.record.body_left == 0
-    }
-
-    /// Feeds waiting bytes to the connection: all of them, or with `one_record` up to the
-    /// end of the record under way, so that one call does at most one record's work.
-    /// Bytes the connection does not take (it paused) stay. Returns the connection's error.
+    /// Feeds the waiting bytes to the connection. Bytes the connection does not take (it
+    /// paused for a decision, or stopped after a paced step) stay. Returns the connection's
+    /// error.
     pub(crate) fn feed<S: Role>(
         &mut self,
         conn: &mut Connection<S>,
         now: Time,
-        one_record: bool,
     ) -> Result<(), Error> {
         let waiting = self
             .buffer
             .as_ref()
             .get(self.start..self.end)
             .unwrap_or(&[]);
-        let len = if one_record {
-            self.record.until_end(waiting)
-        } else {
-            waiting.len()
-        };
-        let input = waiting.get(..len).unwrap_or(&[]);
-        let result = conn.feed(now, input);
+        let result = conn.feed(now, waiting);
         let taken = match result {
             Ok(taken) => taken,
             // Failed: nothing more will be taken.
             Err(_) => self.end - self.start,
         };
-        if let Some(taken_bytes) = waiting.get(..taken) {
-            self.record.advance(taken_bytes);
-        }
         self.start += taken;
         result.map(|_| ())
-    }
-}
-
-/// Where the record under way ends in the received bytes, read from the 5-byte record
-/// headers (RFC 9846 §5.1: the length is the last two bytes of the header).
-#[derive(Default)]
-struct RecordCut {
-    /// Header bytes of the record under way seen so far.
-    header: [u8; RECORD_HEADER_LEN],
-    header_seen: usize,
-    /// Body bytes of the record under way still to come, once its header is complete.
-    body_left: usize,
-}
-
-impl RecordCut {
-    /// How many bytes of `input` belong to the record under way (all of them if it does
-    /// not end within `input`).
-    fn until_end(&self, input: &[u8]) -> usize {
-        let mut probe = Self {
-            header: self.header,
-            header_seen: self.header_seen,
-            body_left: self.body_left,
-        };
-        let mut at = 0;
-        while at < input.len() {
-            let Some(&byte) = input.get(at) else { break };
-            at += 1;
-            if probe.take(byte) {
-                return at;
-            }
-        }
-        input.len()
-    }
-
-    /// Follows `taken`, the bytes the connection took.
-    fn advance(&mut self, taken: &[u8]) {
-        for &byte in taken {
-            self.take(byte);
-        }
-    }
-
-    /// Takes one byte; true if it ends a record.
-    fn take(&mut self, byte: u8) -> bool {
-        if self.header_seen < RECORD_HEADER_LEN {
-            if let Some(slot) = self.header.get_mut(self.header_seen) {
-                *slot = byte;
-            }
-            self.header_seen += 1;
-            if self.header_seen == RECORD_HEADER_LEN {
-                self.body_left = usize::from(u16::from_be_bytes([self.header[3], self.header[4]]));
-                if self.body_left == 0 {
-                    self.header_seen = 0;
-                    return true;
-                }
-            }
-            return false;
-        }
-        self.body_left -= 1;
-        if self.body_left == 0 {
-            self.header_seen = 0;
-            return true;
-        }
-        false
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn test_record_cut_ends_at_each_record() {
-        // Two records: 3 and 1 bytes of body.
-        let input = [22, 3, 3, 0, 3, 1, 2, 3, 23, 3, 3, 0, 1, 9];
-        let mut cut = RecordCut::default();
-        assert_eq!(cut.until_end(&input), 8);
-        cut.advance(&input[..8]);
-        assert_eq!(cut.until_end(&input[8..]), 6);
-        // Split inside a header.
-        let mut cut = RecordCut::default();
-        cut.advance(&input[..3]);
-        assert_eq!(cut.until_end(&input[3..]), 5);
     }
 }

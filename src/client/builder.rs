@@ -19,8 +19,8 @@ use super::config::ClientConfig;
 /// [`ClientConfigBuilder`]: a client configuration in three steps, checked once.
 ///
 /// 1. `ClientConfig::builder(provider)`;
-/// 2. whom to trust, exactly one of: [`trust_anchors`](ClientConfigBuilder::trust_anchors)
-///    (full X.509 validation and the server's name), [`pinned_certificates`](ClientConfigBuilder::pinned_certificates),
+/// 2. whom to trust, exactly one of: `trust_anchors`
+///    (full X.509 validation and the server's name, feature `x509`), [`pinned_certificates`](ClientConfigBuilder::pinned_certificates),
 ///    [`pinned_public_keys`](ClientConfigBuilder::pinned_public_keys) (raw public keys, RFC 7250),
 ///    or a custom [`verifier`](ClientConfigBuilder::verifier);
 /// 3. optional settings (client certificates, ALPN, suites, groups, PSKs, 0-RTT, key log),

@@ -43,6 +43,7 @@ impl Connected {
     }
 
     /// Handles a post-handshake message.
+    #[inline(never)] // its own stack frame: see `ClientState::handle_handshake`
     pub fn handle(
         self,
         core: &mut ConnectionCore,

@@ -92,8 +92,10 @@ pub use ticket_store::TicketStore;
 /// The client's state between messages: one variant per RFC 9846 Appendix A.1 state
 /// but START, which `connect` passes through as it sends the ClientHello.
 pub(crate) enum ClientState {
-    /// WAIT_SH.
-    WaitSh(wait_sh::WaitSh),
+    /// WAIT_SH. Boxed, as are the handshake inside the later states and the paused flight:
+    /// the enum stays small, and moving it through the engine's frames copies little
+    /// (docs/embedded.md, "Stack and heap").
+    WaitSh(Box<wait_sh::WaitSh>),
     /// WAIT_EE.
     WaitEe(wait_ee::WaitEe),
     /// WAIT_CERT_CR.
@@ -106,7 +108,7 @@ pub(crate) enum ClientState {
     WaitFinished(wait_finished::WaitFinished),
     /// Still WAIT_FINISHED: our flight stopped before its CertificateVerify, for the
     /// signature a deferred key gives later (see [`crate::connection::deferred`]).
-    SigningFlight(wait_finished::SigningFlight),
+    SigningFlight(Box<wait_finished::SigningFlight>),
     /// CONNECTED.
     Connected(connected::Connected),
 }
@@ -135,6 +137,10 @@ impl StateMachine for ClientRole {
         !matches!(self.0, ClientState::Connected(_))
     }
 
+    /// Each state's `handle` is kept out of line (`#[inline(never)]`): inlined into this
+    /// one function, the frames of all the states added up to 5 KB of stack below the
+    /// certificate validation, where the deepest point of a client's RAM is
+    /// (docs/embedded.md, "Stack").
     fn handle_handshake(
         self,
         core: &mut ConnectionCore,
@@ -218,7 +224,7 @@ impl Connection<ClientRole> {
 
     /// Like [`ClientConnection::connect`], with the server name as text, or none at all
     /// (then no SNI is sent; a verifier that needs a name, like
-    /// [`WebPkiServerVerifier`](crate::x509::WebPkiServerVerifier), refuses this with
+    /// `x509::WebPkiServerVerifier`, refuses this with
     /// [`Error::Misuse`] here, before anything is sent).
     pub fn new(
         config: Arc<ClientConfig>,
@@ -271,7 +277,7 @@ impl Connection<ClientRole> {
         core.state_changed("START", "WAIT_SH");
         Ok(Connection::from_parts(
             core,
-            ClientRole(ClientState::WaitSh(wait_sh)),
+            ClientRole(ClientState::WaitSh(Box::new(wait_sh))),
         ))
     }
 

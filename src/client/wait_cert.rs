@@ -16,6 +16,7 @@
 //! `Event::VerifyRequest`); the end-entity certificate's public key is kept to
 //! check the CertificateVerify that follows.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use crate::connection::cert_verify::{EndEntityKey, check_raw_public_key_count};
@@ -33,19 +34,26 @@ use super::wait_sh::{illegal, unexpected};
 
 /// WAIT_CERT: the server's Certificate comes next.
 pub struct WaitCert {
-    pub(super) handshake: ClientHandshake,
+    pub(super) handshake: Box<ClientHandshake>,
 }
 
 impl WaitCert {
     /// Handles the server's Certificate.
+    #[inline(never)] // its own stack frame: see `ClientState::handle_handshake`
     pub fn handle(
         mut self,
         core: &mut ConnectionCore,
         input: HandshakeInput,
     ) -> Result<ClientState, Error> {
-        let HandshakeMessage::Certificate(certificate) = &input.message else {
+        let HandshakeInput { message, bytes, .. } = input;
+        let HandshakeMessage::Certificate(certificate) = message else {
             return Err(unexpected("expected Certificate"));
         };
+        // RFC 9846 §4.5.2: CertificateVerify covers the transcript up to this Certificate.
+        // Added now, so that the message's bytes are freed before the chain is validated,
+        // the deepest point of the client's RAM (docs/embedded.md, "Stack and heap").
+        self.handshake.transcript.add(&bytes);
+        drop(bytes);
         // RFC 9846 §4.5.1: certificate_request_context: "Otherwise (in the case of server
         // authentication), this field SHALL be zero length."
         if !certificate.certificate_request_context.is_empty() {
@@ -96,13 +104,13 @@ impl WaitCert {
             self.handshake.server_key =
                 Some(EndEntityKey::from_certificate(&end_entity.cert_data)?);
         }
+        // The chain is kept for `Negotiated::peer_certificates`: moved, not copied.
         self.handshake.negotiated.peer_certificates = certificate
             .certificate_list
-            .iter()
-            .map(|e| e.cert_data.clone())
+            .into_iter()
+            .map(|e| e.cert_data)
             .collect::<Vec<_>>()
             .into();
-        self.handshake.transcript.add(&input.bytes);
         Ok(ClientState::WaitCv(WaitCv {
             handshake: self.handshake,
         }))

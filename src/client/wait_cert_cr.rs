@@ -10,6 +10,8 @@
 //!              WAIT_CERT                       WAIT_CV
 //! ```
 
+use alloc::boxed::Box;
+
 use crate::connection::{ConnectionCore, HandshakeInput};
 use crate::error::Error;
 use crate::wire::alert::AlertDescription;
@@ -24,11 +26,12 @@ use super::wait_sh::{illegal, unexpected};
 
 /// WAIT_CERT_CR: a CertificateRequest or the server's Certificate comes next.
 pub struct WaitCertCr {
-    pub(super) handshake: ClientHandshake,
+    pub(super) handshake: Box<ClientHandshake>,
 }
 
 impl WaitCertCr {
     /// Handles CertificateRequest or Certificate.
+    #[inline(never)] // its own stack frame: see `ClientState::handle_handshake`
     pub fn handle(
         mut self,
         core: &mut ConnectionCore,

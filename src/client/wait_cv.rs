@@ -9,6 +9,8 @@
 //!                           WAIT_FINISHED
 //! ```
 
+use alloc::boxed::Box;
+
 use crate::connection::cert_verify::verify_certificate_verify;
 use crate::connection::{ConnectionCore, HandshakeInput};
 use crate::error::Error;
@@ -22,11 +24,12 @@ use super::wait_sh::unexpected;
 
 /// WAIT_CV: the server's CertificateVerify comes next.
 pub struct WaitCv {
-    pub(super) handshake: ClientHandshake,
+    pub(super) handshake: Box<ClientHandshake>,
 }
 
 impl WaitCv {
     /// Handles CertificateVerify.
+    #[inline(never)] // its own stack frame: see `ClientState::handle_handshake`
     pub fn handle(
         mut self,
         core: &mut ConnectionCore,

@@ -16,6 +16,8 @@
 //! Certificates (RFC 7250, `certificate_type.rs`). Every extension in it must
 //! answer one the ClientHello sent.
 
+use alloc::boxed::Box;
+
 use crate::connection::{ConnectionCore, Event, HandshakeInput};
 use crate::error::Error;
 use crate::record::limits::RecordSizeLimit;
@@ -34,13 +36,14 @@ use super::wait_sh::{illegal, unexpected};
 
 /// WAIT_EE: handshake keys are in; EncryptedExtensions comes next.
 pub struct WaitEe {
-    pub(super) handshake: ClientHandshake,
+    pub(super) handshake: Box<ClientHandshake>,
     /// The server's selected_identity, if it chose a PSK.
     pub(super) selected_identity: Option<u16>,
 }
 
 impl WaitEe {
     /// Handles EncryptedExtensions.
+    #[inline(never)] // its own stack frame: see `ClientState::handle_handshake`
     pub fn handle(
         mut self,
         core: &mut ConnectionCore,

@@ -16,6 +16,7 @@
 //! the exporter secret (over ClientHello..server Finished); after ours, the resumption
 //! secret (over ClientHello..client Finished) for the tickets to come.
 
+use alloc::boxed::Box;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
@@ -42,16 +43,17 @@ use super::wait_sh::unexpected;
 
 /// WAIT_FINISHED: the server's Finished comes next.
 pub struct WaitFinished {
-    pub(super) handshake: ClientHandshake,
+    pub(super) handshake: Box<ClientHandshake>,
 }
 
 impl WaitFinished {
     /// Enters WAIT_FINISHED.
-    pub fn new(handshake: ClientHandshake) -> Self {
+    pub fn new(handshake: Box<ClientHandshake>) -> Self {
         Self { handshake }
     }
 
     /// Handles the server's Finished and sends our second flight.
+    #[inline(never)] // its own stack frame: see `ClientState::handle_handshake`
     pub fn handle(
         self,
         core: &mut ConnectionCore,
@@ -126,7 +128,10 @@ impl WaitFinished {
                 match sign_or_request(core, &*key, scheme, Signer::Client, &hash)? {
                     Some(verify) => end.send_certificate_verify(core, verify)?,
                     None => {
-                        return Ok(ClientState::SigningFlight(SigningFlight { end, scheme }));
+                        return Ok(ClientState::SigningFlight(Box::new(SigningFlight {
+                            end,
+                            scheme,
+                        })));
                     }
                 }
             }
@@ -200,7 +205,7 @@ pub struct SigningFlight {
 impl SigningFlight {
     /// Sends the CertificateVerify carrying `signature`, then our Finished.
     pub fn resume(
-        self,
+        self: Box<Self>,
         core: &mut ConnectionCore,
         signature: Vec<u8>,
     ) -> Result<ClientState, Error> {

@@ -65,8 +65,9 @@ pub struct WaitSh {
 
 impl WaitSh {
     /// Handles the server's first message.
+    #[inline(never)] // its own stack frame: see `ClientState::handle_handshake`
     pub fn handle(
-        self,
+        self: Box<Self>,
         core: &mut ConnectionCore,
         input: HandshakeInput,
     ) -> Result<ClientState, Error> {
@@ -195,7 +196,8 @@ impl WaitSh {
             selected_group,
             cookie,
         };
-        send_second_client_hello(self, core, request, transcript).map(ClientState::WaitSh)
+        send_second_client_hello(self, core, request, transcript)
+            .map(|next| ClientState::WaitSh(Box::new(next)))
     }
 
     fn server_hello(
@@ -368,7 +370,9 @@ impl WaitSh {
             .unwrap_or_default();
         let server_key: Option<EndEntityKey> = None;
         Ok(ClientState::WaitEe(WaitEe {
-            handshake: ClientHandshake {
+            // Boxed: the states after this one move it on by pointer, not through copies
+            // on the stack (docs/embedded.md, "Stack").
+            handshake: Box::new(ClientHandshake {
                 config: self.config,
                 server_name: self.server_name,
                 offer,
@@ -382,7 +386,7 @@ impl WaitSh {
                 certificate_request: None,
                 server_key,
                 certificate_types: Default::default(),
-            },
+            }),
             selected_identity: match find(&hello.extensions, ExtensionType::PreSharedKey) {
                 Some(Extension::PreSharedKeyServerHello(index)) => Some(*index),
                 _ => None,

@@ -40,6 +40,7 @@ use super::ccs::CcsWindow;
 use super::deferred::Pending;
 use super::event::{Event, Negotiated};
 use super::joiner::HandshakeJoiner;
+use super::pacing::Pacing;
 
 /// The application traffic secrets, kept for KeyUpdate (RFC 9846 §7.2).
 #[derive(Debug, Default)]
@@ -114,6 +115,8 @@ pub struct ConnectionCore {
     pub(super) pending: Option<Pending>,
     /// How many decisions were requested so far (the last request's id).
     pub(super) requests_made: u64,
+    /// One expensive step per call, when on (see `pacing.rs`).
+    pub(super) pacing: Pacing,
     /// Output handed out in pieces, plaintext kept for `read` (see `buffers.rs`).
     pub(super) buffers: CallerBuffers,
 }
@@ -165,6 +168,7 @@ impl ConnectionCore {
             error: None,
             pending: None,
             requests_made: 0,
+            pacing: Pacing::default(),
             buffers: CallerBuffers::default(),
         }
     }

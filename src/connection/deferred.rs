@@ -164,7 +164,7 @@ impl ConnectionCore {
     /// If paused, drops the flight held back and returns true: `Connection::close` then
     /// fails the connection, so that the decision can no longer be answered.
     pub(super) fn abandon_pause(&mut self) -> bool {
-        if self.pending.is_none() {
+        if self.pending.is_none() && !self.holds_step() {
             return false;
         }
         self.pending_handshake.clear();

@@ -16,9 +16,9 @@ use super::{Connection, Role};
 impl<S: Role> Connection<S> {
     /// The TLS bytes queued for the transport and not yet acknowledged as sent, with the
     /// handshake messages still being gathered into records (as `take_output` does; held
-    /// back while a deferred decision is pending).
+    /// back while a deferred decision or a paced step is pending).
     pub(crate) fn pending_output(&mut self) -> &[u8] {
-        if !self.core.is_paused()
+        if !self.core.holds_flight()
             && let Err(err) = self.core.flush_handshake()
         {
             self.core.fail(err);
@@ -31,6 +31,11 @@ impl<S: Role> Connection<S> {
     pub(crate) fn output_sent(&mut self, n: usize) {
         let n = n.min(self.core.output.len());
         self.core.output.drain(..n);
+        if self.core.output.is_empty() {
+            // An idle connection keeps no send buffer, as it keeps no receive buffer (see
+            // `RecordDeframer`): the first flight's capacity is not held for the session.
+            self.core.output = alloc::vec::Vec::new();
+        }
     }
 
     /// Copies application data received into `out`, oldest first; returns how many bytes

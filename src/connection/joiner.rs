@@ -87,11 +87,16 @@ impl HandshakeJoiner {
                 reason: "handshake message longer than this implementation accepts",
             });
         }
-        let Some(message) = pending.get(..header.message_len()) else {
+        if pending.len() < header.message_len() {
             return Ok(None);
-        };
-        let message = message.to_vec();
-        self.start += message.len();
+        }
+        // The message leaves in the joiner's own buffer, and what follows it moves to a new
+        // one: the largest message, a Certificate chain spanning several records, is then
+        // held once rather than copied (docs/embedded.md, "Stack and heap").
+        let rest = self.buf.split_off(self.start + header.message_len());
+        self.buf.drain(..self.start);
+        self.start = 0;
+        let message = core::mem::replace(&mut self.buf, rest);
         let epoch = self.epoch.unwrap_or(Epoch::Initial);
         Ok(Some((message, epoch)))
     }

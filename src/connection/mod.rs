@@ -21,6 +21,10 @@
 //! [`Connection::answer_verification`] or [`Connection::answer_signature`]; see
 //! [`deferred`].
 //!
+//! A caller that must not be held long (an async task) turns on pacing
+//! ([`Connection::set_pacing`]): each call then does at most one expensive crypto operation
+//! of the handshake, and [`Connection::take_paced_step`] takes the next; see [`pacing`].
+//!
 //! After a fatal error (ours or the peer's alert) the error is sticky: every later `feed`,
 //! `write`, `key_update` or exporter call returns it, the only output left is our alert,
 //! if any, and every key and secret of the connection is gone (RFC 9846 §6).
@@ -36,6 +40,7 @@
 //! | `event.rs`          | [`Event`], [`Negotiated`]                                       |
 //! | `cert_verify.rs`    | CertificateVerify signing and checking (RFC 9846 §4.5.2)        |
 //! | `deferred.rs`       | pausing for a verdict or a signature the caller gives later     |
+//! | `pacing.rs`         | one expensive crypto operation per call, for async callers      |
 //!
 //! # What is public
 //!
@@ -69,6 +74,7 @@ mod identity;
 #[cfg(any(feature = "std", feature = "embedded-io"))]
 mod io_seam;
 pub(crate) mod joiner;
+pub mod pacing;
 mod post_handshake;
 mod receive;
 mod send;
@@ -140,6 +146,12 @@ mod state_machine {
         ) -> Result<Self, Error> {
             Err(Error::Misuse("this state does not wait for a signature"))
         }
+
+        /// Takes the step the state held back under pacing (see [`super::pacing`]): the
+        /// server's CertificateVerify signature. Only the states that hold one implement it.
+        fn take_held_step(self, _core: &mut ConnectionCore) -> Result<Self, Error> {
+            Err(Error::Misuse("this state holds no step"))
+        }
     }
 }
 
@@ -177,12 +189,15 @@ impl<S: Role> Connection<S> {
     }
 
     /// Processes received bytes, in any split. Returns how many bytes were consumed, which
-    /// is all of them unless an error occurred. After an error, returns the sticky error.
+    /// is all of them unless an error occurred, a deferred decision paused the connection,
+    /// or pacing stopped it after an expensive step ([`Connection::has_paced_step`]): offer
+    /// the rest again then. After an error, returns the sticky error.
     pub fn feed(&mut self, now: Time, input: &[u8]) -> Result<usize, Error> {
         if let Some(err) = self.core.error() {
             return Err(err);
         }
         self.core.set_now(now);
+        self.core.pacing.start_call();
         let mut consumed = 0;
         while consumed < input.len() {
             if self.core.peer_closed {
@@ -201,6 +216,10 @@ impl<S: Role> Connection<S> {
                 // after answering.
                 break;
             }
+            if self.core.pacing.stopped() {
+                // Paced: this call did its expensive step; the rest waits for the next.
+                break;
+            }
         }
         // An idle connection keeps no receive buffer (see `RecordDeframer`), unless it reads
         // into its caller's buffers, where it keeps one to allocate nothing per record.
@@ -210,13 +229,22 @@ impl<S: Role> Connection<S> {
         Ok(consumed)
     }
 
-    /// Hands every complete input to the state machine, until it pauses for a deferred
-    /// decision.
+    /// Takes the step the state held under pacing, if any, then hands every complete input
+    /// to the state machine, until it pauses for a deferred decision or, paced, has done
+    /// this call's expensive step.
     fn process(&mut self) -> Result<(), Error> {
-        while !self.core.is_paused() {
+        if self.core.pacing.take_held_step() {
+            let state = self.take_state()?;
+            let next = state.take_held_step(&mut self.core)?;
+            self.enter(next);
+            self.core.pacing.spend();
+        }
+        while !self.core.is_paused() && !self.core.pacing.stop_here(self.handshaking) {
             let Some(input) = self.core.next_input()? else {
                 break;
             };
+            let expensive =
+                matches!(&input, Input::Handshake(h) if pacing::may_be_expensive(&h.message));
             let state = self.take_state()?;
             let next = match input {
                 Input::Handshake(message) => state.handle_handshake(&mut self.core, message)?,
@@ -225,6 +253,9 @@ impl<S: Role> Connection<S> {
                 }
             };
             self.enter(next);
+            if expensive {
+                self.core.pacing.spend();
+            }
         }
         Ok(())
     }
@@ -268,6 +299,9 @@ impl<S: Role> Connection<S> {
             return Err(err);
         }
         self.core.take_pending(id, RequestKind::Verification)?;
+        self.core.pacing.start_call();
+        // Paced: the answer is this call's expensive step (the caller's work).
+        self.core.pacing.spend();
         self.core.trace_answer(id, verdict.is_ok());
         if let Err(err) = verdict.and_then(|()| self.process()) {
             return Err(self.fail(err));
@@ -291,6 +325,9 @@ impl<S: Role> Connection<S> {
             return Err(err);
         }
         self.core.take_pending(id, RequestKind::Signature)?;
+        self.core.pacing.start_call();
+        // Paced: the answer is this call's expensive step (the caller's work).
+        self.core.pacing.spend();
         self.core.trace_answer(id, signature.is_ok());
         let resumed = signature.and_then(|signature| {
             let state = self.take_state()?;

@@ -155,7 +155,7 @@ impl ConnectionCore {
 
     /// True if `take_output` would return bytes.
     pub(super) fn has_output(&self) -> bool {
-        !self.output.is_empty() || (!self.pending_handshake.is_empty() && !self.is_paused())
+        !self.output.is_empty() || (!self.pending_handshake.is_empty() && !self.holds_flight())
     }
 
     /// All bytes to send, pending handshake messages included, except while a deferred
@@ -169,7 +169,7 @@ impl ConnectionCore {
 
     /// Flushes the pending handshake messages into the output, unless paused.
     pub(super) fn flush_for_output(&mut self) {
-        if !self.is_paused()
+        if !self.holds_flight()
             && let Err(err) = self.flush_handshake()
         {
             self.fail(err);

@@ -25,7 +25,7 @@
 //! ticket's age, is within a window of now.
 //!
 //! A store shared by several server instances must be shared storage (RFC 9846 §8.2
-//! discusses zones); [`MemoryReplayStore`] (with `std`) is for one process. Without `std`,
+//! discusses zones); `MemoryReplayStore` (with `std`) is for one process. Without `std`,
 //! implement [`ReplayStore`] over whatever lock the platform has.
 
 use alloc::sync::Arc;

@@ -6,6 +6,7 @@
 //!                          NEGOTIATED
 //!                             | ... [Send Certificate]
 //!                             |     ── a deferred key pauses here: [`SigningFlight`] ──
+//!                             |     ── and a paced connection stops here ──
 //!                             | [Send CertificateVerify]
 //!                             | Send Finished
 //!                             | K_send = application
@@ -16,11 +17,13 @@
 //! Split from `negotiated.rs` so that the flight can stop before its CertificateVerify
 //! when the signing key answers later (see [`crate::connection::deferred`]): what the rest
 //! of the flight needs is kept in a [`FlightEnd`], and [`SigningFlight`] holds it until
-//! the caller's signature arrives.
+//! the caller's signature arrives. A paced connection (see [`crate::connection::pacing`])
+//! stops at the same point after its key exchange, and signs in the next call.
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
+use crate::connection::cert_verify::sign_or_request;
 use crate::connection::{ConnectionCore, Negotiated as NegotiatedParameters};
 use crate::error::Error;
 use crate::key_schedule::TrafficSecret;
@@ -29,7 +32,7 @@ use crate::record::limits::RecordSizeLimit;
 use crate::trace::Epoch;
 use crate::transcript::Transcript;
 use crate::wire::algorithms::SignatureScheme;
-use crate::wire::certificate_verify::CertificateVerify;
+use crate::wire::certificate_verify::{CertificateVerify, Signer};
 use crate::wire::finished::Finished;
 use crate::wire::handshake::HandshakeMessage;
 
@@ -143,10 +146,13 @@ impl FlightEnd {
 }
 
 /// NEGOTIATED, paused: the flight is built up to its Certificate and waits for the
-/// signature a deferred key gives later (`Connection::answer_signature`).
+/// signature a deferred key gives later (`Connection::answer_signature`), or, paced, for
+/// the next call to sign (`Connection::take_paced_step`).
 pub struct SigningFlight {
     end: FlightEnd,
     scheme: SignatureScheme,
+    /// The index of the signing certificate in `ServerConfig::certificates`.
+    certificate: usize,
 }
 
 impl core::fmt::Debug for SigningFlight {
@@ -159,8 +165,33 @@ impl core::fmt::Debug for SigningFlight {
 }
 
 impl SigningFlight {
-    pub(crate) fn new(end: FlightEnd, scheme: SignatureScheme) -> Self {
-        Self { end, scheme }
+    pub(crate) fn new(end: FlightEnd, scheme: SignatureScheme, certificate: usize) -> Self {
+        Self {
+            end,
+            scheme,
+            certificate,
+        }
+    }
+
+    /// Paced: signs now with the certificate's key (or asks for the signature, if the key
+    /// defers), then sends the CertificateVerify and the rest of the flight.
+    pub(crate) fn sign(self, core: &mut ConnectionCore) -> Result<ServerState, Error> {
+        let config = self.end.config.clone();
+        let certified = config
+            .certificates
+            .get(self.certificate)
+            .ok_or(Error::Misuse("selected certificate is gone"))?;
+        // RFC 9846 §4.5.2: CertificateVerify signs Transcript-Hash(Handshake Context,
+        // Certificate) with the server's context string.
+        let hash = self.end.transcript.current();
+        match sign_or_request(core, &*certified.key, self.scheme, Signer::Server, &hash)? {
+            Some(verify) => {
+                let mut end = self.end;
+                end.send_certificate_verify(core, verify)?;
+                end.finish(core)
+            }
+            None => Ok(ServerState::SigningFlight(self)),
+        }
     }
 
     /// Sends the CertificateVerify carrying `signature`, then the rest of the flight.

@@ -231,6 +231,14 @@ impl StateMachine for ServerRole {
         };
         next.map(Self)
     }
+
+    fn take_held_step(self, core: &mut ConnectionCore) -> Result<Self, Error> {
+        let next = match self.0 {
+            ServerState::SigningFlight(state) => state.sign(core),
+            _ => Err(Error::Misuse("the server holds no step")),
+        };
+        next.map(Self)
+    }
 }
 
 pub(crate) use crate::error::unexpected_message;

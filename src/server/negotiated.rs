@@ -134,6 +134,8 @@ impl Negotiated {
                     &client_share.key_exchange,
                     core.rng(),
                 )?;
+                // Paced (`crate::connection::pacing`): the key exchange is this call's step.
+                core.spend_step();
                 core.trace(|| {
                     TraceEvent::key_exchange_completed(
                         client_share.group,
@@ -282,10 +284,22 @@ impl Negotiated {
             send_certificate(core, &mut end.transcript, &entries)?;
             // RFC 9846 §4.5.2: CertificateVerify signs Transcript-Hash(Handshake Context,
             // Certificate) with the server's context string; a deferred key pauses here.
+            // Paced, after the key exchange: the signature (or the request for it) is the
+            // next call's step, taken on the deferred signature's path (`SigningFlight`).
+            if core.pacing_spent() {
+                core.hold_step();
+                return Ok(ServerState::SigningFlight(SigningFlight::new(
+                    end, scheme, index,
+                )));
+            }
             let hash = end.transcript.current();
             match sign_or_request(core, &*certified.key, scheme, Signer::Server, &hash)? {
                 Some(verify) => end.send_certificate_verify(core, verify)?,
-                None => return Ok(ServerState::SigningFlight(SigningFlight::new(end, scheme))),
+                None => {
+                    return Ok(ServerState::SigningFlight(SigningFlight::new(
+                        end, scheme, index,
+                    )));
+                }
             }
         }
         end.finish(core)

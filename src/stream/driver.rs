@@ -118,7 +118,7 @@ impl<S: Role, T: Read + Write> Driver<'_, S, T> {
             }
             self.inbox.filled(n);
         }
-        let _ = self.inbox.feed(self.conn, Time::now(), false);
+        let _ = self.inbox.feed(self.conn, Time::now());
         if let Some(received) = self.received.as_deref_mut() {
             received.drain(self.conn);
         }

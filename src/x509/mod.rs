@@ -7,16 +7,16 @@
 //!
 //! | module          | concept |
 //! |-----------------|---------|
-//! | [`anchors`]     | the caller's trust anchors (DER roots) |
+//! | `anchors`     | the caller's trust anchors (DER roots) |
 //! | [`signatures`]  | certificate signature algorithms, computed by our provider |
-//! | [`validator`]   | path validation: [`CertificateValidator`] (the one validation path) |
-//! | [`key_usage`]   | keyUsage, which webpki leaves unchecked |
-//! | [`names`]       | server name against subjectAltName |
-//! | [`revocation`]  | caller-supplied CRLs and the unknown-status policy |
-//! | [`alerts`]      | every webpki error → its RFC 9846 §6.2 alert |
+//! | `validator`   | path validation: `CertificateValidator` (the one validation path) |
+//! | `key_usage`   | keyUsage, which webpki leaves unchecked |
+//! | `names`       | server name against subjectAltName |
+//! | `revocation`  | caller-supplied CRLs and the unknown-status policy |
+//! | `alerts`      | every webpki error → its RFC 9846 §6.2 alert |
 //! | [`chain_schemes`] | which schemes a chain is signed with (signature_algorithms_cert) |
-//! | [`server_verifier`] | [`WebPkiServerVerifier`]: the client's check of a server chain and name |
-//! | [`client_verifier`] | [`WebPkiClientVerifier`]: the server's check of a client chain |
+//! | `server_verifier` | `WebPkiServerVerifier`: the client's check of a server chain and name |
+//! | `client_verifier` | `WebPkiClientVerifier`: the server's check of a client chain |
 //! | [`identity`]    | [`PeerIdentity`]: a certificate's subject and subjectAltName, for the application |
 //!
 //! Path validation (anchors, validator, key_usage, names, revocation, alerts and the two
@@ -51,13 +51,13 @@
 //! 7. **Name constraints** of every issuer and of the anchor, on dNSName, iPAddress and
 //!    (refused whenever constrained) directoryName and URI names.
 //! 8. **Path building**: the peer's certificates may come with extras and in any order; the
-//!    path is built up to 6 intermediates, with backtracking (see [`validator`]).
+//!    path is built up to 6 intermediates, with backtracking (see `validator`).
 //! 9. **Trust**: the path ends at one of the caller's anchors, by subject name and signature.
 //! 10. **Server name** (client side): a DNS name against subjectAltName dNSName entries with
 //!     RFC 9525 wildcards, an IP address against iPAddress entries; never the CN (see
-//!     [`names`]).
+//!     `names`).
 //! 11. **Revocation**, if CRLs are configured: every certificate on the path (or only the
-//!     end entity), with a policy for unknown status and expired CRLs (see [`revocation`]).
+//!     end entity), with a policy for unknown status and expired CRLs (see `revocation`).
 //!
 //! # What is not checked
 //!

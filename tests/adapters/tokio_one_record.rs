@@ -1,12 +1,21 @@
-//! The tokio adapter holds the executor for one handshake record at a time: a client whose
-//! transport hands over one record per read, with the server's whole flight already
-//! waiting, never completes its key exchange (the ServerHello) and checks the server's
-//! CertificateVerify in the same poll.
+//! The tokio adapter holds the executor for one expensive crypto operation at a time (a key
+//! exchange, a signature, a CertificateVerify verification, a chain validation), in both
+//! roles, however the peer's records arrive (`lucid_tls::connection::pacing`):
 //!
-//! The client's provider counts its expensive operations (key exchange completions and
-//! signature verifications); a wrapper future notes how many each poll of the handshake
-//! did. Without the yield after each handshake record, the poll that handles the
-//! ServerHello goes on to read and handle the encrypted flight, and does both.
+//! - a client whose transport hands over one record per read, with the server's whole
+//!   flight already waiting, never completes its key exchange (the ServerHello) and
+//!   checks the server's CertificateVerify in the same poll;
+//! - a client that gets the server's encrypted flight (EncryptedExtensions, Certificate,
+//!   CertificateVerify, Finished) in one record and one read, as openssl and rustls send
+//!   it, validates the chain and verifies the CertificateVerify in separate polls;
+//! - a server never does its key exchange and its CertificateVerify signature in the same
+//!   poll;
+//! - deferred decisions (a verifier or a signing key answering later) still work, and the
+//!   work their answers stand for counts as a poll's operation.
+//!
+//! Each side's provider counts its key exchanges and signature verifications, and wrapped
+//! verifiers and keys count chain validations and signatures; a wrapper future notes how
+//! many each poll of the handshake did.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -14,13 +23,20 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 
-use lucid_tls::adapters::tokio::{TlsAcceptor, TlsStream};
-use lucid_tls::client::ClientConnection;
+use lucid_tls::Error;
+use lucid_tls::adapters::tokio::{DecisionFuture, Decisions, TlsAcceptor, TlsConnector, TlsStream};
+use lucid_tls::client::{ClientConfig, ClientConnection, ServerCertVerifier};
+use lucid_tls::connection::{SignRequest, VerifyRequest};
+use lucid_tls::crypto::{CryptoError, Rng, SigningKey};
 use lucid_tls::os_rng::OsRng;
+use lucid_tls::server::{ServerConfig, ServerConnection};
 use lucid_tls::time::Time;
+use lucid_tls::verify::Answer;
+use lucid_tls::wire::algorithms::SignatureScheme;
 use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
+use crate::later::Later;
 use crate::observed_provider::{Observed, Observer};
 use crate::pki;
 
@@ -175,4 +191,383 @@ async fn tokio_one_poll_handles_one_handshake_record() {
     tokio::io::AsyncWriteExt::shutdown(&mut tls).await.unwrap();
     drop(tls);
     let _ = server.await.unwrap();
+}
+
+/// Counts one operation per chain validation, then asks the wrapped verifier.
+struct CountedVerifier {
+    inner: Arc<dyn ServerCertVerifier>,
+    counter: Arc<Counter>,
+}
+
+impl ServerCertVerifier for CountedVerifier {
+    fn verify(
+        &self,
+        end_entity: &[u8],
+        intermediates: &[&[u8]],
+        server_name: Option<&str>,
+        now: Time,
+    ) -> Answer {
+        self.counter.ops.fetch_add(1, Ordering::SeqCst);
+        self.inner
+            .verify(end_entity, intermediates, server_name, now)
+    }
+
+    fn certificate_schemes(&self) -> Option<Vec<SignatureScheme>> {
+        self.inner.certificate_schemes()
+    }
+
+    fn requires_server_name(&self) -> bool {
+        self.inner.requires_server_name()
+    }
+}
+
+/// Counts one operation per signature, then signs with the wrapped key.
+struct CountedKey {
+    inner: Arc<dyn SigningKey>,
+    counter: Arc<Counter>,
+}
+
+impl SigningKey for CountedKey {
+    fn schemes(&self) -> &[SignatureScheme] {
+        self.inner.schemes()
+    }
+
+    fn sign(
+        &self,
+        scheme: SignatureScheme,
+        message: &[u8],
+        rng: &mut dyn Rng,
+    ) -> Result<Vec<u8>, CryptoError> {
+        self.counter.ops.fetch_add(1, Ordering::SeqCst);
+        self.inner.sign(scheme, message, rng)
+    }
+}
+
+/// Answers deferred decisions inline, on the executor, inside the poll of the answer's
+/// future: the verifier's or the key's work is then part of that poll.
+struct Inline {
+    verifier: Option<Arc<dyn ServerCertVerifier>>,
+    key: Option<Arc<dyn SigningKey>>,
+    answered: Arc<AtomicUsize>,
+}
+
+impl Decisions for Inline {
+    fn verify(&self, request: VerifyRequest) -> DecisionFuture<Result<(), Error>> {
+        let verifier = self.verifier.clone();
+        let answered = self.answered.clone();
+        Box::pin(async move {
+            let verifier = verifier.ok_or(Error::Misuse("no verifier"))?;
+            answered.fetch_add(1, Ordering::SeqCst);
+            let intermediates: Vec<&[u8]> =
+                request.intermediates.iter().map(Vec::as_slice).collect();
+            match verifier.verify(
+                &request.end_entity,
+                &intermediates,
+                request.server_name.as_deref(),
+                request.now,
+            ) {
+                Answer::Now(verdict) => verdict,
+                Answer::Later => Err(Error::Misuse("the wrapped verifier deferred again")),
+            }
+        })
+    }
+
+    fn sign(&self, request: SignRequest) -> DecisionFuture<Result<Vec<u8>, Error>> {
+        let key = self.key.clone();
+        let answered = self.answered.clone();
+        Box::pin(async move {
+            let key = key.ok_or(Error::Misuse("no key"))?;
+            answered.fetch_add(1, Ordering::SeqCst);
+            key.sign(request.scheme, &request.message, &mut OsRng)
+                .map_err(Error::from)
+        })
+    }
+}
+
+/// The record types (RFC 9846 §5.1, the first header byte) of the whole records in `bytes`.
+fn record_types(bytes: &[u8]) -> Vec<u8> {
+    let mut types = Vec::new();
+    let mut at = 0;
+    while let Some(header) = bytes.get(at..at + 5) {
+        types.push(header[0]);
+        at += 5 + usize::from(u16::from_be_bytes([header[3], header[4]]));
+    }
+    types
+}
+
+/// The length of the whole records at the start of `bytes` that fit in `room` bytes.
+fn whole_records_within(bytes: &[u8], room: usize) -> usize {
+    let mut end = 0;
+    while let Some(header) = bytes.get(end..end + 5) {
+        let next = end + 5 + usize::from(u16::from_be_bytes([header[3], header[4]]));
+        if next > room || next > bytes.len() {
+            break;
+        }
+        end = next;
+    }
+    end
+}
+
+/// The server, as a sans-IO connection inside the client's transport: what the client
+/// writes is fed to it at once, and what it sends back is handed over in as few reads as
+/// the reader's buffer allows, whole records at a time. Its encrypted flight is one record
+/// (EncryptedExtensions, Certificate, CertificateVerify, Finished), as openssl and rustls
+/// send it, and reaches the client in one read.
+struct ServerInMemory {
+    server: ServerConnection,
+    to_client: Vec<u8>,
+    /// The record types of each read handed over.
+    reads: Vec<Vec<u8>>,
+    /// The record types of the server's first flight.
+    flight: Vec<u8>,
+}
+
+impl ServerInMemory {
+    fn new(config: ServerConfig) -> Self {
+        Self {
+            server: ServerConnection::new(Arc::new(config), Box::new(OsRng), Time::now()).unwrap(),
+            to_client: Vec::new(),
+            reads: Vec::new(),
+            flight: Vec::new(),
+        }
+    }
+}
+
+impl AsyncRead for ServerInMemory {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        if self.to_client.is_empty() {
+            // The handshake never waits for the server with nothing in flight.
+            return Poll::Ready(Err(std::io::Error::other(
+                "the in-memory server has nothing to send",
+            )));
+        }
+        let whole = whole_records_within(&self.to_client, buf.remaining());
+        let n = if whole == 0 {
+            buf.remaining().min(self.to_client.len())
+        } else {
+            whole
+        };
+        let handed: Vec<u8> = self.to_client.drain(..n).collect();
+        buf.put_slice(&handed);
+        self.reads.push(record_types(&handed));
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl AsyncWrite for ServerInMemory {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = &mut *self;
+        this.server
+            .feed(Time::now(), data)
+            .map_err(std::io::Error::other)?;
+        let output = this.server.take_output();
+        if this.flight.is_empty() {
+            this.flight = record_types(&output);
+        }
+        this.to_client.extend_from_slice(&output);
+        Poll::Ready(Ok(data.len()))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// Runs `future`, returning its output, the most operations counted in one of its polls,
+/// and how many polls it took.
+async fn per_poll<F: Future>(future: F, counter: &Arc<Counter>) -> (F::Output, usize, usize) {
+    PerPoll {
+        future: Box::pin(future),
+        counter: counter.clone(),
+        most_in_one_poll: 0,
+        polls: 0,
+    }
+    .await
+}
+
+/// A client config whose provider and verifier count into `counter`; with `defer`, the
+/// verifier answers later (`Later`) and the counted one is returned for the `Decisions`.
+fn counted_client_config(
+    counter: &Arc<Counter>,
+    defer: bool,
+) -> (ClientConfig, Arc<dyn ServerCertVerifier>) {
+    let mut config = pki::client_config();
+    config.provider = Arc::new(Observed(counter.clone()));
+    let counted: Arc<dyn ServerCertVerifier> = Arc::new(CountedVerifier {
+        inner: config.verifier.clone(),
+        counter: counter.clone(),
+    });
+    config.verifier = if defer {
+        Arc::new(Later(counted.clone()))
+    } else {
+        counted.clone()
+    };
+    (config, counted)
+}
+
+/// The client's handshake with [`ServerInMemory`]: the result, the most operations in one
+/// poll, the total, and the transport's record log.
+async fn client_against_coalesced_flight(
+    config: ClientConfig,
+    decisions: Option<Arc<dyn Decisions>>,
+    counter: &Arc<Counter>,
+) -> (std::io::Result<()>, usize, usize, ServerInMemory) {
+    let conn = ClientConnection::connect(
+        Arc::new(config),
+        ServerName::try_from("localhost").unwrap(),
+        Box::new(OsRng),
+        Time::now(),
+    )
+    .unwrap();
+    let mut tls = TlsStream::new(conn, ServerInMemory::new(pki::server_config()), decisions);
+    let (result, most, polls) = per_poll(tls.handshake(), counter).await;
+    let total = counter.ops.load(Ordering::SeqCst);
+    println!("client: {total} operations in {polls} polls, at most {most} in one");
+    let (transport, conn) = tls.into_inner();
+    assert!(result.is_err() || !conn.is_handshaking());
+    (result, most, total, transport)
+}
+
+/// The transport really delivered the server's encrypted flight as one record in one read.
+fn assert_flight_coalesced(transport: &ServerInMemory) {
+    const APPLICATION_DATA: u8 = 23;
+    let encrypted = transport
+        .flight
+        .iter()
+        .filter(|&&t| t == APPLICATION_DATA)
+        .count();
+    assert_eq!(
+        encrypted, 1,
+        "the server's flight {:?} is not one encrypted record",
+        transport.flight
+    );
+    assert!(
+        transport
+            .reads
+            .iter()
+            .any(|read| read.contains(&APPLICATION_DATA)),
+        "no read carried the encrypted flight whole: {:?}",
+        transport.reads
+    );
+}
+
+#[tokio::test]
+async fn tokio_client_checks_a_coalesced_flight_one_operation_per_poll() {
+    let counter = Arc::new(Counter::default());
+    let (config, _) = counted_client_config(&counter, false);
+    let (result, most, total, transport) =
+        client_against_coalesced_flight(config, None, &counter).await;
+    result.expect("the handshake completes");
+    assert_flight_coalesced(&transport);
+    // The key exchange, the chain validation and the CertificateVerify check...
+    assert_eq!(total, 3, "counted {total} operations");
+    // ... each in a poll of its own.
+    assert_eq!(most, 1, "one poll did {most} expensive operations");
+}
+
+/// A server config whose provider and signing key count into `counter`; with `defer`, the
+/// key answers later (`Later`) and the counted key is returned for the `Decisions`.
+fn counted_server_config(
+    counter: &Arc<Counter>,
+    defer: bool,
+) -> (ServerConfig, Arc<dyn SigningKey>) {
+    let plain = pki::server_config();
+    let mut certified = plain.certificates[0].clone();
+    let counted: Arc<dyn SigningKey> = Arc::new(CountedKey {
+        inner: certified.key.clone(),
+        counter: counter.clone(),
+    });
+    certified.key = if defer {
+        Arc::new(Later(counted.clone()))
+    } else {
+        counted.clone()
+    };
+    let config = ServerConfig::new(Arc::new(Observed(counter.clone())), vec![certified]);
+    (config, counted)
+}
+
+/// Our acceptor's handshake with our connector (whose work is not counted): the result,
+/// the most operations in one poll of the acceptor, and the total.
+async fn acceptor_against_our_client(
+    acceptor: TlsAcceptor,
+    counter: &Arc<Counter>,
+) -> (std::io::Result<()>, usize, usize) {
+    let (client_io, server_io) = tokio::io::duplex(64 * 1024);
+    let client = tokio::spawn(async move {
+        let connector = TlsConnector::new(Arc::new(pki::client_config()));
+        let mut tls = connector
+            .connect(ServerName::try_from("localhost").unwrap(), client_io)
+            .await?;
+        tokio::io::AsyncWriteExt::shutdown(&mut tls).await
+    });
+    let (accepted, most, polls) = per_poll(acceptor.accept(server_io), counter).await;
+    let total = counter.ops.load(Ordering::SeqCst);
+    println!("server: {total} operations in {polls} polls, at most {most} in one");
+    let result = accepted.map(drop);
+    client.await.unwrap().expect("our client completes");
+    (result, most, total)
+}
+
+#[tokio::test]
+async fn tokio_server_never_does_key_exchange_and_signature_in_one_poll() {
+    let counter = Arc::new(Counter::default());
+    let (config, _) = counted_server_config(&counter, false);
+    let acceptor = TlsAcceptor::new(Arc::new(config));
+    let (result, most, total) = acceptor_against_our_client(acceptor, &counter).await;
+    result.expect("the handshake completes");
+    // The key exchange and the CertificateVerify signature...
+    assert_eq!(total, 2, "counted {total} operations");
+    // ... each in a poll of its own.
+    assert_eq!(most, 1, "one poll did {most} expensive operations");
+}
+
+#[tokio::test]
+async fn tokio_deferred_verifier_answered_inline_still_one_operation_per_poll() {
+    // The client's verifier answers later; its `Decisions` validates the chain inside the
+    // poll of its future, and the server's flight arrives coalesced.
+    let counter = Arc::new(Counter::default());
+    let (config, counted) = counted_client_config(&counter, true);
+    let client_answers = Arc::new(AtomicUsize::new(0));
+    let decisions: Arc<dyn Decisions> = Arc::new(Inline {
+        verifier: Some(counted),
+        key: None,
+        answered: client_answers.clone(),
+    });
+    let (result, most, total, transport) =
+        client_against_coalesced_flight(config, Some(decisions), &counter).await;
+    result.expect("the client's handshake completes");
+    assert_flight_coalesced(&transport);
+    assert_eq!(client_answers.load(Ordering::SeqCst), 1);
+    assert_eq!(total, 3, "client: counted {total} operations");
+    assert_eq!(most, 1, "client: one poll did {most} expensive operations");
+}
+
+#[tokio::test]
+async fn tokio_deferred_signing_key_answered_inline_still_one_operation_per_poll() {
+    // The server's key answers later; its `Decisions` signs inside the poll of its future.
+    let counter = Arc::new(Counter::default());
+    let (config, counted) = counted_server_config(&counter, true);
+    let server_answers = Arc::new(AtomicUsize::new(0));
+    let acceptor = TlsAcceptor::new(Arc::new(config)).with_decisions(Arc::new(Inline {
+        verifier: None,
+        key: Some(counted),
+        answered: server_answers.clone(),
+    }));
+    let (result, most, total) = acceptor_against_our_client(acceptor, &counter).await;
+    result.expect("the server's handshake completes");
+    assert_eq!(server_answers.load(Ordering::SeqCst), 1);
+    assert_eq!(total, 2, "server: counted {total} operations");
+    assert_eq!(most, 1, "server: one poll did {most} expensive operations");
 }

@@ -17,8 +17,8 @@ pub trait Observer: Send + Sync + 'static {
     fn extracted(&self, _salt: &[u8], _ikm: &[u8], _prk: &[u8]) {}
     /// HKDF-Expand(`prk`, `info`) gave `out`.
     fn expanded(&self, _prk: &[u8], _info: &[&[u8]], _out: &[u8]) {}
-    /// A key exchange was completed with the peer's share (the Diffie-Hellman, or the
-    /// decapsulation).
+    /// A key exchange was completed with the peer's share (the Diffie-Hellman, the
+    /// decapsulation, or a server's encapsulation).
     fn key_exchange_completed(&self) {}
     /// A signature was verified (whether it verified or not).
     fn signature_verified(&self) {}
@@ -99,6 +99,16 @@ impl<O: Observer> CryptoProvider for Observed<O> {
         let inner = RustCryptoProvider.start_key_exchange(group, rng)?;
         let observer = self.0.clone();
         Ok(Box::new(ObservedKeyExchange { inner, observer }))
+    }
+
+    fn encapsulate(
+        &self,
+        group: NamedGroup,
+        client_share: &[u8],
+        rng: &mut dyn Rng,
+    ) -> Result<(Vec<u8>, Secret), CryptoError> {
+        self.0.key_exchange_completed();
+        RustCryptoProvider.encapsulate(group, client_share, rng)
     }
 
     fn verify_signature(

@@ -24,7 +24,9 @@ mod board;
 #[cfg(not(feature = "client-only"))]
 mod echo;
 mod link;
+mod phases;
 mod report;
+mod secure_element;
 #[cfg(not(feature = "client-only"))]
 mod selftest;
 mod tls;
@@ -110,6 +112,8 @@ fn main() -> ! {
         }
         Some(Mode::Tls) => tls::run(&mut uart, &counter, rng, tls::Expect::Trusted),
         Some(Mode::TlsUntrusted) => tls::run(&mut uart, &counter, rng, tls::Expect::Untrusted),
+        Some(Mode::TlsMutual) => tls::run(&mut uart, &counter, rng, tls::Expect::Mutual),
+        Some(Mode::TlsPhases) => phases::run(&mut uart, &counter, rng),
         #[cfg(feature = "server")]
         Some(Mode::TlsServer { first }) => tls_server::run(&mut uart, &counter, rng, first),
         #[cfg(feature = "pq")]
@@ -139,6 +143,11 @@ enum Mode {
     Tls,
     /// TLS client: the peer relays to a server whose certificate must be refused.
     TlsUntrusted,
+    /// TLS client, stack and heap measured per handshake phase ([`phases`]).
+    TlsPhases,
+    /// TLS client with its own certificate (mutual TLS), the key in a stand-in secure
+    /// element ([`secure_element`]).
+    TlsMutual,
     /// TLS client in the post-quantum hybrid X25519MLKEM768 (feature `pq`): the peer
     /// relays to lucid-tls's examples/server.
     #[cfg(feature = "pq")]
@@ -179,6 +188,8 @@ fn read_mode(uart: &mut Uart0, counter: &Counter) -> Option<Mode> {
                 b"lucid-mcu echo" => Some(Mode::Echo),
                 b"lucid-mcu tls" => Some(Mode::Tls),
                 b"lucid-mcu tls-untrusted" => Some(Mode::TlsUntrusted),
+                b"lucid-mcu tls-phases" => Some(Mode::TlsPhases),
+                b"lucid-mcu tls-mutual" => Some(Mode::TlsMutual),
                 #[cfg(feature = "pq")]
                 b"lucid-mcu tls-pq" => Some(Mode::TlsPq),
                 _ => None,

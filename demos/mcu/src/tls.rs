@@ -34,24 +34,27 @@ use alloc::vec::Vec;
 
 use embedded_io::{Read, Write};
 use lucid_tls::adapters::embedded::{StreamError, TlsStream};
-use lucid_tls::client::{ClientConfig, ClientConnection, ClientRole};
-use lucid_tls::connection::{Event, Negotiated};
+use lucid_tls::client::{CertifiedKey, ClientConfig, ClientConnection, ClientRole};
+use lucid_tls::connection::{Event, Negotiated, RequestKind};
 use lucid_tls::crypto::Rng;
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::record::limits::RecordSizeLimit;
+use lucid_tls::time::Time;
 use lucid_tls::wire::alert::AlertDescription;
 use lucid_tls::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
-use lucid_tls::time::Time;
 use lucid_tls::wire::extensions::MaxFragmentLength;
 use lucid_tls::wire::record::RECORD_HEADER_LEN;
+#[cfg(feature = "x509")]
 use lucid_tls::x509::{CertificateValidator, TrustAnchors, WebPkiServerVerifier};
 
 use crate::HEAP;
 use crate::board::clock;
 use crate::board::counter::Counter;
+use crate::board::rng::InsecureDemoRng;
 use crate::board::uart::Uart0;
 use crate::link::UartLink;
 use crate::report::{check, figure};
+use crate::secure_element::{DeferredKey, SecureElement};
 
 /// `CA_CERT` is the trust anchor; `SERVER_CERT` and `SERVER_KEY` (PKCS#8) are what the
 /// server presents and signs with (the board's own server mode, [`crate::tls_server`]).
@@ -81,7 +84,7 @@ const KEY_SHARE_GROUP: NamedGroup = NamedGroup::Secp256r1;
 #[cfg(feature = "client-only")]
 const SUPPORTED_GROUPS: &[NamedGroup] = &[NamedGroup::Secp256r1];
 /// The buffer the UART is read into before the connection takes the bytes.
-const RECEIVE_CHUNK: usize = 256;
+pub(crate) const RECEIVE_CHUNK: usize = 128;
 /// How long the whole exchange may take: 3 × 10^10 instructions, 30 s of virtual time.
 pub const TIMEOUT_INSTRUCTIONS: u64 = 30_000_000_000;
 
@@ -98,6 +101,8 @@ pub(crate) struct Outcome {
     handshake_instructions: u64,
     /// Instructions spent inside lucid-tls in total.
     library_instructions: u64,
+    /// Instructions the secure element's signatures took (within the handshake's count).
+    signing_instructions: u64,
 }
 
 /// What the server is expected to do.
@@ -107,37 +112,60 @@ pub enum Expect {
     Trusted,
     /// Present a certificate from elsewhere: the client must refuse it.
     Untrusted,
+    /// Present a chain from the demo CA and require the board's certificate (mutual TLS):
+    /// the board signs its CertificateVerify through the deferred signing interface.
+    Mutual,
 }
 
 /// Runs the client; returns how many checks failed.
 #[inline(never)] // its own stack frame, measured on its own
 pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>, expect: Expect) -> usize {
-    let Ok(config) = config() else {
+    let mutual = expect == Expect::Mutual;
+    let Ok(config) = config(|config| {
+        if mutual {
+            // The board's certificate, with a key that defers to the secure element.
+            config.client_auth = vec![CertifiedKey::new(
+                vec![pki::CLIENT_CERT.to_vec()],
+                Arc::new(DeferredKey),
+            )];
+        }
+    }) else {
         return usize::from(!check(
             "tls",
             Err("no usable trust anchor in this build (build with MCU_PKI_DIR; ./run does)"),
         ));
     };
-    figure(
-        "certificate check",
-        "X.509 chain validation to the demo CA (rustls-webpki), name server.lucid.test",
-    );
+    figure("certificate check", SERVER_CHECK);
+    let secure_element = match expect {
+        Expect::Mutual => match SecureElement::load() {
+            Ok(element) => {
+                figure(
+                    "client certificate",
+                    "board.lucid.test from the demo CA, signed through Event::SignRequest",
+                );
+                Some(element)
+            }
+            Err(_) => return usize::from(!check("tls", Err("no client key in this build"))),
+        },
+        _ => None,
+    };
     HEAP.reset_peak();
     let start = counter.now();
-    let outcome = exchange(uart, counter, rng, config);
+    let outcome = exchange(uart, counter, rng, config, secure_element.as_ref());
     let elapsed = counter.instructions_since(start);
     match expect {
-        Expect::Trusted => report(&outcome, elapsed),
+        Expect::Trusted | Expect::Mutual => report(&outcome, elapsed),
         Expect::Untrusted => report_refusal(&outcome),
     }
 }
 
-/// The client configuration for a small device.
-pub(crate) fn config() -> Result<ClientConfig, lucid_tls::Error> {
-    let anchors = TrustAnchors::from_der_certificates([pki::CA_CERT])?;
-    let validator = CertificateValidator::new(Arc::new(RustCryptoProvider), anchors)
-        .with_signature_schemes(&[SignatureScheme::EcdsaSecp256r1Sha256]);
-    let mut config = WebPkiServerVerifier::new(validator).into_client_config();
+/// The client configuration for a small device, with what `adjust` changes. Made in a
+/// frame of its own and handed over shared, so that no caller's frame holds a copy.
+#[inline(never)]
+pub(crate) fn config(
+    adjust: impl FnOnce(&mut ClientConfig),
+) -> Result<Arc<ClientConfig>, lucid_tls::Error> {
+    let mut config = server_check()?;
     config.cipher_suites = vec![CipherSuite::TLS_AES_128_GCM_SHA256];
     config.key_share_groups = vec![KEY_SHARE_GROUP];
     config.supported_groups = SUPPORTED_GROUPS.to_vec();
@@ -148,42 +176,82 @@ pub(crate) fn config() -> Result<ClientConfig, lucid_tls::Error> {
     config.psk_modes = Vec::new();
     config.max_fragment_length = Some(MaxFragmentLength::Len512);
     config.record_size_limit = Some(RECORD_SIZE_LIMIT);
+    adjust(&mut config);
+    Ok(Arc::new(config))
+}
+
+/// How the server is authenticated, in the X.509 image: its chain is validated in full up
+/// to the demo CA, and must name `server.lucid.test`.
+#[cfg(feature = "x509")]
+fn server_check() -> Result<ClientConfig, lucid_tls::Error> {
+    let anchors = TrustAnchors::from_der_certificates([pki::CA_CERT])?;
+    let validator = CertificateValidator::new(Arc::new(RustCryptoProvider), anchors)
+        .with_signature_schemes(&[SignatureScheme::EcdsaSecp256r1Sha256]);
+    Ok(WebPkiServerVerifier::new(validator).into_client_config())
+}
+
+/// How the server is authenticated, in the image without X.509 (rustls-webpki compiled
+/// out): the server sends its raw public key (RFC 7250), which must be the one pinned at
+/// build time. The ClientHello offers the raw public key type alone, so a server that
+/// answers with a certificate is refused.
+#[cfg(not(feature = "x509"))]
+fn server_check() -> Result<ClientConfig, lucid_tls::Error> {
+    use lucid_tls::verify::PinnedPublicKeys;
+    use lucid_tls::wire::codes::CertificateType;
+    let pinned = PinnedPublicKeys::new(vec![pki::SERVER_SPKI.to_vec()]);
+    let mut config = ClientConfig::new(Arc::new(RustCryptoProvider), Arc::new(pinned));
+    config.server_certificate_types = vec![CertificateType::RawPublicKey];
     Ok(config)
 }
 
-/// The handshake, the request and the response.
+/// What [`server_check`] checks, for the report.
+pub const SERVER_CHECK: &str = if cfg!(feature = "x509") {
+    "X.509 chain validation to the demo CA (rustls-webpki), name server.lucid.test"
+} else {
+    "raw public key (RFC 7250) pinned at build time; no X.509 code in this image"
+};
+
+/// The handshake, the request and the response. Its own frame, apart from the reports.
+#[inline(never)]
 pub(crate) fn exchange(
     uart: &mut Uart0,
     counter: &Counter,
     rng: Box<dyn Rng + Send>,
-    config: ClientConfig,
+    config: Arc<ClientConfig>,
+    secure_element: Option<&SecureElement>,
 ) -> Outcome {
     let mut outcome = Outcome::default();
-    let config = Arc::new(config);
-    let (connection, cost) = counter
-        .measure(|| ClientConnection::new(config, Some(SERVER_NAME), rng, clock::now(counter)));
-    outcome.library_instructions += cost;
-    let connection = match connection {
-        Ok(connection) => connection,
-        Err(_) => {
-            outcome.error = Some("could not start the connection");
-            return outcome;
-        }
-    };
-
     let mut read_buffer = [0u8; RECEIVE_CHUNK];
-    let link = UartLink::new(uart, counter, TIMEOUT_INSTRUCTIONS, None);
-    let mut tls = TlsStream::new(connection, link, &mut read_buffer, || clock::now(counter));
+    let opened = counter.now();
+    let Some(mut tls) = open(uart, counter, rng, config, &mut read_buffer) else {
+        outcome.error = Some("could not start the connection");
+        return outcome;
+    };
+    let cost = counter.instructions_since(opened);
+    outcome.library_instructions += cost;
     // Everything but the time spent waiting on the UART is lucid-tls's.
     let start = counter.now();
-    let handshake = tls.handshake();
+    let handshake = loop {
+        match tls.handshake() {
+            // Paused for the board's CertificateVerify: the secure element signs.
+            Err(StreamError::Paused(RequestKind::Signature)) if secure_element.is_some() => {
+                let (answered, signing) =
+                    counter.measure(|| answer_sign_requests(&mut tls, secure_element));
+                outcome.signing_instructions += signing;
+                if let Err(why) = answered {
+                    break Err(StreamError::Tls(why));
+                }
+            }
+            result => break result,
+        }
+    };
     outcome.handshake_instructions = cost
         + counter
             .instructions_since(start)
             .saturating_sub(tls.transport().waited());
     let result = handshake.map_err(describe).and_then(|()| {
         outcome.negotiated = tls.connection().negotiated().cloned();
-        talk(&mut tls, &mut outcome)
+        talk(&mut *tls, &mut outcome)
     });
     outcome.library_instructions += counter
         .instructions_since(start)
@@ -205,8 +273,53 @@ pub(crate) fn exchange(
     outcome
 }
 
+/// Answers the connection's signature requests with the secure element's signatures. Its
+/// own frame, off the handshake's deepest path.
+#[inline(never)]
+fn answer_sign_requests<C: FnMut() -> Time>(
+    tls: &mut TlsStream<'_, ClientRole, UartLink<'_>, C>,
+    secure_element: Option<&SecureElement>,
+) -> Result<(), lucid_tls::Error> {
+    let element = secure_element.ok_or(lucid_tls::Error::Misuse("no secure element"))?;
+    // The stand-in's signatures are deterministic (RFC 6979); this RNG is not drawn from.
+    let mut rng = InsecureDemoRng::from_predictable_seed(b"secure element");
+    while let Some(event) = tls.connection_mut().poll_event() {
+        if let Event::SignRequest(request) = event {
+            figure("tls sign request", request.scheme.rfc_name());
+            let signature = element.sign(&request, &mut rng);
+            tls.connection_mut()
+                .answer_signature(request.id, signature)?;
+        }
+    }
+    Ok(())
+}
+
+/// Starts the connection and wraps it in the adapter, in a frame of its own: the
+/// temporaries of `ClientConnection::new` (the config before it is shared, the connection
+/// before it moves into the stream) are gone before the handshake's deepest point.
+#[inline(never)]
+fn open<'a, 'b>(
+    uart: &'a mut Uart0,
+    counter: &'a Counter,
+    rng: Box<dyn Rng + Send>,
+    config: Arc<ClientConfig>,
+    read_buffer: &'b mut [u8],
+) -> Option<Box<TlsStream<'b, ClientRole, UartLink<'a>, impl FnMut() -> Time + 'a>>> {
+    let connection =
+        ClientConnection::new(config, Some(SERVER_NAME), rng, clock::now(counter)).ok()?;
+    let link = UartLink::new(uart, counter, TIMEOUT_INSTRUCTIONS, None);
+    // On the heap: the stream is then not copied from frame to frame on its way up.
+    Some(Box::new(TlsStream::new(
+        connection,
+        link,
+        read_buffer,
+        move || clock::now(counter),
+    )))
+}
+
 /// After the handshake: the GET, the response until the server's close_notify, and ours.
-fn talk<C: FnMut() -> Time>(
+#[inline(never)]
+pub(crate) fn talk<C: FnMut() -> Time>(
     tls: &mut TlsStream<'_, ClientRole, UartLink<'_>, C>,
     outcome: &mut Outcome,
 ) -> Result<(), &'static str> {
@@ -219,7 +332,9 @@ fn talk<C: FnMut() -> Time>(
             outcome.peer_closed = true;
             break;
         }
-        outcome.response.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
+        outcome
+            .response
+            .extend_from_slice(chunk.get(..n).unwrap_or(&[]));
     }
     tls.close().map_err(describe)
 }
@@ -299,6 +414,12 @@ pub(crate) fn report(outcome: &Outcome, elapsed: u64) -> usize {
         },
     ));
     figure("handshake instructions", outcome.handshake_instructions);
+    if outcome.signing_instructions > 0 {
+        figure(
+            "secure element signing instructions (within the handshake's)",
+            outcome.signing_instructions,
+        );
+    }
     figure("tls library instructions", outcome.library_instructions);
     figure("tls elapsed instructions (including waiting)", elapsed);
     let heap = HEAP.figures();

@@ -23,16 +23,17 @@ use crate::tls;
 /// client's alone (the measurements also encapsulate, which only a server does).
 #[inline(never)]
 pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>) -> usize {
-    let Ok(mut config) = tls::config() else {
+    let Ok(config) = tls::config(|config| {
+        config.key_share_groups = alloc::vec![NamedGroup::X25519MlKem768];
+        config.supported_groups = alloc::vec![NamedGroup::X25519MlKem768, NamedGroup::X25519];
+    }) else {
         figure("tls", "FAILED (no usable trust anchor in this build)");
         return 1;
     };
-    config.key_share_groups = alloc::vec![NamedGroup::X25519MlKem768];
-    config.supported_groups = alloc::vec![NamedGroup::X25519MlKem768, NamedGroup::X25519];
     figure("tls key share offered", "X25519MLKEM768 (1216 bytes)");
     crate::HEAP.reset_peak();
     let start = counter.now();
-    let outcome = tls::exchange(uart, counter, rng, config);
+    let outcome = tls::exchange(uart, counter, rng, config, None);
     let elapsed = counter.instructions_since(start);
     let failures = tls::report(&outcome, elapsed);
     let heap = crate::HEAP.figures();
@@ -55,8 +56,9 @@ fn cost<T>(counter: &Counter, f: impl FnOnce() -> T) -> (T, u64) {
 /// provider; `None` if any step failed.
 fn costs(counter: &Counter, rng: &mut dyn Rng) -> Option<()> {
     let p = RustCryptoProvider;
-    let (hybrid, hybrid_keygen) =
-        cost(counter, || p.start_key_exchange(NamedGroup::X25519MlKem768, rng));
+    let (hybrid, hybrid_keygen) = cost(counter, || {
+        p.start_key_exchange(NamedGroup::X25519MlKem768, rng)
+    });
     let (x25519, x25519_keygen) = cost(counter, || p.start_key_exchange(NamedGroup::X25519, rng));
     let (hybrid, x25519) = (hybrid.ok()?, x25519.ok()?);
     let (encapsulated, encapsulation) = cost(counter, || {

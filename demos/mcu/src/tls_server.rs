@@ -11,6 +11,10 @@
 //! The I/O loop is lucid-tls's blocking embedded-io adapter over UART0 ([`crate::link`]),
 //! as for the client.
 //!
+//! Mutual TLS: the server requires the client's certificate and validates its chain up to
+//! the demo CA. A certificate from another CA is refused with unknown_ca, which this run
+//! reports for `./run` to check (its refusal run).
+//!
 //! Settings chosen for a small MCU: one suite (TLS_AES_128_GCM_SHA256), X25519 then
 //! P-256, no tickets (nothing to seal or store), no trace events, and a record_size_limit
 //! of 513 for clients that send one.
@@ -25,9 +29,16 @@ use lucid_tls::adapters::embedded::TlsStream;
 use lucid_tls::connection::{Event, Negotiated};
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::crypto::{CryptoProvider, Rng};
+#[cfg(feature = "x509")]
+use lucid_tls::server::ClientAuth;
 use lucid_tls::server::{CertifiedKey, ServerConfig, ServerConnection, ServerRole};
 use lucid_tls::time::Time;
+use lucid_tls::wire::alert::AlertDescription;
 use lucid_tls::wire::algorithms::CipherSuite;
+#[cfg(feature = "x509")]
+use lucid_tls::wire::algorithms::SignatureScheme;
+#[cfg(feature = "x509")]
+use lucid_tls::x509::{CertificateValidator, TrustAnchors, WebPkiClientVerifier};
 
 use crate::HEAP;
 use crate::board::clock;
@@ -84,12 +95,23 @@ pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>, first:
             .instructions_since(start)
             .saturating_sub(tls.transport().waited());
     let error = result.err();
+    let mut alert_sent = None;
     while let Some(event) = tls.connection_mut().poll_event() {
         match event {
             Event::AlertReceived(alert) => figure("tls alert received", alert.rfc_name()),
-            Event::AlertSent(alert) => figure("tls alert sent", alert.rfc_name()),
+            Event::AlertSent(alert) => {
+                figure("tls alert sent", alert.rfc_name());
+                alert_sent = Some(alert);
+            }
             _ => {}
         }
+    }
+    // The refusal run: a client certificate from a CA the board does not know must end the
+    // handshake with unknown_ca (RFC 9846 §6.2). Which run this is, only the host knows;
+    // `./run` checks this line there.
+    if negotiated.is_none() && alert_sent == Some(AlertDescription::UnknownCa) {
+        figure("tls server refused the client certificate", "unknown_ca");
+        return 0;
     }
 
     if let Some(n) = &negotiated {
@@ -104,6 +126,7 @@ pub fn run(uart: &mut Uart0, counter: &Counter, rng: Box<dyn Rng + Send>, first:
         if let Some(limit) = n.peer_record_size_limit {
             figure("tls peer record size limit", limit);
         }
+        figure("tls client certificates", n.peer_certificates.len());
     }
     let mut failures = usize::from(!check(
         "tls server handshake",
@@ -152,7 +175,15 @@ fn config() -> Result<ServerConfig, lucid_tls::Error> {
         key: Arc::from(key),
         server_names: Vec::new(),
     };
-    let mut config = ServerConfig::new(provider, vec![certificate]);
+    let mut config = ServerConfig::new(provider.clone(), vec![certificate]);
+    // Mutual TLS: the client's chain must lead to the demo CA (full X.509 validation).
+    #[cfg(feature = "x509")]
+    {
+        let anchors = TrustAnchors::from_der_certificates([pki::CA_CERT])?;
+        let validator = CertificateValidator::new(provider, anchors)
+            .with_signature_schemes(&[SignatureScheme::EcdsaSecp256r1Sha256]);
+        config.client_auth = ClientAuth::Required(Arc::new(WebPkiClientVerifier::new(validator)));
+    }
     config.cipher_suites = vec![CipherSuite::TLS_AES_128_GCM_SHA256];
     config.record_size_limit = Some(513);
     config.trace = false;

@@ -17,11 +17,12 @@
 //!   `Pending` from the transport loses nothing, a fatal error is sticky and returned by
 //!   every later call, a transport that ends without close_notify is
 //!   `io::ErrorKind::UnexpectedEof`, and after the peer's close_notify reads return 0.
-//! - **The executor is never held long**: during the handshake the connection is fed one
-//!   record at a time, and the task yields after each record (even when the next one is
-//!   already in the transport). A record is the unit of
-//!   crypto work (a ClientHello's key exchange, a flight's signature checks); a signature
-//!   or a chain check can leave the executor entirely through a deferred decision.
+//! - **The executor is never held long**: the connection is paced
+//!   ([`Connection::set_pacing`], see [`crate::connection::pacing`]), so one poll does at
+//!   most one expensive crypto operation of the handshake (a key exchange, a signature, a
+//!   CertificateVerify verification, a chain validation), even when the peer's whole
+//!   flight arrives in one record; the task yields between steps. A signature or a chain
+//!   check can leave the executor entirely through a deferred decision.
 //! - **Deferred decisions** (a verifier or signing key whose `defers()` is true, see
 //!   [`crate::connection::deferred`]) are answered by the [`Decisions`] given with
 //!   `with_decisions`: the stream awaits its future (which may run the work on
@@ -292,12 +293,10 @@ enum Answer {
     Signature(RequestId, Result<Vec<u8>, Error>),
 }
 
-/// What one receive did.
-enum Received {
-    /// Go on with the next step.
-    Fed,
-    /// A handshake record was handled: let other tasks run before the next.
-    Yield,
+/// Lets other tasks run: the task is woken at once and polled again after them.
+fn yield_now<T>(cx: &mut Context<'_>) -> Poll<T> {
+    cx.waker().wake_by_ref();
+    Poll::Pending
 }
 
 /// A TLS connection and its transport, as one `AsyncRead + AsyncWrite` stream.
@@ -320,7 +319,8 @@ pub struct TlsStream<S, IO> {
 impl<S: Role, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
     /// Wraps a connection (built with the caller's own RNG, say) and its transport; the
     /// handshake runs on the first read or write, or with [`TlsStream::handshake`].
-    pub fn new(conn: Connection<S>, io: IO, decisions: Option<Arc<dyn Decisions>>) -> Self {
+    pub fn new(mut conn: Connection<S>, io: IO, decisions: Option<Arc<dyn Decisions>>) -> Self {
+        conn.set_pacing(true);
         Self {
             conn,
             io,
@@ -388,18 +388,25 @@ impl<S: Role, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
     ) -> Poll<io::Result<usize>> {
         loop {
             self.take_events();
+            if self.conn.has_paced_step() {
+                // The last poll stopped after an expensive step: this poll takes the next.
+                // A TLS error is sticky: the next step reports it.
+                let _ = self.conn.take_paced_step(Time::now());
+                if self.conn.has_paced_step() {
+                    return yield_now(cx);
+                }
+                continue;
+            }
             match next(&mut self.conn) {
                 Step::Done(n) => return Poll::Ready(Ok(n)),
                 Step::Send => ready!(self.poll_send(cx))?,
-                Step::Receive => match ready!(self.poll_receive(cx))? {
-                    Received::Fed => {}
-                    Received::Yield => {
-                        cx.waker().wake_by_ref();
-                        return Poll::Pending;
-                    }
-                },
+                Step::Receive => ready!(self.poll_receive(cx))?,
                 Step::Paused(_) => ready!(self.poll_decision(cx))?,
                 Step::Failed(err) => return Poll::Ready(Err(tls_error(err))),
+            }
+            if self.conn.has_paced_step() {
+                // One expensive step was done: let other tasks run before the next.
+                return yield_now(cx);
             }
         }
     }
@@ -422,8 +429,8 @@ impl<S: Role, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
     }
 
     /// One read of the transport (unless received bytes are still waiting), fed to the
-    /// connection: one record at a time during the handshake.
-    fn poll_receive(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Received>> {
+    /// connection, which stops after an expensive step of the handshake (it is paced).
+    fn poll_receive(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         if self.inbox.is_empty() {
             if !self.conn.is_handshaking() && self.inbox.capacity() < CONNECTED_READ_SIZE {
                 self.inbox = Inbox::new(vec![0; CONNECTED_READ_SIZE].into_boxed_slice());
@@ -439,21 +446,9 @@ impl<S: Role, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
             }
             self.inbox.filled(n);
         }
-        let one_record = self.conn.is_handshaking();
-        let waiting = self.inbox.waiting();
         // A TLS error is reported by the next step, after our alert.
-        let _ = self.inbox.feed(&mut self.conn, Time::now(), one_record);
-        // A whole handshake record was handled: yield before the next, even when the
-        // transport already holds it, so that one poll does one record's crypto at most.
-        let record_done =
-            one_record && self.inbox.waiting() < waiting && self.inbox.at_record_end();
-        let yield_now =
-            record_done && self.conn.is_handshaking() && self.conn.pending_request().is_none();
-        Poll::Ready(Ok(if yield_now {
-            Received::Yield
-        } else {
-            Received::Fed
-        }))
+        let _ = self.inbox.feed(&mut self.conn, Time::now());
+        Poll::Ready(Ok(()))
     }
 
     /// Waits for the answer to the deferred decision and gives it to the connection.

@@ -1,6 +1,6 @@
 //! The post-quantum hybrid groups X25519MLKEM768 and SecP256r1MLKEM768 (RFC 10024): ML-KEM-768
-//! (FIPS 203, [`super::mlkem768`], stack-lean and `no_std`) joined with the X25519 or P-256
-//! key exchange of [`super::kx`]. The layout (order and lengths) is [`crate::crypto::hybrid`].
+//! (FIPS 203; RustCrypto's `ml-kem`, or our stack-lean implementation under the `mlkem-lean`
+//! feature) joined with the X25519 or P-256 key exchange of `super::kx`. The layout (order and lengths) is [`crate::crypto::hybrid`].
 //!
 //! ML-KEM is a key-encapsulation mechanism, not a Diffie-Hellman: the two roles differ.
 //!
@@ -30,10 +30,16 @@ use alloc::vec::Vec;
 use zeroize::Zeroizing;
 
 use super::kx;
-use super::mlkem768::{self, CIPHERTEXT_LEN, DecapsulationKey, ENCAPSULATION_KEY_LEN};
+// ML-KEM-768: RustCrypto's `ml-kem`, or our stack-lean one under `mlkem-lean`; both offer
+// the same calls.
+#[cfg(feature = "mlkem-lean")]
+use super::mlkem768;
+#[cfg(not(feature = "mlkem-lean"))]
+use super::mlkem768_crate as mlkem768;
 use crate::crypto::hybrid::{self, HybridLayout};
 use crate::crypto::{CryptoError, KeyExchange, Rng, Secret};
 use crate::wire::algorithms::NamedGroup;
+use mlkem768::{CIPHERTEXT_LEN, DecapsulationKey, ENCAPSULATION_KEY_LEN};
 
 /// The hybrid groups this module implements, in preference order.
 pub(super) const GROUPS: &[NamedGroup] =

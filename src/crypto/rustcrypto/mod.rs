@@ -81,8 +81,13 @@ mod hash;
 #[cfg(feature = "mlkem")]
 mod hybrid;
 mod kx;
-#[cfg(feature = "mlkem")]
+// The stack-lean ML-KEM-768 backs the hybrid groups under `mlkem-lean`; the unit tests
+// compile it in every `mlkem` build, to cross-check it against `ml-kem`.
+#[cfg(any(feature = "mlkem-lean", all(test, feature = "mlkem")))]
+#[cfg_attr(not(feature = "mlkem-lean"), allow(dead_code))]
 mod mlkem768;
+#[cfg(all(feature = "mlkem", not(feature = "mlkem-lean")))]
+mod mlkem768_crate;
 mod sign;
 mod verify;
 

@@ -212,3 +212,23 @@ pub fn static_figures() -> StaticFigures {
 fn symbol(address: *const u8) -> usize {
     address as usize
 }
+
+/// How far below the stack pointer [`repaint_free_stack`] stops: room for its own frame.
+const REPAINT_MARGIN: usize = 256;
+
+/// Paints the free part of the stack reserve again (below the current stack pointer, less a
+/// margin), so that [`stack_high_water`] then reports the deepest point reached after this
+/// call: the stack of one phase on its own.
+#[inline(never)]
+pub fn repaint_free_stack(stack_reserve: usize) {
+    let bottom = symbol(&raw const _stack_start) - stack_reserve;
+    let end = (cortex_m::register::msp::read() as usize).saturating_sub(REPAINT_MARGIN) & !3;
+    let mut address = bottom;
+    while address < end {
+        // SAFETY: `address` is word-aligned, inside the stack reserve and below the stack
+        // pointer less a margin that covers this function's own frame: no live frame is
+        // there, and the words are only overwritten with the paint.
+        unsafe { core::ptr::write_volatile(address as *mut u32, PAINT) };
+        address += 4;
+    }
+}
