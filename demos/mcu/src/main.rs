@@ -24,6 +24,7 @@ mod board;
 #[cfg(not(feature = "client-only"))]
 mod echo;
 mod link;
+#[cfg(not(feature = "client-only"))]
 mod phases;
 mod report;
 mod secure_element;
@@ -113,6 +114,7 @@ fn main() -> ! {
         Some(Mode::Tls) => tls::run(&mut uart, &counter, rng, tls::Expect::Trusted),
         Some(Mode::TlsUntrusted) => tls::run(&mut uart, &counter, rng, tls::Expect::Untrusted),
         Some(Mode::TlsMutual) => tls::run(&mut uart, &counter, rng, tls::Expect::Mutual),
+        #[cfg(not(feature = "client-only"))]
         Some(Mode::TlsPhases) => phases::run(&mut uart, &counter, rng),
         #[cfg(feature = "server")]
         Some(Mode::TlsServer { first }) => tls_server::run(&mut uart, &counter, rng, first),
@@ -144,6 +146,7 @@ enum Mode {
     /// TLS client: the peer relays to a server whose certificate must be refused.
     TlsUntrusted,
     /// TLS client, stack and heap measured per handshake phase ([`phases`]).
+    #[cfg(not(feature = "client-only"))]
     TlsPhases,
     /// TLS client with its own certificate (mutual TLS), the key in a stand-in secure
     /// element ([`secure_element`]).
@@ -188,6 +191,7 @@ fn read_mode(uart: &mut Uart0, counter: &Counter) -> Option<Mode> {
                 b"lucid-mcu echo" => Some(Mode::Echo),
                 b"lucid-mcu tls" => Some(Mode::Tls),
                 b"lucid-mcu tls-untrusted" => Some(Mode::TlsUntrusted),
+                #[cfg(not(feature = "client-only"))]
                 b"lucid-mcu tls-phases" => Some(Mode::TlsPhases),
                 b"lucid-mcu tls-mutual" => Some(Mode::TlsMutual),
                 #[cfg(feature = "pq")]
