@@ -31,9 +31,11 @@ impl<S: Role> Connection<S> {
     pub(crate) fn output_sent(&mut self, n: usize) {
         let n = n.min(self.core.output.len());
         self.core.output.drain(..n);
-        if self.core.output.is_empty() {
-            // An idle connection keeps no send buffer, as it keeps no receive buffer (see
-            // `RecordDeframer`): the first flight's capacity is not held for the session.
+        if self.core.output.is_empty() && self.is_handshaking() {
+            // A handshake between flights keeps no send buffer, as an idle connection keeps
+            // no receive buffer (see `RecordDeframer`): a large flight's capacity (a
+            // certificate chain) is not held for the session. Once connected the buffer is
+            // kept, so that application data costs no allocation per record.
             self.core.output = alloc::vec::Vec::new();
         }
     }
