@@ -125,6 +125,7 @@ pub(crate) const fn illegal_parameter(reason: &'static str) -> Error {
 }
 
 /// The two sides share no acceptable parameters; `alert` is usually handshake_failure.
+#[cfg(feature = "server")]
 pub(crate) const fn incompatible(alert: AlertDescription, reason: &'static str) -> Error {
     Error::Incompatible { alert, reason }
 }

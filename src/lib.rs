@@ -76,7 +76,7 @@
 //! [`stream`](stream/index.html):
 //!
 //! ```no_run
-//! # #[cfg(feature = "std")]
+//! # #[cfg(all(feature = "std", feature = "client"))]
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::io::{Read, Write};
 //! use std::sync::Arc;
@@ -90,12 +90,18 @@
 //! let mut page = String::new();
 //! tls.read_to_string(&mut page)?;
 //! # Ok(()) }
-//! # #[cfg(not(feature = "std"))]
+//! # #[cfg(not(all(feature = "std", feature = "client")))]
 //! # fn main() {}
 //! ```
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Without either engine (features `client`, `server`) the crate is the layers they share:
+// codecs, records, key schedule. Their engine-facing helpers are then unused.
+#![cfg_attr(
+    not(any(feature = "client", feature = "server")),
+    allow(dead_code, unused_imports)
+)]
 
 extern crate alloc;
 #[cfg(feature = "std")]
@@ -103,6 +109,7 @@ extern crate std;
 
 pub mod adapters;
 mod alert_codes;
+#[cfg(feature = "client")]
 pub mod client;
 pub mod codec;
 pub mod connection;
@@ -114,11 +121,13 @@ pub mod key_schedule;
 pub mod keylog;
 #[cfg(feature = "std")]
 pub mod os_rng;
+#[cfg(all(feature = "client", feature = "server"))]
 pub mod pair;
 pub mod pem;
 pub mod record;
 #[cfg(feature = "rfc8448")]
 pub mod rfc8448;
+#[cfg(feature = "server")]
 pub mod server;
 #[cfg(feature = "std")]
 pub mod stream;
@@ -134,10 +143,12 @@ pub mod x509;
 #[doc = include_str!("../docs/certificates.md")]
 mod certificates_md {}
 
+#[cfg(feature = "client")]
 pub use client::{ClientConfig, ClientConnection, ServerName};
 pub use connection::Event;
 pub use credentials::{CertifiedKey, ExternalPsk};
 pub use error::{ConfigError, Error};
+#[cfg(feature = "server")]
 pub use server::{ServerConfig, ServerConnection};
 pub use wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 #[cfg(feature = "x509")]

@@ -58,10 +58,12 @@ use alloc::vec;
 use alloc::vec::Vec;
 use std::io::{self, Read, Write};
 
-use crate::adapters::pump::{self, Inbox};
+use crate::adapters::pump::Inbox;
+#[cfg(feature = "client")]
 use crate::client::{ClientConfig, ClientConnection, ClientRole, Ticket, TicketStore};
 use crate::connection::{Connection, Event, Negotiated, Role};
 use crate::os_rng::OsRng;
+#[cfg(feature = "server")]
 use crate::server::{ServerConfig, ServerConnection, ServerRole};
 use crate::time::Time;
 use crate::trace::{Direction, TraceEvent};
@@ -74,9 +76,11 @@ use driver::Driver;
 pub(crate) use driver::tls_error;
 
 /// A blocking TLS client stream.
+#[cfg(feature = "client")]
 pub type ClientStream<T> = Stream<ClientRole, T>;
 
 /// A blocking TLS server stream.
+#[cfg(feature = "server")]
 pub type ServerStream<T> = Stream<ServerRole, T>;
 
 /// Where trace events go, one by one, as the connection produces them.
@@ -107,6 +111,7 @@ struct Received {
     early_data: Vec<u8>,
     /// Tickets received (client), not yet taken: the newest, at most
     /// `ClientConfig::ticket_store_capacity` of them.
+    #[cfg(feature = "client")]
     tickets: TicketStore,
     /// The server's verdict on our 0-RTT data (client), once known.
     early_data_accepted: Option<bool>,
@@ -116,10 +121,11 @@ struct Received {
 }
 
 impl Received {
-    fn new(tickets: TicketStore) -> Self {
+    fn new() -> Self {
         Self {
             early_data: Vec::new(),
-            tickets,
+            #[cfg(feature = "client")]
+            tickets: TicketStore::default(),
             early_data_accepted: None,
             key_updates_sent: 0,
             key_updates_received: 0,
@@ -133,7 +139,10 @@ impl Received {
         conn.take_events_except_data(|event| match event {
             Event::EarlyData(data) => self.early_data.extend(data),
             // RFC 9846 §4.7.1 sets no limit on tickets: the store keeps the newest.
+            #[cfg(feature = "client")]
             Event::NewSessionTicket(ticket) => self.tickets.push(ticket),
+            #[cfg(not(feature = "client"))]
+            Event::NewSessionTicket(_) => {}
             Event::EarlyDataAccepted => self.early_data_accepted = Some(true),
             Event::EarlyDataRejected => self.early_data_accepted = Some(false),
             Event::KeyUpdated { direction } => match direction {
@@ -166,7 +175,7 @@ impl<S: Role, T: Read + Write> Stream<S, T> {
             conn,
             transport,
             inbox: Inbox::new(vec![0; TRANSPORT_READ_SIZE]),
-            received: Received::new(TicketStore::default()),
+            received: Received::new(),
         }
     }
 
@@ -284,6 +293,7 @@ impl<S: Role, T: Read + Write> Write for Stream<S, T> {
     }
 }
 
+#[cfg(feature = "client")]
 impl<T: Read + Write> Stream<ClientRole, T> {
     /// A client stream to `server_name` over `transport`, with the OS RNG. The ClientHello
     /// is sent by the first call that needs the peer.
@@ -325,7 +335,9 @@ impl<T: Read + Write> Stream<ClientRole, T> {
         let result = self.conn.write_early_data(data);
         self.drain_events();
         result.map_err(tls_error)?;
-        self.driver().run(pump::flush_step).map(|_| ())
+        self.driver()
+            .run(crate::adapters::pump::flush_step)
+            .map(|_| ())
     }
 
     /// True while 0-RTT data may be written.
@@ -345,6 +357,7 @@ impl<T: Read + Write> Stream<ClientRole, T> {
     }
 }
 
+#[cfg(feature = "server")]
 impl<T: Read + Write> Stream<ServerRole, T> {
     /// A server stream over `transport`, with the OS RNG. The handshake starts with the
     /// first call that needs the peer.
@@ -371,7 +384,7 @@ impl<S: Role, T: core::fmt::Debug> core::fmt::Debug for Stream<S, T> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "client", feature = "server"))]
 mod tests {
     use super::*;
     use crate::client::PinnedCertificates;

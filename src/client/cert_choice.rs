@@ -28,9 +28,6 @@
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
-use x509_cert::Certificate as X509Certificate;
-use x509_cert::der::{Decode, Encode};
-
 use crate::connection::ConnectionCore;
 use crate::connection::cert_verify::choose_scheme;
 use crate::crypto::SigningKey;
@@ -42,6 +39,7 @@ use crate::wire::certificate_request::CertificateRequest;
 use crate::wire::codes::{CertificateType, ExtensionType};
 use crate::wire::extensions::{Extension, find};
 use crate::wire::handshake::HandshakeMessage;
+use crate::x509::certificate_fields::CertificateFields;
 use crate::x509::chain_schemes::chain_fits;
 
 use super::config::ClientConfig;
@@ -98,13 +96,12 @@ impl Wanted {
             return true;
         };
         chain.iter().any(|der| {
-            let Ok(cert) = X509Certificate::from_der(der) else {
+            let Ok(cert) = CertificateFields::parse(der) else {
                 return false;
             };
-            let tbs = cert.tbs_certificate();
-            [tbs.issuer(), tbs.subject()]
+            [cert.issuer, cert.subject]
                 .into_iter()
-                .any(|name| name.to_der().is_ok_and(|name| authorities.contains(&name)))
+                .any(|name| authorities.iter().any(|listed| listed == name))
         })
     }
 }

@@ -16,21 +16,22 @@
 //!   illegal_parameter;
 //! - the signature verifies (else decrypt_error).
 //!
-//! Only the certificate's SubjectPublicKeyInfo is read here (with the `x509-cert` crate);
-//! whether the certificate is valid, trusted and names the server is the verifier's business.
+//! Only the certificate's SubjectPublicKeyInfo is read here
+//! (`crate::x509::certificate_fields`); whether the certificate is valid, trusted and names
+//! the server is the verifier's business.
 
 use alloc::vec::Vec;
 
-use x509_cert::Certificate as X509Certificate;
 use x509_cert::der::Decode;
 use x509_cert::der::oid::ObjectIdentifier;
-use x509_cert::spki::SubjectPublicKeyInfoOwned;
+use x509_cert::spki::SubjectPublicKeyInfoRef;
 
 use crate::credentials::CertifiedKey;
 use crate::crypto::rsassa_pss_key;
 use crate::crypto::{CryptoError, CryptoProvider, HashOutput, Rng, SigningKey};
 use crate::error::Error;
 use crate::wire::alert::AlertDescription;
+use crate::x509::certificate_fields::CertificateFields;
 
 use super::core::ConnectionCore;
 use crate::wire::algorithms::SignatureScheme;
@@ -69,22 +70,22 @@ impl EndEntityKey {
             alert: AlertDescription::BadCertificate,
             reason: "end-entity certificate does not parse",
         };
-        let cert = X509Certificate::from_der(der).map_err(bad)?;
-        Self::from_subject_public_key_info(cert.tbs_certificate().subject_public_key_info())
+        let fields = CertificateFields::parse(der).map_err(bad)?;
+        Self::from_subject_public_key_info(fields.subject_public_key_info)
     }
 
     /// Reads a DER SubjectPublicKeyInfo alone: the raw public key of RFC 7250 §3, which a
     /// CertificateEntry carries when RawPublicKey was negotiated (RFC 9846 §4.5.1). One
     /// that does not parse, or has bytes after it, is a bad_certificate.
     pub fn from_spki(der: &[u8]) -> Result<Self, Error> {
-        let spki = SubjectPublicKeyInfoOwned::from_der(der).map_err(|_| Error::PeerMisbehaved {
+        let spki = SubjectPublicKeyInfoRef::from_der(der).map_err(|_| Error::PeerMisbehaved {
             alert: AlertDescription::BadCertificate,
             reason: "raw public key is not a DER SubjectPublicKeyInfo",
         })?;
-        Self::from_subject_public_key_info(&spki)
+        Self::from_subject_public_key_info(spki)
     }
 
-    fn from_subject_public_key_info(spki: &SubjectPublicKeyInfoOwned) -> Result<Self, Error> {
+    fn from_subject_public_key_info(spki: SubjectPublicKeyInfoRef<'_>) -> Result<Self, Error> {
         let curve = spki
             .algorithm
             .parameters
@@ -101,7 +102,7 @@ impl EndEntityKey {
         // RFC 4055 §3.1: an RSASSA-PSS key with parameters signs only with their hash (see
         // crate::crypto::rsassa_pss_key, which applies the same rule to our own keys).
         let rsassa_pss_schemes = if spki.algorithm.oid == RSASSA_PSS {
-            let parameters = spki.algorithm.parameters.as_ref().map(|p| p.into());
+            let parameters = spki.algorithm.parameters;
             rsassa_pss_key::schemes_allowed_by(parameters)
         } else {
             Vec::new()

@@ -54,6 +54,10 @@
 //! Not here: anything that depends on the role. `crate::client` and `crate::server` hold
 //! the state machines of RFC 9846 Appendix A, one type per state.
 
+// Built with one engine (feature `client` or `server`), the helpers only the other engine
+// calls are unused; the linker leaves them out of the image.
+#![cfg_attr(not(all(feature = "client", feature = "server")), allow(dead_code))]
+
 use alloc::vec::Vec;
 
 use crate::error::Error;

@@ -28,10 +28,16 @@ use zeroize::Zeroize;
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 
 pub mod hybrid;
+mod rand_core_rng;
 #[cfg(feature = "ring-provider")]
 pub mod ring_provider;
 pub mod rsassa_pss_key;
 pub mod rustcrypto;
+
+/// The `rand_core` that [`RandCoreRng`] takes generators of: the version RustCrypto's crates
+/// use, so that one TRNG driver serves both.
+pub use rand_core;
+pub use rand_core_rng::RandCoreRng;
 
 /// The longest hash output TLS 1.3's suites use (SHA-384).
 pub const MAX_HASH_LEN: usize = 48;
@@ -396,8 +402,12 @@ pub(crate) const DEFAULT_GROUPS: &[NamedGroup] = &[
 /// The groups a default client sends key shares for, before [`keep_supported`]: the hybrid
 /// and X25519, as OpenSSL 3.5 and the browsers do, so that a server without the hybrid
 /// still answers in one round trip.
+#[cfg(all(feature = "client", feature = "x25519"))]
 pub(crate) const DEFAULT_KEY_SHARE_GROUPS: &[NamedGroup] =
     &[NamedGroup::X25519MlKem768, NamedGroup::X25519];
+/// Without X25519 (feature `x25519`), the default key share is P-256's.
+#[cfg(all(feature = "client", not(feature = "x25519")))]
+pub(crate) const DEFAULT_KEY_SHARE_GROUPS: &[NamedGroup] = &[NamedGroup::Secp256r1];
 
 /// The signature schemes the default configurations accept from the peer (a client's
 /// signature_algorithms, a server's CertificateRequest), before [`keep_supported`]: ECDSA,

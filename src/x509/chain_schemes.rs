@@ -14,9 +14,7 @@
 
 use alloc::vec::Vec;
 
-use x509_cert::Certificate;
-use x509_cert::der::{Decode, Encode};
-
+use super::certificate_fields::CertificateFields;
 use super::signatures::CERTIFICATE_ALGORITHMS;
 use crate::wire::algorithms::SignatureScheme;
 
@@ -39,16 +37,14 @@ pub fn link_signatures(chain: &[Vec<u8>]) -> Vec<LinkSignature> {
 
 /// How the DER certificate `der` is signed.
 pub fn link_signature(der: &[u8]) -> LinkSignature {
-    let Ok(cert) = Certificate::from_der(der) else {
+    let Ok(cert) = CertificateFields::parse(der) else {
         return LinkSignature::Unknown;
     };
-    let tbs = cert.tbs_certificate();
-    if tbs.issuer() == tbs.subject() {
+    // DER is canonical: equal names have equal encodings.
+    if cert.issuer == cert.subject {
         return LinkSignature::SelfSigned;
     }
-    let Ok(algorithm) = cert.signature_algorithm().to_der() else {
-        return LinkSignature::Unknown;
-    };
+    let algorithm = cert.signature_algorithm;
     // rustls-pki-types' AlgorithmIdentifiers are the SEQUENCE's contents: skip the header
     // (tag and a short or one-byte long length: these identifiers are short).
     let contents = match algorithm.get(1) {

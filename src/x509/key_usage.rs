@@ -13,12 +13,14 @@
 //! The trust anchor's keyUsage is not checked (see [`super::anchors`]); a CRL issuer's cRLSign
 //! bit is checked by webpki itself (see [`super::revocation`]).
 //!
-//! The certificates are read with the `x509-cert` crate (`no_std`), because webpki does not
-//! expose the extension.
+//! The extension is found with `super::certificate_fields` and decoded with the
+//! `x509-cert` crate (`no_std`), because webpki does not expose it.
 
-use x509_cert::Certificate;
 use x509_cert::der::Decode;
+use x509_cert::der::oid::AssociatedOid;
 use x509_cert::ext::pkix::KeyUsage;
+
+use super::certificate_fields::CertificateFields;
 
 /// Why a certificate's keyUsage forbids its place in the path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,12 +51,16 @@ impl KeyUsageProblem {
 
 /// Reads the keyUsage extension of a DER certificate: `None` if absent.
 fn key_usage(certificate: &[u8]) -> Result<Option<KeyUsage>, KeyUsageProblem> {
-    let certificate = Certificate::from_der(certificate).map_err(|_| KeyUsageProblem::Malformed)?;
-    let extension = certificate
-        .tbs_certificate()
-        .get_extension::<KeyUsage>()
-        .map_err(|_| KeyUsageProblem::Malformed)?;
-    Ok(extension.map(|(_critical, usage)| usage))
+    let fields = CertificateFields::parse(certificate).map_err(|_| KeyUsageProblem::Malformed)?;
+    let Some((_critical, value)) = fields
+        .extension(KeyUsage::OID)
+        .map_err(|_| KeyUsageProblem::Malformed)?
+    else {
+        return Ok(None);
+    };
+    KeyUsage::from_der(value)
+        .map(Some)
+        .map_err(|_| KeyUsageProblem::Malformed)
 }
 
 /// The end-entity rule: digitalSignature, if keyUsage is present.

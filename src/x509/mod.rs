@@ -80,6 +80,7 @@
 pub mod alerts;
 #[cfg(feature = "x509")]
 pub mod anchors;
+pub(crate) mod certificate_fields;
 pub mod chain_schemes;
 #[cfg(feature = "x509")]
 pub mod client_verifier;

@@ -21,15 +21,19 @@
 extern crate alloc;
 
 mod board;
+#[cfg(not(feature = "client-only"))]
 mod echo;
 mod link;
+#[cfg(not(feature = "client-only"))]
 mod phases;
 mod report;
 mod secure_element;
+#[cfg(not(feature = "client-only"))]
 mod selftest;
 mod tls;
 #[cfg(feature = "pq")]
 mod tls_pq;
+#[cfg(feature = "server")]
 mod tls_server;
 
 /// The build's constants: build time, RAM budget, stack reserve (written by build.rs).
@@ -93,11 +97,13 @@ fn main() -> ! {
     let mut seed = [0u8; 16];
     seed[..8].copy_from_slice(&counter.instructions_since_start().to_be_bytes());
     seed[8..].copy_from_slice(&build_info::BUILD_UNIX_SECS.to_be_bytes());
+    #[cfg_attr(feature = "client-only", allow(unused_mut))]
     let mut rng: Box<dyn Rng + Send> = Box::new(InsecureDemoRng::from_predictable_seed(&seed));
 
     // The host's peer says what this run is for.
     let mut uart = Uart0::init();
     let mut failures = match read_mode(&mut uart, &counter) {
+        #[cfg(not(feature = "client-only"))]
         Some(Mode::Echo) => {
             HEAP.reset_peak();
             let mut failures = selftest::run(&counter);
@@ -108,7 +114,9 @@ fn main() -> ! {
         Some(Mode::Tls) => tls::run(&mut uart, &counter, rng, tls::Expect::Trusted),
         Some(Mode::TlsUntrusted) => tls::run(&mut uart, &counter, rng, tls::Expect::Untrusted),
         Some(Mode::TlsMutual) => tls::run(&mut uart, &counter, rng, tls::Expect::Mutual),
+        #[cfg(not(feature = "client-only"))]
         Some(Mode::TlsPhases) => phases::run(&mut uart, &counter, rng),
+        #[cfg(feature = "server")]
         Some(Mode::TlsServer { first }) => tls_server::run(&mut uart, &counter, rng, first),
         #[cfg(feature = "pq")]
         Some(Mode::TlsPq) => tls_pq::run(&mut uart, &counter, rng),
@@ -131,12 +139,14 @@ fn main() -> ! {
 /// What the host's peer (demos/mcu/host/peer.py) asks the firmware to do.
 enum Mode {
     /// Echo test: the peer sends back what it receives.
+    #[cfg(not(feature = "client-only"))]
     Echo,
     /// TLS client: the peer relays to a TLS server with a certificate from the demo CA.
     Tls,
     /// TLS client: the peer relays to a server whose certificate must be refused.
     TlsUntrusted,
     /// TLS client, stack and heap measured per handshake phase ([`phases`]).
+    #[cfg(not(feature = "client-only"))]
     TlsPhases,
     /// TLS client with its own certificate (mutual TLS), the key in a stand-in secure
     /// element ([`secure_element`]).
@@ -147,9 +157,11 @@ enum Mode {
     TlsPq,
     /// TLS server: a TLS client (`openssl s_client`) connected to QEMU's UART0 socket and
     /// sent its ClientHello, which starts with `first`.
+    #[cfg(feature = "server")]
     TlsServer { first: u8 },
 }
 
+#[cfg(feature = "server")]
 /// The first byte of a handshake record (ContentType handshake, RFC 9846 §5.1): a client
 /// speaking first rather than the host's peer.
 const HANDSHAKE_RECORD: u8 = 0x16;
@@ -169,14 +181,17 @@ fn read_mode(uart: &mut Uart0, counter: &Counter) -> Option<Mode> {
         let Some(byte) = uart.try_read_byte() else {
             continue;
         };
+        #[cfg(feature = "server")]
         if len == 0 && byte == HANDSHAKE_RECORD {
             return Some(Mode::TlsServer { first: byte });
         }
         if byte == b'\n' {
             return match &line[..len] {
+                #[cfg(not(feature = "client-only"))]
                 b"lucid-mcu echo" => Some(Mode::Echo),
                 b"lucid-mcu tls" => Some(Mode::Tls),
                 b"lucid-mcu tls-untrusted" => Some(Mode::TlsUntrusted),
+                #[cfg(not(feature = "client-only"))]
                 b"lucid-mcu tls-phases" => Some(Mode::TlsPhases),
                 b"lucid-mcu tls-mutual" => Some(Mode::TlsMutual),
                 #[cfg(feature = "pq")]

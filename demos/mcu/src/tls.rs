@@ -58,6 +58,7 @@ use crate::secure_element::{DeferredKey, SecureElement};
 
 /// `CA_CERT` is the trust anchor; `SERVER_CERT` and `SERVER_KEY` (PKCS#8) are what the
 /// server presents and signs with (the board's own server mode, [`crate::tls_server`]).
+#[cfg_attr(not(feature = "server"), allow(dead_code))]
 pub mod pki {
     include!(concat!(env!("OUT_DIR"), "/pki.rs"));
 }
@@ -72,6 +73,16 @@ const EXPECTED_STATUS: &[u8] = b"HTTP/1.0 200 ok";
 /// The record_size_limit we advertise: the same 512 bytes of content as
 /// max_fragment_length 2^9, plus the content type byte that RFC 8449 §4 counts.
 const RECORD_SIZE_LIMIT: u16 = 513;
+/// The key share sent, and the groups offered: X25519 (P-256 after a HelloRetryRequest),
+/// or P-256 alone in the client-only image (its minimal algorithm set).
+#[cfg(not(feature = "client-only"))]
+const KEY_SHARE_GROUP: NamedGroup = NamedGroup::X25519;
+#[cfg(not(feature = "client-only"))]
+const SUPPORTED_GROUPS: &[NamedGroup] = &[NamedGroup::X25519, NamedGroup::Secp256r1];
+#[cfg(feature = "client-only")]
+const KEY_SHARE_GROUP: NamedGroup = NamedGroup::Secp256r1;
+#[cfg(feature = "client-only")]
+const SUPPORTED_GROUPS: &[NamedGroup] = &[NamedGroup::Secp256r1];
 /// The buffer the UART is read into before the connection takes the bytes.
 pub(crate) const RECEIVE_CHUNK: usize = 128;
 /// How long the whole exchange may take: 3 × 10^10 instructions, 30 s of virtual time.
@@ -156,8 +167,8 @@ pub(crate) fn config(
 ) -> Result<Arc<ClientConfig>, lucid_tls::Error> {
     let mut config = server_check()?;
     config.cipher_suites = vec![CipherSuite::TLS_AES_128_GCM_SHA256];
-    config.key_share_groups = vec![NamedGroup::X25519];
-    config.supported_groups = vec![NamedGroup::X25519, NamedGroup::Secp256r1];
+    config.key_share_groups = vec![KEY_SHARE_GROUP];
+    config.supported_groups = SUPPORTED_GROUPS.to_vec();
     // The same single scheme for CertificateVerify and for certificates, so no
     // signature_algorithms_cert is needed.
     config.signature_schemes = vec![SignatureScheme::EcdsaSecp256r1Sha256];

@@ -46,7 +46,7 @@ use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::future::Future;
-use core::pin::{Pin, pin};
+use core::pin::Pin;
 use core::task::{Context, Poll, ready};
 use core::time::Duration;
 use std::io;
@@ -54,18 +54,22 @@ use std::io;
 use ::tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use crate::adapters::pump::{self, Inbox, Step};
+#[cfg(feature = "client")]
 use crate::client::{ClientConfig, ClientConnection, ClientRole, Ticket, TicketStore};
 use crate::connection::{
     Connection, Event, Negotiated, RequestId, Role, SignRequest, VerifyRequest,
 };
 use crate::error::Error;
 use crate::os_rng::OsRng;
+#[cfg(feature = "server")]
 use crate::server::{ServerConfig, ServerConnection, ServerRole};
 use crate::stream::{TraceSink, tls_error};
 use crate::time::Time;
 
+#[cfg(feature = "server")]
 mod slots;
 
+#[cfg(feature = "server")]
 use slots::HandshakeSlots;
 
 /// The name a client connects to (rustls-pki-types' type, re-exported).
@@ -101,11 +105,14 @@ pub trait Decisions: Send + Sync {
 }
 
 /// A tokio TLS client stream.
+#[cfg(feature = "client")]
 pub type ClientTlsStream<IO> = TlsStream<ClientRole, IO>;
 /// A tokio TLS server stream.
+#[cfg(feature = "server")]
 pub type ServerTlsStream<IO> = TlsStream<ServerRole, IO>;
 
 /// Makes client connections: [`TlsConnector::connect`].
+#[cfg(feature = "client")]
 #[derive(Clone)]
 pub struct TlsConnector {
     config: Arc<ClientConfig>,
@@ -113,6 +120,7 @@ pub struct TlsConnector {
     handshake_timeout: Duration,
 }
 
+#[cfg(feature = "client")]
 impl TlsConnector {
     /// A connector with `config`, the OS RNG and the default timeout.
     pub fn new(config: Arc<ClientConfig>) -> Self {
@@ -159,6 +167,7 @@ impl TlsConnector {
     }
 }
 
+#[cfg(feature = "client")]
 impl From<Arc<ClientConfig>> for TlsConnector {
     fn from(config: Arc<ClientConfig>) -> Self {
         Self::new(config)
@@ -167,6 +176,7 @@ impl From<Arc<ClientConfig>> for TlsConnector {
 
 /// Accepts server connections: [`TlsAcceptor::accept`]. Clones share the cap on
 /// handshakes in progress.
+#[cfg(feature = "server")]
 #[derive(Clone)]
 pub struct TlsAcceptor {
     config: Arc<ServerConfig>,
@@ -175,6 +185,7 @@ pub struct TlsAcceptor {
     in_progress: Arc<HandshakeSlots>,
 }
 
+#[cfg(feature = "server")]
 impl TlsAcceptor {
     /// An acceptor with `config`, the OS RNG, the default timeout and cap.
     pub fn new(config: Arc<ServerConfig>) -> Self {
@@ -234,8 +245,8 @@ impl TlsAcceptor {
         let mut stream = TlsStream::new(conn, io, self.decisions.clone());
         stream.trace_sink = sink;
         {
-            let mut handshake = pin!(within(self.handshake_timeout, stream.handshake()));
-            let mut dropped = pin!(slot.dropped.notified());
+            let mut handshake = core::pin::pin!(within(self.handshake_timeout, stream.handshake()));
+            let mut dropped = core::pin::pin!(slot.dropped.notified());
             core::future::poll_fn(|cx| {
                 if let Poll::Ready(result) = handshake.as_mut().poll(cx) {
                     return Poll::Ready(result);
@@ -255,6 +266,7 @@ impl TlsAcceptor {
     }
 }
 
+#[cfg(feature = "server")]
 impl From<Arc<ServerConfig>> for TlsAcceptor {
     fn from(config: Arc<ServerConfig>) -> Self {
         Self::new(config)
@@ -297,6 +309,7 @@ pub struct TlsStream<S, IO> {
     decision: Option<DecisionFuture<Answer>>,
     /// Tickets received (client), not yet taken: the newest, at most
     /// `ClientConfig::ticket_store_capacity` of them.
+    #[cfg(feature = "client")]
     tickets: TicketStore,
     early_data: Vec<u8>,
     close_sent: bool,
@@ -314,6 +327,7 @@ impl<S: Role, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
             inbox: Inbox::new(vec![0; HANDSHAKE_READ_SIZE].into_boxed_slice()),
             decisions,
             decision: None,
+            #[cfg(feature = "client")]
             tickets: TicketStore::default(),
             early_data: Vec::new(),
             close_sent: false,
@@ -340,6 +354,7 @@ impl<S: Role, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
 
     /// The session tickets received so far (client; the newest, at most
     /// `ClientConfig::ticket_store_capacity` of them).
+    #[cfg(feature = "client")]
     pub fn take_tickets(&mut self) -> Vec<Ticket> {
         self.tickets.take_all()
     }
@@ -461,9 +476,11 @@ impl<S: Role, IO: AsyncRead + AsyncWrite + Unpin> TlsStream<S, IO> {
     fn take_events(&mut self) {
         let decisions = self.decisions.clone();
         let mut decision = None;
+        #[cfg(feature = "client")]
         let tickets = &mut self.tickets;
         let early_data = &mut self.early_data;
         self.conn.take_events_except_data(|event| match event {
+            #[cfg(feature = "client")]
             Event::NewSessionTicket(ticket) => tickets.push(ticket),
             Event::EarlyData(data) => early_data.extend(data),
             Event::VerifyRequest(request) => {

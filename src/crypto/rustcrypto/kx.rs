@@ -4,7 +4,7 @@
 //!
 //! Two groups, which between them cover what real peers send first:
 //!
-//! - X25519 (RFC 7748): a 32-byte private key, a 32-byte public u-coordinate (§4.3.8.2),
+//! - X25519 (RFC 7748; feature `x25519`, a default): a 32-byte private key, a 32-byte public u-coordinate (§4.3.8.2),
 //!   and a shared secret that must not be all zeros (§7.4.2).
 //! - secp256r1 (P-256): a private scalar, a 65-byte uncompressed SEC1 point as the public key
 //!   (§4.3.8.2), and the x-coordinate of the shared point as the shared secret (§7.4.2).
@@ -19,7 +19,6 @@
 use alloc::boxed::Box;
 
 use p256::elliptic_curve::sec1::ToSec1Point;
-use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::crypto::{CryptoError, KeyExchange, Rng, Secret};
@@ -27,8 +26,11 @@ use crate::wire::algorithms::NamedGroup;
 
 /// The groups this module implements, in preference order: X25519 is faster and harder to
 /// get wrong than P-256. (With `mlkem`, the provider's list also has the hybrids.)
-#[cfg(not(feature = "mlkem"))]
+#[cfg(all(feature = "x25519", not(feature = "mlkem")))]
 pub(super) const GROUPS: &[NamedGroup] = &[NamedGroup::X25519, NamedGroup::Secp256r1];
+/// Without the `x25519` feature (and so without `mlkem`): P-256 alone.
+#[cfg(not(feature = "x25519"))]
+pub(super) const GROUPS: &[NamedGroup] = &[NamedGroup::Secp256r1];
 
 /// Starts a key exchange in `group`, or [`CryptoError::Unsupported`].
 pub(super) fn start(
@@ -36,6 +38,7 @@ pub(super) fn start(
     rng: &mut dyn Rng,
 ) -> Result<Box<dyn KeyExchange>, CryptoError> {
     match group {
+        #[cfg(feature = "x25519")]
         NamedGroup::X25519 => Ok(Box::new(X25519KeyShare::generate(rng)?)),
         NamedGroup::Secp256r1 => Ok(Box::new(P256KeyShare::generate(rng)?)),
         _ => Err(CryptoError::Unsupported),
@@ -43,11 +46,13 @@ pub(super) fn start(
 }
 
 /// An X25519 key pair.
+#[cfg(feature = "x25519")]
 struct X25519KeyShare {
     secret: x25519_dalek::StaticSecret,
     public: [u8; 32],
 }
 
+#[cfg(feature = "x25519")]
 impl X25519KeyShare {
     /// RFC 7748 §6.1: the private key is 32 random bytes (clamping happens inside the
     /// scalar multiplication, so any 32 bytes are a valid key).
@@ -62,6 +67,7 @@ impl X25519KeyShare {
     }
 }
 
+#[cfg(feature = "x25519")]
 impl KeyExchange for X25519KeyShare {
     fn group(&self) -> NamedGroup {
         NamedGroup::X25519
@@ -83,7 +89,10 @@ impl KeyExchange for X25519KeyShare {
         // RFC 9846 §7.4.2: "Implementations MUST check whether the computed Diffie-Hellman
         // shared secret is the all-zero value and abort if so". A low-order peer point
         // produces it; the check is constant time, like the rest of the computation.
-        if bool::from(shared.as_bytes().ct_eq(&[0u8; 32])) {
+        if bool::from(subtle::ConstantTimeEq::ct_eq(
+            &shared.as_bytes()[..],
+            &[0u8; 32][..],
+        )) {
             return Err(CryptoError::InvalidPeerKey);
         }
         Ok(Secret::new(shared.as_bytes()))

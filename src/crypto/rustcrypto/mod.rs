@@ -16,7 +16,7 @@
 //!
 //! # Cargo features: leaving algorithm families out
 //!
-//! Always here: SHA-256/384, HMAC, HKDF, X25519, P-256 (ECDH and ECDSA) and AES-128-GCM: a
+//! Always here: SHA-256/384, HMAC, HKDF, P-256 (ECDH and ECDSA) and AES-128-GCM: a
 //! complete TLS 1.3 endpoint for peers with ECDSA P-256 certificates. The rest are Cargo
 //! features, all on by default, that a small device can turn off to save flash
 //! (docs/embedded.md measures it). Without `rsa`, the endpoint is no longer what RFC 9846
@@ -26,12 +26,13 @@
 //!
 //! | feature    | what it adds                                                   |
 //! |------------|----------------------------------------------------------------|
+//! | `x25519`   | X25519 key shares                                              |
 //! | `rsa`      | RSA-PSS signing and verifying, RSA PKCS#1 v1.5 verifying (certificates) |
 //! | `p384`     | ECDSA P-384 (`ecdsa_secp384r1_sha384`)                         |
 //! | `ed25519`  | Ed25519                                                        |
 //! | `aes256`   | `TLS_AES_256_GCM_SHA384`                                       |
 //! | `chacha20` | `TLS_CHACHA20_POLY1305_SHA256`                                 |
-//! | `mlkem`    | the hybrid groups X25519MLKEM768 and SecP256r1MLKEM768 (RFC 10024) |
+//! | `mlkem`    | the hybrid groups X25519MLKEM768 and SecP256r1MLKEM768 (RFC 10024); needs `x25519` |
 //!
 //! The provider reports what it was built with ([`CryptoProvider::cipher_suites`],
 //! [`CryptoProvider::signature_schemes`]): default configurations offer only that, a

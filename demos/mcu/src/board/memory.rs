@@ -214,12 +214,14 @@ fn symbol(address: *const u8) -> usize {
 }
 
 /// How far below the stack pointer [`repaint_free_stack`] stops: room for its own frame.
+#[cfg(not(feature = "client-only"))] // the per-phase run only
 const REPAINT_MARGIN: usize = 256;
 
 /// Paints the free part of the stack reserve again (below the current stack pointer, less a
 /// margin), so that [`stack_high_water`] then reports the deepest point reached after this
 /// call: the stack of one phase on its own.
 #[inline(never)]
+#[cfg(not(feature = "client-only"))] // the per-phase run only
 pub fn repaint_free_stack(stack_reserve: usize) {
     let bottom = symbol(&raw const _stack_start) - stack_reserve;
     let end = (cortex_m::register::msp::read() as usize).saturating_sub(REPAINT_MARGIN) & !3;
