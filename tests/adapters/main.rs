@@ -6,7 +6,7 @@
 //! |-----------------|-------------------------------------------------------------------|-------|
 //! | `std_stream`    | nothing lost on `WouldBlock`, `Interrupted`, short writes (seeded); sticky TLS error; EOF; close_notify; a bounded ticket store | rustls, lucid-tls |
 //! | `tokio_adapter` | 200 concurrent handshakes and echo; deferred decisions; timeout; 1,000 stalled clients | our client, openssl s_client, curl |
-//! | `tokio_one_record` | one poll of a handshake does at most one expensive crypto operation, in both roles: records one per read, a server flight coalesced in one record and one read, deferred decisions answered inline | lucid-tls (tokio and sans-IO) |
+//! | `tokio_one_record` | one poll of a handshake does at most one expensive crypto operation, in both roles and with mutual TLS: records one per read, a server flight coalesced in one record and one read (`server_in_memory`), deferred decisions answered inline | lucid-tls (tokio and sans-IO) |
 //! | `embedded`      | blocking and async embedded-io clients; a blocking embedded-io server | rustls, openssl s_client |
 //!
 //! In CI (`CI` set) a missing peer program fails its test; elsewhere it is skipped, loudly.
@@ -23,6 +23,7 @@ mod observed_provider;
 mod embedded;
 mod pki;
 mod rustls_peer;
+mod server_in_memory;
 mod std_stream;
 mod tokio_adapter;
 mod tokio_one_record;

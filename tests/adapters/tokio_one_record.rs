@@ -27,18 +27,21 @@ use lucid_tls::Error;
 use lucid_tls::adapters::tokio::{DecisionFuture, Decisions, TlsAcceptor, TlsConnector, TlsStream};
 use lucid_tls::client::{ClientConfig, ClientConnection, ServerCertVerifier};
 use lucid_tls::connection::{SignRequest, VerifyRequest};
+use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::crypto::{CryptoError, Rng, SigningKey};
 use lucid_tls::os_rng::OsRng;
-use lucid_tls::server::{ServerConfig, ServerConnection};
+use lucid_tls::server::{ClientAuth, ClientCertVerifier, ServerConfig};
 use lucid_tls::time::Time;
 use lucid_tls::verify::Answer;
 use lucid_tls::wire::algorithms::SignatureScheme;
+use lucid_tls::x509::{CertificateValidator, TrustAnchors, WebPkiClientVerifier};
 use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use crate::later::Later;
 use crate::observed_provider::{Observed, Observer};
 use crate::pki;
+use crate::server_in_memory::ServerInMemory;
 
 /// Counts key exchange completions and signature verifications.
 #[derive(Default)]
@@ -284,107 +287,6 @@ impl Decisions for Inline {
     }
 }
 
-/// The record types (RFC 9846 §5.1, the first header byte) of the whole records in `bytes`.
-fn record_types(bytes: &[u8]) -> Vec<u8> {
-    let mut types = Vec::new();
-    let mut at = 0;
-    while let Some(header) = bytes.get(at..at + 5) {
-        types.push(header[0]);
-        at += 5 + usize::from(u16::from_be_bytes([header[3], header[4]]));
-    }
-    types
-}
-
-/// The length of the whole records at the start of `bytes` that fit in `room` bytes.
-fn whole_records_within(bytes: &[u8], room: usize) -> usize {
-    let mut end = 0;
-    while let Some(header) = bytes.get(end..end + 5) {
-        let next = end + 5 + usize::from(u16::from_be_bytes([header[3], header[4]]));
-        if next > room || next > bytes.len() {
-            break;
-        }
-        end = next;
-    }
-    end
-}
-
-/// The server, as a sans-IO connection inside the client's transport: what the client
-/// writes is fed to it at once, and what it sends back is handed over in as few reads as
-/// the reader's buffer allows, whole records at a time. Its encrypted flight is one record
-/// (EncryptedExtensions, Certificate, CertificateVerify, Finished), as openssl and rustls
-/// send it, and reaches the client in one read.
-struct ServerInMemory {
-    server: ServerConnection,
-    to_client: Vec<u8>,
-    /// The record types of each read handed over.
-    reads: Vec<Vec<u8>>,
-    /// The record types of the server's first flight.
-    flight: Vec<u8>,
-}
-
-impl ServerInMemory {
-    fn new(config: ServerConfig) -> Self {
-        Self {
-            server: ServerConnection::new(Arc::new(config), Box::new(OsRng), Time::now()).unwrap(),
-            to_client: Vec::new(),
-            reads: Vec::new(),
-            flight: Vec::new(),
-        }
-    }
-}
-
-impl AsyncRead for ServerInMemory {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<std::io::Result<()>> {
-        if self.to_client.is_empty() {
-            // The handshake never waits for the server with nothing in flight.
-            return Poll::Ready(Err(std::io::Error::other(
-                "the in-memory server has nothing to send",
-            )));
-        }
-        let whole = whole_records_within(&self.to_client, buf.remaining());
-        let n = if whole == 0 {
-            buf.remaining().min(self.to_client.len())
-        } else {
-            whole
-        };
-        let handed: Vec<u8> = self.to_client.drain(..n).collect();
-        buf.put_slice(&handed);
-        self.reads.push(record_types(&handed));
-        Poll::Ready(Ok(()))
-    }
-}
-
-impl AsyncWrite for ServerInMemory {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
-        data: &[u8],
-    ) -> Poll<std::io::Result<usize>> {
-        let this = &mut *self;
-        this.server
-            .feed(Time::now(), data)
-            .map_err(std::io::Error::other)?;
-        let output = this.server.take_output();
-        if this.flight.is_empty() {
-            this.flight = record_types(&output);
-        }
-        this.to_client.extend_from_slice(&output);
-        Poll::Ready(Ok(data.len()))
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-}
-
 /// Runs `future`, returning its output, the most operations counted in one of its polls,
 /// and how many polls it took.
 async fn per_poll<F: Future>(future: F, counter: &Arc<Counter>) -> (F::Output, usize, usize) {
@@ -498,15 +400,16 @@ fn counted_server_config(
     (config, counted)
 }
 
-/// Our acceptor's handshake with our connector (whose work is not counted): the result,
-/// the most operations in one poll of the acceptor, and the total.
+/// Our acceptor's handshake with our connector configured by `client` (whose work is not
+/// counted): the result, the most operations in one poll of the acceptor, and the total.
 async fn acceptor_against_our_client(
     acceptor: TlsAcceptor,
+    client: ClientConfig,
     counter: &Arc<Counter>,
 ) -> (std::io::Result<()>, usize, usize) {
     let (client_io, server_io) = tokio::io::duplex(64 * 1024);
     let client = tokio::spawn(async move {
-        let connector = TlsConnector::new(Arc::new(pki::client_config()));
+        let connector = TlsConnector::new(Arc::new(client));
         let mut tls = connector
             .connect(ServerName::try_from("localhost").unwrap(), client_io)
             .await?;
@@ -525,10 +428,57 @@ async fn tokio_server_never_does_key_exchange_and_signature_in_one_poll() {
     let counter = Arc::new(Counter::default());
     let (config, _) = counted_server_config(&counter, false);
     let acceptor = TlsAcceptor::new(Arc::new(config));
-    let (result, most, total) = acceptor_against_our_client(acceptor, &counter).await;
+    let (result, most, total) =
+        acceptor_against_our_client(acceptor, pki::client_config(), &counter).await;
     result.expect("the handshake completes");
     // The key exchange and the CertificateVerify signature...
     assert_eq!(total, 2, "counted {total} operations");
+    // ... each in a poll of its own.
+    assert_eq!(most, 1, "one poll did {most} expensive operations");
+}
+
+/// Counts one operation per client chain validation, then asks the wrapped verifier.
+struct CountedClientVerifier {
+    inner: Arc<dyn ClientCertVerifier>,
+    counter: Arc<Counter>,
+}
+
+impl ClientCertVerifier for CountedClientVerifier {
+    fn verify(&self, end_entity: &[u8], intermediates: &[&[u8]], now: Time) -> Answer {
+        self.counter.ops.fetch_add(1, Ordering::SeqCst);
+        self.inner.verify(end_entity, intermediates, now)
+    }
+
+    fn certificate_schemes(&self) -> Option<Vec<SignatureScheme>> {
+        self.inner.certificate_schemes()
+    }
+
+    fn acceptable_issuers(&self) -> Vec<Vec<u8>> {
+        self.inner.acceptable_issuers()
+    }
+}
+
+#[tokio::test]
+async fn tokio_server_checks_a_client_certificate_one_operation_per_poll() {
+    // Mutual TLS: the server also validates the client's chain and checks its
+    // CertificateVerify, which arrive in one flight.
+    let counter = Arc::new(Counter::default());
+    let (mut config, _) = counted_server_config(&counter, false);
+    let anchors = TrustAnchors::from_der_certificates([&pki::pki().ca_der]).unwrap();
+    let validator = CertificateValidator::new(Arc::new(RustCryptoProvider), anchors);
+    config.client_auth = ClientAuth::Required(Arc::new(CountedClientVerifier {
+        inner: Arc::new(WebPkiClientVerifier::new(validator)),
+        counter: counter.clone(),
+    }));
+    // The client presents the test PKI's certificate (it has no extendedKeyUsage, so it
+    // serves for client authentication too).
+    let mut client = pki::client_config();
+    client.client_auth = vec![pki::server_config().certificates[0].clone()];
+    let acceptor = TlsAcceptor::new(Arc::new(config));
+    let (result, most, total) = acceptor_against_our_client(acceptor, client, &counter).await;
+    result.expect("the mutual handshake completes");
+    // The key exchange, the signature, the client's chain and its CertificateVerify...
+    assert_eq!(total, 4, "counted {total} operations");
     // ... each in a poll of its own.
     assert_eq!(most, 1, "one poll did {most} expensive operations");
 }
@@ -565,7 +515,8 @@ async fn tokio_deferred_signing_key_answered_inline_still_one_operation_per_poll
         key: Some(counted),
         answered: server_answers.clone(),
     }));
-    let (result, most, total) = acceptor_against_our_client(acceptor, &counter).await;
+    let (result, most, total) =
+        acceptor_against_our_client(acceptor, pki::client_config(), &counter).await;
     result.expect("the server's handshake completes");
     assert_eq!(server_answers.load(Ordering::SeqCst), 1);
     assert_eq!(total, 2, "server: counted {total} operations");
