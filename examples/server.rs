@@ -214,46 +214,31 @@ fn serve_http(tls: &mut ServerStream<TcpStream>, observed: common::Observed) -> 
     // RFC 8470's way: 0-RTT data is the start of the request stream.
     let early = tls.take_early_data();
     let early_len = early.len();
-    let mut buffer = early;
+    let mut requests = serve::RequestReader::new(early);
     let mut chunk = vec![0u8; 64 * 1024];
     let mut answered = 0;
-    let mut current: Option<serve::RequestHead> = None;
-    let mut body_seen = 0;
     loop {
-        if current.is_none() {
-            current = serve::parse_request_head(&buffer);
-            if let Some(head) = &current {
-                buffer.drain(..head.len);
-                body_seen = 0;
-            } else if buffer.len() > serve::MAX_REQUEST_HEAD {
+        let Ok(next) = requests.next_request() else {
+            tls.close()?;
+            return Err(io::Error::other("request head too large"));
+        };
+        if let Some(head) = next {
+            let facts = serve::PageFacts {
+                observed,
+                early_len,
+                body_len: head.body_len,
+                key_updates: (tls.key_updates_received(), tls.key_updates_sent()),
+            };
+            let page = serve::page(tls.negotiated(), facts);
+            let response = serve::response(&page, &head);
+            // One write of less than 2^14 bytes: one record.
+            tls.write_all(response.as_bytes())?;
+            answered += 1;
+            if head.close {
                 tls.close()?;
-                return Err(io::Error::other("request head too large"));
+                return Ok(answered);
             }
-        }
-        if let Some(head) = &current {
-            let take = (head.body_len - body_seen).min(buffer.len());
-            buffer.drain(..take);
-            body_seen += take;
-            if body_seen == head.body_len {
-                let facts = serve::PageFacts {
-                    observed,
-                    early_len,
-                    body_len: body_seen,
-                    key_updates: (tls.key_updates_received(), tls.key_updates_sent()),
-                };
-                let page = serve::page(tls.negotiated(), facts);
-                let response = serve::response(&page, head);
-                // One write of less than 2^14 bytes: one record.
-                tls.write_all(response.as_bytes())?;
-                answered += 1;
-                let close = head.close;
-                current = None;
-                if close {
-                    tls.close()?;
-                    return Ok(answered);
-                }
-                continue;
-            }
+            continue;
         }
         let n = tls.read(&mut chunk)?;
         if n == 0 {
@@ -261,6 +246,6 @@ fn serve_http(tls: &mut ServerStream<TcpStream>, observed: common::Observed) -> 
             tls.close()?;
             return Ok(answered);
         }
-        buffer.extend_from_slice(&chunk[..n]);
+        requests.push(&chunk[..n]);
     }
 }

@@ -104,47 +104,32 @@ async fn serve_http(
 ) -> io::Result<usize> {
     let early = tls.take_early_data();
     let early_len = early.len();
-    let mut buffer = early;
+    let mut requests = serve::RequestReader::new(early);
     let mut chunk = vec![0u8; 16 * 1024];
     let mut answered = 0;
-    let mut current: Option<serve::RequestHead> = None;
-    let mut body_seen = 0;
     loop {
-        if current.is_none() {
-            current = serve::parse_request_head(&buffer);
-            if let Some(head) = &current {
-                buffer.drain(..head.len);
-                body_seen = 0;
-            } else if buffer.len() > serve::MAX_REQUEST_HEAD {
+        let Ok(next) = requests.next_request() else {
+            tls.shutdown().await?;
+            return Err(io::Error::other("request head too large"));
+        };
+        if let Some(head) = next {
+            let facts = serve::PageFacts {
+                observed,
+                early_len,
+                body_len: head.body_len,
+                // The tokio stream answers KeyUpdates without counting them.
+                key_updates: (0, 0),
+            };
+            let page = serve::page(tls.negotiated(), facts);
+            tls.write_all(serve::response(&page, &head).as_bytes())
+                .await?;
+            tls.flush().await?;
+            answered += 1;
+            if head.close {
                 tls.shutdown().await?;
-                return Err(io::Error::other("request head too large"));
+                return Ok(answered);
             }
-        }
-        if let Some(head) = &current {
-            let take = (head.body_len - body_seen).min(buffer.len());
-            buffer.drain(..take);
-            body_seen += take;
-            if body_seen == head.body_len {
-                let facts = serve::PageFacts {
-                    observed,
-                    early_len,
-                    body_len: body_seen,
-                    // The tokio stream answers KeyUpdates without counting them.
-                    key_updates: (0, 0),
-                };
-                let page = serve::page(tls.negotiated(), facts);
-                tls.write_all(serve::response(&page, head).as_bytes())
-                    .await?;
-                tls.flush().await?;
-                answered += 1;
-                let close = head.close;
-                current = None;
-                if close {
-                    tls.shutdown().await?;
-                    return Ok(answered);
-                }
-                continue;
-            }
+            continue;
         }
         let n = match tokio::time::timeout(IDLE_TIMEOUT, tls.read(&mut chunk)).await {
             Ok(read) => read?,
@@ -155,6 +140,6 @@ async fn serve_http(
             tls.shutdown().await?;
             return Ok(answered);
         }
-        buffer.extend_from_slice(&chunk[..n]);
+        requests.push(&chunk[..n]);
     }
 }

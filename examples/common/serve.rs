@@ -203,6 +203,58 @@ pub fn parse_request_head(buffer: &[u8]) -> Option<RequestHead> {
     })
 }
 
+/// HTTP/1.x requests out of a byte stream, sans-IO, for both example servers: they
+/// [`push`](RequestReader::push) what they read and take each request once its head and
+/// body have arrived (the body is skipped).
+pub struct RequestReader {
+    buffer: Vec<u8>,
+    /// The request whose body is still arriving, and how much of it has.
+    current: Option<(RequestHead, usize)>,
+}
+
+/// A request head over [`MAX_REQUEST_HEAD`] bytes.
+pub struct RequestTooLarge;
+
+impl RequestReader {
+    /// A reader that starts with `early` (RFC 8470: 0-RTT data is the start of the request
+    /// stream).
+    pub fn new(early: Vec<u8>) -> Self {
+        Self {
+            buffer: early,
+            current: None,
+        }
+    }
+
+    /// Adds bytes read from the connection.
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.buffer.extend_from_slice(bytes);
+    }
+
+    /// The next whole request (head read, body skipped), or `None` until more bytes come.
+    pub fn next_request(&mut self) -> Result<Option<RequestHead>, RequestTooLarge> {
+        if self.current.is_none() {
+            match parse_request_head(&self.buffer) {
+                Some(head) => {
+                    self.buffer.drain(..head.len);
+                    self.current = Some((head, 0));
+                }
+                None if self.buffer.len() > MAX_REQUEST_HEAD => return Err(RequestTooLarge),
+                None => return Ok(None),
+            }
+        }
+        let Some((head, body_seen)) = &mut self.current else {
+            return Ok(None);
+        };
+        let take = (head.body_len - *body_seen).min(self.buffer.len());
+        self.buffer.drain(..take);
+        *body_seen += take;
+        if *body_seen < head.body_len {
+            return Ok(None);
+        }
+        Ok(self.current.take().map(|(head, _)| head))
+    }
+}
+
 /// The HTTP response carrying `page`.
 pub fn response(page: &str, head: &RequestHead) -> String {
     format!(
