@@ -32,6 +32,7 @@ use crate::error::Error;
 use crate::time::Time;
 use crate::wire::alert::AlertDescription;
 use crate::wire::algorithms::SignatureScheme;
+use crate::x509::certificate_fields::CertificateFields;
 
 /// A verifier's answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -220,10 +221,11 @@ impl PinnedPublicKeys {
     }
 
     fn check_certificate(&self, end_entity: &[u8]) -> Answer {
-        use x509_cert::der::{Decode, Encode};
-        let spki = x509_cert::Certificate::from_der(end_entity)
+        use x509_cert::der::Encode;
+        // Only the SubjectPublicKeyInfo is read (not the whole certificate).
+        let spki = CertificateFields::parse(end_entity)
             .ok()
-            .and_then(|c| c.tbs_certificate().subject_public_key_info().to_der().ok());
+            .and_then(|fields| fields.subject_public_key_info.to_der().ok());
         match spki {
             Some(spki) => self.check_key(&spki),
             // RFC 9846 §6.2: bad_certificate: "A certificate was corrupt".
