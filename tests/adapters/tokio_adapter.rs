@@ -17,13 +17,12 @@ use lucid_tls::connection::{SignRequest, VerifyRequest};
 use lucid_tls::crypto::SigningKey;
 use lucid_tls::os_rng::OsRng;
 use lucid_tls::server::ServerConfig;
-use lucid_tls::verify::Answer;
 use rustls::pki_types::ServerName;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::harness;
-use crate::later::Later;
+use crate::later::{Later, verdict_of};
 use crate::pki;
 
 /// The body of the test server's HTTP answer.
@@ -226,17 +225,7 @@ impl Decisions for OffTheExecutor {
         Box::pin(async move {
             tokio::task::spawn_blocking(move || {
                 answered.fetch_add(1, Ordering::SeqCst);
-                let intermediates: Vec<&[u8]> =
-                    request.intermediates.iter().map(Vec::as_slice).collect();
-                match verifier.verify(
-                    &request.end_entity,
-                    &intermediates,
-                    request.server_name.as_deref(),
-                    request.now,
-                ) {
-                    Answer::Now(verdict) => verdict,
-                    Answer::Later => Err(Error::Misuse("the wrapped verifier deferred again")),
-                }
+                verdict_of(verifier.as_ref(), &request)
             })
             .await
             .unwrap_or(Err(Error::Misuse("the verifier panicked")))

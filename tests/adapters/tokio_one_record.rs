@@ -38,7 +38,7 @@ use lucid_tls::x509::{CertificateValidator, TrustAnchors, WebPkiClientVerifier};
 use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-use crate::later::Later;
+use crate::later::{Later, verdict_of};
 use crate::observed_provider::{Observed, Observer};
 use crate::pki;
 use crate::server_in_memory::ServerInMemory;
@@ -261,17 +261,7 @@ impl Decisions for Inline {
         Box::pin(async move {
             let verifier = verifier.ok_or(Error::Misuse("no verifier"))?;
             answered.fetch_add(1, Ordering::SeqCst);
-            let intermediates: Vec<&[u8]> =
-                request.intermediates.iter().map(Vec::as_slice).collect();
-            match verifier.verify(
-                &request.end_entity,
-                &intermediates,
-                request.server_name.as_deref(),
-                request.now,
-            ) {
-                Answer::Now(verdict) => verdict,
-                Answer::Later => Err(Error::Misuse("the wrapped verifier deferred again")),
-            }
+            verdict_of(verifier.as_ref(), &request)
         })
     }
 

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use lucid_tls::Error;
+use lucid_tls::connection::VerifyRequest;
 use lucid_tls::crypto::{CryptoError, Rng, SigningKey};
 use lucid_tls::time::Time;
 use lucid_tls::verify::{Answer, ClientCertVerifier, ServerCertVerifier};
@@ -50,5 +52,20 @@ impl<K: SigningKey + ?Sized> SigningKey for Later<K> {
     }
     fn defers(&self) -> bool {
         true
+    }
+}
+
+/// What `verifier`, answering at once, says to `request`: the verdict to pass to
+/// `answer_verification` (a verifier that defers again is a test mistake).
+pub fn verdict_of(verifier: &dyn ServerCertVerifier, request: &VerifyRequest) -> Result<(), Error> {
+    let intermediates: Vec<&[u8]> = request.intermediates.iter().map(Vec::as_slice).collect();
+    match verifier.verify(
+        &request.end_entity,
+        &intermediates,
+        request.server_name.as_deref(),
+        request.now,
+    ) {
+        Answer::Now(verdict) => verdict,
+        Answer::Later => Err(Error::Misuse("the wrapped verifier deferred again")),
     }
 }
