@@ -232,6 +232,32 @@ pub trait HashContext: Send + Sync {
     fn fork(&self) -> Box<dyn HashContext>;
 }
 
+/// An HKDF PRK whose HMAC is keyed once, for several HKDF-Expand calls (RFC 5869 §2.3):
+/// the key schedule expands most secrets more than once (a traffic secret into its key and
+/// IV, the Handshake Secret into both handshake traffic secrets), and keying the HMAC is a
+/// good part of each expansion's cost. Made by [`CryptoProvider::hkdf_prk`]; its key
+/// material is zeroized on drop.
+pub trait HkdfPrk {
+    /// `HKDF-Expand(PRK, info[0] || info[1] || ..., L = out.len())`; fails with
+    /// [`CryptoError::BadLength`] if `L` exceeds 255 × Hash.length.
+    fn expand(&self, info: &[&[u8]], out: &mut [u8]) -> Result<(), CryptoError>;
+}
+
+/// What [`CryptoProvider::hkdf_prk`] gives by default: the PRK, expanded through
+/// [`CryptoProvider::hkdf_expand`] each time.
+struct PrkBytes<'a, P: ?Sized> {
+    provider: &'a P,
+    alg: HashAlgorithm,
+    prk: Secret,
+}
+
+impl<P: CryptoProvider + ?Sized> HkdfPrk for PrkBytes<'_, P> {
+    fn expand(&self, info: &[&[u8]], out: &mut [u8]) -> Result<(), CryptoError> {
+        self.provider
+            .hkdf_expand(self.alg, self.prk.as_bytes(), info, out)
+    }
+}
+
 /// An AEAD keyed for one direction and epoch (RFC 9846 §5.2). Operations are in place, so a
 /// record buffer can be owned by the caller.
 pub trait Aead: Send + Sync {
@@ -314,6 +340,24 @@ pub trait CryptoProvider: Send + Sync {
         info: &[&[u8]],
         out: &mut [u8],
     ) -> Result<(), CryptoError>;
+
+    /// `prk` keyed for several HKDF-Expand calls. The default keeps a copy of `prk` and
+    /// calls [`CryptoProvider::hkdf_expand`] for each; a provider can key its HMAC once.
+    /// Fails with [`CryptoError::InvalidKey`] if `prk` is shorter than the hash output.
+    fn hkdf_prk<'a>(
+        &'a self,
+        alg: HashAlgorithm,
+        prk: &[u8],
+    ) -> Result<Box<dyn HkdfPrk + 'a>, CryptoError> {
+        if prk.len() < alg.output_len() {
+            return Err(CryptoError::InvalidKey);
+        }
+        Ok(Box::new(PrkBytes {
+            provider: self,
+            alg,
+            prk: Secret::new(prk),
+        }))
+    }
 
     /// An AEAD keyed with `key`.
     fn aead(&self, alg: AeadAlgorithm, key: &[u8]) -> Result<Box<dyn Aead>, CryptoError>;

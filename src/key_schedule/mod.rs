@@ -89,7 +89,7 @@
 
 use alloc::vec::Vec;
 
-use crate::crypto::{CryptoError, CryptoProvider, HashAlgorithm, HashOutput, Secret};
+use crate::crypto::{CryptoError, CryptoProvider, HashAlgorithm, HashOutput, HkdfPrk, Secret};
 
 mod exporter;
 mod finished;
@@ -131,20 +131,46 @@ pub fn hkdf_expand_label(
     context: &[u8],
     out: &mut [u8],
 ) -> Result<(), CryptoError> {
+    let prk = provider.hkdf_prk(hash, secret.as_bytes())?;
+    hkdf_expand_label_with(&*prk, label, context, out)
+}
+
+/// [`hkdf_expand_label`] from a PRK already keyed ([`CryptoProvider::hkdf_prk`]): for a
+/// secret expanded more than once at a time.
+pub fn hkdf_expand_label_with(
+    prk: &dyn HkdfPrk,
+    label: &[u8],
+    context: &[u8],
+    out: &mut [u8],
+) -> Result<(), CryptoError> {
+    let mut header = [0u8; 4];
+    let info = hkdf_label(&mut header, label, context, out.len())?;
+    prk.expand(&info, out)
+}
+
+/// The `HkdfLabel` struct, serialized in pieces (no allocation, and a secret-free info):
+/// `header` receives its length, label-length and context-length bytes.
+fn hkdf_label<'a>(
+    header: &'a mut [u8; 4],
+    label: &'a [u8],
+    context: &'a [u8],
+    length: usize,
+) -> Result<[&'a [u8]; 6], CryptoError> {
     const PREFIX: &[u8] = b"tls13 ";
-    let length = u16::try_from(out.len()).map_err(|_| CryptoError::BadLength)?;
+    let length = u16::try_from(length).map_err(|_| CryptoError::BadLength)?;
     let label_len = u8::try_from(PREFIX.len() + label.len()).map_err(|_| CryptoError::BadLength)?;
     let context_len = u8::try_from(context.len()).map_err(|_| CryptoError::BadLength)?;
-    // The HkdfLabel struct, serialized in pieces: no allocation, and a secret-free info.
-    let info: [&[u8]; 6] = [
-        &length.to_be_bytes(),
-        &[label_len],
+    let [length_high, length_low] = length.to_be_bytes();
+    *header = [length_high, length_low, label_len, context_len];
+    let header: &'a [u8; 4] = header;
+    Ok([
+        &header[..2],
+        &header[2..3],
         PREFIX,
         label,
-        &[context_len],
+        &header[3..],
         context,
-    ];
-    provider.hkdf_expand(hash, secret.as_bytes(), &info, out)
+    ])
 }
 
 /// `HKDF-Expand-Label(secret, label, context, Hash.length)`: the shape of every secret the
@@ -156,10 +182,19 @@ fn expand_to_secret(
     label: &[u8],
     context: &[u8],
 ) -> Result<Secret, CryptoError> {
+    secret_of_hash_length(hash, |out| {
+        hkdf_expand_label(provider, hash, secret, label, context, out)
+    })
+}
+
+/// A secret of Hash.length bytes written by `fill`; the stack copy is zeroized.
+fn secret_of_hash_length(
+    hash: HashAlgorithm,
+    fill: impl FnOnce(&mut [u8]) -> Result<(), CryptoError>,
+) -> Result<Secret, CryptoError> {
     let mut out = [0u8; crate::crypto::MAX_HASH_LEN];
     let len = hash.output_len();
-    let result = hkdf_expand_label(provider, hash, secret, label, context, &mut out[..len])
-        .map(|()| Secret::new(&out[..len]));
+    let result = fill(&mut out[..len]).map(|()| Secret::new(&out[..len]));
     zeroize::Zeroize::zeroize(&mut out);
     result
 }
@@ -188,19 +223,21 @@ pub fn empty_transcript_hash(provider: &dyn CryptoProvider, hash: HashAlgorithm)
 }
 
 /// `HKDF-Expand-Label(secret, label, context, Hash.length)` under the HKDF label of
-/// `label`, reported to `observe`: every secret of the schedule after an Extract is made
-/// here. For a Derive-Secret, `context` is the transcript hash.
+/// `label`, from `prk` (the secret, keyed), reported to `observe`: every secret of the
+/// schedule after an Extract is made here. For a Derive-Secret, `context` is the
+/// transcript hash.
 fn expand_reported(
-    provider: &dyn CryptoProvider,
+    prk: &dyn HkdfPrk,
     hash: HashAlgorithm,
-    secret: &Secret,
     label: SecretLabel,
     context: &[u8],
     observe: &mut dyn FnMut(SecretLabel, &Secret),
 ) -> Result<Secret, CryptoError> {
     // Only expanded secrets come here; an Extract output (no HKDF label) never does.
     let text = label.hkdf_label().ok_or(CryptoError::Unsupported)?;
-    let derived = expand_to_secret(provider, hash, secret, text.as_bytes(), context)?;
+    let derived = secret_of_hash_length(hash, |out| {
+        hkdf_expand_label_with(prk, text.as_bytes(), context, out)
+    })?;
     observe(label, &derived);
     Ok(derived)
 }

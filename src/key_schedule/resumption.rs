@@ -47,14 +47,7 @@ impl ResumptionSecret {
         observe: &mut dyn FnMut(SecretLabel, &Secret),
     ) -> Result<Secret, CryptoError> {
         let label = SecretLabel::ResumptionPsk;
-        let psk = expand_reported(
-            provider,
-            self.hash,
-            &self.secret,
-            label,
-            ticket_nonce,
-            observe,
-        )?;
-        Ok(psk)
+        let prk = provider.hkdf_prk(self.hash, self.secret.as_bytes())?;
+        expand_reported(&*prk, self.hash, label, ticket_nonce, observe)
     }
 }

@@ -22,14 +22,8 @@ fn extract_next(
     observe: &mut dyn FnMut(SecretLabel, &Secret),
 ) -> Result<Secret, CryptoError> {
     let empty = empty_transcript_hash(provider, hash);
-    let salt = expand_reported(
-        provider,
-        hash,
-        previous,
-        derived_label,
-        empty.as_bytes(),
-        observe,
-    )?;
+    let prk = provider.hkdf_prk(hash, previous.as_bytes())?;
+    let salt = expand_reported(&*prk, hash, derived_label, empty.as_bytes(), observe)?;
     let next = extract(provider, hash, &salt, ikm);
     observe(next_label, &next);
     Ok(next)
@@ -162,7 +156,8 @@ impl EarlySecret {
         observe: &mut dyn FnMut(SecretLabel, &Secret),
     ) -> Result<Secret, CryptoError> {
         let context = transcript_hash.as_bytes();
-        expand_reported(provider, self.hash, &self.secret, label, context, observe)
+        let prk = provider.hkdf_prk(self.hash, self.secret.as_bytes())?;
+        expand_reported(&*prk, self.hash, label, context, observe)
     }
 }
 
@@ -197,9 +192,11 @@ impl HandshakeSecret {
         hello_hash: &HashOutput,
         observe: &mut dyn FnMut(SecretLabel, &Secret),
     ) -> Result<HandshakeTrafficSecrets, CryptoError> {
+        // One keyed PRK for both secrets.
+        let prk = provider.hkdf_prk(self.hash, self.secret.as_bytes())?;
         let mut derive = |label: SecretLabel| {
             let context = hello_hash.as_bytes();
-            expand_reported(provider, self.hash, &self.secret, label, context, observe)
+            expand_reported(&*prk, self.hash, label, context, observe)
                 .map(|secret| TrafficSecret::new(label, self.hash, secret))
         };
         Ok(HandshakeTrafficSecrets {
@@ -257,9 +254,11 @@ impl MainSecret {
         server_finished_hash: &HashOutput,
         observe: &mut dyn FnMut(SecretLabel, &Secret),
     ) -> Result<ApplicationSecrets, CryptoError> {
+        // One keyed PRK for the three secrets.
+        let prk = provider.hkdf_prk(self.hash, self.secret.as_bytes())?;
         let mut derive = |label: SecretLabel| {
             let context = server_finished_hash.as_bytes();
-            expand_reported(provider, self.hash, &self.secret, label, context, observe)
+            expand_reported(&*prk, self.hash, label, context, observe)
         };
         let client = SecretLabel::ClientApplicationTraffic(0);
         let server = SecretLabel::ServerApplicationTraffic(0);
@@ -285,7 +284,8 @@ impl MainSecret {
     ) -> Result<ResumptionSecret, CryptoError> {
         let label = SecretLabel::Resumption;
         let context = client_finished_hash.as_bytes();
-        let secret = expand_reported(provider, self.hash, &self.secret, label, context, observe)?;
+        let prk = provider.hkdf_prk(self.hash, self.secret.as_bytes())?;
+        let secret = expand_reported(&*prk, self.hash, label, context, observe)?;
         Ok(ResumptionSecret::new(self.hash, secret))
     }
 }

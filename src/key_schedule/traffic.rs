@@ -7,7 +7,7 @@ use crate::crypto::{
 use crate::error::Error;
 
 use super::finished;
-use super::{SecretLabel, expand_reported, hkdf_expand_label};
+use super::{SecretLabel, expand_reported, hkdf_expand_label_with};
 
 /// The keying material of one direction and epoch: what record protection needs (§5.2).
 pub struct TrafficKeys {
@@ -71,21 +71,16 @@ impl TrafficSecret {
         provider: &dyn CryptoProvider,
         aead: AeadAlgorithm,
     ) -> Result<TrafficKeys, CryptoError> {
+        // One keyed PRK for both.
+        let prk = provider.hkdf_prk(self.hash, self.secret.as_bytes())?;
         let mut key = [0u8; 32];
         let key_len = aead.key_len();
-        let expanded = hkdf_expand_label(
-            provider,
-            self.hash,
-            &self.secret,
-            b"key",
-            b"",
-            &mut key[..key_len],
-        );
+        let expanded = hkdf_expand_label_with(&*prk, b"key", b"", &mut key[..key_len]);
         let key_secret = Secret::new(&key[..key_len]);
         zeroize::Zeroize::zeroize(&mut key);
         expanded?;
         let mut iv = [0u8; AEAD_NONCE_LEN];
-        hkdf_expand_label(provider, self.hash, &self.secret, b"iv", b"", &mut iv)?;
+        hkdf_expand_label_with(&*prk, b"iv", b"", &mut iv)?;
         Ok(TrafficKeys {
             key: key_secret,
             iv,
@@ -174,7 +169,8 @@ impl ApplicationTrafficSecret {
             _ => SecretLabel::ClientApplicationTraffic(next),
         };
         let hash = self.current.hash;
-        let secret = expand_reported(provider, hash, &self.current.secret, label, b"", observe)?;
+        let prk = provider.hkdf_prk(hash, self.current.secret.as_bytes())?;
+        let secret = expand_reported(&*prk, hash, label, b"", observe)?;
         Ok(Self {
             current: TrafficSecret::new(label, hash, secret),
         })

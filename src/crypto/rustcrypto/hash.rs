@@ -9,16 +9,18 @@
 //!
 //! Only SHA-256 and SHA-384 are here: they are the hashes of the five TLS 1.3 suites
 //! (§B.4). SHA-512 appears in TLS only inside signature schemes, and lives in the
-//! signature module.
+//! signature module. HMAC and HKDF over SHA-256 are computed by [`super::hmac_sha256`],
+//! which keys each HMAC once; over SHA-384, by the `hmac` and `hkdf` crates.
 
 use alloc::boxed::Box;
 
 use hkdf::Hkdf;
-use hmac::{EagerHash, Hmac, KeyInit, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256, Sha384};
 use zeroize::Zeroize;
 
-use crate::crypto::{CryptoError, HashAlgorithm, HashContext, HashOutput, Secret};
+use super::hmac_sha256::{self, KeyedHmacSha256};
+use crate::crypto::{CryptoError, HashAlgorithm, HashContext, HashOutput, HkdfPrk, Secret};
 
 /// A running SHA-256 or SHA-384 whose value can be read at any point.
 #[derive(Clone)]
@@ -69,37 +71,50 @@ impl HashContext for RunningHash {
 
 /// `HMAC-alg(key, data[0] || data[1] || ...)` (RFC 2104).
 pub(super) fn hmac(alg: HashAlgorithm, key: &[u8], data: &[&[u8]]) -> HashOutput {
+    // Callers compare the value through `Secret::ct_eq` or an equivalent (RFC 9846 §4.5.3
+    // Finished, §4.3.11 binders).
     match alg {
-        HashAlgorithm::Sha256 => hmac_with::<Sha256>(key, data),
-        HashAlgorithm::Sha384 => hmac_with::<Sha384>(key, data),
+        HashAlgorithm::Sha256 => {
+            let mut out = KeyedHmacSha256::new(key).mac(data);
+            let value = HashOutput::new(&out);
+            out.zeroize();
+            value
+        }
+        HashAlgorithm::Sha384 => {
+            let mut out = hmac_sha384(key, data);
+            let value = HashOutput::new(&out);
+            out.zeroize();
+            value
+        }
     }
 }
 
-fn hmac_with<D: EagerHash>(key: &[u8], data: &[&[u8]]) -> HashOutput {
+/// HMAC-SHA-384 through the `hmac` crate.
+fn hmac_sha384(key: &[u8], data: &[&[u8]]) -> [u8; 48] {
     // RFC 2104 §2: keys of any length are allowed (longer ones are hashed first), so the
     // crate's length check cannot fail; `expect` states that invariant rather than hiding it.
     let mut mac =
-        <Hmac<D> as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
+        <Hmac<Sha384> as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
     for piece in data {
         mac.update(piece);
     }
-    // `into_bytes` gives up the constant-time wrapper: callers compare through
-    // `Secret::ct_eq` or an equivalent (RFC 9846 §4.5.3 Finished, §4.3.11 binders).
-    HashOutput::new(&mac.finalize().into_bytes())
+    mac.finalize().into_bytes().into()
 }
 
 /// HKDF-Extract(salt, IKM) = HMAC-Hash(salt, IKM) (RFC 5869 §2.2).
 pub(super) fn hkdf_extract(alg: HashAlgorithm, salt: &[u8], ikm: &[u8]) -> Secret {
-    match alg {
-        HashAlgorithm::Sha256 => hkdf_extract_with::<Sha256>(salt, ikm),
-        HashAlgorithm::Sha384 => hkdf_extract_with::<Sha384>(salt, ikm),
-    }
-}
-
-fn hkdf_extract_with<D: EagerHash>(salt: &[u8], ikm: &[u8]) -> Secret {
-    let (mut prk, _) = Hkdf::<D>::extract(Some(salt), ikm);
-    let secret = Secret::new(&prk);
-    prk.as_mut_slice().zeroize();
+    // The HMAC itself, not `Hkdf::extract`, which also keys an HMAC with the PRK for an
+    // expansion that would not happen here.
+    let mut prk = match alg {
+        HashAlgorithm::Sha256 => {
+            let mut out = [0u8; 48];
+            out[..32].copy_from_slice(&KeyedHmacSha256::new(salt).mac(&[ikm]));
+            out
+        }
+        HashAlgorithm::Sha384 => hmac_sha384(salt, &[ikm]),
+    };
+    let secret = Secret::new(&prk[..alg.output_len()]);
+    prk.zeroize();
     secret
 }
 
@@ -114,20 +129,50 @@ pub(super) fn hkdf_expand(
     info: &[&[u8]],
     out: &mut [u8],
 ) -> Result<(), CryptoError> {
-    match alg {
-        HashAlgorithm::Sha256 => hkdf_expand_with::<Sha256>(prk, info, out),
-        HashAlgorithm::Sha384 => hkdf_expand_with::<Sha384>(prk, info, out),
-    }
+    hkdf_prk(alg, prk)?.expand(info, out)
 }
 
-fn hkdf_expand_with<D: EagerHash>(
-    prk: &[u8],
-    info: &[&[u8]],
-    out: &mut [u8],
-) -> Result<(), CryptoError> {
-    let hkdf = Hkdf::<D>::from_prk(prk).map_err(|_| CryptoError::InvalidKey)?;
-    hkdf.expand_multi_info(info, out)
-        .map_err(|_| CryptoError::BadLength)
+/// A PRK keyed into HMAC once, for several HKDF-Expand calls ([`HkdfPrk`]).
+///
+/// Fails with [`CryptoError::InvalidKey`] if `prk` is shorter than the hash output (RFC 5869
+/// §2.3).
+pub(super) fn hkdf_prk(alg: HashAlgorithm, prk: &[u8]) -> Result<KeyedPrk, CryptoError> {
+    if prk.len() < alg.output_len() {
+        return Err(CryptoError::InvalidKey);
+    }
+    Ok(match alg {
+        HashAlgorithm::Sha256 => KeyedPrk::Sha256(KeyedHmacSha256::new(prk)),
+        HashAlgorithm::Sha384 => {
+            KeyedPrk::Sha384(Hkdf::<Sha384>::from_prk(prk).map_err(|_| CryptoError::InvalidKey)?)
+        }
+    })
+}
+
+/// An HKDF PRK with its HMAC keyed: SHA-256's two states, or the `hkdf` crate's SHA-384
+/// HKDF (whose SHA-384 states are zeroized on drop, through sha2's `zeroize` feature).
+pub(super) enum KeyedPrk {
+    /// HKDF-SHA-256.
+    Sha256(KeyedHmacSha256),
+    /// HKDF-SHA-384.
+    Sha384(Hkdf<Sha384>),
+}
+
+impl HkdfPrk for KeyedPrk {
+    /// Fails with [`CryptoError::BadLength`] if `L` exceeds 255 × HashLen (RFC 5869 §2.3).
+    fn expand(&self, info: &[&[u8]], out: &mut [u8]) -> Result<(), CryptoError> {
+        match self {
+            Self::Sha256(keyed) => {
+                if out.len() > 255 * hmac_sha256::OUTPUT_LEN {
+                    return Err(CryptoError::BadLength);
+                }
+                keyed.expand(info, out);
+                Ok(())
+            }
+            Self::Sha384(hkdf) => hkdf
+                .expand_multi_info(info, out)
+                .map_err(|_| CryptoError::BadLength),
+        }
+    }
 }
 
 #[cfg(test)]

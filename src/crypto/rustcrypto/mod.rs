@@ -72,12 +72,13 @@ use alloc::vec::Vec;
 
 use crate::crypto::{
     Aead, AeadAlgorithm, CryptoError, CryptoProvider, HashAlgorithm, HashContext, HashOutput,
-    KeyExchange, Rng, Secret, SigningKey,
+    HkdfPrk, KeyExchange, Rng, Secret, SigningKey,
 };
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
 
 mod aead;
 mod hash;
+mod hmac_sha256;
 #[cfg(feature = "mlkem")]
 mod hybrid;
 mod kx;
@@ -130,6 +131,14 @@ impl CryptoProvider for RustCryptoProvider {
         out: &mut [u8],
     ) -> Result<(), CryptoError> {
         hash::hkdf_expand(alg, prk, info, out)
+    }
+
+    fn hkdf_prk<'a>(
+        &'a self,
+        alg: HashAlgorithm,
+        prk: &[u8],
+    ) -> Result<Box<dyn HkdfPrk + 'a>, CryptoError> {
+        Ok(Box::new(hash::hkdf_prk(alg, prk)?))
     }
 
     fn aead(&self, alg: AeadAlgorithm, key: &[u8]) -> Result<Box<dyn Aead>, CryptoError> {

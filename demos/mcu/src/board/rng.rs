@@ -42,9 +42,12 @@ impl Rng for InsecureDemoRng {
         let provider = RustCryptoProvider;
         for chunk in dest.chunks_mut(MAX_EXPAND) {
             let n = self.draws.to_be_bytes();
-            provider.hkdf_expand(HASH, self.key.as_bytes(), &[b"out", &n], chunk)?;
+            // The key's HMAC is keyed once for both expansions.
+            let key = provider.hkdf_prk(HASH, self.key.as_bytes())?;
+            key.expand(&[b"out", &n], chunk)?;
             let mut next = [0u8; 32];
-            provider.hkdf_expand(HASH, self.key.as_bytes(), &[b"next", &n], &mut next)?;
+            key.expand(&[b"next", &n], &mut next)?;
+            drop(key);
             self.key = Secret::new(&next);
             next.fill(0);
             self.draws += 1;
