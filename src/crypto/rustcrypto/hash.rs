@@ -129,49 +129,58 @@ pub(super) fn hkdf_expand(
     info: &[&[u8]],
     out: &mut [u8],
 ) -> Result<(), CryptoError> {
-    hkdf_prk(alg, prk)?.expand(info, out)
+    check_prk_length(alg, prk)?;
+    match alg {
+        HashAlgorithm::Sha256 => KeyedHmacSha256::new(prk).expand(info, out),
+        HashAlgorithm::Sha384 => Sha384Prk::new(prk)?.expand(info, out),
+    }
 }
 
-/// A PRK keyed into HMAC once, for several HKDF-Expand calls ([`HkdfPrk`]).
-///
-/// Fails with [`CryptoError::InvalidKey`] if `prk` is shorter than the hash output (RFC 5869
-/// §2.3).
-pub(super) fn hkdf_prk(alg: HashAlgorithm, prk: &[u8]) -> Result<KeyedPrk, CryptoError> {
-    if prk.len() < alg.output_len() {
-        return Err(CryptoError::InvalidKey);
-    }
+/// A PRK keyed into HMAC once, for several HKDF-Expand calls ([`HkdfPrk`]); the same
+/// failures as [`hkdf_expand`].
+pub(super) fn hkdf_prk(alg: HashAlgorithm, prk: &[u8]) -> Result<Box<dyn HkdfPrk>, CryptoError> {
+    check_prk_length(alg, prk)?;
     Ok(match alg {
-        HashAlgorithm::Sha256 => KeyedPrk::Sha256(KeyedHmacSha256::new(prk)),
-        HashAlgorithm::Sha384 => {
-            KeyedPrk::Sha384(Hkdf::<Sha384>::from_prk(prk).map_err(|_| CryptoError::InvalidKey)?)
-        }
+        HashAlgorithm::Sha256 => Box::new(KeyedHmacSha256::new(prk)),
+        HashAlgorithm::Sha384 => Box::new(Sha384Prk::new(prk)?),
     })
 }
 
-/// An HKDF PRK with its HMAC keyed: SHA-256's two states, or the `hkdf` crate's SHA-384
-/// HKDF (whose SHA-384 states are zeroized on drop, through sha2's `zeroize` feature).
-pub(super) enum KeyedPrk {
-    /// HKDF-SHA-256.
-    Sha256(KeyedHmacSha256),
-    /// HKDF-SHA-384.
-    Sha384(Hkdf<Sha384>),
+/// RFC 5869 §2.3: "PRK: a pseudorandom key of at least HashLen octets".
+fn check_prk_length(alg: HashAlgorithm, prk: &[u8]) -> Result<(), CryptoError> {
+    if prk.len() < alg.output_len() {
+        return Err(CryptoError::InvalidKey);
+    }
+    Ok(())
 }
 
-impl HkdfPrk for KeyedPrk {
-    /// Fails with [`CryptoError::BadLength`] if `L` exceeds 255 × HashLen (RFC 5869 §2.3).
+impl HkdfPrk for KeyedHmacSha256 {
     fn expand(&self, info: &[&[u8]], out: &mut [u8]) -> Result<(), CryptoError> {
-        match self {
-            Self::Sha256(keyed) => {
-                if out.len() > 255 * hmac_sha256::OUTPUT_LEN {
-                    return Err(CryptoError::BadLength);
-                }
-                keyed.expand(info, out);
-                Ok(())
-            }
-            Self::Sha384(hkdf) => hkdf
-                .expand_multi_info(info, out)
-                .map_err(|_| CryptoError::BadLength),
+        if out.len() > 255 * hmac_sha256::OUTPUT_LEN {
+            return Err(CryptoError::BadLength);
         }
+        self.expand_unchecked(info, out);
+        Ok(())
+    }
+}
+
+/// An HKDF-SHA-384 PRK, keyed by the `hkdf` crate (its SHA-384 states are zeroized on
+/// drop, through sha2's `zeroize` feature).
+struct Sha384Prk(Hkdf<Sha384>);
+
+impl Sha384Prk {
+    fn new(prk: &[u8]) -> Result<Self, CryptoError> {
+        Hkdf::<Sha384>::from_prk(prk)
+            .map(Self)
+            .map_err(|_| CryptoError::InvalidKey)
+    }
+}
+
+impl HkdfPrk for Sha384Prk {
+    fn expand(&self, info: &[&[u8]], out: &mut [u8]) -> Result<(), CryptoError> {
+        self.0
+            .expand_multi_info(info, out)
+            .map_err(|_| CryptoError::BadLength)
     }
 }
 

@@ -67,8 +67,8 @@ impl KeyedHmacSha256 {
 
     /// `HKDF-Expand(PRK, info[0] || info[1] || ..., L = out.len())` with this key as the
     /// PRK (RFC 5869 §2.3): `T(i) = HMAC(PRK, T(i-1) || info || i)`. `L` must be at most
-    /// 255 × 32 (the caller checks).
-    pub(super) fn expand(&self, info: &[&[u8]], out: &mut [u8]) {
+    /// 255 × 32: [`crate::crypto::HkdfPrk::expand`] checks it.
+    pub(super) fn expand_unchecked(&self, info: &[&[u8]], out: &mut [u8]) {
         let mut previous = [0u8; OUTPUT_LEN];
         for (i, chunk) in out.chunks_mut(OUTPUT_LEN).enumerate() {
             let counter = [(i + 1) as u8]; // at most 255 blocks: the caller checks L
@@ -224,7 +224,7 @@ mod tests {
         for len in [0, 1, 12, 16, 32, 33, 64, 100, 255 * 32] {
             let mut ours = alloc::vec![0u8; len];
             let mut theirs = alloc::vec![0u8; len];
-            keyed.expand(&[b"tls13 ", b"c hs traffic", &[0x20; 40]], &mut ours);
+            keyed.expand_unchecked(&[b"tls13 ", b"c hs traffic", &[0x20; 40]], &mut ours);
             reference
                 .expand(
                     &[b"tls13 c hs traffic".as_slice(), &[0x20; 40]].concat(),

@@ -138,7 +138,7 @@ impl CryptoProvider for RustCryptoProvider {
         alg: HashAlgorithm,
         prk: &[u8],
     ) -> Result<Box<dyn HkdfPrk + 'a>, CryptoError> {
-        Ok(Box::new(hash::hkdf_prk(alg, prk)?))
+        hash::hkdf_prk(alg, prk)
     }
 
     fn aead(&self, alg: AeadAlgorithm, key: &[u8]) -> Result<Box<dyn Aead>, CryptoError> {
