@@ -91,6 +91,27 @@ impl Checks {
         self.value(trace, index, a_label, block.get(a_label));
         self.value(trace, index, b_label, block.get(b_label));
     }
+
+    /// For a value the library takes as a constant (the Early Secret without a PSK and the
+    /// salt derived from it): asserts that no HKDF call was made with the RFC's two inputs,
+    /// and that those inputs are `a` and `b`.
+    fn constant(
+        &mut self,
+        trace: &Trace,
+        index: usize,
+        calls: &Mutex<Vec<Call>>,
+        [(a_label, a), (b_label, b)]: [(&str, &[u8]); 2],
+    ) {
+        let block = &trace.blocks[index];
+        let outputs = Recorder::outputs(calls, block.get(a_label), block.get(b_label));
+        assert!(
+            outputs.is_empty(),
+            "{}: computed, not a constant",
+            block.heading
+        );
+        self.value(trace, index, a_label, a);
+        self.value(trace, index, b_label, b);
+    }
 }
 
 /// Is this block one that RFC 8448 prints for the key schedule?
@@ -435,7 +456,14 @@ fn check_trace(name: &str, psk: Option<&Secret>) -> (Vec<Secret>, usize) {
                 "secret",
                 schedule.log.get(label).unwrap().as_bytes(),
             );
-            checks.hkdf_call(&trace, index, &recorder.extracts, ["salt", "IKM", "secret"]);
+            if label == SecretLabel::EarlySecret && psk.is_none() {
+                // HKDF-Extract(0, 0): a constant of the library (key_schedule::without_psk).
+                let zeros: &[u8] = &[0; 32];
+                let inputs = [("salt", zeros), ("IKM", zeros)];
+                checks.constant(&trace, index, &recorder.extracts, inputs);
+            } else {
+                checks.hkdf_call(&trace, index, &recorder.extracts, ["salt", "IKM", "secret"]);
+            }
             if label == SecretLabel::HandshakeSecret {
                 // The (EC)DHE shared secret computed from the RFC's key pairs.
                 checks.value(&trace, index, "IKM", shared.as_bytes());
@@ -450,12 +478,20 @@ fn check_trace(name: &str, psk: Option<&Secret>) -> (Vec<Secret>, usize) {
                 "expanded",
                 schedule.log.get(label).unwrap().as_bytes(),
             );
-            checks.hkdf_call(
-                &trace,
-                index,
-                &recorder.expands,
-                ["PRK", "info", "expanded"],
-            );
+            if label == SecretLabel::DerivedForHandshake && psk.is_none() {
+                // Derived from HKDF-Extract(0, 0): a constant too.
+                let early = schedule.log.get(SecretLabel::EarlySecret).unwrap();
+                let info = [&[0, 32, 13][..], b"tls13 derived", &[32], empty.as_bytes()].concat();
+                let inputs = [("PRK", early.as_bytes()), ("info", &info[..])];
+                checks.constant(&trace, index, &recorder.expands, inputs);
+            } else {
+                checks.hkdf_call(
+                    &trace,
+                    index,
+                    &recorder.expands,
+                    ["PRK", "info", "expanded"],
+                );
+            }
         } else if heading.starts_with("derive write") || heading.starts_with("derive read") {
             let secret = traffic_secret_for(&schedule, &block.actor, heading);
             let keys = secret

@@ -97,6 +97,7 @@ mod labels;
 mod resumption;
 mod stages;
 mod traffic;
+mod without_psk;
 
 pub use exporter::ExporterSecret;
 pub use finished::{BinderKey, PskKind};

@@ -7,7 +7,7 @@ use crate::crypto::{CryptoError, CryptoProvider, HashAlgorithm, HashOutput, Secr
 
 use super::{
     ApplicationTrafficSecret, BinderKey, ExporterSecret, PskKind, ResumptionSecret, SecretLabel,
-    TrafficSecret, empty_transcript_hash, expand_reported,
+    TrafficSecret, empty_transcript_hash, expand_reported, without_psk,
 };
 
 /// One step down the schedule's left side: `Derive-Secret(previous, "derived", "")` becomes
@@ -21,12 +21,26 @@ fn extract_next(
     (derived_label, next_label): (SecretLabel, SecretLabel),
     observe: &mut dyn FnMut(SecretLabel, &Secret),
 ) -> Result<Secret, CryptoError> {
-    let empty = empty_transcript_hash(provider, hash);
     let prk = provider.hkdf_prk(hash, previous.as_bytes())?;
-    let salt = expand_reported(&*prk, hash, derived_label, empty.as_bytes(), observe)?;
-    let next = extract(provider, hash, &salt, ikm);
-    observe(next_label, &next);
-    Ok(next)
+    let empty = without_psk::empty_hash(hash);
+    let salt = expand_reported(&*prk, hash, derived_label, empty, observe)?;
+    Ok(extract_reported(
+        provider, hash, &salt, ikm, next_label, observe,
+    ))
+}
+
+/// [`extract`], reporting the result under `label`.
+fn extract_reported(
+    provider: &dyn CryptoProvider,
+    hash: HashAlgorithm,
+    salt: &Secret,
+    ikm: Option<&Secret>,
+    label: SecretLabel,
+    observe: &mut dyn FnMut(SecretLabel, &Secret),
+) -> Secret {
+    let next = extract(provider, hash, salt, ikm);
+    observe(label, &next);
+    next
 }
 
 /// `HKDF-Extract(salt, ikm)`, where a missing `ikm` is RFC 9846 §7.1's 0 value: "If a given
@@ -53,6 +67,8 @@ fn extract(
 pub struct EarlySecret {
     hash: HashAlgorithm,
     secret: Secret,
+    /// Made without a PSK: the secret and the next salt are constants ([`without_psk`]).
+    without_psk: bool,
 }
 
 impl EarlySecret {
@@ -69,10 +85,17 @@ impl EarlySecret {
         psk: Option<&Secret>,
         observe: &mut dyn FnMut(SecretLabel, &Secret),
     ) -> Self {
-        let salt = Secret::zeros(hash.output_len());
-        let secret = extract(provider, hash, &salt, psk);
+        let secret = match psk {
+            // HKDF-Extract(0, 0), the same in every handshake without a PSK.
+            None => Secret::new(without_psk::early_secret(hash)),
+            Some(psk) => extract(provider, hash, &Secret::zeros(hash.output_len()), Some(psk)),
+        };
         observe(SecretLabel::EarlySecret, &secret);
-        Self { hash, secret }
+        Self {
+            hash,
+            secret,
+            without_psk: psk.is_none(),
+        }
     }
 
     /// The hash function of this schedule.
@@ -134,14 +157,21 @@ impl EarlySecret {
             SecretLabel::DerivedForHandshake,
             SecretLabel::HandshakeSecret,
         );
-        let secret = extract_next(
-            provider,
-            self.hash,
-            &self.secret,
-            shared_secret,
-            labels,
-            observe,
-        )?;
+        let secret = if self.without_psk {
+            // Derive-Secret(HKDF-Extract(0, 0), "derived", ""): a constant too.
+            let salt = Secret::new(without_psk::derived_salt(self.hash));
+            observe(labels.0, &salt);
+            extract_reported(provider, self.hash, &salt, shared_secret, labels.1, observe)
+        } else {
+            extract_next(
+                provider,
+                self.hash,
+                &self.secret,
+                shared_secret,
+                labels,
+                observe,
+            )?
+        };
         Ok(HandshakeSecret {
             hash: self.hash,
             secret,
