@@ -106,7 +106,9 @@ impl<'a> CertificateFields<'a> {
             let mut found = None;
             while !list.is_finished() {
                 let extension = list.sequence(|extension| {
-                    let extn_id = ObjectIdentifier::decode(extension)?;
+                    // The OID's DER, compared as bytes: decoding each OID's arcs is most of
+                    // this walk's cost, and only equality matters here.
+                    let extn_id = extension.tlv_bytes()?;
                     let critical = if Tag::peek(extension)? == Tag::Boolean {
                         bool::decode(extension)?
                     } else {
@@ -115,7 +117,7 @@ impl<'a> CertificateFields<'a> {
                     let value = <&OctetStringRef>::decode(extension)?;
                     Ok::<_, der::Error>((extn_id, critical, value.as_bytes()))
                 })?;
-                if extension.0 == id {
+                if is_der_of(extension.0, &id) {
                     if found.is_some() {
                         return Err(der::Error::from(Tag::Sequence.value_error()));
                     }
@@ -126,6 +128,17 @@ impl<'a> CertificateFields<'a> {
         })?;
         reader.finish()?;
         Ok(found)
+    }
+}
+
+/// Whether `tlv` is the DER encoding of `id`: tag, (short) length, contents.
+fn is_der_of(tlv: &[u8], id: &ObjectIdentifier) -> bool {
+    let contents = id.as_bytes();
+    match tlv.split_first_chunk::<2>() {
+        Some(([tag, len], rest)) => {
+            *tag == 0x06 && usize::from(*len) == contents.len() && rest == contents
+        }
+        None => false,
     }
 }
 

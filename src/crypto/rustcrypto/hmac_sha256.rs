@@ -42,21 +42,27 @@ impl KeyedHmacSha256 {
     /// Keys HMAC with `key`; a key longer than a block is hashed first (RFC 2104 §2:
     /// "Applications that use keys longer than B bytes will first hash the key").
     pub(super) fn new(key: &[u8]) -> Self {
-        let mut block = [0u8; BLOCK_LEN];
-        if key.len() > BLOCK_LEN {
-            let mut hashed = Self::sha256(key);
-            block[..OUTPUT_LEN].copy_from_slice(&hashed);
-            hashed.zeroize();
+        let mut hashed = [0u8; OUTPUT_LEN];
+        let key = if key.len() > BLOCK_LEN {
+            hashed = Self::sha256(key);
+            &hashed[..]
         } else {
-            block[..key.len()].copy_from_slice(key);
+            key
+        };
+        // K XOR ipad and K XOR opad, K padded with zeros to the block length.
+        let mut ipad = [0x36u8; BLOCK_LEN];
+        let mut opad = [0x5cu8; BLOCK_LEN];
+        for ((i, o), k) in ipad.iter_mut().zip(opad.iter_mut()).zip(key) {
+            *i ^= k;
+            *o ^= k;
         }
-        block.iter_mut().for_each(|b| *b ^= 0x36); // ipad
         let mut inner = H0;
-        compress256(&mut inner, &[block]);
-        block.iter_mut().for_each(|b| *b ^= 0x36 ^ 0x5c); // opad
+        compress256(&mut inner, &[ipad]);
         let mut outer = H0;
-        compress256(&mut outer, &[block]);
-        block.zeroize();
+        compress256(&mut outer, &[opad]);
+        ipad[..key.len()].zeroize();
+        opad[..key.len()].zeroize();
+        hashed.zeroize();
         Self { inner, outer }
     }
 
@@ -113,8 +119,9 @@ impl KeyedHmacSha256 {
             OUTPUT_LEN,
             (BLOCK_LEN + OUTPUT_LEN) as u64,
         );
+        // The last block holds the inner hash, then public padding.
         inner_hash.zeroize();
-        block.zeroize();
+        block[..OUTPUT_LEN].zeroize();
         state.zeroize();
         outer.zeroize();
         out
