@@ -42,13 +42,13 @@ impl KeyedHmacSha256 {
     /// Keys HMAC with `key`; a key longer than a block is hashed first (RFC 2104 §2:
     /// "Applications that use keys longer than B bytes will first hash the key").
     pub(super) fn new(key: &[u8]) -> Self {
-        let mut hashed = [0u8; OUTPUT_LEN];
-        let key = if key.len() > BLOCK_LEN {
-            hashed = Self::sha256(key);
-            &hashed[..]
-        } else {
-            key
-        };
+        if key.len() > BLOCK_LEN {
+            let mut hashed = [0u8; OUTPUT_LEN];
+            Self::sha256(key, &mut hashed);
+            let keyed = Self::new(&hashed);
+            hashed.zeroize();
+            return keyed;
+        }
         // K XOR ipad and K XOR opad, K padded with zeros to the block length.
         let mut ipad = [0x36u8; BLOCK_LEN];
         let mut opad = [0x5cu8; BLOCK_LEN];
@@ -62,19 +62,21 @@ impl KeyedHmacSha256 {
         compress256(&mut outer, &[opad]);
         ipad[..key.len()].zeroize();
         opad[..key.len()].zeroize();
-        hashed.zeroize();
         Self { inner, outer }
     }
 
     /// `HMAC(K, data[0] || data[1] || ...)`.
     pub(super) fn mac(&self, data: &[&[u8]]) -> [u8; OUTPUT_LEN] {
-        self.mac_pieces(data.iter().copied())
+        let mut out = [0u8; OUTPUT_LEN];
+        self.mac_into(data.iter().copied(), &mut out);
+        out
     }
 
     /// `HKDF-Expand(PRK, info[0] || info[1] || ..., L = out.len())` with this key as the
     /// PRK (RFC 5869 §2.3): `T(i) = HMAC(PRK, T(i-1) || info || i)`. `L` must be at most
     /// 255 × 32: [`crate::crypto::HkdfPrk::expand`] checks it.
     pub(super) fn expand_unchecked(&self, info: &[&[u8]], out: &mut [u8]) {
+        let last = out.len().saturating_sub(1) / OUTPUT_LEN;
         let mut previous = [0u8; OUTPUT_LEN];
         for (i, chunk) in out.chunks_mut(OUTPUT_LEN).enumerate() {
             let counter = [(i + 1) as u8]; // at most 255 blocks: the caller checks L
@@ -82,16 +84,21 @@ impl KeyedHmacSha256 {
             let pieces = core::iter::once(t_previous)
                 .chain(info.iter().copied())
                 .chain(core::iter::once(&counter[..]));
-            let t = self.mac_pieces(pieces);
-            chunk.copy_from_slice(&t[..chunk.len()]);
-            previous = t;
+            self.mac_into(pieces, chunk);
+            if i < last {
+                // T(i) is a whole block when another one follows.
+                previous.copy_from_slice(chunk);
+            }
         }
-        previous.zeroize();
+        if last > 0 {
+            previous.zeroize();
+        }
     }
 
-    /// The HMAC of the concatenation of `pieces`: the inner hash continues from the ipad
-    /// state (one block already absorbed), the outer from the opad state.
-    fn mac_pieces<'a>(&self, pieces: impl Iterator<Item = &'a [u8]>) -> [u8; OUTPUT_LEN] {
+    /// Writes the first `out.len()` (at most 32) bytes of the HMAC of the concatenation of
+    /// `pieces`: the inner hash continues from the ipad state (one block already
+    /// absorbed), the outer from the opad state.
+    fn mac_into<'a>(&self, pieces: impl Iterator<Item = &'a [u8]>, out: &mut [u8]) {
         let mut state = self.inner;
         let mut block = [0u8; BLOCK_LEN];
         let mut filled = 0;
@@ -110,25 +117,24 @@ impl KeyedHmacSha256 {
                 }
             }
         }
-        let mut inner_hash = finish(&mut state, &mut block, filled, total);
+        finish(&mut state, &mut block, filled, total);
+        // The outer hash's one block: the inner hash, then padding.
+        write_digest(&state, &mut block[..OUTPUT_LEN]);
         let mut outer = self.outer;
-        block[..OUTPUT_LEN].copy_from_slice(&inner_hash);
-        let out = finish(
+        finish(
             &mut outer,
             &mut block,
             OUTPUT_LEN,
             (BLOCK_LEN + OUTPUT_LEN) as u64,
         );
-        // The last block holds the inner hash, then public padding.
-        inner_hash.zeroize();
+        write_digest(&outer, out);
         block[..OUTPUT_LEN].zeroize();
         state.zeroize();
         outer.zeroize();
-        out
     }
 
-    /// SHA-256 of `data`, for keys longer than a block.
-    fn sha256(data: &[u8]) -> [u8; OUTPUT_LEN] {
+    /// SHA-256 of `data` into `out`, for keys longer than a block.
+    fn sha256(data: &[u8], out: &mut [u8; OUTPUT_LEN]) {
         let mut state = H0;
         let mut blocks = data.chunks_exact(BLOCK_LEN);
         for full in &mut blocks {
@@ -139,10 +145,10 @@ impl KeyedHmacSha256 {
         let tail = blocks.remainder();
         let mut block = [0u8; BLOCK_LEN];
         block[..tail.len()].copy_from_slice(tail);
-        let out = finish(&mut state, &mut block, tail.len(), data.len() as u64);
+        finish(&mut state, &mut block, tail.len(), data.len() as u64);
+        write_digest(&state, out);
         block.zeroize();
         state.zeroize();
-        out
     }
 }
 
@@ -154,14 +160,9 @@ impl Drop for KeyedHmacSha256 {
 }
 
 /// Pads the last `filled` bytes in `block` (FIPS 180-4 §5.1.1: a 1 bit, zeros, the message
-/// length in bits as 64 bits), compresses, and returns the digest of a message of
+/// length in bits as 64 bits) and compresses: `state` is then the digest of a message of
 /// `total` bytes.
-fn finish(
-    state: &mut [u32; 8],
-    block: &mut [u8; BLOCK_LEN],
-    filled: usize,
-    total: u64,
-) -> [u8; OUTPUT_LEN] {
+fn finish(state: &mut [u32; 8], block: &mut [u8; BLOCK_LEN], filled: usize, total: u64) {
     block[filled] = 0x80;
     block[filled + 1..].fill(0);
     if filled + 1 > BLOCK_LEN - 8 {
@@ -170,11 +171,13 @@ fn finish(
     }
     block[BLOCK_LEN - 8..].copy_from_slice(&(total * 8).to_be_bytes());
     compress256(state, &[*block]);
-    let mut out = [0u8; OUTPUT_LEN];
-    for (bytes, word) in out.chunks_exact_mut(4).zip(state.iter()) {
-        bytes.copy_from_slice(&word.to_be_bytes());
+}
+
+/// The first `out.len()` bytes of the digest in `state` (big-endian words, FIPS 180-4 §6.2.2).
+fn write_digest(state: &[u32; 8], out: &mut [u8]) {
+    for (bytes, word) in out.chunks_mut(4).zip(state) {
+        bytes.copy_from_slice(&word.to_be_bytes()[..bytes.len()]);
     }
-    out
 }
 
 #[cfg(test)]
