@@ -160,6 +160,16 @@ fn raw_public_key_server_authentication_completes() {
         &*client.peer_certificates,
         std::slice::from_ref(&server_key.spki)
     );
+    // Both sides report the negotiated types: a raw key from the server, nothing from the
+    // client (no CertificateRequest).
+    let server_side = completed(&flights, Side::Server).expect("the server completes");
+    for negotiated in [&client, &server_side] {
+        assert_eq!(
+            negotiated.server_certificate_type,
+            Some(CertificateType::RawPublicKey)
+        );
+        assert_eq!(negotiated.client_certificate_type, None);
+    }
     let sent = flights[1].received_messages();
     let HandshakeMessage::EncryptedExtensions(ee) = sent[1] else {
         panic!("ServerHello, then EncryptedExtensions: {sent:?}")
@@ -193,7 +203,17 @@ fn raw_public_key_mutual_authentication_completes() {
         &*server_side.peer_certificates,
         std::slice::from_ref(&client_key.spki)
     );
-    assert!(completed(&flights, Side::Client).is_some());
+    let client_side = completed(&flights, Side::Client).expect("the client completes");
+    for negotiated in [&server_side, &client_side] {
+        assert_eq!(
+            negotiated.server_certificate_type,
+            Some(CertificateType::RawPublicKey)
+        );
+        assert_eq!(
+            negotiated.client_certificate_type,
+            Some(CertificateType::RawPublicKey)
+        );
+    }
 }
 
 /// A server holding a certificate and the same key as a raw public key serves both: an
@@ -214,6 +234,10 @@ fn a_server_with_both_forms_serves_both_kinds_of_client() {
         &*negotiated.peer_certificates,
         std::slice::from_ref(&server_key.certificate)
     );
+    assert_eq!(
+        negotiated.server_certificate_type,
+        Some(CertificateType::X509)
+    );
     let mut pair = connect(
         pinning_client(&[&server_key.spki]),
         server(vec![both]),
@@ -223,6 +247,10 @@ fn a_server_with_both_forms_serves_both_kinds_of_client() {
     let flights = run(&mut pair);
     let negotiated = completed(&flights, Side::Client).expect("the raw-key client completes");
     assert_eq!(*negotiated.peer_certificates, [server_key.spki]);
+    assert_eq!(
+        negotiated.server_certificate_type,
+        Some(CertificateType::RawPublicKey)
+    );
 }
 
 /// A ticket from a raw-public-key handshake resumes: no Certificate follows, so no
@@ -244,6 +272,9 @@ fn raw_public_key_ticket_resumption_completes() {
         &*resumed.peer_certificates,
         std::slice::from_ref(&server_key.spki)
     );
+    // No Certificate in this handshake: no type negotiated in it.
+    assert_eq!(resumed.server_certificate_type, None);
+    assert_eq!(resumed.client_certificate_type, None);
 }
 
 /// A verifier may decide on a raw public key later, in both roles, as on a chain
@@ -373,6 +404,11 @@ fn optional_client_authentication_without_a_common_type_requests_no_certificate(
     let flights = run(&mut pair);
     let negotiated = completed(&flights, Side::Server).expect("the server completes");
     assert!(negotiated.peer_certificates.is_empty());
+    assert_eq!(negotiated.client_certificate_type, None);
+    assert_eq!(
+        negotiated.server_certificate_type,
+        Some(CertificateType::RawPublicKey)
+    );
     let requested = flights[1]
         .received_messages()
         .iter()
