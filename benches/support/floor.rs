@@ -218,6 +218,7 @@ impl FloorInput {
     }
 
     /// The client's share of the floor.
+    #[inline(never)]
     pub fn client(&self, rng_seed: u64) {
         let (p, h) = (self.provider.as_ref(), self.hash);
         let m = &self.messages;
@@ -270,6 +271,7 @@ impl FloorInput {
     }
 
     /// The server's share of the floor.
+    #[inline(never)]
     pub fn server(&self, rng_seed: u64) {
         let (p, h) = (self.provider.as_ref(), self.hash);
         let m = &self.messages;

@@ -6,6 +6,7 @@
 pub mod cpu;
 pub mod floor;
 pub mod lucid;
+pub mod replay;
 pub mod rustls_stack;
 
 use std::cell::Cell;

@@ -113,7 +113,13 @@ impl Start {
         // RFC 9846 §5.1: "a record containing an initial ClientHello SHOULD have version
         // 0x0301".
         core.set_plaintext_record_version(LEGACY_RECORD_VERSION_INITIAL_CLIENT_HELLO);
-        let message = HandshakeMessage::ClientHello(hello.clone());
+        // What the ServerHello may echo back is checked against what we offered.
+        let extension_types = hello
+            .extensions
+            .iter()
+            .map(|e| e.extension_type())
+            .collect();
+        let message = HandshakeMessage::ClientHello(hello);
         let bytes = core.send_handshake(&message, None)?;
         core.flush_handshake()?;
         core.set_plaintext_record_version(LEGACY_RECORD_VERSION);
@@ -140,11 +146,7 @@ impl Start {
         };
         let offer = Offer {
             session_id: params.session_id.clone(),
-            extension_types: hello
-                .extensions
-                .iter()
-                .map(|e| e.extension_type())
-                .collect(),
+            extension_types,
             psks,
         };
         Ok(WaitSh {
@@ -303,15 +305,12 @@ pub fn send_second_client_hello(
         state.ccs_sent = true;
     }
     let mut transcript = transcript;
-    core.send_handshake(
-        &HandshakeMessage::ClientHello(hello.clone()),
-        Some(&mut transcript),
-    )?;
     state.offer.extension_types = hello
         .extensions
         .iter()
         .map(|e| e.extension_type())
         .collect();
+    core.send_handshake(&HandshakeMessage::ClientHello(hello), Some(&mut transcript))?;
     state.transcript = HelloTranscript::AfterRetry(transcript);
     state.retry = Some(retry);
     Ok(state)
