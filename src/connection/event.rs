@@ -58,8 +58,10 @@ pub enum Event {
     AlertReceived(AlertDescription),
 }
 
-/// The parameters of a completed handshake.
+/// The parameters of a completed handshake. `#[non_exhaustive]`: later versions may report
+/// more of what was agreed without breaking code that reads these fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Negotiated {
     /// The protocol version: always TLS 1.3 here (RFC 9846 §4.3.1).
     pub version: ProtocolVersion,
