@@ -319,7 +319,7 @@ fn summary(
     };
     format!(
         "connection={number} version={} suite={} group={} hrr={} signature={} alpn={} resumed={resumed} \
-         early-data={early} key-updates-sent={} key-updates-received={}",
+         early-data={early} key-updates-sent={} key-updates-received={}{}",
         n.version.rfc_name().replace(' ', ""),
         n.cipher_suite.rfc_name(),
         common::group_name(n.key_exchange_group),
@@ -332,5 +332,6 @@ fn summary(
         common::alpn_name(n.alpn.as_deref()),
         tls.key_updates_sent(),
         tls.key_updates_received(),
+        common::raw_public_key_pairs(n),
     )
 }

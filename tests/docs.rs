@@ -20,7 +20,7 @@
 //! one of RFC 9846 Appendix A's.
 
 #[allow(dead_code)]
-#[path = "../examples/walkthrough.rs"]
+#[path = "../examples/walkthrough/main.rs"]
 mod walkthrough;
 
 #[path = "docs/handshake_math.rs"]

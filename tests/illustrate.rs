@@ -4,7 +4,7 @@
 //! protected record decrypted, every secret the RFC prints shown with a check mark.
 
 #[allow(dead_code)]
-#[path = "../examples/illustrate.rs"]
+#[path = "../examples/illustrate/main.rs"]
 mod illustrate;
 
 use lucid_tls::explain::hex;

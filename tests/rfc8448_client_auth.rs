@@ -29,6 +29,7 @@ use lucid_tls::time::Time;
 use lucid_tls::trace::TraceEvent;
 use lucid_tls::verify::Answer;
 use lucid_tls::wire::algorithms::SignatureScheme;
+use lucid_tls::wire::codes::CertificateType;
 
 const NOW: Time = Time::from_unix_secs(1_748_736_000);
 
@@ -123,6 +124,15 @@ fn client_replays_rfc8448_client_auth_records() {
         negotiated.signature_scheme,
         Some(SignatureScheme::EcdsaSecp256r1Sha256)
     );
+    // No certificate type extension in §6: X.509 both ways (RFC 9846 §4.5.1.2).
+    assert_eq!(
+        negotiated.server_certificate_type,
+        Some(CertificateType::X509)
+    );
+    assert_eq!(
+        negotiated.client_certificate_type,
+        Some(CertificateType::X509)
+    );
 }
 
 #[test]
@@ -193,6 +203,13 @@ fn client_without_a_certificate_sends_an_empty_one() {
     assert_eq!(sent.len(), 3);
     assert_eq!(sent[1], [0x0b, 0, 0, 4, 0, 0, 0, 0]);
     assert_eq!(sent[2][0], 0x14);
+    // Asked, but no certificate sent: no client certificate type.
+    let negotiated = client.negotiated().expect("the client completes");
+    assert_eq!(
+        negotiated.server_certificate_type,
+        Some(CertificateType::X509)
+    );
+    assert_eq!(negotiated.client_certificate_type, None);
 }
 
 // ----- Server role ---------------------------------------------------------------------------
@@ -213,6 +230,14 @@ fn rfc8448_client_auth_server() {
         );
         let client_chain = lucid_tls::rfc8448::nss::certificate_chain(&trace, "client").unwrap();
         assert_eq!(negotiated.peer_certificates, client_chain);
+        assert_eq!(
+            negotiated.client_certificate_type,
+            Some(CertificateType::X509)
+        );
+        assert_eq!(
+            negotiated.server_certificate_type,
+            Some(CertificateType::X509)
+        );
         if split == usize::MAX {
             assert_eq!(check_server_secrets(&trace, &traces(&mut server)), 11 + 8);
         }

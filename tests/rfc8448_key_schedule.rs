@@ -21,286 +21,34 @@
 //! RFC 8448 has no SHA-384 trace, so the last tests cross-check a whole SHA-384 (and
 //! SHA-256) schedule, its traffic keys, binders, exporters and key updates against an
 //! independent computation with ring.
+//!
+//! | file | what |
+//! | --- | --- |
+//! | this file | the schedule run on each trace, and the walk over the RFC's blocks |
+//! | `key_schedule/transcript_hashes.rs` | the trace's messages and transcript hashes |
+//! | `key_schedule/shared_secret.rs` | the (EC)DHE shared secret from the RFC's key pairs |
+//! | `key_schedule/checks.rs` | counting checks, and which RFC values they covered |
+//! | `key_schedule/recorder.rs` | the recorded HKDF calls, and the replayed private keys |
+//! | `key_schedule/ring_reference.rs` | SHA-384 and SHA-256 against ring |
 
 mod common;
 
-use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use checks::{Checks, is_key_schedule_block};
 use common::observed_provider::Observed;
-use common::vectors::{self, Block, Trace};
-use lucid_tls::crypto::{AeadAlgorithm, CryptoProvider, HashAlgorithm, HashOutput, Secret};
+use common::vectors::{self, Trace};
+use lucid_tls::crypto::{AeadAlgorithm, CryptoProvider, HashAlgorithm, Secret};
 use lucid_tls::key_schedule::{
     ApplicationTrafficSecret, BinderKey, EarlySecret, PskKind, SecretLabel, SecretLog,
     TrafficSecret,
 };
 use lucid_tls::transcript::{PendingTranscript, Transcript, partial_client_hello};
-use lucid_tls::wire::algorithms::NamedGroup;
-use recorder::{Call, Recorder, Replay};
+use recorder::Recorder;
+use shared_secret::shared_secret;
+use transcript_hashes::{Hashes, derive_secret_hash, handshake_messages, transcript_hashes};
 
 const SHA256: HashAlgorithm = HashAlgorithm::Sha256;
-
-// ---------------------------------------------------------------------------------------
-// Counting checks, and which values of which blocks they covered.
-
-#[derive(Default)]
-struct Checks {
-    count: usize,
-    /// (block index in the trace, value label) of every RFC value checked.
-    covered: BTreeSet<(usize, String)>,
-}
-
-impl Checks {
-    /// Asserts `ours == the RFC's value labelled `label` in block `index``.
-    fn value(&mut self, trace: &Trace, index: usize, label: &str, ours: &[u8]) {
-        let block = &trace.blocks[index];
-        let rfc = block.get(label);
-        assert_eq!(
-            hex::encode(ours),
-            hex::encode(rfc),
-            "RFC 8448 {} [{}] {} / {label}",
-            trace.name,
-            block.actor,
-            block.heading
-        );
-        self.count += 1;
-        self.covered.insert((index, label.to_string()));
-    }
-
-    /// Asserts that the library made an HKDF call with the RFC's two inputs `a_label` and
-    /// `b_label` of block `index`, and that it output the RFC's `out_label`.
-    fn hkdf_call(
-        &mut self,
-        trace: &Trace,
-        index: usize,
-        calls: &Mutex<Vec<Call>>,
-        [a_label, b_label, out_label]: [&str; 3],
-    ) {
-        let block = &trace.blocks[index];
-        let outputs = Recorder::outputs(calls, block.get(a_label), block.get(b_label));
-        assert!(
-            !outputs.is_empty(),
-            "RFC 8448 {} [{}] {}: no HKDF call with this {a_label} and {b_label}",
-            trace.name,
-            block.actor,
-            block.heading
-        );
-        for out in &outputs {
-            self.value(trace, index, out_label, out);
-        }
-        self.value(trace, index, a_label, block.get(a_label));
-        self.value(trace, index, b_label, block.get(b_label));
-    }
-
-    /// For a value the library takes as a constant (the Early Secret without a PSK and the
-    /// salt derived from it): asserts that no HKDF call was made with the RFC's two inputs,
-    /// and that those inputs are `a` and `b`.
-    fn constant(
-        &mut self,
-        trace: &Trace,
-        index: usize,
-        calls: &Mutex<Vec<Call>>,
-        [(a_label, a), (b_label, b)]: [(&str, &[u8]); 2],
-    ) {
-        let block = &trace.blocks[index];
-        let outputs = Recorder::outputs(calls, block.get(a_label), block.get(b_label));
-        assert!(
-            outputs.is_empty(),
-            "{}: computed, not a constant",
-            block.heading
-        );
-        self.value(trace, index, a_label, a);
-        self.value(trace, index, b_label, b);
-    }
-}
-
-/// Is this block one that RFC 8448 prints for the key schedule?
-fn is_key_schedule_block(block: &Block) -> bool {
-    const HEADINGS: [&str; 7] = [
-        "extract secret",
-        "derive secret",
-        "derive write traffic keys",
-        "derive read traffic keys",
-        "calculate finished",
-        "calculate PSK binder",
-        "generate resumption secret",
-    ];
-    HEADINGS.iter().any(|h| block.heading.starts_with(h))
-}
-
-// ---------------------------------------------------------------------------------------
-// The handshake messages and the transcript.
-
-/// The handshake messages of a trace in the order they were sent, split out of its
-/// plaintext "send handshake record" payloads.
-fn handshake_messages(trace: &Trace) -> Vec<Vec<u8>> {
-    let mut messages = Vec::new();
-    for block in trace
-        .blocks
-        .iter()
-        .filter(|b| b.heading == "send handshake record")
-    {
-        let mut rest = block.get("payload");
-        while !rest.is_empty() {
-            let len = usize::from(rest[1]) << 16 | usize::from(rest[2]) << 8 | usize::from(rest[3]);
-            messages.push(rest[..4 + len].to_vec());
-            rest = &rest[4 + len..];
-        }
-    }
-    messages
-}
-
-const CLIENT_HELLO: u8 = 1;
-const SERVER_HELLO: u8 = 2;
-const NEW_SESSION_TICKET: u8 = 4;
-const FINISHED: u8 = 20;
-
-/// The transcript hashes a trace's key schedule needs, computed by `lucid_tls::transcript`.
-struct Hashes {
-    /// `Transcript-Hash(ClientHello)`, for the early secrets (only without HelloRetryRequest).
-    client_hello: HashOutput,
-    /// ClientHello...ServerHello.
-    hello: HashOutput,
-    /// ClientHello...CertificateVerify: what the server's Finished MACs.
-    before_server_finished: HashOutput,
-    /// ClientHello...server Finished.
-    server_finished: HashOutput,
-    /// ClientHello...EndOfEarlyData or client CertificateVerify: what the client's Finished MACs.
-    before_client_finished: HashOutput,
-    /// ClientHello...client Finished.
-    client_finished: HashOutput,
-    /// The Finished messages as sent: (server's, client's).
-    finished_messages: (Vec<u8>, Vec<u8>),
-    /// The ticket_nonce of each NewSessionTicket.
-    ticket_nonces: Vec<Vec<u8>>,
-}
-
-fn transcript_hashes(provider: &dyn CryptoProvider, messages: &[Vec<u8>]) -> Hashes {
-    let handshake: Vec<&Vec<u8>> = messages
-        .iter()
-        .filter(|m| m[0] != NEW_SESSION_TICKET)
-        .collect();
-    // The client buffers ClientHello1 until the ServerHello (or HelloRetryRequest) names the
-    // suite; every trace uses TLS_AES_128_GCM_SHA256.
-    let mut pending = PendingTranscript::new();
-    pending.add(handshake[0]);
-    let client_hello = pending.hash_with(provider, SHA256, &[]);
-    let hello_retry = handshake[1][0] == SERVER_HELLO && handshake[2][0] == CLIENT_HELLO;
-    let mut transcript = if hello_retry {
-        pending
-            .into_transcript_after_hello_retry(provider, SHA256)
-            .unwrap()
-    } else {
-        pending.into_transcript(provider, SHA256)
-    };
-    // The server's view: it picks the suite from ClientHello1 and hashes as it goes, then
-    // (§5) swaps ClientHello1 for message_hash when it sends the HelloRetryRequest. And a
-    // stateless server that kept only Hash(ClientHello1) in its cookie.
-    let mut server = Transcript::new(provider, SHA256);
-    server.add(handshake[0]);
-    assert_eq!(server.current(), client_hello);
-    let mut stateless = None;
-    if hello_retry {
-        server.replace_client_hello1(provider).unwrap();
-        stateless = Some(Transcript::from_client_hello1_hash(
-            provider,
-            SHA256,
-            &client_hello,
-        ));
-    }
-    // after[i]: the transcript hash once handshake[i] is in.
-    let mut after = vec![client_hello];
-    for message in &handshake[1..] {
-        transcript.add(message);
-        server.add(message);
-        after.push(transcript.current());
-        assert_eq!(server.current(), transcript.current());
-        if let Some(stateless) = stateless.as_mut() {
-            stateless.add(message);
-            assert_eq!(stateless.current(), transcript.current());
-        }
-    }
-    let last = |typ: u8| handshake.iter().rposition(|m| m[0] == typ).unwrap();
-    let first = |typ: u8| handshake.iter().position(|m| m[0] == typ).unwrap();
-    let (server_fin, client_fin) = (first(FINISHED), last(FINISHED));
-    let ticket_nonces = messages
-        .iter()
-        .filter(|m| m[0] == NEW_SESSION_TICKET)
-        // NewSessionTicket: header(4), ticket_lifetime(4), ticket_age_add(4), ticket_nonce<0..255>.
-        .map(|m| m[13..13 + usize::from(m[12])].to_vec())
-        .collect();
-    Hashes {
-        client_hello,
-        hello: after[last(SERVER_HELLO)],
-        before_server_finished: after[server_fin - 1],
-        server_finished: after[server_fin],
-        before_client_finished: after[client_fin - 1],
-        client_finished: after[client_fin],
-        finished_messages: (handshake[server_fin].clone(), handshake[client_fin].clone()),
-        ticket_nonces,
-    }
-}
-
-/// The "hash" input RFC 9846 §7.1 gives each Derive-Secret.
-fn derive_secret_hash(label: SecretLabel, hashes: &Hashes, empty: &HashOutput) -> HashOutput {
-    match label {
-        SecretLabel::ExternalBinderKey
-        | SecretLabel::ResumptionBinderKey
-        | SecretLabel::DerivedForHandshake
-        | SecretLabel::DerivedForMain => *empty,
-        SecretLabel::ClientEarlyTraffic | SecretLabel::EarlyExporter => hashes.client_hello,
-        SecretLabel::ClientHandshakeTraffic | SecretLabel::ServerHandshakeTraffic => hashes.hello,
-        SecretLabel::ClientApplicationTraffic(0)
-        | SecretLabel::ServerApplicationTraffic(0)
-        | SecretLabel::Exporter => hashes.server_finished,
-        SecretLabel::Resumption => hashes.client_finished,
-        other => panic!("{other:?} is not a Derive-Secret of RFC 8448"),
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// The (EC)DHE shared secret from the RFC's key pairs.
-
-/// The group and private key of the `actor`'s last "create an ephemeral ... key pair" block
-/// in `group_name` ("x25519" or "P-256"), and that block's index.
-fn key_pair<'t>(trace: &'t Trace, actor: &str, group_name: &str) -> (usize, &'t Block) {
-    let heading = format!("create an ephemeral {group_name} key pair");
-    trace
-        .blocks
-        .iter()
-        .enumerate()
-        .rev()
-        .find(|(_, b)| b.actor == actor && b.heading == heading)
-        .unwrap_or_else(|| panic!("{}: no [{actor}] {heading}", trace.name))
-}
-
-/// Computes the shared secret on both sides from the RFC's private keys, checking that the
-/// provider derives the RFC's public keys and that both sides agree.
-fn shared_secret(provider: &dyn CryptoProvider, trace: &Trace, checks: &mut Checks) -> Secret {
-    let group_name = if trace.name == "hrr" {
-        "P-256"
-    } else {
-        "x25519"
-    };
-    let group = match group_name {
-        "P-256" => NamedGroup::Secp256r1,
-        _ => NamedGroup::X25519,
-    };
-    let (client_index, client) = key_pair(trace, "client", group_name);
-    let (server_index, server) = key_pair(trace, "server", group_name);
-    let mut secrets = Vec::new();
-    for (index, ours, peer) in [
-        (client_index, client, server),
-        (server_index, server, client),
-    ] {
-        let mut rng = Replay(ours.get("private key").to_vec());
-        let share = provider.start_key_exchange(group, &mut rng).unwrap();
-        checks.value(trace, index, "public key", share.public_key());
-        secrets.push(share.complete(peer.get("public key")).unwrap());
-    }
-    assert_eq!(secrets[0].as_bytes(), secrets[1].as_bytes());
-    secrets.remove(0)
-}
 
 // ---------------------------------------------------------------------------------------
 // One trace.
@@ -659,7 +407,13 @@ fn rfc8448_key_schedules() {
     );
 }
 
+#[path = "key_schedule/checks.rs"]
+mod checks;
 #[path = "key_schedule/recorder.rs"]
 mod recorder;
 #[path = "key_schedule/ring_reference.rs"]
 mod ring_reference;
+#[path = "key_schedule/shared_secret.rs"]
+mod shared_secret;
+#[path = "key_schedule/transcript_hashes.rs"]
+mod transcript_hashes;

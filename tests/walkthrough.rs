@@ -3,7 +3,7 @@
 //! RFC flight by flight, and its key log has the NSS lines for the trace's client random.
 
 #[allow(dead_code)]
-#[path = "../examples/walkthrough.rs"]
+#[path = "../examples/walkthrough/main.rs"]
 mod walkthrough;
 
 use lucid_tls::keylog::KeyLogFile;

@@ -14,7 +14,11 @@ tool prefixes each RFC 8448 value with the selector that makes sense for it:
 - x509_validate: certificate chains, each certificate with a 2-byte length, under every
   check selector: the certificates of RFC 8448's Certificate messages, and the chains of
   the fixture PKI in fuzz/fixtures/ (tools/make_fuzz_pki.sh): server and client leaves with
-  and without their intermediate, out of order, and with the root.
+  and without their intermediate, out of order, and with the root;
+- hybrid_key_exchange: the ML-KEM-768 known answers of vectors/mlkem768/ (keyGen's d and z,
+  encapsulation's ek and m, the walkthrough's whole exchange) in each of the target's five
+  modes and both groups; whole shares join them with RFC 8448's X25519 key shares and the
+  P-256 point of the fixture server certificate.
 
 Usage: python3 tools/fuzz_seeds.py [OUT_DIR]   (default: fuzz/corpus)
 """
@@ -101,6 +105,63 @@ def fixture_chains():
     ]
 
 
+# The DER prefix of a P-256 SubjectPublicKeyInfo up to its point (RFC 5480): SEQUENCE,
+# AlgorithmIdentifier (id-ecPublicKey, prime256v1), BIT STRING of 66 bytes.
+P256_SPKI_PREFIX = bytes.fromhex("3059301306072a8648ce3d020106082a8648ce3d030107034200")
+
+
+def p256_point(der):
+    """The uncompressed point of the first P-256 SubjectPublicKeyInfo in a certificate."""
+    start = der.index(P256_SPKI_PREFIX) + len(P256_SPKI_PREFIX)
+    return der[start:start + 65]
+
+
+def mlkem_kat():
+    """[(heading, {name: bytes})] of vectors/mlkem768/acvp-fips203.txt, in file order."""
+    blocks = []
+    with open(os.path.join(ROOT, "vectors", "mlkem768", "acvp-fips203.txt"), encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("["):
+                blocks.append((line[1:-1], {}))
+            else:
+                name, _, value = line.partition(" = ")
+                blocks[-1][1][name] = bytes.fromhex(value)
+    return blocks
+
+
+def hybrid_seeds(x25519_public):
+    """hybrid_key_exchange's inputs: (selector, body) pairs. Selector: bit 0 the group
+    (0 X25519MLKEM768, ML-KEM part first; 1 SecP256r1MLKEM768, ECDH part first), the rest
+    the mode (fuzz_targets/hybrid_key_exchange.rs)."""
+    ecdh = {0: x25519_public, 1: p256_point(fixture("server"))}
+
+    def wire(group, mlkem, ecdh_part):
+        return mlkem + ecdh_part if group == 0 else ecdh_part + mlkem
+
+    blocks = mlkem_kat()
+    ciphertexts = [v["c"] for _, v in blocks if "c" in v]
+    seeds = []
+    for heading, v in blocks:
+        for group in (0, 1):
+            if "ek" in v and "m" in v:  # encapsulation, walkthrough
+                seeds.append((group | 0 << 1, v["m"] + wire(group, v["ek"], ecdh[group])))
+                seeds.append((group | 1 << 1, v["m"] + v["ek"]))
+            if "d" in v:  # keyGen, walkthrough
+                seed = v["d"] + v["z"]
+                # The walkthrough's ciphertext is for this very key (decapsulation succeeds);
+                # the others are for other keys (implicit rejection).
+                for c in ciphertexts:
+                    seeds.append((group | 2 << 1, seed + wire(group, c, ecdh[group])))
+                    seeds.append((group | 3 << 1, seed + c))
+                m = v.get("m", bytes(32))
+                seeds.append((group | 4 << 1, seed + m + bytes(3)))
+                seeds.append((group | 4 << 1, seed + m + bytes([0x02, 0x1f, 0x80])))
+    return seeds
+
+
 def write(out, target, data):
     folder = os.path.join(out, target)
     os.makedirs(folder, exist_ok=True)
@@ -138,6 +199,12 @@ def main():
         write(out, "client_engine", selector + records["server"])
         write(out, "server_engine", selector + records["client"])
         count += 2
+    x25519_public = [value for _, _, values in load("simple") for label, value in values
+                     if label == "public key"]
+    for public in x25519_public:
+        for selector, body in hybrid_seeds(public):
+            write(out, "hybrid_key_exchange", bytes([selector]) + body)
+            count += 1
     for chain in chains:
         for selector in range(4):  # x509_validate's four checks
             write(out, "x509_validate", bytes([selector]) + chain_input(chain))

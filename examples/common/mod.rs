@@ -4,12 +4,14 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use lucid_tls::connection::Negotiated;
 use lucid_tls::crypto::CryptoProvider;
 use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::keylog::{KeyLog, KeyLogFile};
 use lucid_tls::stream::TraceSink;
 use lucid_tls::trace::{Direction, TraceEvent};
 use lucid_tls::wire::algorithms::{NamedGroup, SignatureScheme};
+use lucid_tls::wire::codes::CertificateType;
 use lucid_tls::wire::handshake::HandshakeMessage;
 use lucid_tls::x509::{CertificateValidator, TrustAnchors};
 
@@ -78,6 +80,30 @@ pub fn scheme_name(scheme: Option<SignatureScheme>) -> &'static str {
 /// A group's name, or `none` (psk_ke).
 pub fn group_name(group: Option<NamedGroup>) -> &'static str {
     group.map_or("none", NamedGroup::rfc_name)
+}
+
+/// The sides ("server", "client") that authenticated with a raw public key (RFC 7250), from
+/// `Negotiated::server_certificate_type` and `client_certificate_type`.
+pub fn raw_public_key_sides(negotiated: &Negotiated) -> Vec<&'static str> {
+    let raw = Some(CertificateType::RawPublicKey);
+    let mut sides = Vec::new();
+    if negotiated.server_certificate_type == raw {
+        sides.push("server");
+    }
+    if negotiated.client_certificate_type == raw {
+        sides.push("client");
+    }
+    sides
+}
+
+/// ` server-certificate-type=RawPublicKey` and ` client-certificate-type=RawPublicKey` for
+/// a summary line, each when that side used a raw public key; nothing for X.509, so that
+/// the lines of X.509 handshakes read as before.
+pub fn raw_public_key_pairs(negotiated: &Negotiated) -> String {
+    raw_public_key_sides(negotiated)
+        .iter()
+        .map(|side| format!(" {side}-certificate-type=RawPublicKey"))
+        .collect()
 }
 
 /// An ALPN protocol as text, or `none`.

@@ -149,11 +149,12 @@ pub fn summary(negotiated: Option<&Negotiated>) -> String {
         return "no handshake".into();
     };
     format!(
-        "{} {} group={} alpn={}",
+        "{} {} group={} alpn={}{}",
         n.version.rfc_name(),
         n.cipher_suite.rfc_name(),
         common::group_name(n.key_exchange_group),
         common::alpn_name(n.alpn.as_deref()),
+        common::raw_public_key_pairs(n),
     )
 }
 
@@ -318,7 +319,7 @@ pub fn page(negotiated: Option<&Negotiated>, facts: PageFacts) -> String {
          early data: {early}\n\
          key updates: received {}, sent {}\n\
          client record_size_limit: {}\n\
-         request body: {} bytes\n",
+         request body: {} bytes\n{}",
         n.version.rfc_name(),
         n.cipher_suite.rfc_name(),
         common::group_name(n.key_exchange_group),
@@ -338,7 +339,17 @@ pub fn page(negotiated: Option<&Negotiated>, facts: PageFacts) -> String {
         n.peer_record_size_limit
             .map_or("none".into(), |limit| limit.to_string()),
         facts.body_len,
+        raw_public_key_lines(n),
     )
+}
+
+/// One page line for each side that authenticated with a raw public key (RFC 7250), none
+/// for X.509.
+fn raw_public_key_lines(n: &Negotiated) -> String {
+    common::raw_public_key_sides(n)
+        .iter()
+        .map(|side| format!("{side} certificate type: RawPublicKey (RFC 7250)\n"))
+        .collect()
 }
 
 /// A certificate's subject, as RFC 4514 text.

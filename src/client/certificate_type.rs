@@ -107,9 +107,13 @@ pub fn read_answers(
             if answered {
                 // RFC 7250 §4.2: "The value conveyed in the client_certificate_type
                 // extension MUST be selected from one of the values provided in the
-                // client_certificate_type extension sent in the client hello" (and
-                // likewise for server_certificate_type). A value we never offered is one
-                // the server may not choose: RFC 9846 §6.2 illegal_parameter.
+                // client_certificate_type extension sent in the client hello". For
+                // server_certificate_type RFC 7250 has no such sentence, but our list is
+                // the types we are "able to process" (§4.1), and §4.2 leaves a server
+                // only the types it has "in common with the client" (or an abort). A
+                // value we never offered is one the server may not choose; RFC 7250 names
+                // no alert for it: RFC 9846 §6.2 illegal_parameter, "inconsistent with
+                // other fields".
                 return Err(illegal_parameter(
                     "server selected a certificate type that was not offered",
                 ));

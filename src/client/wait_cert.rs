@@ -104,6 +104,8 @@ impl WaitCert {
             self.handshake.server_key =
                 Some(EndEntityKey::from_certificate(&end_entity.cert_data)?);
         }
+        self.handshake.negotiated.server_certificate_type =
+            Some(self.handshake.certificate_types.server);
         // The chain is kept for `Negotiated::peer_certificates`: moved, not copied.
         self.handshake.negotiated.peer_certificates = certificate
             .certificate_list

@@ -121,6 +121,7 @@ impl WaitFinished {
                 client_certificate_type,
             )?;
             if let Some((key, scheme)) = signing {
+                end.negotiated.client_certificate_type = Some(client_certificate_type);
                 // RFC 9846 §4.5.2: CertificateVerify signs Transcript-Hash(Handshake
                 // Context, Certificate) with the client's context string; a deferred key
                 // pauses here.

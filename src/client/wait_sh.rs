@@ -360,6 +360,9 @@ impl WaitSh {
                 .and_then(|(_, p)| p.ticket.as_ref())
                 .map(|ticket| ticket.server_certificates.clone())
                 .unwrap_or_default(),
+            // Set when the Certificates come (a PSK handshake has none).
+            server_certificate_type: None,
+            client_certificate_type: None,
             peer_record_size_limit: None,
             max_fragment_length: None,
         };

@@ -16,7 +16,7 @@ use crate::key_schedule::PskKind;
 use crate::trace::Direction;
 use crate::wire::alert::AlertDescription;
 use crate::wire::algorithms::{CipherSuite, NamedGroup, SignatureScheme};
-use crate::wire::codes::{ProtocolVersion, PskKeyExchangeMode};
+use crate::wire::codes::{CertificateType, ProtocolVersion, PskKeyExchangeMode};
 
 use super::deferred::{SignRequest, VerifyRequest};
 
@@ -58,8 +58,10 @@ pub enum Event {
     AlertReceived(AlertDescription),
 }
 
-/// The parameters of a completed handshake.
+/// The parameters of a completed handshake. `#[non_exhaustive]`: later versions may report
+/// more of what was agreed without breaking code that reads these fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Negotiated {
     /// The protocol version: always TLS 1.3 here (RFC 9846 §4.3.1).
     pub version: ProtocolVersion,
@@ -86,8 +88,25 @@ pub struct Negotiated {
     /// [`Ticket`](crate::client::Ticket), the server the client's in its ticket state);
     /// nothing is validated again. Shared, not copied: the tickets of the connection and
     /// the connections resumed with them hold the same chain. When the peer authenticated
-    /// with a raw public key (RFC 7250), its one entry is the DER SubjectPublicKeyInfo.
+    /// with a raw public key (RFC 7250), its one entry is the DER SubjectPublicKeyInfo
+    /// (see [`server_certificate_type`](Self::server_certificate_type) and
+    /// [`client_certificate_type`](Self::client_certificate_type)).
     pub peer_certificates: CertificateChain,
+    /// What the server's Certificate in this handshake carried: the type negotiated in
+    /// server_certificate_type (RFC 7250 §4.2), [`CertificateType::RawPublicKey`] for a bare
+    /// SubjectPublicKeyInfo, or [`CertificateType::X509`] for a chain, which is also the type
+    /// when the extension was not exchanged (RFC 9846 §4.5.1.2). `None` when the server sent
+    /// no Certificate: a handshake authenticated with a PSK, a resumption included (its
+    /// `peer_certificates` on the client are those of the earlier connection, whose type
+    /// this handshake did not negotiate).
+    pub server_certificate_type: Option<CertificateType>,
+    /// What the client's Certificate in this handshake carried: the type negotiated in
+    /// client_certificate_type (RFC 7250 §4.2), or [`CertificateType::X509`] when the
+    /// extension was not exchanged. `None` when the client authenticated with no
+    /// certificate: the server sent no CertificateRequest, the client answered one with an
+    /// empty Certificate, or the handshake used a PSK. The same in both roles: on the
+    /// server it describes the peer, on the client what it sent.
+    pub client_certificate_type: Option<CertificateType>,
     /// The record_size_limit the peer advertised (RFC 8449), if it sent one.
     pub peer_record_size_limit: Option<u16>,
     /// The max_fragment_length both sides agreed on (RFC 6066 §4), in bytes, if any.

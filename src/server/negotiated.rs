@@ -226,6 +226,14 @@ impl Negotiated {
             peer_certificates: ticket
                 .map(|t| t.client_certificates.into())
                 .unwrap_or_default(),
+            // Our Certificate follows when a certificate was selected (not with a PSK).
+            server_certificate_type: n.certificate.map(|_| {
+                n.certificate_types
+                    .as_ref()
+                    .map_or(CertificateType::X509, |t| t.server)
+            }),
+            // Set when the client's Certificate has been verified (`wait_cv.rs`).
+            client_certificate_type: None,
             peer_record_size_limit: n.client_record_size_limit,
             max_fragment_length: n.max_fragment_length.map(|m| m.max_fragment_len()),
         };

@@ -165,7 +165,9 @@ pub(crate) fn select(
     let (certificate, certificate_types) = match psk {
         Some(_) => (None, None),
         None => {
-            // RFC 7250 §4.2: the certificate types first, then a certificate of that type.
+            // RFC 7250 §4.2: server_certificate_type "indicates the certificate type carried
+            // in the Certificate payload": the types are chosen first, then a certificate
+            // of the server's type.
             let requested = config.client_auth.verifier().is_some();
             let types = certificate_type::negotiate(config, hello, requested)?;
             let name = server_name.as_deref();

@@ -77,6 +77,7 @@ impl WaitCv {
         flight.transcript.add(&input.bytes);
         flight.parameters.signature_scheme = Some(verify.algorithm);
         flight.parameters.peer_certificates = self.chain.into();
+        flight.parameters.client_certificate_type = Some(flight.client_certificate_type);
         Ok(ServerState::WaitFinished(WaitFinished::new(flight)))
     }
 }

@@ -160,6 +160,16 @@ fn raw_public_key_server_authentication_completes() {
         &*client.peer_certificates,
         std::slice::from_ref(&server_key.spki)
     );
+    // Both sides report the negotiated types: a raw key from the server, nothing from the
+    // client (no CertificateRequest).
+    let server_side = completed(&flights, Side::Server).expect("the server completes");
+    for negotiated in [&client, &server_side] {
+        assert_eq!(
+            negotiated.server_certificate_type,
+            Some(CertificateType::RawPublicKey)
+        );
+        assert_eq!(negotiated.client_certificate_type, None);
+    }
     let sent = flights[1].received_messages();
     let HandshakeMessage::EncryptedExtensions(ee) = sent[1] else {
         panic!("ServerHello, then EncryptedExtensions: {sent:?}")
@@ -193,7 +203,17 @@ fn raw_public_key_mutual_authentication_completes() {
         &*server_side.peer_certificates,
         std::slice::from_ref(&client_key.spki)
     );
-    assert!(completed(&flights, Side::Client).is_some());
+    let client_side = completed(&flights, Side::Client).expect("the client completes");
+    for negotiated in [&server_side, &client_side] {
+        assert_eq!(
+            negotiated.server_certificate_type,
+            Some(CertificateType::RawPublicKey)
+        );
+        assert_eq!(
+            negotiated.client_certificate_type,
+            Some(CertificateType::RawPublicKey)
+        );
+    }
 }
 
 /// A server holding a certificate and the same key as a raw public key serves both: an
@@ -214,6 +234,10 @@ fn a_server_with_both_forms_serves_both_kinds_of_client() {
         &*negotiated.peer_certificates,
         std::slice::from_ref(&server_key.certificate)
     );
+    assert_eq!(
+        negotiated.server_certificate_type,
+        Some(CertificateType::X509)
+    );
     let mut pair = connect(
         pinning_client(&[&server_key.spki]),
         server(vec![both]),
@@ -223,11 +247,15 @@ fn a_server_with_both_forms_serves_both_kinds_of_client() {
     let flights = run(&mut pair);
     let negotiated = completed(&flights, Side::Client).expect("the raw-key client completes");
     assert_eq!(*negotiated.peer_certificates, [server_key.spki]);
+    assert_eq!(
+        negotiated.server_certificate_type,
+        Some(CertificateType::RawPublicKey)
+    );
 }
 
 /// A ticket from a raw-public-key handshake resumes: no Certificate follows, so no
-/// certificate type is answered, and the client does not ask for one (RFC 7250 concerns
-/// the Certificate message only).
+/// certificate type is answered, and the client does not ask for one (RFC 7250's types
+/// say what a Certificate carries, §4.2; a PSK handshake has none).
 #[test]
 fn raw_public_key_ticket_resumption_completes() {
     let server_key = p256();
@@ -244,6 +272,9 @@ fn raw_public_key_ticket_resumption_completes() {
         &*resumed.peer_certificates,
         std::slice::from_ref(&server_key.spki)
     );
+    // No Certificate in this handshake: no type negotiated in it.
+    assert_eq!(resumed.server_certificate_type, None);
+    assert_eq!(resumed.client_certificate_type, None);
 }
 
 /// A verifier may decide on a raw public key later, in both roles, as on a chain
@@ -313,10 +344,11 @@ fn build_refuses_a_raw_public_key_that_is_not_its_keys() {
 // ---- Refusals ----
 
 /// RFC 7250 §4.2: a server that "does not have any certificate type in common with the
-/// client" terminates the session "with a fatal alert of type unsupported_certificate".
+/// client" terminates the session "with a fatal alert of type "unsupported_certificate"".
 /// Both ways: a client taking only raw public keys meets a server with only a
-/// certificate, and a client taking only X.509 (no extension) meets a server with only a
-/// raw public key.
+/// certificate, and a client taking only X.509 (no extension, so not RFC 7250's case, but
+/// the same want of a common type: RFC 9846 §4.5.1.2, X.509 "unless explicitly negotiated
+/// otherwise") meets a server with only a raw public key.
 #[test]
 fn server_refuses_a_client_hello_without_a_common_certificate_type() {
     let server_key = p256();
@@ -337,9 +369,12 @@ fn server_refuses_a_client_hello_without_a_common_certificate_type() {
     assert_eq!(refused_by(pair, Side::Server), UnsupportedCertificate);
 }
 
-/// RFC 7250 §4.2 for client_certificate_type: a server that accepts only raw public keys
-/// from clients, and a client that can only send a certificate (so it sends no
-/// client_certificate_type): unsupported_certificate.
+/// client_certificate_type: a server that accepts only raw public keys from clients, and a
+/// client that can only send a certificate (so it sends no client_certificate_type, and
+/// its type is X.509, RFC 9846 §4.5.1.2). RFC 7250 §4.2 lets the server ask only for a
+/// type "selected from one of the values provided in the client_certificate_type extension
+/// sent in the client hello", so it has none to ask for; it refuses as §4.2 has a server
+/// without a common type do: unsupported_certificate.
 #[test]
 fn server_refuses_a_client_without_a_common_client_certificate_type() {
     let server_key = p256();
@@ -373,6 +408,11 @@ fn optional_client_authentication_without_a_common_type_requests_no_certificate(
     let flights = run(&mut pair);
     let negotiated = completed(&flights, Side::Server).expect("the server completes");
     assert!(negotiated.peer_certificates.is_empty());
+    assert_eq!(negotiated.client_certificate_type, None);
+    assert_eq!(
+        negotiated.server_certificate_type,
+        Some(CertificateType::RawPublicKey)
+    );
     let requested = flights[1]
         .received_messages()
         .iter()
@@ -380,10 +420,12 @@ fn optional_client_authentication_without_a_common_type_requests_no_certificate(
     assert!(!requested);
 }
 
-/// RFC 7250 §4.2: the selected type "MUST be selected from one of the values provided" in
-/// the client's extension. A server answering X509 to a client that offered RawPublicKey
-/// alone: illegal_parameter (RFC 9846 §6.2: "A field in the handshake was incorrect or
-/// inconsistent with other fields").
+/// A server answering server_certificate_type X509 to a client that offered RawPublicKey
+/// alone answers with a type the client said nothing of being "able to process" (RFC 7250
+/// §4.1); §4.2 leaves a server only the types "in common with the client" (and says of
+/// client_certificate_type that the answer "MUST be selected from one of the values
+/// provided"). RFC 7250 names no alert for it: illegal_parameter (RFC 9846 §6.2: "A field
+/// in the handshake was incorrect or inconsistent with other fields").
 #[test]
 fn client_refuses_a_server_certificate_type_it_did_not_offer() {
     let server_key = p256();

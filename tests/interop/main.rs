@@ -14,6 +14,7 @@
 //! | `rustls_peer.rs` | rustls server and client, in threads                         |
 //! | `client_side.rs` | lucid-tls as the client: against s_server, gnutls-serv, rustls |
 //! | `server_side.rs` | lucid-tls as the server: against s_client, gnutls-cli, curl, rustls |
+//! | `server_side/peer_clients.rs` | how each peer client fetches the server's page, and the checks on it |
 //! | `raw_public_keys.rs` | raw public keys (RFC 7250) both ways against gnutls-serv and gnutls-cli |
 //! | `post_quantum.rs` | X25519MLKEM768 against Node.js 26's OpenSSL 3.5 both ways; fallback vs OpenSSL 3.0 |
 //!

@@ -103,8 +103,13 @@ fn raw_public_keys_client_vs_gnutls() {
     };
     let keys = raw_keys();
     let run = our_client(port, &keys.server_public, &[]);
+    // Our summary line names the type (`Negotiated::server_certificate_type`).
     let result = ensure(
-        run.success() && run.stdout_text.contains("Raw Public Key"),
+        run.success()
+            && run.stdout_text.contains("Raw Public Key")
+            && run
+                .stderr_text
+                .contains(" server-certificate-type=RawPublicKey"),
         || format!("{}\n{}", run.output_text(), server.output_text()),
     );
     failures.check(peer, case::RAW_PUBLIC_KEY, result);
@@ -126,7 +131,11 @@ fn raw_public_keys_client_vs_gnutls() {
     let run = our_client(port, &keys.server_public, &client);
     // gnutls-serv's page describes the session, the client's raw key included.
     let result = ensure(
-        run.success() && run.stdout_text.contains("Raw Public Key"),
+        run.success()
+            && run.stdout_text.contains("Raw Public Key")
+            && run
+                .stderr_text
+                .contains(" client-certificate-type=RawPublicKey"),
         || format!("{}\n{}", run.output_text(), server.output_text()),
     )
     .and_then(|()| {
@@ -194,7 +203,10 @@ fn raw_public_keys_server_vs_gnutls() {
         run.success()
             && run.stdout_text.contains("Certificate type: Raw Public Key")
             && printed.contains(&pem_body(&keys.server_public))
-            && run.stdout_text.contains("lucid-tls example server"),
+            && run.stdout_text.contains("lucid-tls example server")
+            && run
+                .stdout_text
+                .contains("server certificate type: RawPublicKey"),
         || format!("{}\n{}", run.output_text(), server.log()),
     );
     failures.check(peer, case::RAW_PUBLIC_KEY, result);
@@ -216,7 +228,10 @@ fn raw_public_keys_server_vs_gnutls() {
         run.success()
             && run
                 .stdout_text
-                .contains("client certificate: raw public key sha256:"),
+                .contains("client certificate: raw public key sha256:")
+            && run
+                .stdout_text
+                .contains("client certificate type: RawPublicKey"),
         || format!("{}\n{}", run.output_text(), server.log()),
     );
     failures.check(peer, case::RAW_PUBLIC_KEY_MUTUAL, result);
