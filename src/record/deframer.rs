@@ -12,9 +12,11 @@
 //! ([`RecordDeframer::set_size_limit`], RFC 8449 or RFC 6066), so a small device that
 //! advertised a small limit never needs a receive buffer larger than that.
 //!
-//! Memory: the buffer grows as bytes arrive (doubling, up to one largest record), and
-//! [`RecordDeframer::release_if_empty`] gives it back when no partial record is held, so an
-//! idle connection keeps no receive buffer (the engine calls it at the end of each `feed`).
+//! Memory: the buffer grows to the length of the record being collected as soon as its
+//! header is in (one allocation per record however its bytes are split, up to one largest
+//! record), and [`RecordDeframer::release_if_empty`] gives it back when no partial record
+//! is held, so an idle connection keeps no receive buffer (the engine calls it at the end
+//! of each `feed`).
 //!
 //! Not here: what a record means (the engine), deprotection
 //! ([`crate::record::decrypter`], which checks the limit on the decrypted plaintext).
@@ -103,16 +105,27 @@ impl RecordDeframer {
         let taken = data.len().min(room);
         let needed = self.buf.len() + taken;
         if needed > self.buf.capacity() {
-            // Grow by doubling, capped at one largest record: a handshake's small records
-            // never cost a full-size buffer, and bulk data settles at one record.
-            let target = needed
-                .max(self.buf.capacity() * 2)
-                .min(self.max_record_len)
-                .max(needed);
+            // Grow once to the whole record being collected, as soon as its header is in:
+            // however the bytes are split, a record costs one allocation of its own size
+            // (capped at one largest record), and bulk data settles at one record.
+            let record_len = self.first_record_len(data).unwrap_or(0);
+            let target = record_len.min(self.max_record_len).max(needed);
             self.buf.reserve_exact(target - self.buf.len());
         }
         self.buf.extend_from_slice(data.get(..taken).unwrap_or(&[]));
         taken
+    }
+
+    /// The length, header included, of the record that `buf` followed by `data` starts
+    /// with, once its 5-byte header is among them (`buf` holds no handed-out bytes here).
+    fn first_record_len(&self, data: &[u8]) -> Option<usize> {
+        let mut header = [0u8; RECORD_HEADER_LEN];
+        let held = self.buf.len().min(RECORD_HEADER_LEN);
+        let from_data = RECORD_HEADER_LEN - held;
+        header[..held].copy_from_slice(self.buf.get(..held)?);
+        header[held..].copy_from_slice(data.get(..from_data)?);
+        let length = u16::from_be_bytes([header[3], header[4]]);
+        Some(RECORD_HEADER_LEN + usize::from(length))
     }
 
     /// How many received bytes are held that have not been handed out as a record.
@@ -325,6 +338,24 @@ mod tests {
         d.release_if_empty();
         assert_eq!((d.buf.capacity(), d.buffered_len()), (0, 0));
         assert_eq!(deframe(&stream, 7), deframe(&stream, stream.len()));
+    }
+
+    #[test]
+    fn test_parse_buffer_grows_once_to_the_record_however_it_is_split() {
+        // A 1,000-byte record fed in 7-byte pieces: one allocation of its own length once
+        // the header is in, never a doubled buffer beyond it.
+        let mut record = vec![0x17, 0x03, 0x03, 0x03, 0xe3];
+        record.resize(1000, 0xaa);
+        let mut d = RecordDeframer::new();
+        let mut capacities = Vec::new();
+        for piece in record.chunks(7) {
+            assert_eq!(d.feed(piece), piece.len());
+            if capacities.last() != Some(&d.buf.capacity()) {
+                capacities.push(d.buf.capacity());
+            }
+        }
+        assert_eq!(capacities, [1000]);
+        assert_eq!(d.next_record().unwrap().map(|r| r.bytes.len()), Some(1000));
     }
 
     #[test]
