@@ -9,13 +9,17 @@
 //! | key share                         | generate + complete        | encapsulate (for (EC)DHE: generate + complete) |
 //! | CertificateVerify                 | verify                     | sign                      |
 //! | transcript hash                   | CH SH EE CT CV SF CF, 5 reads | CH SH EE CT CV SF CF... 4 reads |
-//! | HKDF-Extract                      | 3 (early, handshake, master) | 3                       |
-//! | HKDF-Expand(-Label)               | 2 derived + 2 hs + 3 ap/exp + 2 finished + 8 key/iv + res master | same, no res master |
+//! | HKDF-Extract                      | 2 (handshake, master)      | 2                         |
+//! | HKDF-Expand(-Label)               | 1 derived + 2 hs + 3 ap/exp + 2 finished + 8 key/iv + res master | same, no res master |
 //! | HMAC                              | 2 (server Finished check, client Finished) | 2         |
 //! | AEAD                              | 4 keys; open the server flight, seal Finished | 4 keys; seal the flight, open Finished |
 //!
-//! The `derived` secrets' `Hash("")` is computed (twice), as a plain implementation would.
-//! The (EC)DHE results are computed and discarded: the schedule runs on a fixed shared
+//! Without a PSK the Early Secret and the salt derived from it are constants, and so is
+//! `Hash("")` for the `derived` secrets: they are computed once at setup, as lucid-tls's key
+//! schedule has them built in (`key_schedule/without_psk.rs`). Several outputs of one
+//! secret are expanded from one keyed PRK (`CryptoProvider::hkdf_prk`): both handshake
+//! traffic secrets, the three application secrets, a traffic secret's key and IV; the
+//! key schedule does the same. The (EC)DHE results are computed and discarded: the schedule runs on a fixed shared
 //! secret so that the records sealed at setup open under the keys derived here. The
 //! message bytes are those of a real lucid-tls handshake of the same scenario.
 
@@ -27,7 +31,7 @@ use lucid_tls::crypto::{
     AEAD_TAG_LEN, AeadAlgorithm, CryptoProvider, HashAlgorithm, HashOutput, Secret, SigningKey,
     suite_algorithms,
 };
-use lucid_tls::key_schedule::hkdf_expand_label;
+use lucid_tls::key_schedule::{hkdf_expand_label, hkdf_expand_label_with};
 use lucid_tls::trace::{Direction, TraceEvent};
 use lucid_tls::wire::algorithms::{NamedGroup, SignatureScheme};
 
@@ -50,6 +54,8 @@ pub struct FloorInput {
     client_share: Vec<u8>,
     server_share: Vec<u8>,
     shared: Secret,
+    /// The Early Secret's salt and `Hash("")`, constants without a PSK.
+    constants: NoPskConstants,
     /// The server's flight (EE..SF) sealed under the server handshake key, and its tag.
     server_flight: (Vec<u8>, [u8; AEAD_TAG_LEN]),
     /// The client Finished sealed under the client handshake key, and its tag.
@@ -83,7 +89,7 @@ fn expand(
     Secret::new(&out[..len])
 }
 
-/// key and iv of a traffic secret (RFC 9846 §7.3).
+/// key and iv of a traffic secret (RFC 9846 §7.3), from one keyed PRK.
 fn traffic_key(
     p: &dyn CryptoProvider,
     h: HashAlgorithm,
@@ -92,26 +98,66 @@ fn traffic_key(
 ) -> (Box<dyn lucid_tls::crypto::Aead>, [u8; 12]) {
     let mut key = [0u8; 32];
     let mut iv = [0u8; 12];
-    hkdf_expand_label(p, h, secret, b"key", b"", &mut key[..alg.key_len()]).unwrap();
-    hkdf_expand_label(p, h, secret, b"iv", b"", &mut iv).unwrap();
+    let prk = p.hkdf_prk(h, secret.as_bytes()).unwrap();
+    hkdf_expand_label_with(&*prk, b"key", b"", &mut key[..alg.key_len()]).unwrap();
+    hkdf_expand_label_with(&*prk, b"iv", b"", &mut iv).unwrap();
     (p.aead(alg, &key[..alg.key_len()]).unwrap(), iv)
 }
 
-/// Early → handshake secret, and the two handshake traffic secrets.
+/// Several Derive-Secrets of one secret over one transcript hash, from one keyed PRK.
+fn expand_each<const N: usize>(
+    p: &dyn CryptoProvider,
+    h: HashAlgorithm,
+    secret: &Secret,
+    labels: [&[u8]; N],
+    context: &[u8],
+) -> [Secret; N] {
+    let prk = p.hkdf_prk(h, secret.as_bytes()).unwrap();
+    labels.map(|label| {
+        let mut out = [0u8; 48];
+        let out = &mut out[..h.output_len()];
+        hkdf_expand_label_with(&*prk, label, context, out).unwrap();
+        Secret::new(out)
+    })
+}
+
+/// What a handshake without a PSK starts from: the salt derived from the constant Early
+/// Secret (RFC 9846 §7.1), and `Hash("")`. Computed once, outside the timed floor.
+pub struct NoPskConstants {
+    early_salt: Secret,
+    empty_hash: HashOutput,
+}
+
+impl NoPskConstants {
+    fn new(p: &dyn CryptoProvider, h: HashAlgorithm) -> Self {
+        let zeros = [0u8; 48];
+        let len = h.output_len();
+        let early = p.hkdf_extract(h, &zeros[..len], &zeros[..len]);
+        let empty_hash = p.hash(h).current();
+        let early_salt = expand(p, h, &early, b"derived", empty_hash.as_bytes());
+        Self {
+            early_salt,
+            empty_hash,
+        }
+    }
+}
+
+/// Handshake secret, and the two handshake traffic secrets.
 fn handshake_secrets(
     p: &dyn CryptoProvider,
     h: HashAlgorithm,
+    constants: &NoPskConstants,
     shared: &Secret,
     hello_hash: &HashOutput,
 ) -> (Secret, Secret, Secret) {
-    let zeros = [0u8; 48];
-    let len = h.output_len();
-    let early = p.hkdf_extract(h, &zeros[..len], &zeros[..len]);
-    let empty = p.hash(h).current();
-    let derived = expand(p, h, &early, b"derived", empty.as_bytes());
-    let hs = p.hkdf_extract(h, derived.as_bytes(), shared.as_bytes());
-    let c_hs = expand(p, h, &hs, b"c hs traffic", hello_hash.as_bytes());
-    let s_hs = expand(p, h, &hs, b"s hs traffic", hello_hash.as_bytes());
+    let hs = p.hkdf_extract(h, constants.early_salt.as_bytes(), shared.as_bytes());
+    let [c_hs, s_hs] = expand_each(
+        p,
+        h,
+        &hs,
+        [b"c hs traffic", b"s hs traffic"],
+        hello_hash.as_bytes(),
+    );
     (hs, c_hs, s_hs)
 }
 
@@ -119,17 +165,21 @@ fn handshake_secrets(
 fn application_secrets(
     p: &dyn CryptoProvider,
     h: HashAlgorithm,
+    constants: &NoPskConstants,
     hs: &Secret,
     finished_hash: &HashOutput,
 ) -> (Secret, [Secret; 3]) {
     let zeros = [0u8; 48];
-    let empty = p.hash(h).current();
-    let derived = expand(p, h, hs, b"derived", empty.as_bytes());
+    let derived = expand(p, h, hs, b"derived", constants.empty_hash.as_bytes());
     let ms = p.hkdf_extract(h, derived.as_bytes(), &zeros[..h.output_len()]);
-    let c_ap = expand(p, h, &ms, b"c ap traffic", finished_hash.as_bytes());
-    let s_ap = expand(p, h, &ms, b"s ap traffic", finished_hash.as_bytes());
-    let exp = expand(p, h, &ms, b"exp master", finished_hash.as_bytes());
-    (ms, [c_ap, s_ap, exp])
+    let secrets = expand_each(
+        p,
+        h,
+        &ms,
+        [b"c ap traffic", b"s ap traffic", b"exp master"],
+        finished_hash.as_bytes(),
+    );
+    (ms, secrets)
 }
 
 fn finished_mac(
@@ -187,7 +237,8 @@ impl FloorInput {
             .unwrap();
         let shared = client_kx.complete(&server_share).unwrap();
         let h_sh = transcript(p.as_ref(), hash, &messages[..=SH]);
-        let (_, c_hs, s_hs) = handshake_secrets(p.as_ref(), hash, &shared, &h_sh);
+        let constants = NoPskConstants::new(p.as_ref(), hash);
+        let (_, c_hs, s_hs) = handshake_secrets(p.as_ref(), hash, &constants, &shared, &h_sh);
         let seal = |secret: &Secret, plain: Vec<u8>| {
             let (key, iv) = traffic_key(p.as_ref(), hash, aead, secret);
             let mut buf = plain;
@@ -212,6 +263,7 @@ impl FloorInput {
             client_share,
             server_share,
             shared,
+            constants,
             server_flight,
             client_finished,
         }
@@ -231,7 +283,7 @@ impl FloorInput {
         t.update(&m[SH]);
         let h_sh = t.current();
         black_box(kx.complete(&self.server_share).unwrap());
-        let (hs, c_hs, s_hs) = handshake_secrets(p, h, &self.shared, &h_sh);
+        let (hs, c_hs, s_hs) = handshake_secrets(p, h, &self.constants, &self.shared, &h_sh);
         let (s_key, s_iv) = traffic_key(p, h, self.aead, &s_hs);
         let (c_key, c_iv) = traffic_key(p, h, self.aead, &c_hs);
         let (mut flight, tag) = self.server_flight.clone();
@@ -253,7 +305,7 @@ impl FloorInput {
         black_box(finished_mac(p, h, &s_hs, &h_cv));
         t.update(&m[SF]);
         let h_sf = t.current();
-        let (ms, [c_ap, s_ap, exp]) = application_secrets(p, h, &hs, &h_sf);
+        let (ms, [c_ap, s_ap, exp]) = application_secrets(p, h, &self.constants, &hs, &h_sf);
         black_box(finished_mac(p, h, &c_hs, &h_sf));
         let mut finished = m[CF].clone();
         finished.push(22);
@@ -289,7 +341,7 @@ impl FloorInput {
         );
         t.update(&m[SH]);
         let h_sh = t.current();
-        let (hs, c_hs, s_hs) = handshake_secrets(p, h, &self.shared, &h_sh);
+        let (hs, c_hs, s_hs) = handshake_secrets(p, h, &self.constants, &self.shared, &h_sh);
         let (s_key, s_iv) = traffic_key(p, h, self.aead, &s_hs);
         let (c_key, c_iv) = traffic_key(p, h, self.aead, &c_hs);
         t.update(&m[EE]);
@@ -316,7 +368,7 @@ impl FloorInput {
         );
         t.update(&m[SF]);
         let h_sf = t.current();
-        let (_, [c_ap, s_ap, exp]) = application_secrets(p, h, &hs, &h_sf);
+        let (_, [c_ap, s_ap, exp]) = application_secrets(p, h, &self.constants, &hs, &h_sf);
         black_box(traffic_key(p, h, self.aead, &c_ap));
         black_box(traffic_key(p, h, self.aead, &s_ap));
         let (mut finished, tag) = self.client_finished.clone();
