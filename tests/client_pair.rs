@@ -466,3 +466,30 @@ fn middlebox_compatibility_mode() {
     assert_eq!(dummies, 2, "one sent, one received");
     exercise(&mut pair);
 }
+
+#[test]
+fn without_psk_modes_no_resumption_secret_and_no_ticket() {
+    // A client that offers no PSK mode can use no ticket (RFC 9846 §4.3.9): it derives no
+    // resumption secret and keeps none of the tickets a server sends anyway.
+    let derived = |psk_modes: Vec<PskKeyExchangeMode>| {
+        let mut client = client_config();
+        client.psk_modes = psk_modes;
+        let (mut pair, flights) = handshake(client, ticket_server(2, 1024), 17);
+        let resumption_secrets = flights
+            .iter()
+            .flat_map(|f| f.trace.iter())
+            .filter(|(side, t)| {
+                *side == Side::Client
+                    && matches!(t, TraceEvent::SecretDerived { label, .. }
+                        if *label == lucid_tls::key_schedule::SecretLabel::Resumption)
+            })
+            .count();
+        exercise(&mut pair);
+        (
+            resumption_secrets,
+            tickets(&events(&flights, Side::Client)).len(),
+        )
+    };
+    assert_eq!(derived(vec![PskKeyExchangeMode::PskDheKe]), (1, 2));
+    assert_eq!(derived(Vec::new()), (0, 0));
+}

@@ -5,7 +5,6 @@
 //! Post-handshake client authentication (RFC 9846 §4.7.2) is not offered (the ClientHello
 //! never carries post_handshake_auth), so a CertificateRequest here is unexpected.
 
-use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use crate::connection::{ConnectionCore, Event, HandshakeInput, Negotiated};
@@ -17,26 +16,21 @@ use crate::wire::handshake::HandshakeMessage;
 use crate::wire::new_session_ticket::{MAX_TICKET_LIFETIME, NewSessionTicket};
 
 use super::ClientState;
-use super::config::ClientConfig;
 use super::wait_sh::{illegal, unexpected};
 use crate::connection::Ticket;
 
 /// CONNECTED: application data flows both ways.
 pub struct Connected {
-    config: Arc<ClientConfig>,
     negotiated: Negotiated,
-    resumption: ResumptionSecret,
+    /// The secret tickets' PSKs come from; `None` when no PSK mode was offered.
+    resumption: Option<ResumptionSecret>,
 }
 
 impl Connected {
-    /// Enters CONNECTED with the secret that tickets' PSKs come from.
-    pub fn new(
-        config: Arc<ClientConfig>,
-        negotiated: Negotiated,
-        resumption: ResumptionSecret,
-    ) -> Self {
+    /// Enters CONNECTED with the secret that tickets' PSKs come from (`None` when the
+    /// client offered no PSK mode and keeps no ticket).
+    pub fn new(negotiated: Negotiated, resumption: Option<ResumptionSecret>) -> Self {
         Self {
-            config,
             negotiated,
             resumption,
         }
@@ -70,18 +64,20 @@ impl Connected {
         }
         // RFC 9846 §4.7.1: "The value of zero indicates that the ticket should be
         // discarded immediately."
-        if nst.ticket_lifetime == 0 || self.config.psk_modes.is_empty() {
+        if nst.ticket_lifetime == 0 {
             return Ok(());
         }
+        // Without PSK modes offered, no ticket can be used (RFC 9846 §4.3.9): none is kept.
+        let Some(resumption) = &self.resumption else {
+            return Ok(());
+        };
         // RFC 9846 §4.7.1: the ticket's PSK is "HKDF-Expand-Label(resumption_secret,
         // "resumption", ticket_nonce, Hash.length)".
         let provider = core.provider();
         let mut derived = Vec::new();
-        let psk =
-            self.resumption
-                .ticket_psk(&*provider, &nst.ticket_nonce, &mut |label, secret| {
-                    derived.push((label, secret.clone()));
-                })?;
+        let psk = resumption.ticket_psk(&*provider, &nst.ticket_nonce, &mut |label, secret| {
+            derived.push((label, secret.clone()));
+        })?;
         for (label, secret) in derived {
             core.emit_secret(label, &secret);
         }

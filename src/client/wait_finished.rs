@@ -178,17 +178,23 @@ impl FlightEnd {
         });
         core.send_handshake(&finished, Some(&mut transcript))?;
 
-        // RFC 9846 §7.1: resumption_secret over ClientHello..client Finished.
-        let client_finished_hash = transcript.current();
-        let observe = &mut |l, s: &_| core.emit_secret(l, s);
-        let resumption =
-            self.main
-                .into_resumption_secret(&*provider, &client_finished_hash, observe)?;
+        // RFC 9846 §7.1: resumption_secret over ClientHello..client Finished. Only a client
+        // that offered PSK modes can use a ticket (RFC 9846 §4.3.9); without them no ticket
+        // is kept, and the secret is not derived.
+        let resumption = if self.config.psk_modes.is_empty() {
+            None
+        } else {
+            let client_finished_hash = transcript.current();
+            let observe = &mut |l, s: &_| core.emit_secret(l, s);
+            Some(
+                self.main
+                    .into_resumption_secret(&*provider, &client_finished_hash, observe)?,
+            )
+        };
         core.install_application_write_key(self.client_application)?;
         core.set_exporter_secret(self.exporter);
         core.complete_handshake(self.negotiated.clone());
         Ok(ClientState::Connected(Connected::new(
-            self.config,
             self.negotiated,
             resumption,
         )))
