@@ -24,6 +24,7 @@ mod board;
 #[cfg(not(feature = "client-only"))]
 mod echo;
 mod link;
+mod measured;
 #[cfg(not(feature = "client-only"))]
 mod phases;
 mod report;

@@ -37,7 +37,6 @@ use lucid_tls::adapters::embedded::{StreamError, TlsStream};
 use lucid_tls::client::{CertifiedKey, ClientConfig, ClientConnection, ClientRole};
 use lucid_tls::connection::{Event, Negotiated, RequestKind};
 use lucid_tls::crypto::Rng;
-use lucid_tls::crypto::rustcrypto::RustCryptoProvider;
 use lucid_tls::record::limits::RecordSizeLimit;
 use lucid_tls::time::Time;
 use lucid_tls::wire::alert::AlertDescription;
@@ -50,6 +49,7 @@ use lucid_tls::x509::{CertificateValidator, TrustAnchors, WebPkiServerVerifier};
 use crate::HEAP;
 use crate::board::clock;
 use crate::board::counter::Counter;
+use crate::measured::{self, MeasuredProvider};
 use crate::board::rng::InsecureDemoRng;
 use crate::board::uart::Uart0;
 use crate::link::UartLink;
@@ -103,6 +103,10 @@ pub(crate) struct Outcome {
     library_instructions: u64,
     /// Instructions the secure element's signatures took (within the handshake's count).
     signing_instructions: u64,
+    /// Instructions of the signature verifications (within the handshake's count), and
+    /// how many there were ([`crate::measured`]).
+    verify_instructions: u64,
+    verifications: u32,
 }
 
 /// What the server is expected to do.
@@ -185,7 +189,7 @@ pub(crate) fn config(
 #[cfg(feature = "x509")]
 fn server_check() -> Result<ClientConfig, lucid_tls::Error> {
     let anchors = TrustAnchors::from_der_certificates([pki::CA_CERT])?;
-    let validator = CertificateValidator::new(Arc::new(RustCryptoProvider), anchors)
+    let validator = CertificateValidator::new(Arc::new(MeasuredProvider), anchors)
         .with_signature_schemes(&[SignatureScheme::EcdsaSecp256r1Sha256]);
     Ok(WebPkiServerVerifier::new(validator).into_client_config())
 }
@@ -199,7 +203,7 @@ fn server_check() -> Result<ClientConfig, lucid_tls::Error> {
     use lucid_tls::verify::PinnedPublicKeys;
     use lucid_tls::wire::codes::CertificateType;
     let pinned = PinnedPublicKeys::new(vec![pki::SERVER_SPKI.to_vec()]);
-    let mut config = ClientConfig::new(Arc::new(RustCryptoProvider), Arc::new(pinned));
+    let mut config = ClientConfig::new(Arc::new(MeasuredProvider), Arc::new(pinned));
     config.server_certificate_types = vec![CertificateType::RawPublicKey];
     Ok(config)
 }
@@ -222,6 +226,7 @@ pub(crate) fn exchange(
 ) -> Outcome {
     let mut outcome = Outcome::default();
     let mut read_buffer = [0u8; RECEIVE_CHUNK];
+    measured::reset();
     let opened = counter.now();
     let Some(mut tls) = open(uart, counter, rng, config, &mut read_buffer) else {
         outcome.error = Some("could not start the connection");
@@ -249,6 +254,9 @@ pub(crate) fn exchange(
         + counter
             .instructions_since(start)
             .saturating_sub(tls.transport().waited());
+    let (verify_ticks, verifications) = measured::verification_ticks();
+    outcome.verify_instructions = counter.instructions_for_ticks(verify_ticks);
+    outcome.verifications = verifications;
     let result = handshake.map_err(describe).and_then(|()| {
         outcome.negotiated = tls.connection().negotiated().cloned();
         talk(&mut *tls, &mut outcome)
@@ -420,6 +428,14 @@ pub(crate) fn report(outcome: &Outcome, elapsed: u64) -> usize {
             outcome.signing_instructions,
         );
     }
+    figure(
+        "signature verification instructions (within the handshake's)",
+        outcome.verify_instructions,
+    );
+    figure(
+        "signature verifications (within the handshake's)",
+        outcome.verifications,
+    );
     figure("tls library instructions", outcome.library_instructions);
     figure("tls elapsed instructions (including waiting)", elapsed);
     let heap = HEAP.figures();

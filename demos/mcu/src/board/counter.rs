@@ -80,10 +80,21 @@ impl Counter {
         u64::from(self.now().0.wrapping_sub(earlier.0)) * self.instructions_per_tick
     }
 
+    /// How many instructions `ticks` of the timer stand for.
+    pub fn instructions_for_ticks(&self, ticks: u32) -> u64 {
+        u64::from(ticks) * self.instructions_per_tick
+    }
+
     /// Runs `work` and returns its result and how many instructions it took.
     pub fn measure<R>(&self, work: impl FnOnce() -> R) -> (R, u64) {
         let start = self.now();
         let result = work();
         (result, self.instructions_since(start))
     }
+}
+
+/// The timer's reading in ticks, for code that holds no [`Counter`] (a crypto provider
+/// shared through the TLS configuration); [`Counter::instructions_for_ticks`] converts.
+pub fn ticks_now() -> u32 {
+    !VALUE.read()
 }
