@@ -223,7 +223,9 @@ impl<S: Role> Connection<S> {
         }
         // An idle connection keeps no receive buffer (see `RecordDeframer`), unless it reads
         // into its caller's buffers, where it keeps one to allocate nothing per record.
-        if !self.core.buffers.reader_enabled() {
+        // During the handshake the buffer stays between calls: freeing and allocating it
+        // again for every piece of a flight churns a small heap into fragments.
+        if !self.core.buffers.reader_enabled() && !self.is_handshaking() {
             self.core.deframer.release_if_empty();
         }
         Ok(consumed)
