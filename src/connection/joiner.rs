@@ -69,9 +69,32 @@ impl HandshakeJoiner {
         }
         self.buf.drain(..self.start.min(self.buf.len()));
         self.start = 0;
+        let needed = self.buf.len() + fragment.len();
+        if needed > self.buf.capacity() {
+            // Grow by doubling, but never past the message being collected once its header
+            // is in: a message spanning records (a Certificate chain) then ends in a buffer
+            // of its own size, not the next power of two.
+            let doubled = needed.max(self.buf.capacity() * 2);
+            let target = match self.collecting_len(fragment) {
+                Some(len) if len >= needed => doubled.min(len),
+                _ => doubled,
+            };
+            self.buf.reserve_exact(target - self.buf.len());
+        }
         self.buf.extend_from_slice(fragment);
         self.epoch = Some(epoch);
         Ok(())
+    }
+
+    /// The length, header included, of the message the buffer followed by `fragment`
+    /// starts with, once its 4-byte header is among them.
+    fn collecting_len(&self, fragment: &[u8]) -> Option<usize> {
+        let mut header = [0u8; 4];
+        let held = self.buf.len().min(4);
+        header[..held].copy_from_slice(self.buf.get(..held)?);
+        header[held..].copy_from_slice(fragment.get(..4 - held)?);
+        let body = u32::from_be_bytes([0, header[1], header[2], header[3]]);
+        Some(4 + usize::try_from(body).ok()?)
     }
 
     /// The next whole message (header included) and the epoch it arrived under, or `None`
@@ -161,6 +184,20 @@ mod tests {
         assert_eq!(joiner.next_message().unwrap(), None);
         joiner.push(&b[10..], Epoch::Handshake).unwrap();
         assert_eq!(joiner.next_message().unwrap(), Some((b, Epoch::Handshake)));
+    }
+
+    #[test]
+    fn test_parse_message_spanning_records_grows_to_its_own_length() {
+        // A 900-byte Certificate in a 512-byte and a 388-byte fragment: the buffer ends at
+        // 900 bytes, not the 1,024 that doubling would give.
+        let mut message = vec![11, 0x00, 0x03, 0x80];
+        message.resize(900, 0x5a);
+        let mut joiner = HandshakeJoiner::default();
+        joiner.push(&message[..512], Epoch::Handshake).unwrap();
+        joiner.push(&message[512..], Epoch::Handshake).unwrap();
+        assert_eq!(joiner.buf.capacity(), 900);
+        let (whole, _) = joiner.next_message().unwrap().unwrap();
+        assert_eq!(whole, message);
     }
 
     #[test]
