@@ -117,9 +117,10 @@ fn rfc8448_simple_paced_stops_after_each_expensive_step() {
     assert!(!server.has_paced_step());
     let flight = server.take_output();
 
-    // The client, given the whole flight in one call: the key exchange (ServerHello), the
-    // chain validation (Certificate), the CertificateVerify check, each in a call of its
-    // own; the rest of the bytes wait for the calls that follow.
+    // The client, offered the whole flight: the key exchange (ServerHello), the chain
+    // validation (Certificate), the CertificateVerify check, each in a call of its own. The
+    // connection takes one record at a time, so the bytes after the ServerHello's record
+    // wait for the next feed, after the paced key exchange.
     let mut rest = &flight[..];
     let mut states = Vec::new();
     while !rest.is_empty() || client.has_paced_step() {
@@ -133,7 +134,13 @@ fn rfc8448_simple_paced_stops_after_each_expensive_step() {
     }
     assert_eq!(
         states,
-        ["WAIT_EE", "WAIT_CV", "WAIT_FINISHED", "CONNECTED"],
+        [
+            "WAIT_EE",
+            "WAIT_EE",
+            "WAIT_CV",
+            "WAIT_FINISHED",
+            "CONNECTED"
+        ],
         "the client's state after each call"
     );
     assert!(!client.is_handshaking());

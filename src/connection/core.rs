@@ -49,8 +49,12 @@ pub(super) struct ApplicationSecrets {
     pub(super) read: Option<ApplicationTrafficSecret>,
 }
 
-/// How many event slots an idle connection keeps.
-const RETAINED_EVENT_SLOTS: usize = 4;
+/// How many event slots an idle connection keeps: one, for an application that takes each
+/// event as it comes. An [`Event`] is large (`HandshakeComplete` carries the whole
+/// [`super::event::Negotiated`]: about 140 bytes on a 32-bit microcontroller), and a queue
+/// left at `VecDeque`'s smallest growth of four slots would hold over 500 bytes of heap for
+/// the life of the connection.
+const RETAINED_EVENT_SLOTS: usize = 1;
 
 /// The state both roles share. See the module doc.
 ///
@@ -219,6 +223,10 @@ impl ConnectionCore {
 
     /// Queues an event for the application.
     pub(crate) fn push_event(&mut self, event: Event) {
+        if self.events.capacity() == 0 {
+            // One slot to start with (see RETAINED_EVENT_SLOTS), not VecDeque's four.
+            self.events.reserve_exact(RETAINED_EVENT_SLOTS);
+        }
         self.events.push_back(event);
     }
 

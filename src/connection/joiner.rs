@@ -71,13 +71,16 @@ impl HandshakeJoiner {
         self.start = 0;
         let needed = self.buf.len() + fragment.len();
         if needed > self.buf.capacity() {
-            // Grow by doubling, but never past the message being collected once its header
-            // is in: a message spanning records (a Certificate chain) then ends in a buffer
-            // of its own size, not the next power of two.
-            let doubled = needed.max(self.buf.capacity() * 2);
+            // Once the header of the message being collected is in, grow to that message's
+            // length, so that a message spanning records (a Certificate chain) is held in
+            // one buffer of its own size; but never to more than twice what arrived, so
+            // that a hostile header cannot make us allocate what the peer never sends.
+            let doubled = needed.max(self.buf.capacity()) * 2;
             let target = match self.collecting_len(fragment) {
                 Some(len) if len >= needed => doubled.min(len),
-                _ => doubled,
+                // Whole messages and more: `next_message` moves what follows them.
+                Some(_) => needed,
+                None => doubled,
             };
             self.buf.reserve_exact(target - self.buf.len());
         }
@@ -115,14 +118,33 @@ impl HandshakeJoiner {
         }
         // The message leaves in the joiner's own buffer, and what follows it moves to a new
         // one: the largest message, a Certificate chain spanning several records, is then
-        // held once rather than copied (docs/embedded.md, "Stack and heap").
-        let rest = self.buf.split_off(self.start + header.message_len());
+        // held once rather than copied (docs/embedded.md, "Stack and heap"). The new buffer
+        // is sized for the whole of the next message once its header is in (at most twice
+        // what arrived of it), so that a message spanning records (a Certificate after
+        // EncryptedExtensions) is not moved again when its next fragment arrives.
+        let end = self.start + header.message_len();
+        let following = self.buf.get(end..).unwrap_or(&[]);
+        let mut rest = Vec::new();
+        if !following.is_empty() {
+            let next_len = message_len_of(following).unwrap_or(0);
+            rest.reserve_exact(next_len.min(following.len() * 2).max(following.len()));
+            rest.extend_from_slice(following);
+        }
+        self.buf.truncate(end);
         self.buf.drain(..self.start);
         self.start = 0;
         let message = core::mem::replace(&mut self.buf, rest);
         let epoch = self.epoch.unwrap_or(Epoch::Initial);
         Ok(Some((message, epoch)))
     }
+}
+
+/// The length, header included, of the message `bytes` starts with, once its 4-byte header
+/// is among them.
+fn message_len_of(bytes: &[u8]) -> Option<usize> {
+    let header = bytes.first_chunk::<4>()?;
+    let body = u32::from_be_bytes([0, header[1], header[2], header[3]]);
+    Some(4 + usize::try_from(body).ok()?)
 }
 
 #[cfg(test)]
@@ -198,6 +220,37 @@ mod tests {
         assert_eq!(joiner.buf.capacity(), 900);
         let (whole, _) = joiner.next_message().unwrap().unwrap();
         assert_eq!(whole, message);
+    }
+
+    #[test]
+    fn test_parse_message_after_another_gets_a_buffer_of_its_own_length() {
+        // EncryptedExtensions and the first 490 bytes of a 900-byte Certificate in one
+        // 512-byte record, the rest of the Certificate in the next: once the
+        // EncryptedExtensions leaves, the Certificate's part moves to a buffer of 900 bytes,
+        // which the next fragment fills without moving it again.
+        let mut extensions = vec![8, 0, 0, 18];
+        extensions.resize(22, 0);
+        let mut certificate = vec![11, 0x00, 0x03, 0x80];
+        certificate.resize(900, 0x5a);
+        let stream = [extensions.clone(), certificate.clone()].concat();
+        let mut joiner = HandshakeJoiner::default();
+        joiner.push(&stream[..512], Epoch::Handshake).unwrap();
+        assert_eq!(joiner.next_message().unwrap().unwrap().0, extensions);
+        assert_eq!(joiner.buf.capacity(), 900);
+        let held = joiner.buf.as_ptr();
+        joiner.push(&stream[512..], Epoch::Handshake).unwrap();
+        assert_eq!(joiner.buf.as_ptr(), held, "not moved");
+        assert_eq!(joiner.next_message().unwrap().unwrap().0, certificate);
+        // Bounded by doubling: a header claiming 60,000 bytes after 10 gets 20.
+        let mut joiner = HandshakeJoiner::default();
+        joiner
+            .push(
+                &[&extensions[..], &[11, 0, 0xea, 0x5c, 1, 2, 3, 4, 5, 6]].concat(),
+                Epoch::Handshake,
+            )
+            .unwrap();
+        joiner.next_message().unwrap().unwrap();
+        assert_eq!(joiner.buf.capacity(), 20);
     }
 
     #[test]

@@ -19,6 +19,7 @@ use alloc::vec::Vec;
 use crate::crypto::{AEAD_TAG_LEN, CryptoError};
 use crate::error::Error;
 use crate::record::check_unprotected;
+use crate::record::deframer::RecordDeframer;
 use crate::trace::{Direction, Epoch, TraceEvent};
 use crate::wire::alert::{Alert, AlertDescription};
 use crate::wire::codes::ContentType;
@@ -51,8 +52,21 @@ pub enum Input {
 /// What reading one record gave: content for the layer above, or nothing (a dropped
 /// dummy change_cipher_spec, or skipped 0-RTT data).
 enum Received {
-    Content(ContentType, Vec<u8>),
+    /// The record's content, `len` bytes that stay where they are in the deframer's buffer
+    /// ([`content_of_last_record`]): a handshake fragment goes straight to the joiner, with
+    /// no copy of its own.
+    Content(ContentType, usize),
     Dropped,
+}
+
+/// The content of the record the deframer handed out last, `len` bytes long. Deprotected or
+/// parsed in place, a record's content always starts right after its 5-byte header (RFC
+/// 9846 §5.1, §5.2).
+fn content_of_last_record(deframer: &RecordDeframer, len: usize) -> &[u8] {
+    deframer
+        .last_record()
+        .get(RECORD_HEADER_LEN..RECORD_HEADER_LEN + len)
+        .unwrap_or(&[])
 }
 
 impl ConnectionCore {
@@ -84,11 +98,12 @@ impl ConnectionCore {
             if self.peer_closed {
                 return Ok(None);
             }
-            let (content_type, content) = match self.read_record()? {
+            let (content_type, len) = match self.read_record()? {
                 None => return Ok(None),
                 Some(Received::Dropped) => continue,
-                Some(Received::Content(content_type, content)) => (content_type, content),
+                Some(Received::Content(content_type, len)) => (content_type, len),
             };
+            let content = content_of_last_record(&self.deframer, len);
             if content_type != ContentType::Handshake && !self.joiner.is_empty() {
                 // RFC 9846 §5.1: "Handshake messages MUST NOT be interleaved with other
                 // record types."
@@ -97,10 +112,22 @@ impl ConnectionCore {
                 ));
             }
             match content_type {
-                ContentType::Handshake => self.joiner.push(&content, self.read_epoch)?,
-                ContentType::Alert => self.receive_alert(&content)?,
-                ContentType::ApplicationData => return Ok(Some(Input::ApplicationData(content))),
-                ContentType::ChangeCipherSpec => self.receive_change_cipher_spec(&content)?,
+                ContentType::Handshake => self.joiner.push(content, self.read_epoch)?,
+                ContentType::Alert => {
+                    let alert = decode_alert(content)?;
+                    self.alert_received(alert)?;
+                }
+                ContentType::ApplicationData => {
+                    // The content is copied into a vector recycled from an earlier record.
+                    let data = self.buffers.copy_of(content);
+                    return Ok(Some(Input::ApplicationData(data)));
+                }
+                ContentType::ChangeCipherSpec => {
+                    self.ccs_window.check_received(content)?;
+                    self.trace(|| TraceEvent::ChangeCipherSpec {
+                        direction: Direction::Received,
+                    });
+                }
                 // The deframer and the record checks let no other type through.
                 ContentType::Invalid | ContentType::Unknown(_) => {
                     return Err(unexpected("unknown record type"));
@@ -139,9 +166,9 @@ impl ConnectionCore {
                     return Ok(Some(Received::Dropped));
                 }
                 let plaintext = TLSPlaintext::parse(record.bytes)?;
-                let (content_type, content) = (plaintext.content_type, plaintext.fragment.to_vec());
-                check_unprotected(content_type, content.len())?;
-                return Ok(Some(Received::Content(content_type, content)));
+                let (content_type, len) = (plaintext.content_type, plaintext.fragment.len());
+                check_unprotected(content_type, len)?;
+                return Ok(Some(Received::Content(content_type, len)));
             }
             (Some(decrypter), ContentType::ApplicationData) => decrypter,
             (Some(decrypter), ContentType::Alert)
@@ -164,7 +191,7 @@ impl ConnectionCore {
                 let plaintext = TLSPlaintext::parse(record.bytes)?;
                 return Ok(Some(Received::Content(
                     ContentType::Alert,
-                    plaintext.fragment.to_vec(),
+                    plaintext.fragment.len(),
                 )));
             }
             (Some(_), _) => {
@@ -173,17 +200,15 @@ impl ConnectionCore {
                 return Err(unexpected("unprotected record after keys were installed"));
             }
         };
-        // The content is copied into a vector recycled from an earlier record.
-        let buffers = &mut self.buffers;
         let result = decrypter
             .decrypt_in_place(record.bytes)
-            .map(|plaintext| (plaintext.content_type, buffers.copy_of(plaintext.fragment)));
+            .map(|plaintext| (plaintext.content_type, plaintext.fragment.len()));
         match result {
-            Ok((content_type, content)) => {
+            Ok((content_type, len)) => {
                 // RFC 9846 §4.3.10: "Once a record is deprotected successfully, it is
                 // treated as the start of the client's second flight".
                 self.early_data_skip = None;
-                Ok(Some(Received::Content(content_type, content)))
+                Ok(Some(Received::Content(content_type, len)))
             }
             // Rejected 0-RTT data, protected under a key we do not use: skipped within the
             // budget, and past it a deprotection failure like any other (bad_record_mac).
@@ -196,17 +221,13 @@ impl ConnectionCore {
         }
     }
 
-    fn receive_change_cipher_spec(&mut self, fragment: &[u8]) -> Result<(), Error> {
-        self.ccs_window.check_received(fragment)?;
-        self.trace(|| TraceEvent::ChangeCipherSpec {
-            direction: Direction::Received,
-        });
-        Ok(())
+    /// Handles the content of an alert record.
+    pub(super) fn receive_alert(&mut self, content: &[u8]) -> Result<(), Error> {
+        let alert = decode_alert(content)?;
+        self.alert_received(alert)
     }
 
-    pub(super) fn receive_alert(&mut self, content: &[u8]) -> Result<(), Error> {
-        // RFC 9846 §5.1: "a record with an Alert type MUST contain exactly one message."
-        let alert = Alert::decode(content)?;
+    fn alert_received(&mut self, alert: Alert) -> Result<(), Error> {
         self.trace(|| TraceEvent::Alert {
             direction: Direction::Received,
             alert,
@@ -231,6 +252,12 @@ impl ConnectionCore {
             description => Err(Error::AlertReceived(description)),
         }
     }
+}
+
+/// The one alert an alert record holds.
+fn decode_alert(content: &[u8]) -> Result<Alert, Error> {
+    // RFC 9846 §5.1: "a record with an Alert type MUST contain exactly one message."
+    Ok(Alert::decode(content)?)
 }
 
 /// Spends the skipping budget (`skip`, see `ConnectionCore::skip_rejected_early_data`) on

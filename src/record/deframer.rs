@@ -12,11 +12,15 @@
 //! ([`RecordDeframer::set_size_limit`], RFC 8449 or RFC 6066), so a small device that
 //! advertised a small limit never needs a receive buffer larger than that.
 //!
-//! Memory: the buffer grows to the length of the record being collected as soon as its
-//! header is in (one allocation per record however its bytes are split, up to one largest
-//! record), and [`RecordDeframer::release_if_empty`] gives it back when no partial record
-//! is held, so an idle connection keeps no receive buffer (the engine calls it at the end
-//! of each `feed`).
+//! Memory: the deframer holds one record at a time. [`RecordDeframer::feed`] takes bytes
+//! only up to the end of the record being collected (the caller offers the rest again after
+//! [`RecordDeframer::next_record`]), and gathers a record's header apart, in five bytes of
+//! its own, so that the buffer is sized once the length is known. The buffer's allocations
+//! therefore follow the lengths of the records and nothing else: however the bytes are
+//! split (a whole flight in one read, or one byte at a time), the same records cost the
+//! same allocations, at most one per record that is longer than every earlier one, up to
+//! one largest record. [`RecordDeframer::release_if_empty`] gives the buffer back when no
+//! partial record is held, so an idle connection keeps no receive buffer.
 //!
 //! Not here: what a record means (the engine), deprotection
 //! ([`crate::record::decrypter`], which checks the limit on the decrypted plaintext).
@@ -42,12 +46,17 @@ pub struct ReceivedRecord<'a> {
     pub bytes: &'a mut [u8],
 }
 
-/// Accumulates received bytes and yields complete records.
+/// Accumulates received bytes and yields complete records, one at a time.
 #[derive(Debug)]
 pub struct RecordDeframer {
-    /// Received bytes; `buf[start..]` have not been handed out yet.
+    /// The record being collected, header first; `buf[start..]` have not been handed out.
     buf: Vec<u8>,
     start: usize,
+    /// Where in `buf` the record handed out last is.
+    last: core::ops::Range<usize>,
+    /// The first bytes of the next record's header while fewer than five have arrived.
+    header: [u8; RECORD_HEADER_LEN],
+    header_len: usize,
     /// The longest record accepted, header included: one record within the receive limit.
     max_record_len: usize,
 }
@@ -63,11 +72,14 @@ impl RecordDeframer {
     /// legal record.
     pub const CAPACITY: usize = MAX_CIPHERTEXT_RECORD_LEN;
 
-    /// An empty deframer; its buffer is allocated when the first bytes arrive.
+    /// An empty deframer; its buffer is allocated when the first header is in.
     pub fn new() -> Self {
         Self {
             buf: Vec::new(),
             start: 0,
+            last: 0..0,
+            header: [0; RECORD_HEADER_LEN],
+            header_len: 0,
             max_record_len: Self::CAPACITY,
         }
     }
@@ -89,48 +101,82 @@ impl RecordDeframer {
         if self.buffered_len() == 0 {
             self.buf = Vec::new();
             self.start = 0;
+            self.last = 0..0;
         }
     }
 
-    /// Takes as many bytes of `data` as fit and returns how many that was.
+    /// Takes bytes of `data` up to the end of the record being collected and returns how
+    /// many that was.
     ///
-    /// Fewer than `data.len()` are taken only when complete records are waiting: take them
-    /// with [`RecordDeframer::next_record`], then offer the rest again. A partial record
-    /// always leaves room for the bytes that complete it.
+    /// Fewer than `data.len()` are taken when `data` goes on past the record: take the
+    /// record with [`RecordDeframer::next_record`], then offer the rest again. 0 are taken
+    /// only while a complete record, or a header that [`RecordDeframer::next_record`]
+    /// refuses, is waiting.
     pub fn feed(&mut self, data: &[u8]) -> usize {
-        // Forget the records already handed out, moving what is left to the front.
+        // Forget the record already handed out.
         self.buf.drain(..self.start.min(self.buf.len()));
         self.start = 0;
-        let room = self.max_record_len.saturating_sub(self.buf.len());
-        let taken = data.len().min(room);
-        let needed = self.buf.len() + taken;
-        if needed > self.buf.capacity() {
-            // Grow once to the whole record being collected, as soon as its header is in:
-            // however the bytes are split, a record costs one allocation of its own size
-            // (capped at one largest record), and bulk data settles at one record.
-            let record_len = self.first_record_len(data).unwrap_or(0);
-            let target = record_len.min(self.max_record_len).max(needed);
-            self.buf.reserve_exact(target - self.buf.len());
+        self.last = 0..0;
+        let mut taken = 0;
+        if self.buf.is_empty() {
+            // The next header, gathered on its own until its five bytes are in.
+            let wanted = RECORD_HEADER_LEN - self.header_len;
+            let n = wanted.min(data.len());
+            if let (Some(slot), Some(bytes)) = (
+                self.header.get_mut(self.header_len..self.header_len + n),
+                data.get(..n),
+            ) {
+                slot.copy_from_slice(bytes);
+            }
+            self.header_len += n;
+            taken = n;
+            if self.header_len < RECORD_HEADER_LEN {
+                return taken;
+            }
+            // One allocation of the record's own size, unless the buffer already has room.
+            let record_len = self.acceptable_len(&self.header);
+            if record_len > self.buf.capacity() {
+                self.buf.reserve_exact(record_len);
+            }
+            self.buf.extend_from_slice(&self.header);
+            self.header_len = 0;
         }
-        self.buf.extend_from_slice(data.get(..taken).unwrap_or(&[]));
-        taken
+        // The body, up to the end of this record.
+        let record_len = self
+            .buf
+            .first_chunk::<RECORD_HEADER_LEN>()
+            .map_or(RECORD_HEADER_LEN, |header| self.acceptable_len(header));
+        let rest = data.get(taken..).unwrap_or(&[]);
+        let n = record_len.saturating_sub(self.buf.len()).min(rest.len());
+        self.buf.extend_from_slice(rest.get(..n).unwrap_or(&[]));
+        taken + n
     }
 
-    /// The length, header included, of the record that `buf` followed by `data` starts
-    /// with, once its 5-byte header is among them (`buf` holds no handed-out bytes here).
-    fn first_record_len(&self, data: &[u8]) -> Option<usize> {
-        let mut header = [0u8; RECORD_HEADER_LEN];
-        let held = self.buf.len().min(RECORD_HEADER_LEN);
-        let from_data = RECORD_HEADER_LEN - held;
-        header[..held].copy_from_slice(self.buf.get(..held)?);
-        header[held..].copy_from_slice(data.get(..from_data)?);
-        let length = u16::from_be_bytes([header[3], header[4]]);
-        Some(RECORD_HEADER_LEN + usize::from(length))
+    /// The length, header included, of the record `header` starts: its own length if the
+    /// header passes the checks a header allows, and the header alone if it does not
+    /// ([`RecordDeframer::next_record`] then says why), so that a bad header never makes
+    /// the buffer grow.
+    fn acceptable_len(&self, header: &[u8; RECORD_HEADER_LEN]) -> usize {
+        let Ok(header) = RecordHeader::parse(header) else {
+            return RECORD_HEADER_LEN;
+        };
+        let record_len = RECORD_HEADER_LEN + usize::from(header.length);
+        if check_header(&header).is_ok() && record_len <= self.max_record_len {
+            record_len
+        } else {
+            RECORD_HEADER_LEN
+        }
+    }
+
+    /// The record [`RecordDeframer::next_record`] handed out last, as it was left there (a
+    /// protected record deprotected in place), until the next [`RecordDeframer::feed`].
+    pub fn last_record(&self) -> &[u8] {
+        self.buf.get(self.last.clone()).unwrap_or(&[])
     }
 
     /// How many received bytes are held that have not been handed out as a record.
     pub fn buffered_len(&self) -> usize {
-        self.buf.len().saturating_sub(self.start)
+        self.buf.len().saturating_sub(self.start) + self.header_len
     }
 
     /// The next complete record, `Ok(None)` if more bytes are needed first, or the alert a
@@ -156,6 +202,7 @@ impl RecordDeframer {
         }
         let begin = self.start;
         self.start += record_len;
+        self.last = begin..self.start;
         match self.buf.get_mut(begin..begin + record_len) {
             Some(bytes) => Ok(Some(ReceivedRecord { header, bytes })),
             None => Ok(None),
@@ -263,10 +310,12 @@ mod tests {
 
     #[test]
     fn test_parse_records_can_be_modified_in_place() {
+        let s = stream();
         let mut d = RecordDeframer::new();
-        d.feed(&stream());
+        assert_eq!(d.feed(&s), 9, "up to the end of the first record");
         let r = d.next_record().unwrap().unwrap();
         r.bytes[5] = 0xee;
+        assert_eq!(d.feed(&s[9..]), 6);
         let r = d.next_record().unwrap().unwrap();
         assert_eq!(r.bytes, [0x14, 0x03, 0x03, 0x00, 0x01, 0x01]);
     }
@@ -333,8 +382,11 @@ mod tests {
         d.feed(&stream[..3]);
         d.release_if_empty();
         assert_eq!(d.buffered_len(), 3, "a partial header is kept");
-        d.feed(&stream[3..]);
-        while d.next_record().unwrap().is_some() {}
+        let mut fed = 3;
+        while fed < stream.len() {
+            fed += d.feed(&stream[fed..]);
+            while d.next_record().unwrap().is_some() {}
+        }
         d.release_if_empty();
         assert_eq!((d.buf.capacity(), d.buffered_len()), (0, 0));
         assert_eq!(deframe(&stream, 7), deframe(&stream, stream.len()));
@@ -356,6 +408,39 @@ mod tests {
         }
         assert_eq!(capacities, [1000]);
         assert_eq!(d.next_record().unwrap().map(|r| r.bytes.len()), Some(1000));
+    }
+
+    #[test]
+    fn test_parse_allocations_follow_the_records_not_the_split() {
+        // A flight like a server's: a short record, a dummy change_cipher_spec, then longer
+        // protected records. Whatever the split, the buffer is allocated at the same sizes
+        // in the same order: the first record's length, then each longer one's.
+        let mut flight = Vec::new();
+        for len in [90u16, 1, 160, 529, 529, 90, 300] {
+            let content_type = if len == 1 { 0x14 } else { 0x17 };
+            flight.extend_from_slice(&[content_type, 0x03, 0x03]);
+            flight.extend_from_slice(&len.to_be_bytes());
+            flight.resize(flight.len() + usize::from(len), 0x5a);
+        }
+        for chunk in [1, 2, 4, 5, 6, 95, 100, 128, 1000, flight.len()] {
+            let mut d = RecordDeframer::new();
+            let mut capacities = Vec::new();
+            let mut records = 0;
+            for piece in flight.chunks(chunk) {
+                let mut fed = 0;
+                while fed < piece.len() {
+                    fed += d.feed(&piece[fed..]);
+                    if d.buf.capacity() > 0 && capacities.last() != Some(&d.buf.capacity()) {
+                        capacities.push(d.buf.capacity());
+                    }
+                    while d.next_record().unwrap().is_some() {
+                        records += 1;
+                    }
+                }
+            }
+            assert_eq!(records, 7, "chunks of {chunk}");
+            assert_eq!(capacities, [95, 165, 534], "chunks of {chunk}");
+        }
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub struct UartLink<'a> {
     /// Bytes that went each way.
     pub bytes_sent: usize,
     pub bytes_received: usize,
+    /// Reads that returned bytes.
+    pub reads: usize,
 }
 
 impl<'a> UartLink<'a> {
@@ -67,6 +69,7 @@ impl<'a> UartLink<'a> {
             waited: 0,
             bytes_sent: 0,
             bytes_received: 0,
+            reads: 0,
         }
     }
 
@@ -111,6 +114,7 @@ impl embedded_io::Read for UartLink<'_> {
             }
         };
         self.bytes_received += n;
+        self.reads += usize::from(n > 0);
         self.waited += self.counter.instructions_since(entered);
         result
     }

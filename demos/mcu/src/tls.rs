@@ -107,6 +107,9 @@ pub(crate) struct Outcome {
     /// how many there were ([`crate::measured`]).
     verify_instructions: u64,
     verifications: u32,
+    /// Reads of the UART that brought bytes during the handshake: each is one call into
+    /// the connection, whose fixed cost is part of the handshake's count.
+    handshake_reads: usize,
 }
 
 /// What the server is expected to do.
@@ -254,6 +257,7 @@ pub(crate) fn exchange(
         + counter
             .instructions_since(start)
             .saturating_sub(tls.transport().waited());
+    outcome.handshake_reads = tls.transport().reads;
     let (verify_ticks, verifications) = measured::verification_ticks();
     outcome.verify_instructions = counter.instructions_for_ticks(verify_ticks);
     outcome.verifications = verifications;
@@ -436,6 +440,7 @@ pub(crate) fn report(outcome: &Outcome, elapsed: u64) -> usize {
         "signature verifications (within the handshake's)",
         outcome.verifications,
     );
+    figure("handshake uart reads", outcome.handshake_reads);
     figure("tls library instructions", outcome.library_instructions);
     figure("tls elapsed instructions (including waiting)", elapsed);
     let heap = HEAP.figures();
