@@ -49,10 +49,10 @@ use lucid_tls::x509::{CertificateValidator, TrustAnchors, WebPkiServerVerifier};
 use crate::HEAP;
 use crate::board::clock;
 use crate::board::counter::Counter;
-use crate::measured::{self, MeasuredProvider};
 use crate::board::rng::InsecureDemoRng;
 use crate::board::uart::Uart0;
 use crate::link::UartLink;
+use crate::measured::{self, MeasuredProvider};
 use crate::report::{check, figure};
 use crate::secure_element::{DeferredKey, SecureElement};
 
