@@ -170,7 +170,7 @@ impl RecordDeframer {
 
     /// The record [`RecordDeframer::next_record`] handed out last, as it was left there (a
     /// protected record deprotected in place), until the next [`RecordDeframer::feed`].
-    pub fn last_record(&self) -> &[u8] {
+    pub(crate) fn last_record(&self) -> &[u8] {
         self.buf.get(self.last.clone()).unwrap_or(&[])
     }
 
