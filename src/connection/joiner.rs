@@ -35,6 +35,13 @@ use crate::wire::handshake::split_header;
 /// of service waiting to happen. 64 KiB holds any sensible certificate chain.
 pub const MAX_HANDSHAKE_MESSAGE_LEN: usize = 0x1_0000;
 
+/// How much of a message's declared length is reserved before its bytes arrive: up to this
+/// many bytes, or twice what has arrived if that is more. Enough for the certificate chain
+/// of a small device's server to be held in one buffer from its first fragment (a chain of
+/// two P-256 certificates is about 1 KB); small enough that a header announcing more than
+/// it sends costs no more than a message that size would.
+const RESERVED_AHEAD_LEN: usize = 2048;
+
 /// Collects handshake fragments and yields whole messages.
 #[derive(Debug, Default)]
 pub struct HandshakeJoiner {
@@ -43,6 +50,9 @@ pub struct HandshakeJoiner {
     start: usize,
     /// The epoch the pending bytes arrived under.
     epoch: Option<Epoch>,
+    /// A message that a fragment completed, set apart from the bytes that followed it in
+    /// the same fragment (those start `buf`); handed out first.
+    completed: Option<Vec<u8>>,
 }
 
 impl HandshakeJoiner {
@@ -54,7 +64,7 @@ impl HandshakeJoiner {
     /// True if no part of a message is waiting: the state in which a record of another type
     /// or a key change is allowed.
     pub fn is_empty(&self) -> bool {
-        self.pending().is_empty()
+        self.completed.is_none() && self.pending().is_empty()
     }
 
     fn pending(&self) -> &[u8] {
@@ -69,23 +79,39 @@ impl HandshakeJoiner {
         }
         self.buf.drain(..self.start.min(self.buf.len()));
         self.start = 0;
-        let needed = self.buf.len() + fragment.len();
+        self.epoch = Some(epoch);
+        let held = self.buf.len();
+        let needed = held + fragment.len();
+        let collecting = self.collecting_len(fragment);
+        let completes_and_goes_on = collecting
+            .filter(|&len| held < len && len < needed && self.completed.is_none())
+            .and_then(|len| fragment.split_at_checked(len - held));
+        if let Some((head, tail)) = completes_and_goes_on {
+            // The fragment completes the message being collected and goes on past it. The
+            // message is finished in its own buffer and set apart, and what follows starts a
+            // buffer of its own: neither grows past its message (a Certificate chain followed
+            // by CertificateVerify in one record is not copied into a buffer that holds both).
+            self.buf.reserve_exact(head.len());
+            self.buf.extend_from_slice(head);
+            let rest = buffer_for(tail);
+            self.completed = Some(core::mem::replace(&mut self.buf, rest));
+            return Ok(());
+        }
         if needed > self.buf.capacity() {
             // Once the header of the message being collected is in, grow to that message's
             // length, so that a message spanning records (a Certificate chain) is held in
-            // one buffer of its own size; but never to more than twice what arrived, so
-            // that a hostile header cannot make us allocate what the peer never sends.
+            // one buffer of its own size; but not beyond `reserved_ahead`, so that a hostile
+            // header cannot make us allocate much more than the peer sends.
             let doubled = needed.max(self.buf.capacity()) * 2;
-            let target = match self.collecting_len(fragment) {
-                Some(len) if len >= needed => doubled.min(len),
+            let target = match collecting {
+                Some(len) if len >= needed => len.min(reserved_ahead(needed)),
                 // Whole messages and more: `next_message` moves what follows them.
                 Some(_) => needed,
                 None => doubled,
             };
-            self.buf.reserve_exact(target - self.buf.len());
+            self.buf.reserve_exact(target - held);
         }
         self.buf.extend_from_slice(fragment);
-        self.epoch = Some(epoch);
         Ok(())
     }
 
@@ -103,40 +129,62 @@ impl HandshakeJoiner {
     /// The next whole message (header included) and the epoch it arrived under, or `None`
     /// until more fragments arrive.
     pub fn next_message(&mut self) -> Result<Option<(Vec<u8>, Epoch)>, Error> {
+        let epoch = self.epoch.unwrap_or(Epoch::Initial);
+        if let Some(message) = self.completed.take() {
+            whole_message_len(&message)?;
+            return Ok(Some((message, epoch)));
+        }
         let pending = self.pending();
-        let Some(header) = split_header(pending)? else {
+        let Some(message_len) = whole_message_len(pending)? else {
             return Ok(None);
         };
-        if header.message_len() > MAX_HANDSHAKE_MESSAGE_LEN {
-            return Err(Error::PeerMisbehaved {
-                alert: AlertDescription::DecodeError,
-                reason: "handshake message longer than this implementation accepts",
-            });
-        }
-        if pending.len() < header.message_len() {
-            return Ok(None);
-        }
         // The message leaves in the joiner's own buffer, and what follows it moves to a new
         // one: the largest message, a Certificate chain spanning several records, is then
-        // held once rather than copied (docs/embedded.md, "Stack and heap"). The new buffer
-        // is sized for the whole of the next message once its header is in (at most twice
-        // what arrived of it), so that a message spanning records (a Certificate after
-        // EncryptedExtensions) is not moved again when its next fragment arrives.
-        let end = self.start + header.message_len();
-        let following = self.buf.get(end..).unwrap_or(&[]);
-        let mut rest = Vec::new();
-        if !following.is_empty() {
-            let next_len = message_len_of(following).unwrap_or(0);
-            rest.reserve_exact(next_len.min(following.len() * 2).max(following.len()));
-            rest.extend_from_slice(following);
-        }
+        // held once rather than copied (docs/embedded.md, "Stack and heap").
+        let end = self.start + message_len;
+        let rest = buffer_for(self.buf.get(end..).unwrap_or(&[]));
         self.buf.truncate(end);
         self.buf.drain(..self.start);
         self.start = 0;
         let message = core::mem::replace(&mut self.buf, rest);
-        let epoch = self.epoch.unwrap_or(Epoch::Initial);
         Ok(Some((message, epoch)))
     }
+}
+
+/// The length of the message `pending` starts with if all of it is there, `None` if more is
+/// needed, or the alert its header calls for (an unknown type, or a length over
+/// [`MAX_HANDSHAKE_MESSAGE_LEN`]), judged as soon as the header is in.
+fn whole_message_len(pending: &[u8]) -> Result<Option<usize>, Error> {
+    let Some(header) = split_header(pending)? else {
+        return Ok(None);
+    };
+    if header.message_len() > MAX_HANDSHAKE_MESSAGE_LEN {
+        return Err(Error::PeerMisbehaved {
+            alert: AlertDescription::DecodeError,
+            reason: "handshake message longer than this implementation accepts",
+        });
+    }
+    Ok((pending.len() >= header.message_len()).then_some(header.message_len()))
+}
+
+/// A buffer holding `bytes`, the start of the messages that follow one handed out or set
+/// apart: sized for the whole of the first of them once its header is in (at most
+/// [`reserved_ahead`]), so that a message spanning records (a Certificate after
+/// EncryptedExtensions) is not moved again when its next fragment arrives.
+fn buffer_for(bytes: &[u8]) -> Vec<u8> {
+    let mut buf = Vec::new();
+    if !bytes.is_empty() {
+        let next_len = message_len_of(bytes).unwrap_or(0);
+        let reserved = next_len.min(reserved_ahead(bytes.len()));
+        buf.reserve_exact(reserved.max(bytes.len()));
+        buf.extend_from_slice(bytes);
+    }
+    buf
+}
+
+/// How many bytes a buffer holding `held` bytes of a message may reserve for it.
+fn reserved_ahead(held: usize) -> usize {
+    (held * 2).max(RESERVED_AHEAD_LEN)
 }
 
 /// The length, header included, of the message `bytes` starts with, once its 4-byte header
@@ -241,7 +289,7 @@ mod tests {
         joiner.push(&stream[512..], Epoch::Handshake).unwrap();
         assert_eq!(joiner.buf.as_ptr(), held, "not moved");
         assert_eq!(joiner.next_message().unwrap().unwrap().0, certificate);
-        // Bounded by doubling: a header claiming 60,000 bytes after 10 gets 20.
+        // Bounded: a header claiming 60,000 bytes after 10 gets RESERVED_AHEAD_LEN.
         let mut joiner = HandshakeJoiner::default();
         joiner
             .push(
@@ -250,7 +298,31 @@ mod tests {
             )
             .unwrap();
         joiner.next_message().unwrap().unwrap();
-        assert_eq!(joiner.buf.capacity(), 20);
+        assert_eq!(joiner.buf.capacity(), RESERVED_AHEAD_LEN);
+        // A chain of 1,008 bytes, 450 of them after the EncryptedExtensions: one buffer.
+        let mut chain = vec![11, 0x00, 0x03, 0xec];
+        chain.resize(1008, 0x5a);
+        let stream = [extensions.clone(), chain.clone()].concat();
+        let mut joiner = HandshakeJoiner::default();
+        joiner.push(&stream[..472], Epoch::Handshake).unwrap();
+        joiner.next_message().unwrap().unwrap();
+        assert_eq!(joiner.buf.capacity(), 1008);
+        // Its next 512 bytes, then its last 46 with a 40-byte CertificateVerify after them in
+        // the same fragment: the chain is completed in its buffer, never moved or grown, and
+        // the CertificateVerify starts a buffer of its own.
+        let held = joiner.buf.as_ptr();
+        let mut verify = vec![15, 0, 0, 36];
+        verify.resize(40, 0x11);
+        let stream = [stream, verify.clone()].concat();
+        joiner.push(&stream[472..984], Epoch::Handshake).unwrap();
+        assert_eq!(joiner.next_message().unwrap(), None);
+        joiner.push(&stream[984..], Epoch::Handshake).unwrap();
+        let (whole, _) = joiner.next_message().unwrap().unwrap();
+        assert_eq!((whole.as_ptr(), whole.capacity()), (held, 1008));
+        assert_eq!(whole, chain);
+        assert_eq!(joiner.buf.capacity(), 40);
+        assert_eq!(joiner.next_message().unwrap().unwrap().0, verify);
+        assert!(joiner.is_empty());
     }
 
     #[test]
