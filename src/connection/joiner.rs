@@ -45,9 +45,9 @@ const RESERVED_AHEAD_LEN: usize = 2048;
 /// Collects handshake fragments and yields whole messages.
 #[derive(Debug, Default)]
 pub struct HandshakeJoiner {
-    /// Bytes received but not handed out yet; `buf[start..]` is pending.
+    /// Bytes received but not handed out yet: the message being collected, or (until
+    /// `next_message` moves them on) whole messages and the start of the next.
     buf: Vec<u8>,
-    start: usize,
     /// The epoch the pending bytes arrived under.
     epoch: Option<Epoch>,
     /// A message that a fragment completed, set apart from the bytes that followed it in
@@ -64,11 +64,7 @@ impl HandshakeJoiner {
     /// True if no part of a message is waiting: the state in which a record of another type
     /// or a key change is allowed.
     pub fn is_empty(&self) -> bool {
-        self.completed.is_none() && self.pending().is_empty()
-    }
-
-    fn pending(&self) -> &[u8] {
-        self.buf.get(self.start..).unwrap_or(&[])
+        self.completed.is_none() && self.buf.is_empty()
     }
 
     /// Adds the fragment of one handshake record received under `epoch`.
@@ -77,8 +73,6 @@ impl HandshakeJoiner {
             // RFC 9846 §5.1: "Handshake messages MUST NOT span key changes."
             return Err(unexpected("handshake message spans a key change"));
         }
-        self.buf.drain(..self.start.min(self.buf.len()));
-        self.start = 0;
         self.epoch = Some(epoch);
         let held = self.buf.len();
         let needed = held + fragment.len();
@@ -122,8 +116,7 @@ impl HandshakeJoiner {
         let held = self.buf.len().min(4);
         header[..held].copy_from_slice(self.buf.get(..held)?);
         header[held..].copy_from_slice(fragment.get(..4 - held)?);
-        let body = u32::from_be_bytes([0, header[1], header[2], header[3]]);
-        Some(4 + usize::try_from(body).ok()?)
+        message_len_of(&header)
     }
 
     /// The next whole message (header included) and the epoch it arrived under, or `None`
@@ -134,18 +127,14 @@ impl HandshakeJoiner {
             whole_message_len(&message)?;
             return Ok(Some((message, epoch)));
         }
-        let pending = self.pending();
-        let Some(message_len) = whole_message_len(pending)? else {
+        let Some(message_len) = whole_message_len(&self.buf)? else {
             return Ok(None);
         };
         // The message leaves in the joiner's own buffer, and what follows it moves to a new
         // one: the largest message, a Certificate chain spanning several records, is then
         // held once rather than copied (docs/embedded.md, "Stack and heap").
-        let end = self.start + message_len;
-        let rest = buffer_for(self.buf.get(end..).unwrap_or(&[]));
-        self.buf.truncate(end);
-        self.buf.drain(..self.start);
-        self.start = 0;
+        let rest = buffer_for(self.buf.get(message_len..).unwrap_or(&[]));
+        self.buf.truncate(message_len);
         let message = core::mem::replace(&mut self.buf, rest);
         Ok(Some((message, epoch)))
     }

@@ -49,11 +49,10 @@ pub struct ReceivedRecord<'a> {
 /// Accumulates received bytes and yields complete records, one at a time.
 #[derive(Debug)]
 pub struct RecordDeframer {
-    /// The record being collected, header first; `buf[start..]` have not been handed out.
+    /// The record being collected, header first. Once [`RecordDeframer::next_record`] has
+    /// handed it out, `start` is its length (`buf[..start]` is the record handed out last).
     buf: Vec<u8>,
     start: usize,
-    /// Where in `buf` the record handed out last is.
-    last: core::ops::Range<usize>,
     /// The first bytes of the next record's header while fewer than five have arrived.
     header: [u8; RECORD_HEADER_LEN],
     header_len: usize,
@@ -77,7 +76,6 @@ impl RecordDeframer {
         Self {
             buf: Vec::new(),
             start: 0,
-            last: 0..0,
             header: [0; RECORD_HEADER_LEN],
             header_len: 0,
             max_record_len: Self::CAPACITY,
@@ -101,7 +99,6 @@ impl RecordDeframer {
         if self.buffered_len() == 0 {
             self.buf = Vec::new();
             self.start = 0;
-            self.last = 0..0;
         }
     }
 
@@ -116,9 +113,10 @@ impl RecordDeframer {
         // Forget the record already handed out.
         self.buf.drain(..self.start.min(self.buf.len()));
         self.start = 0;
-        self.last = 0..0;
         let mut taken = 0;
-        if self.buf.is_empty() {
+        let record_len = if let Some(header) = self.buf.first_chunk::<RECORD_HEADER_LEN>() {
+            self.acceptable_len(header)
+        } else {
             // The next header, gathered on its own until its five bytes are in.
             let wanted = RECORD_HEADER_LEN - self.header_len;
             let n = wanted.min(data.len());
@@ -140,12 +138,9 @@ impl RecordDeframer {
             }
             self.buf.extend_from_slice(&self.header);
             self.header_len = 0;
-        }
+            record_len
+        };
         // The body, up to the end of this record.
-        let record_len = self
-            .buf
-            .first_chunk::<RECORD_HEADER_LEN>()
-            .map_or(RECORD_HEADER_LEN, |header| self.acceptable_len(header));
         let rest = data.get(taken..).unwrap_or(&[]);
         let n = record_len.saturating_sub(self.buf.len()).min(rest.len());
         self.buf.extend_from_slice(rest.get(..n).unwrap_or(&[]));
@@ -171,7 +166,7 @@ impl RecordDeframer {
     /// The record [`RecordDeframer::next_record`] handed out last, as it was left there (a
     /// protected record deprotected in place), until the next [`RecordDeframer::feed`].
     pub(crate) fn last_record(&self) -> &[u8] {
-        self.buf.get(self.last.clone()).unwrap_or(&[])
+        self.buf.get(..self.start).unwrap_or(&[])
     }
 
     /// How many received bytes are held that have not been handed out as a record.
@@ -202,7 +197,6 @@ impl RecordDeframer {
         }
         let begin = self.start;
         self.start += record_len;
-        self.last = begin..self.start;
         match self.buf.get_mut(begin..begin + record_len) {
             Some(bytes) => Ok(Some(ReceivedRecord { header, bytes })),
             None => Ok(None),
